@@ -1,0 +1,203 @@
+//! The one error type of the core.
+//!
+//! Every fallible public function returns [`Result<T>`]. An [`Error`] says what
+//! was wrong in words a user can act on (the field, the value, the allowed
+//! range), and [`Error::kind`] gives bindings a stable, flat category to map
+//! onto their own error types (Python exception classes, HTTP status codes)
+//! without matching on message text.
+
+use std::fmt;
+
+/// A specialised `Result` for the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, with enough context to fix it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value supplied by the caller is not acceptable (a ticket with seven
+    /// numbers, a number outside the pool, a negative amount, an unknown game).
+    #[error("{field}: {message}")]
+    InvalidInput {
+        /// The parameter or field at fault, e.g. `ticket`, `numbers[2]`, `game`.
+        field: String,
+        /// What was wrong and, where it helps, what is allowed.
+        message: String,
+    },
+
+    /// A record of an input file could not be read as a draw or a prize row.
+    #[error("{location}: {message}")]
+    Parse {
+        /// Where: `line 7, column n3` or `item 3`.
+        location: String,
+        /// 1-based line number in the input, when known.
+        line: Option<u64>,
+        /// The column or field at fault, when known.
+        column: Option<String>,
+        /// What was wrong with it.
+        message: String,
+    },
+
+    /// Draws that are individually valid do not form a consistent history
+    /// (a gap or a repeat in round numbers, dates going backwards, prizes for
+    /// a round that is not there).
+    #[error("history: {message}")]
+    History {
+        /// The round at which the inconsistency was found, if any.
+        round: Option<u32>,
+        /// What is inconsistent.
+        message: String,
+    },
+
+    /// A request asked for more work than the documented limit allows.
+    #[error("{field}: {value} exceeds the limit of {limit}")]
+    Limit {
+        /// The parameter that is too large.
+        field: String,
+        /// The requested value.
+        value: u64,
+        /// The largest accepted value.
+        limit: u64,
+    },
+
+    /// Something asked for does not exist (a round not in the history).
+    #[error("{0}")]
+    NotFound(String),
+
+    /// Reading or writing failed at the operating-system level.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A flat category of [`Error`], stable across releases, for bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// See [`Error::InvalidInput`].
+    InvalidInput,
+    /// See [`Error::Parse`].
+    Parse,
+    /// See [`Error::History`].
+    History,
+    /// See [`Error::Limit`].
+    Limit,
+    /// See [`Error::NotFound`].
+    NotFound,
+    /// See [`Error::Io`].
+    Io,
+}
+
+impl ErrorKind {
+    /// A short snake_case name, e.g. for JSON error bodies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Parse => "parse",
+            ErrorKind::History => "history",
+            ErrorKind::Limit => "limit",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Io => "io",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Parse { .. } => ErrorKind::Parse,
+            Error::History { .. } => ErrorKind::History,
+            Error::Limit { .. } => ErrorKind::Limit,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Io(_) => ErrorKind::Io,
+        }
+    }
+
+    /// The field at fault, for errors that concern one input field.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { field, .. } | Error::Limit { field, .. } => Some(field),
+            Error::Parse { column, .. } => column.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn history(round: Option<u32>, message: impl Into<String>) -> Self {
+        Error::History {
+            round,
+            message: message.into(),
+        }
+    }
+
+    /// Places an input error at a line (and column) of a file. Errors that
+    /// are not about the input's content (I/O) pass through unchanged.
+    pub(crate) fn at_line(self, line: u64, column: Option<&str>) -> Self {
+        let location = match column {
+            Some(c) => format!("line {line}, column {c}"),
+            None => format!("line {line}"),
+        };
+        self.located(location, Some(line), column)
+    }
+
+    /// Places an input error at the `index`-th item (1-based) of a document.
+    pub(crate) fn at_item(self, index: usize) -> Self {
+        self.located(format!("item {index}"), None, None)
+    }
+
+    fn located(self, location: String, line: Option<u64>, column: Option<&str>) -> Self {
+        let (column, message) = match self {
+            Error::InvalidInput { field, message } => (
+                column.map_or(field.clone(), str::to_owned),
+                format!("{field}: {message}"),
+            ),
+            Error::History { message, .. } => (column.unwrap_or_default().to_owned(), message),
+            Error::Parse {
+                column: c, message, ..
+            } => (
+                c.or_else(|| column.map(str::to_owned)).unwrap_or_default(),
+                message,
+            ),
+            other => return other,
+        };
+        Error::Parse {
+            location,
+            line,
+            column: (!column.is_empty()).then_some(column),
+            message,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_field_and_location() {
+        let e = Error::invalid("numbers[2]", "46 is out of range 1..=45");
+        assert_eq!(e.to_string(), "numbers[2]: 46 is out of range 1..=45");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(e.field(), Some("numbers[2]"));
+
+        let p = e.at_line(7, Some("n3"));
+        assert_eq!(
+            p.to_string(),
+            "line 7, column n3: numbers[2]: 46 is out of range 1..=45"
+        );
+        assert_eq!(p.kind(), ErrorKind::Parse);
+    }
+}

@@ -1,0 +1,266 @@
+//! History: the draws of one game, in round order, without gaps.
+//!
+//! A [`History`] is validated when built (contiguous rounds, dates that move
+//! forward) and then immutable; adding draws makes a new one through
+//! [`History::extended`], which leaves the original untouched on error.
+//! Walk-forward work borrows [`HistoryView`]s of it ([`History::prefix`]), so a
+//! model fitted for round `r` can only see rounds before `r` — no copies, no
+//! look-ahead.
+//!
+//! The [`epoch`](History::epoch) is a 64-bit FNV-1a digest of every draw's
+//! content rather than just the last round, so a corrected result for an old
+//! round also changes the cache keys that depend on it.
+
+use crate::draw::Draw;
+use crate::error::{Error, Result};
+use crate::game::GameSpec;
+
+/// The draws of one game; see the module docs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    game: GameSpec,
+    draws: Vec<Draw>,
+    epoch: u64,
+}
+
+/// A borrowed, read-only window of a history: its first rounds up to some
+/// round. Cheap to copy.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryView<'a> {
+    game: &'a GameSpec,
+    draws: &'a [Draw],
+}
+
+impl History {
+    /// A history with no draws.
+    pub fn empty(game: GameSpec) -> History {
+        History {
+            game,
+            draws: Vec::new(),
+            epoch: FNV_OFFSET,
+        }
+    }
+
+    /// A history from draws in any order. Rounds must be unique and
+    /// contiguous; dates must strictly increase with the round.
+    pub fn new(game: GameSpec, mut draws: Vec<Draw>) -> Result<History> {
+        draws.sort_by_key(Draw::round);
+        check_sequence(&draws, None)?;
+        let epoch = digest(FNV_OFFSET, &draws);
+        Ok(History { game, draws, epoch })
+    }
+
+    /// A new history with `more` draws appended; they must continue this one
+    /// (the next round onward, later dates). `self` is not changed.
+    pub fn extended(&self, mut more: Vec<Draw>) -> Result<History> {
+        more.sort_by_key(Draw::round);
+        check_sequence(&more, self.draws.last())?;
+        let epoch = digest(self.epoch, &more);
+        let mut draws = Vec::with_capacity(self.draws.len() + more.len());
+        draws.extend_from_slice(&self.draws);
+        draws.extend(more);
+        Ok(History {
+            game: self.game.clone(),
+            draws,
+            epoch,
+        })
+    }
+
+    /// The game.
+    pub fn game(&self) -> &GameSpec {
+        &self.game
+    }
+    /// All draws, round order.
+    pub fn draws(&self) -> &[Draw] {
+        &self.draws
+    }
+    /// Number of draws.
+    pub fn len(&self) -> usize {
+        self.draws.len()
+    }
+    /// Whether there are no draws.
+    pub fn is_empty(&self) -> bool {
+        self.draws.is_empty()
+    }
+    /// The first round held.
+    pub fn first_round(&self) -> Option<u32> {
+        self.draws.first().map(Draw::round)
+    }
+    /// The latest round held.
+    pub fn latest_round(&self) -> Option<u32> {
+        self.draws.last().map(Draw::round)
+    }
+    /// The latest draw.
+    pub fn latest(&self) -> Option<&Draw> {
+        self.draws.last()
+    }
+    /// A digest of the content, for cache keys; see the module docs.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The draw of `round`, if held.
+    pub fn get(&self, round: u32) -> Option<&Draw> {
+        let first = self.first_round()?;
+        let idx = usize::try_from(round.checked_sub(first)?).ok()?;
+        self.draws.get(idx)
+    }
+
+    /// The draw of `round`, or an error that says which rounds are held.
+    pub fn require(&self, round: u32) -> Result<&Draw> {
+        self.get(round)
+            .ok_or_else(|| match (self.first_round(), self.latest_round()) {
+                (Some(a), Some(b)) => Error::NotFound(format!(
+                    "round {round} is not in the history (it holds rounds {a}..={b})"
+                )),
+                _ => Error::NotFound(format!("round {round} is not in the history (it is empty)")),
+            })
+    }
+
+    /// The whole history as a view.
+    pub fn view(&self) -> HistoryView<'_> {
+        HistoryView {
+            game: &self.game,
+            draws: &self.draws,
+        }
+    }
+
+    /// The draws up to and including `through_round` (all of them when it is
+    /// past the latest round; none when it is before the first).
+    pub fn prefix(&self, through_round: u32) -> HistoryView<'_> {
+        let n = self.draws.partition_point(|d| d.round() <= through_round);
+        HistoryView {
+            game: &self.game,
+            draws: &self.draws[..n],
+        }
+    }
+}
+
+impl<'a> HistoryView<'a> {
+    /// The game.
+    pub fn game(&self) -> &'a GameSpec {
+        self.game
+    }
+    /// The draws in view, round order.
+    pub fn draws(&self) -> &'a [Draw] {
+        self.draws
+    }
+    /// Number of draws in view.
+    pub fn len(&self) -> usize {
+        self.draws.len()
+    }
+    /// Whether the view is empty.
+    pub fn is_empty(&self) -> bool {
+        self.draws.is_empty()
+    }
+    /// The latest round in view.
+    pub fn latest_round(&self) -> Option<u32> {
+        self.draws.last().map(Draw::round)
+    }
+}
+
+fn check_sequence(draws: &[Draw], before: Option<&Draw>) -> Result<()> {
+    let mut prev = before;
+    for d in draws {
+        if let Some(p) = prev {
+            if d.round() != p.round() + 1 {
+                let msg = if d.round() <= p.round() {
+                    format!("round {} appears more than once", d.round())
+                } else {
+                    format!("rounds {}..={} are missing", p.round() + 1, d.round() - 1)
+                };
+                return Err(Error::history(Some(d.round()), msg));
+            }
+            if d.date() <= p.date() {
+                return Err(Error::history(
+                    Some(d.round()),
+                    format!(
+                        "round {} is dated {}, not after round {} ({})",
+                        d.round(),
+                        d.date(),
+                        p.round(),
+                        p.date()
+                    ),
+                ));
+            }
+        }
+        prev = Some(d);
+    }
+    Ok(())
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn digest(mut h: u64, draws: &[Draw]) -> u64 {
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+    };
+    for d in draws {
+        eat(&d.round().to_le_bytes());
+        eat(&d.date().days_since_epoch().to_le_bytes());
+        eat(&d.numbers().bits().to_le_bytes());
+        eat(&d.bonus().bits().to_le_bytes());
+        eat(&d.total_sales().map_or(u64::MAX, |m| m.get()).to_le_bytes());
+        for r in d.results() {
+            eat(&[r.rank]);
+            eat(&r.winners.to_le_bytes());
+            eat(&r.prize_each.get().to_le_bytes());
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+
+    fn draw(round: u32, day: i64) -> Draw {
+        let g = GameSpec::kr645();
+        let date = Date::parse("2002-12-07").unwrap().add_days(day).unwrap();
+        Draw::new(&g, round, date, &[1, 2, 3, 4, 5, 6], &[7]).unwrap()
+    }
+
+    #[test]
+    fn prefixes_and_lookup() {
+        let h = History::new(
+            GameSpec::kr645(),
+            vec![draw(12, 14), draw(10, 0), draw(11, 7)],
+        )
+        .unwrap();
+        assert_eq!(h.first_round(), Some(10));
+        assert_eq!(h.get(11).unwrap().round(), 11);
+        assert!(h.get(9).is_none() && h.get(13).is_none());
+        assert_eq!(h.prefix(11).len(), 2);
+        assert_eq!(h.prefix(9).len(), 0);
+        assert_eq!(h.prefix(99).len(), 3);
+        assert!(h.require(13).unwrap_err().to_string().contains("10..=12"));
+    }
+
+    #[test]
+    fn rejects_gaps_repeats_and_backward_dates() {
+        let g = GameSpec::kr645();
+        let e = History::new(g.clone(), vec![draw(1, 0), draw(3, 14)]).unwrap_err();
+        assert!(e.to_string().contains("rounds 2..=2 are missing"), "{e}");
+        let e = History::new(g.clone(), vec![draw(1, 0), draw(1, 7)]).unwrap_err();
+        assert!(e.to_string().contains("more than once"), "{e}");
+        let e = History::new(g, vec![draw(1, 7), draw(2, 0)]).unwrap_err();
+        assert!(e.to_string().contains("not after"), "{e}");
+    }
+
+    #[test]
+    fn extension_is_atomic_and_changes_the_epoch() {
+        let h = History::new(GameSpec::kr645(), vec![draw(1, 0)]).unwrap();
+        assert!(h.extended(vec![draw(3, 14)]).is_err());
+        assert_eq!(h.len(), 1);
+        let h2 = h.extended(vec![draw(2, 7)]).unwrap();
+        assert_eq!(h2.len(), 2);
+        assert_ne!(h.epoch(), h2.epoch());
+        let same = History::new(GameSpec::kr645(), vec![draw(1, 0), draw(2, 7)]).unwrap();
+        assert_eq!(same.epoch(), h2.epoch());
+    }
+}

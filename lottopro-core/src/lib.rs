@@ -1,0 +1,46 @@
+//! LottoPro core: games, tickets, draws and histories; exact odds, prize
+//! ranks, the pari-mutuel pool model and tax.
+//!
+//! No model can predict a fair draw, and nothing here pretends to: odds are
+//! counted, prizes follow the operator's published rules, and every amount of
+//! money is an integer.
+//!
+//! ```
+//! use lottopro_core::{GameSpec, Odds, Ticket};
+//!
+//! let game = GameSpec::kr645();
+//! let ticket = Ticket::parse(&game, "3 11 17 25 33 41")?;
+//! assert_eq!(ticket.to_string(), "3 11 17 25 33 41");
+//!
+//! let odds = Odds::of(&game);
+//! assert_eq!(odds.tiers[0].combinations, 1);
+//! assert_eq!(odds.total_combinations, 8_145_060);
+//! # Ok::<(), lottopro_core::Error>(())
+//! ```
+//!
+//! Modules, upstream first: [`game`] (rules), [`ticket`] and [`draw`],
+//! [`history`] and [`io`] (files), then [`odds`], [`prize`] and [`tax`].
+#![warn(missing_docs)]
+
+pub mod date;
+pub mod draw;
+pub mod error;
+pub mod game;
+pub mod history;
+pub mod io;
+pub mod money;
+pub mod odds;
+pub mod prize;
+pub mod tax;
+pub mod ticket;
+
+pub use date::Date;
+pub use draw::{Draw, TierResult};
+pub use error::{Error, ErrorKind, Result};
+pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
+pub use history::{History, HistoryView};
+pub use money::{Currency, Money};
+pub use odds::{MatchProbability, Odds, TierOdds, match_distribution};
+pub use prize::{PoolOutcome, TierPool, pool_prizes};
+pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};
+pub use ticket::{Matches, NumberSet, Ticket};

@@ -1,0 +1,206 @@
+//! Amounts of money: integer minor units of a game's currency, never `f64`.
+//!
+//! A [`Money`] is a non-negative count of the smallest unit of the currency
+//! its game uses (won for KRW, cents for USD). Amounts above [`Money::MAX`]
+//! (10^15 minor units: a quadrillion won, ten trillion dollars) are treated as
+//! input errors rather than silently wrapping or overflowing later; every
+//! operation that could leave that range is checked.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A non-negative amount in minor units of a currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Money(pub(crate) u64);
+
+impl Money {
+    /// The largest amount accepted anywhere: 10^15 minor units.
+    pub const MAX: Money = Money(1_000_000_000_000_000);
+    /// Nothing.
+    pub const ZERO: Money = Money(0);
+
+    /// An amount, or an error naming `field` when it exceeds [`Money::MAX`].
+    pub fn new(amount: u64, field: &str) -> Result<Money> {
+        if amount > Self::MAX.0 {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{amount} is larger than the largest accepted amount {}",
+                    Self::MAX.0
+                ),
+            ));
+        }
+        Ok(Money(amount))
+    }
+
+    /// An amount from a signed integer, rejecting negatives by name.
+    pub fn from_i64(amount: i64, field: &str) -> Result<Money> {
+        match u64::try_from(amount) {
+            Ok(a) => Money::new(a, field),
+            Err(_) => Err(Error::invalid(
+                field,
+                format!("{amount} is negative; amounts must be 0 or more"),
+            )),
+        }
+    }
+
+    /// Parses an amount written as digits, optionally grouped with `,` or `_`
+    /// (`1000000`, `1,000,000`). Signs, decimals and other text are rejected
+    /// with an error naming `field`.
+    pub fn parse(text: &str, field: &str) -> Result<Money> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(Error::invalid(field, "is empty; expected an amount"));
+        }
+        if t.starts_with('-') {
+            return Err(Error::invalid(
+                field,
+                format!("{t} is negative; amounts must be 0 or more"),
+            ));
+        }
+        let digits: String = t.chars().filter(|c| *c != ',' && *c != '_').collect();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid(
+                field,
+                format!("'{t}' is not a whole amount in minor units (digits only, e.g. 1000000)"),
+            ));
+        }
+        match digits.parse::<u64>() {
+            Ok(v) => Money::new(v, field),
+            Err(_) => Err(Error::invalid(
+                field,
+                format!(
+                    "{t} is larger than the largest accepted amount {}",
+                    Self::MAX.0
+                ),
+            )),
+        }
+    }
+
+    /// The amount in minor units.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// `self + other`, or an error when the sum passes [`Money::MAX`].
+    pub fn checked_add(self, other: Money) -> Result<Money> {
+        Money::new(self.0.saturating_add(other.0), "amount")
+    }
+
+    /// `self - other`, floored at zero.
+    pub const fn saturating_sub(self, other: Money) -> Money {
+        Money(self.0.saturating_sub(other.0))
+    }
+
+    /// `self × count`, or an error when the product passes [`Money::MAX`].
+    pub fn checked_mul(self, count: u64) -> Result<Money> {
+        Money::new(self.0.saturating_mul(count), "amount")
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl FromStr for Money {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Money> {
+        Money::parse(s, "amount")
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Money, D::Error> {
+        let v = i64::deserialize(d)?;
+        Money::from_i64(v, "amount").map_err(serde::de::Error::custom)
+    }
+}
+
+/// The currency of a game: its ISO 4217 code and the number of decimal
+/// digits of its minor unit (0 for KRW and JPY, 2 for USD, EUR, GBP, CAD).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Currency {
+    /// ISO 4217 code, e.g. `KRW`.
+    pub code: String,
+    /// Decimal digits of the minor unit.
+    pub minor_digits: u8,
+}
+
+impl Currency {
+    /// Formats an amount for people: `1,000,000 KRW`, `2.50 EUR`.
+    pub fn format(&self, amount: Money) -> String {
+        let scale = 10u64.pow(u32::from(self.minor_digits));
+        let major = group_thousands(amount.get() / scale);
+        if self.minor_digits == 0 {
+            format!("{major} {}", self.code)
+        } else {
+            let minor = amount.get() % scale;
+            let width = usize::from(self.minor_digits);
+            format!("{major}.{minor:0width$} {}", self.code)
+        }
+    }
+}
+
+/// Writes a whole number with `,` between groups of three digits: `8,145,060`.
+pub fn group_thousands(v: u64) -> String {
+    let s = v.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_grouped_digits_and_rejects_the_rest() {
+        assert_eq!(Money::parse("1,000,000", "gross").unwrap().get(), 1_000_000);
+        assert_eq!(Money::parse(" 2_000 ", "gross").unwrap().get(), 2_000);
+        for bad in ["", "-5", "1.5", "abc", "1e9", "10000000000000000000000"] {
+            let e = Money::parse(bad, "gross").unwrap_err();
+            assert_eq!(e.field(), Some("gross"), "{bad}: {e}");
+        }
+        assert!(Money::parse("1000000000000001", "gross").is_err());
+        assert!(
+            Money::from_i64(-1, "x")
+                .unwrap_err()
+                .to_string()
+                .contains("negative")
+        );
+    }
+
+    #[test]
+    fn formats_for_people() {
+        let krw = Currency {
+            code: "KRW".into(),
+            minor_digits: 0,
+        };
+        let eur = Currency {
+            code: "EUR".into(),
+            minor_digits: 2,
+        };
+        assert_eq!(krw.format(Money(1_234_567)), "1,234,567 KRW");
+        assert_eq!(eur.format(Money(250)), "2.50 EUR");
+        assert_eq!(eur.format(Money(5)), "0.05 EUR");
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        assert!(Money::MAX.checked_add(Money(1)).is_err());
+        assert!(Money(10).checked_mul(u64::MAX).is_err());
+        assert_eq!(Money(3).saturating_sub(Money(5)), Money::ZERO);
+    }
+}
