@@ -1,0 +1,10 @@
+//! The integration suite of lottopro-core: one test binary, one module per concern.
+// Test helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod history_io;
+mod odds;
+mod prize_pool;
+mod tax;
+mod tickets;
