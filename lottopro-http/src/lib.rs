@@ -1,0 +1,8 @@
+//! The `lottopro` command line (and, from the service issue on, the HTTP
+//! service). Everything it shows is computed by `lottopro-core`; this crate
+//! parses arguments, loads files and renders results as text or JSON.
+//!
+//! Network clients for the official results site will live here too, never
+//! in the core.
+
+pub mod cli;

@@ -1,0 +1,307 @@
+//! The `lottopro` binary, run as a user would run it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn lottopro(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lottopro"))
+        .args(args)
+        .output()
+        .expect("run lottopro")
+}
+
+/// Runs a command that must succeed with `--json` and returns its document.
+fn json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = lottopro(&all);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: not one JSON document: {e}"))
+}
+
+fn shared(name: &str) -> String {
+    let dir = std::env::var_os("LOTTOPRO_DATA_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        PathBuf::from,
+    );
+    let p = dir.join(name);
+    assert!(
+        p.exists(),
+        "{} is missing (the real history lives in ../shared/data)",
+        p.display()
+    );
+    p.to_string_lossy().into_owned()
+}
+
+/// Writes `text` to a fresh file in the target dir and returns its path.
+fn temp_file(name: &str, text: &str) -> String {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn odds_json_has_every_tier() {
+    let v = json(&["odds"]);
+    assert_eq!(v["game"], "kr645");
+    let tiers = v["tiers"].as_array().unwrap();
+    assert_eq!(tiers.len(), 5);
+    assert_eq!(tiers[0]["rank"], 1);
+    assert_eq!(tiers[0]["one_in"], 8_145_060.0);
+    assert_eq!(tiers[2]["combinations"], 228);
+    let pb = json(&["odds", "--game", "powerball"]);
+    assert_eq!(pb["tiers"][0]["one_in"], 292_201_338.0);
+}
+
+#[test]
+fn tax_json() {
+    let v = json(&["tax", "1000000000"]);
+    assert_eq!(
+        (v["gross"].as_u64(), v["tax"].as_u64(), v["net"].as_u64()),
+        (Some(1_000_000_000), Some(296_999_670), Some(703_000_330))
+    );
+    let v = json(&["tax", "2,000,000"]);
+    assert_eq!(v["tax"], 0);
+}
+
+#[test]
+fn check_reports_what_the_draw_paid() {
+    let (draws, prizes) = (
+        shared("kr_lotto_645.csv"),
+        shared("kr_lotto_645_prizes.csv"),
+    );
+    // Draw 1245: 4 5 25 28 32 42 + 12.
+    let base = [
+        "check",
+        "--history",
+        &draws,
+        "--prizes",
+        &prizes,
+        "--round",
+        "1245",
+    ];
+    let with = |ticket: &str| json(&[&base[..], &["--ticket", ticket]].concat());
+    let v = with("4 5 25 28 32 42");
+    assert_eq!(
+        (
+            v["round"].as_u64(),
+            v["matches"].as_u64(),
+            v["rank"].as_u64()
+        ),
+        (Some(1245), Some(6), Some(1))
+    );
+    assert_eq!(v["prize"], 3_006_515_775u64);
+    let v = with("4,5,25,28,32,12");
+    assert_eq!(
+        (
+            v["matches"].as_u64(),
+            v["bonus"].as_bool(),
+            v["rank"].as_u64()
+        ),
+        (Some(5), Some(true), Some(2))
+    );
+    assert_eq!(v["prize"], 55_064_392);
+    let v = with("4 5 25 1 2 3");
+    assert_eq!(
+        (v["rank"].as_u64(), v["prize"].as_u64()),
+        (Some(5), Some(5_000))
+    );
+    let v = with("1 2 3 6 7 8");
+    assert!(v["rank"].is_null() && v["prize"].is_null());
+    // Without the prizes file only rank 1 is known.
+    let v = json(&[
+        "check",
+        "--history",
+        &draws,
+        "--round",
+        "1245",
+        "--ticket",
+        "4 5 25 1 2 3",
+    ]);
+    assert_eq!(v["rank"], 5);
+    assert!(v["prize"].is_null());
+}
+
+#[test]
+fn import_reports_counts_or_the_first_error() {
+    let v = json(&[
+        "import",
+        &shared("kr_lotto_645.csv"),
+        "--prizes",
+        &shared("kr_lotto_645_prizes.csv"),
+    ]);
+    assert_eq!(
+        (
+            v["valid"].as_bool(),
+            v["draws"].as_u64(),
+            v["latest_round"].as_u64()
+        ),
+        (Some(true), Some(1245), Some(1245))
+    );
+    assert_eq!(v["draws_with_prizes"], 1245);
+    let jsonl = temp_file(
+        "one.jsonl",
+        "{\"round\":5,\"date\":\"2003-01-04\",\"numbers\":[16,24,29,40,41,42],\"bonus\":[3]}\n",
+    );
+    let v = json(&["import", &jsonl]);
+    assert_eq!(
+        (v["draws"].as_u64(), v["format"].as_str()),
+        (Some(1), Some("jsonl"))
+    );
+
+    let bad = temp_file(
+        "bad.csv",
+        "draw,date,n1,n2,n3,n4,n5,n6,bonus\n1,2002-12-07,10,23,29,33,37,46,16\n",
+    );
+    let out = lottopro(&["import", &bad, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error"]["kind"], "parse");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 2, column n6"),
+        "{v}"
+    );
+}
+
+#[test]
+fn games_lists_every_preset() {
+    let v = json(&["games"]);
+    let ids: Vec<&str> = v["games"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "kr645",
+            "powerball",
+            "megamillions",
+            "euromillions",
+            "uk-lotto",
+            "ca649",
+            "jp-loto6",
+            "jp-loto7"
+        ]
+    );
+}
+
+/// Bad input: a clear message on stderr naming what was wrong, exit code 1,
+/// nothing on stdout.
+#[test]
+fn bad_input_table() {
+    let draws = shared("kr_lotto_645.csv");
+    let bonus_in_six = temp_file(
+        "bonus.csv",
+        "draw,date,n1,n2,n3,n4,n5,n6,bonus\n1,2002-12-07,10,23,29,33,37,40,40\n",
+    );
+    let check = |ticket: &'static str| {
+        vec![
+            "check",
+            "--history",
+            &draws,
+            "--round",
+            "1",
+            "--ticket",
+            ticket,
+        ]
+    };
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (check("1 2 3 4 5 6 7"), "numbers: expected 6 numbers, got 7"),
+        (check("0 2 3 4 5 6"), "numbers[0]: 0 is out of range 1..=45"),
+        (
+            check("1 2 3 4 5 46"),
+            "numbers[5]: 46 is out of range 1..=45",
+        ),
+        (check("1 2 3 4 5 5"), "numbers: 5 appears more than once"),
+        (check(""), "numbers: is empty"),
+        (
+            check("1 2 three 4 5 6"),
+            "numbers[2]: 'three' is not a number",
+        ),
+        (
+            vec![
+                "check",
+                "--history",
+                &draws,
+                "--round",
+                "5000",
+                "--ticket",
+                "1 2 3 4 5 6",
+            ],
+            "round 5000 is not in the history (it holds rounds 1..=1245)",
+        ),
+        (
+            vec!["import", &bonus_in_six],
+            "line 2, column bonus: bonus: 40 is also a main number",
+        ),
+        (vec!["tax", "-5"], "amount: -5 is negative"),
+        (
+            vec!["tax", "12abc"],
+            "amount: '12abc' is not a whole amount",
+        ),
+        (
+            vec!["tax", "99999999999999999999"],
+            "larger than the largest accepted amount",
+        ),
+        (
+            vec!["odds", "--game", "lotto-moon"],
+            "game: unknown game 'lotto-moon'; known games: kr645",
+        ),
+        (
+            vec![
+                "check",
+                "--history",
+                "/nonexistent/draws.csv",
+                "--round",
+                "1",
+                "--ticket",
+                "1 2 3 4 5 6",
+            ],
+            "cannot open '/nonexistent/draws.csv'",
+        ),
+    ];
+    for (args, message) in cases {
+        for json in [false, true] {
+            let mut a = args.clone();
+            if json {
+                a.push("--json");
+            }
+            let out = lottopro(&a);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(1), "{a:?}: stderr {stderr}");
+            let report = if args[0] == "import" {
+                &stdout
+            } else {
+                &stderr
+            };
+            assert!(
+                report.contains(message),
+                "{a:?}: expected {message:?}, got stderr {stderr:?} stdout {stdout:?}"
+            );
+            if args[0] != "import" {
+                assert!(stdout.is_empty(), "{a:?}: printed {stdout:?}");
+            }
+        }
+    }
+    // Usage errors are clap's, exit code 2.
+    assert_eq!(lottopro(&["check", "--round", "x"]).status.code(), Some(2));
+    assert_eq!(lottopro(&["frobnicate"]).status.code(), Some(2));
+    assert!(lottopro(&["--help"]).status.success());
+}

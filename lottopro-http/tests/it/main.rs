@@ -1,0 +1,5 @@
+//! The integration suite of lottopro-http: one test binary, one module per concern.
+// Test helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
