@@ -31,6 +31,8 @@ pub mod io;
 pub mod money;
 pub mod odds;
 pub mod prize;
+pub mod rng;
+pub mod stats;
 pub mod tax;
 pub mod ticket;
 
@@ -42,5 +44,6 @@ pub use history::{History, HistoryView};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, match_distribution};
 pub use prize::{PoolOutcome, TierPool, pool_prizes};
+pub use stats::{Stats, StatsOptions};
 pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};
 pub use ticket::{Matches, NumberSet, Ticket};

@@ -6,5 +6,6 @@ mod common;
 mod history_io;
 mod odds;
 mod prize_pool;
+mod stats;
 mod tax;
 mod tickets;

@@ -1,0 +1,57 @@
+//! Randomness: the one generator the project uses, and how it is seeded.
+//!
+//! Randomness is always passed in, never global. Every seeded result (tickets,
+//! backtests, simulations) comes from [`LottoRng`], Xoshiro256++ from
+//! `rand_xoshiro`: a named algorithm whose output is fixed by its definition,
+//! so the same seed gives the same tickets on every platform, release and
+//! binding (`rand`'s `StdRng` and `SmallRng` promise neither). Independent
+//! streams (one per backtest round, per simulation batch) are derived from a
+//! seed and a stream index with SplitMix64, so results never depend on the
+//! order or the thread in which the streams are used.
+
+use rand::SeedableRng;
+
+/// The project's random number generator; see the module docs.
+pub type LottoRng = rand_xoshiro::Xoshiro256PlusPlus;
+
+/// A generator seeded from `seed`.
+pub fn seeded(seed: u64) -> LottoRng {
+    LottoRng::seed_from_u64(seed)
+}
+
+/// The generator of stream `stream` under `seed`: independent of every other
+/// stream, and identical however many streams are used and in what order.
+pub fn stream(seed: u64, stream: u64) -> LottoRng {
+    LottoRng::seed_from_u64(splitmix64(
+        splitmix64(seed) ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    ))
+}
+
+/// One step of SplitMix64: a bijective 64-bit mixer.
+pub const fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::Rng;
+
+    use super::*;
+
+    #[test]
+    fn output_is_pinned() {
+        // Value stability: these must never change, or every seeded result does.
+        let mut r = seeded(42);
+        assert_eq!(
+            (r.next_u64(), r.next_u64()),
+            (0xd076_4d4f_4476_689f, 0x519e_4174_576f_3791)
+        );
+        let a: Vec<u64> = (0..3).map(|s| stream(7, s).next_u64()).collect();
+        assert_eq!(a.len(), 3);
+        assert_ne!(a[0], a[1]);
+        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+    }
+}

@@ -1,0 +1,135 @@
+//! Statistics of the real history against values computed independently
+//! (a separate Python script over the raw CSV, p-value with mpmath).
+
+use lottopro_core::{Stats, StatsOptions};
+
+use crate::common::real_history;
+
+#[test]
+fn real_history_statistics() {
+    let h = real_history();
+    let s = Stats::compute(h.view(), &StatsOptions::default());
+    assert_eq!(
+        (s.draws, s.first_round, s.latest_round),
+        (1245, Some(1), Some(1245))
+    );
+    let counts: Vec<u64> = s.numbers.iter().map(|n| n.count).collect();
+    assert_eq!(
+        counts,
+        [
+            171, 157, 172, 164, 154, 166, 171, 158, 137, 163, 168, 180, 184, 172, 170, 170, 171,
+            180, 171, 172, 167, 146, 149, 168, 154, 166, 181, 158, 156, 158, 171, 147, 175, 187,
+            163, 165, 174, 174, 168, 174, 151, 159, 167, 166, 175
+        ]
+    );
+    assert!((s.expected_count - 1245.0 * 6.0 / 45.0).abs() < 1e-9);
+    let chi = s.uniformity.unwrap();
+    assert!(
+        (chi.statistic - 33.057_769_539_697_24).abs() < 1e-9,
+        "{}",
+        chi.statistic
+    );
+    assert!(
+        (chi.p_value - 0.886_366_647_122_027_4).abs() < 1e-9,
+        "{}",
+        chi.p_value
+    );
+    assert_eq!(chi.df, 44.0);
+
+    let top: Vec<(u8, u8, u64)> = s
+        .pairs
+        .top
+        .iter()
+        .take(3)
+        .map(|p| (p.a, p.b, p.count))
+        .collect();
+    assert_eq!(top, [(11, 21, 34), (33, 40, 33), (6, 38, 31)]);
+    assert_eq!(s.pair_matrix[[21, 11]], 34);
+    assert!((s.pairs.expected - 1245.0 * 30.0 / 1980.0).abs() < 1e-9);
+
+    let carry: Vec<u64> = s
+        .carry_over
+        .distribution
+        .rows
+        .iter()
+        .map(|r| r.observed)
+        .collect();
+    assert_eq!(carry, [481, 526, 211, 24, 2, 0, 0]);
+    assert!((s.carry_over.distribution.chance_mean - 0.8).abs() < 1e-12);
+    let carry_bonus: Vec<u64> = s
+        .carry_over
+        .with_bonus
+        .rows
+        .iter()
+        .map(|r| r.observed)
+        .collect();
+    assert_eq!(carry_bonus, [404, 532, 260, 45, 2, 1, 0]);
+    // Draw 1245 (4 5 25 28 32 42) after 1244 (1 13 18 26 34 38 + 25).
+    assert!(s.carry_over.latest.is_empty());
+    assert_eq!(s.carry_over.latest_with_bonus, [25]);
+
+    let p = &s.patterns;
+    assert!((p.any_consecutive - 0.517_269_076_305_220_9).abs() < 1e-12);
+    assert!((p.chance_any_consecutive - 0.528_747_486_206_363).abs() < 1e-12);
+    let odd: Vec<u64> = p.odd.rows.iter().map(|r| r.observed).collect();
+    assert_eq!(odd, [17, 83, 283, 414, 330, 99, 19]);
+    assert!((p.sum.mean - 138.276_305_220_883_53).abs() < 1e-9);
+    assert!((p.sum.sd - 30.665_409_241_655_528).abs() < 1e-9);
+
+    let gap = |n: usize| s.numbers[n - 1].gap;
+    assert_eq!((gap(1), gap(9), gap(45)), (1, 2, 21));
+    assert_eq!(s.hot, [31, 38, 13, 1, 15, 18]);
+    assert_eq!(s.cold, [14, 21, 3, 5, 6, 11]);
+    assert_eq!(s.numbers[3].last_round, Some(1245));
+}
+
+#[test]
+fn prefixes_and_empty_histories() {
+    let h = real_history();
+    let s = Stats::compute(h.prefix(10), &StatsOptions { window: 5, top: 3 });
+    assert_eq!((s.draws, s.window, s.hot.len()), (10, 5, 3));
+    let s = Stats::compute(h.prefix(0), &StatsOptions::default());
+    assert_eq!(s.draws, 0);
+    assert!(s.uniformity.is_none());
+    assert!(
+        s.numbers
+            .iter()
+            .all(|n| n.count == 0 && n.last_round.is_none())
+    );
+}
+
+/// A planted bias is visible: number 7 in every draw fails the uniformity test.
+#[test]
+fn uniformity_test_detects_a_planted_bias() {
+    use lottopro_core::{Date, Draw, GameSpec, History};
+    let game = GameSpec::kr645();
+    let start = Date::parse("2020-01-04").unwrap();
+    let draws = (0..200u32)
+        .map(|i| {
+            // Numbers cycle through the pool, but 7 is always drawn.
+            let mut nums = vec![7u8];
+            let mut k = i * 5;
+            while nums.len() < 6 {
+                let n = (k % 45 + 1) as u8;
+                if !nums.contains(&n) {
+                    nums.push(n);
+                }
+                k += 1;
+            }
+            let bonus = (1..=45).find(|b| !nums.contains(b)).unwrap();
+            Draw::new(
+                &game,
+                i + 1,
+                start.add_days(7 * i64::from(i)).unwrap(),
+                &nums,
+                &[bonus],
+            )
+            .unwrap()
+        })
+        .collect();
+    let h = History::new(game, draws).unwrap();
+    let s = Stats::compute(h.view(), &StatsOptions::default());
+    assert!(s.uniformity.unwrap().p_value < 1e-10);
+    assert_eq!(s.numbers[6].count, 200);
+    assert!(s.numbers[6].z > 10.0);
+}
