@@ -80,6 +80,37 @@ impl Draw {
         })
     }
 
+    /// A fair random draw of `game`: main numbers uniformly at random, then
+    /// the bonus numbers from what is left of the same pool (or from the
+    /// second pool).
+    pub fn random<R: rand::Rng + ?Sized>(
+        game: &GameSpec,
+        round: u32,
+        date: Date,
+        rng: &mut R,
+    ) -> Result<Draw> {
+        use rand::seq::IndexedRandom;
+        let (main, bonus) = match game.bonus() {
+            BonusRule::SecondPool { pool, picks } => (
+                crate::rng::random_set(rng, game.pool(), game.picks()).to_vec(),
+                crate::rng::random_set(rng, pool, picks).to_vec(),
+            ),
+            rule => {
+                let all =
+                    crate::rng::random_set(rng, game.pool(), game.picks() + rule.drawn()).to_vec();
+                let bonus: Vec<u8> = all
+                    .sample(rng, usize::from(rule.drawn()))
+                    .copied()
+                    .collect();
+                (
+                    all.into_iter().filter(|n| !bonus.contains(n)).collect(),
+                    bonus,
+                )
+            }
+        };
+        Draw::new(game, round, date, &main, &bonus)
+    }
+
     /// Adds total ticket sales of the round.
     pub fn with_total_sales(mut self, sales: Option<Money>) -> Draw {
         self.total_sales = sales;

@@ -50,6 +50,28 @@ impl History {
         Ok(History { game, draws, epoch })
     }
 
+    /// A fair synthetic history for experiments: `len` random draws (see
+    /// [`Draw::random`]) one week apart from `start`, from `seed`.
+    pub fn simulated(
+        game: GameSpec,
+        len: u32,
+        start: crate::date::Date,
+        seed: u64,
+    ) -> Result<History> {
+        let mut rng = crate::rng::seeded(seed);
+        let draws = (1..=len)
+            .map(|round| {
+                Draw::random(
+                    &game,
+                    round,
+                    start.add_days(7 * i64::from(round - 1))?,
+                    &mut rng,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        History::new(game, draws)
+    }
+
     /// A new history with `more` draws appended; they must continue this one
     /// (the next round onward, later dates). `self` is not changed.
     pub fn extended(&self, mut more: Vec<Draw>) -> Result<History> {

@@ -22,6 +22,7 @@
 //! [`history`] and [`io`] (files), then [`odds`], [`prize`] and [`tax`].
 #![warn(missing_docs)]
 
+pub mod backtest;
 pub mod date;
 pub mod draw;
 pub mod error;
@@ -30,12 +31,14 @@ pub mod history;
 pub mod io;
 pub mod money;
 pub mod odds;
+pub mod predict;
 pub mod prize;
 pub mod rng;
 pub mod stats;
 pub mod tax;
 pub mod ticket;
 
+pub use backtest::{BacktestOptions, BacktestReport, ModelResult, backtest};
 pub use date::Date;
 pub use draw::{Draw, TierResult};
 pub use error::{Error, ErrorKind, Result};
@@ -43,6 +46,7 @@ pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
 pub use history::{History, HistoryView};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, match_distribution};
+pub use predict::{Model, PredictRequest, Prediction, Predictor, predict};
 pub use prize::{PoolOutcome, TierPool, pool_prizes};
 pub use stats::{Stats, StatsOptions};
 pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};

@@ -9,7 +9,9 @@
 //! seed and a stream index with SplitMix64, so results never depend on the
 //! order or the thread in which the streams are used.
 
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
+
+use crate::ticket::NumberSet;
 
 /// The project's random number generator; see the module docs.
 pub type LottoRng = rand_xoshiro::Xoshiro256PlusPlus;
@@ -25,6 +27,19 @@ pub fn stream(seed: u64, stream: u64) -> LottoRng {
     LottoRng::seed_from_u64(splitmix64(
         splitmix64(seed) ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15),
     ))
+}
+
+/// A uniformly random set of `k` numbers from `1..=pool` (Floyd's
+/// algorithm: `k` random integers, no rejection). `k` is capped at `pool`.
+pub fn random_set<R: rand::Rng + ?Sized>(rng: &mut R, pool: u8, k: u8) -> NumberSet {
+    let mut bits = 0u128;
+    let k = k.min(pool);
+    for j in (pool - k + 1)..=pool {
+        let t = rng.random_range(1..=j);
+        let pick = if bits & (1u128 << t) != 0 { j } else { t };
+        bits |= 1u128 << pick;
+    }
+    NumberSet::from_bits(bits)
 }
 
 /// One step of SplitMix64: a bijective 64-bit mixer.
@@ -53,5 +68,21 @@ mod tests {
         assert_eq!(a.len(), 3);
         assert_ne!(a[0], a[1]);
         assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+    }
+
+    #[test]
+    fn random_sets_are_uniform() {
+        // Each of the C(6,2) = 15 pairs of 1..=6 about equally often.
+        let mut r = seeded(1);
+        let mut counts = std::collections::HashMap::new();
+        for _ in 0..30_000 {
+            let s = random_set(&mut r, 6, 2);
+            assert_eq!(s.len(), 2);
+            *counts.entry(s).or_insert(0u32) += 1;
+        }
+        assert_eq!(counts.len(), 15);
+        let observed: Vec<u64> = counts.values().map(|&c| u64::from(c)).collect();
+        let t = crate::stats::uniformity::pearson_uniform(&observed).unwrap();
+        assert!(t.p_value > 1e-4, "{t:?}");
     }
 }

@@ -44,3 +44,36 @@ pub(crate) fn real_history() -> History {
             .unwrap();
     lottopro_core::io::load_prizes(&h, &shared_data("kr_lotto_645_prizes.csv")).unwrap()
 }
+
+/// A synthetic Korean history of `len` weekly draws from `seed`: fair
+/// (`History::simulated`), or with number `bias.0` drawn with probability
+/// `bias.1` in each draw and the other numbers uniform among the rest.
+pub(crate) fn synthetic_history(len: u32, seed: u64, bias: Option<(u8, f64)>) -> History {
+    use lottopro_core::{Date, Draw};
+    use rand::RngExt;
+    let game = GameSpec::kr645();
+    let start = Date::parse("2002-12-07").unwrap();
+    let Some((biased, q)) = bias else {
+        return History::simulated(game, len, start, seed).unwrap();
+    };
+    let mut rng = lottopro_core::rng::seeded(seed);
+    let draws = (1..=len)
+        .map(|round| {
+            let mut nums: Vec<u8> = Vec::with_capacity(7);
+            if rng.random::<f64>() < q {
+                nums.push(biased);
+            }
+            while nums.len() < 7 {
+                let n = rng.random_range(1..=45u8);
+                // The biased number enters only through the coin above (or as the bonus).
+                if !nums.contains(&n) && (n != biased || nums.len() == 6) {
+                    nums.push(n);
+                }
+            }
+            let bonus = nums.pop().unwrap();
+            let date = start.add_days(7 * i64::from(round - 1)).unwrap();
+            Draw::new(&game, round, date, &nums, &[bonus]).unwrap()
+        })
+        .collect();
+    History::new(game, draws).unwrap()
+}

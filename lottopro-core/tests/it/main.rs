@@ -2,9 +2,11 @@
 // Test helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod backtest;
 mod common;
 mod history_io;
 mod odds;
+mod predict;
 mod prize_pool;
 mod stats;
 mod tax;

@@ -1,0 +1,282 @@
+//! Number-generation models, and the one sampler they share.
+//!
+//! A fair draw cannot be predicted. These models are well-defined strategies
+//! that turn a history into tickets; how they fare against chance is measured
+//! by [`backtest`](crate::backtest), never claimed.
+//!
+//! [`Predictor`] is the behaviour: a model learns draws one at a time
+//! ([`Predictor::observe`]) and then gives per-number weights for the next
+//! draw. Learning incrementally is what lets a walk-forward backtest over the
+//! whole history cost one pass instead of one refit per round. [`Model`] is
+//! the closed, serialisable name that the CLI, Python and HTTP use to pick one:
+//!
+//! | model | weights |
+//! | --- | --- |
+//! | `frequency` | long-run count of each number (plus one) |
+//! | `trend` | exponentially decayed count, half-life 10 draws |
+//! | `pattern` | equal weights; each ticket must match the odd/low counts of a randomly chosen past draw, keep its sum within the central 80 % of past sums and have no more consecutive pairs than 90 % of past draws |
+//! | `statistical` | "due numbers": a softmax of the gap z-score (draws since last seen, against the geometric expectation) plus the frequency deficit over the last 100 draws |
+//! | `ml` | a logistic regression per number on lagged features (recent and long-run frequency, gap, carry-over, pair affinity with the last draw), trained online with SGD on earlier rounds only |
+//! | `random` | equal weights: the control |
+
+mod ml;
+mod models;
+mod pattern;
+pub mod sampler;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::draw::Draw;
+use crate::error::{Error, Result};
+use crate::game::GameSpec;
+use crate::history::HistoryView;
+use crate::rng::{self, LottoRng};
+use crate::ticket::Ticket;
+
+pub use sampler::{Constraint, MAX_TICKETS, Sampler};
+
+/// A number-generation strategy that learns draws in round order.
+pub trait Predictor: Send {
+    /// Which model this is.
+    fn model(&self) -> Model;
+
+    /// Learns one more draw. Draws must arrive in round order.
+    fn observe(&mut self, draw: &Draw);
+
+    /// Weights for the next draw: `out[n]` for each number `n` in `1..=pool`
+    /// (`out[0]` is unused). Larger means more likely to be picked.
+    fn weights(&mut self, out: &mut [f64]);
+
+    /// A condition on the next ticket as a whole, if the model has one.
+    fn constraint(&self, _rng: &mut LottoRng) -> Option<Constraint> {
+        None
+    }
+
+    /// In words, why number `n` has the weight it has now.
+    fn explain(&self, n: u8) -> String;
+}
+
+/// The models by name; see the module docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Model {
+    /// Long-run frequency.
+    Frequency,
+    /// Recency-weighted frequency.
+    Trend,
+    /// Combinations that follow historical patterns.
+    Pattern,
+    /// Gaps and deviations from the uniform expectation.
+    Statistical,
+    /// Online logistic regression on lagged features.
+    Ml,
+    /// Uniformly random tickets: the control.
+    Random,
+}
+
+impl Model {
+    /// Every model, the control last.
+    pub const ALL: [Model; 6] = [
+        Model::Frequency,
+        Model::Trend,
+        Model::Pattern,
+        Model::Statistical,
+        Model::Ml,
+        Model::Random,
+    ];
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Model::Frequency => "frequency",
+            Model::Trend => "trend",
+            Model::Pattern => "pattern",
+            Model::Statistical => "statistical",
+            Model::Ml => "ml",
+            Model::Random => "random",
+        }
+    }
+
+    /// A new, untrained predictor of this model for `game`.
+    pub fn predictor(self, game: &GameSpec) -> Box<dyn Predictor> {
+        match self {
+            Model::Frequency => Box::new(models::Frequency::new(game)),
+            Model::Trend => Box::new(models::Trend::new(game)),
+            Model::Pattern => Box::new(pattern::Pattern::new(game)),
+            Model::Statistical => Box::new(models::Statistical::new(game)),
+            Model::Ml => Box::new(ml::Ml::new(game)),
+            Model::Random => Box::new(models::Uniform::new(game)),
+        }
+    }
+
+    /// A predictor trained on every draw of `view`.
+    pub fn fit(self, view: HistoryView<'_>) -> Box<dyn Predictor> {
+        let mut p = self.predictor(view.game());
+        for d in view.draws() {
+            p.observe(d);
+        }
+        p
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Model {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Model> {
+        Model::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+                Error::invalid(
+                    "model",
+                    format!("unknown model '{s}'; models: {}", names.join(", ")),
+                )
+            })
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PredictRequest {
+    /// The model.
+    pub model: Model,
+    /// How many distinct tickets, `1..=MAX_TICKETS`.
+    pub count: usize,
+    /// Numbers every ticket must contain.
+    #[serde(default)]
+    pub include: Vec<u8>,
+    /// Numbers no ticket may contain.
+    #[serde(default)]
+    pub exclude: Vec<u8>,
+    /// The seed: the same seed, model and history give the same tickets
+    /// everywhere; each model draws from its own stream of it.
+    pub seed: u64,
+}
+
+/// One generated ticket and the reasons behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictedTicket {
+    /// The ticket.
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// Why.
+    pub why: Why,
+}
+
+/// Why a ticket holds its numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Why {
+    /// The numbers the model chose, strongest weight first.
+    pub numbers: Vec<NumberWhy>,
+    /// Numbers that were in the ticket because the user included them.
+    pub included: Vec<u8>,
+    /// The combination constraint the ticket was drawn under, if any.
+    pub constraint: Option<Constraint>,
+}
+
+/// One chosen number's weight and its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NumberWhy {
+    /// The number.
+    pub number: u8,
+    /// Its weight relative to the average free number (1.0 = average).
+    pub relative_weight: f64,
+    /// The model's reason, in words.
+    pub reason: String,
+}
+
+/// The tickets of one request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    /// The model.
+    pub model: Model,
+    /// The seed used.
+    pub seed: u64,
+    /// Draws the model learnt from.
+    pub draws_used: usize,
+    /// The latest round it learnt from (`None` for an empty history).
+    pub based_on_round: Option<u32>,
+    /// The tickets.
+    pub tickets: Vec<PredictedTicket>,
+}
+
+/// Generates tickets from `view` as `request` asks; the input is validated
+/// before any model work is done.
+pub fn predict(view: HistoryView<'_>, request: &PredictRequest) -> Result<Prediction> {
+    let game = view.game();
+    let sampler = Sampler::new(game, &request.include, &request.exclude, request.count)?;
+    let mut predictor = request.model.fit(view);
+    // Each model draws from its own stream of the seed, so two models with
+    // near-uniform weights do not hand out near-identical tickets.
+    let mut rng = rng::stream(request.seed, request.model as u64);
+    let tickets = generate(game, predictor.as_mut(), &sampler, request.count, &mut rng)?;
+    let mut weights = vec![0.0; usize::from(game.pool()) + 1];
+    predictor.weights(&mut weights);
+    let free: Vec<u8> = (1..=game.pool())
+        .filter(|n| !sampler.include().contains(*n))
+        .collect();
+    let mean =
+        free.iter().map(|&n| weights[usize::from(n)]).sum::<f64>() / free.len().max(1) as f64;
+    let tickets = tickets
+        .into_iter()
+        .map(|(ticket, constraint)| {
+            let mut numbers: Vec<NumberWhy> = ticket
+                .main()
+                .iter()
+                .filter(|n| !sampler.include().contains(*n))
+                .map(|n| NumberWhy {
+                    number: n,
+                    relative_weight: if mean > 0.0 {
+                        weights[usize::from(n)] / mean
+                    } else {
+                        1.0
+                    },
+                    reason: predictor.explain(n),
+                })
+                .collect();
+            numbers.sort_by(|a, b| {
+                b.relative_weight
+                    .total_cmp(&a.relative_weight)
+                    .then(a.number.cmp(&b.number))
+            });
+            PredictedTicket {
+                ticket,
+                why: Why {
+                    numbers,
+                    included: sampler.include().to_vec(),
+                    constraint,
+                },
+            }
+        })
+        .collect();
+    Ok(Prediction {
+        model: request.model,
+        seed: request.seed,
+        draws_used: view.len(),
+        based_on_round: view.latest_round(),
+        tickets,
+    })
+}
+
+/// `count` tickets from the predictor's current state.
+pub(crate) fn generate(
+    game: &GameSpec,
+    predictor: &mut dyn Predictor,
+    sampler: &Sampler,
+    count: usize,
+    rng: &mut LottoRng,
+) -> Result<Vec<(Ticket, Option<Constraint>)>> {
+    let mut weights = vec![0.0; usize::from(game.pool()) + 1];
+    predictor.weights(&mut weights);
+    let p: &dyn Predictor = predictor;
+    sampler.tickets(game, &weights, |r| p.constraint(r), count, rng)
+}
