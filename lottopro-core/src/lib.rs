@@ -1,5 +1,6 @@
 //! LottoPro core: games, tickets, draws and histories; exact odds, prize
-//! ranks, the pari-mutuel pool model and tax.
+//! ranks, the pari-mutuel pool model and tax; statistics, five
+//! number-generation models and an honest walk-forward backtest.
 //!
 //! No model can predict a fair draw, and nothing here pretends to: odds are
 //! counted, prizes follow the operator's published rules, and every amount of
@@ -19,7 +20,9 @@
 //! ```
 //!
 //! Modules, upstream first: [`game`] (rules), [`ticket`] and [`draw`],
-//! [`history`] and [`io`] (files), then [`odds`], [`prize`] and [`tax`].
+//! [`history`] and [`io`] (files); [`odds`], [`prize`] and [`tax`];
+//! [`stats`], [`predict`] and [`backtest`]; [`rng`] holds the one seeded
+//! generator everything random uses.
 #![warn(missing_docs)]
 
 pub mod backtest;

@@ -224,7 +224,10 @@ impl Stats {
         let mut window_counts = vec![0u64; pool + 1];
         let mut last_idx: Vec<Option<usize>> = vec![None; pool + 1];
         let mut max_gap = vec![0u64; pool + 1];
-        let mut pair_matrix = Array2::<u32>::zeros((pool + 1, pool + 1));
+        // Pairs are counted in a flat upper triangle (a < b) and mirrored into
+        // the matrix once at the end: cheaper than 2-D indexing per pair.
+        let width = pool + 1;
+        let mut pair_counts = vec![0u32; width * width];
         let mut hist = Hist::new(usize::from(picks));
         let bonus_same_pool = matches!(game.bonus(), crate::game::BonusRule::SamePool { .. });
         let mut prev: Option<(NumberSet, NumberSet)> = None;
@@ -243,10 +246,9 @@ impl Stats {
                 let gap = last_idx[a].map_or(i, |j| i - j - 1) as u64;
                 max_gap[a] = max_gap[a].max(gap);
                 last_idx[a] = Some(i);
+                let row = &mut pair_counts[a * width..(a + 1) * width];
                 for &b in &nums[k + 1..] {
-                    let b = usize::from(b);
-                    pair_matrix[[a, b]] += 1;
-                    pair_matrix[[b, a]] += 1;
+                    row[usize::from(b)] += 1;
                 }
             }
             if bonus_same_pool {
@@ -265,6 +267,9 @@ impl Stats {
             ));
         }
 
+        let pair_matrix = Array2::from_shape_fn((width, width), |(a, b)| {
+            pair_counts[a.min(b) * width + a.max(b)]
+        });
         let p = f64::from(picks) / pool as f64;
         let expected_count = d as f64 * p;
         let count_sd = (d as f64 * p * (1.0 - p)).sqrt();

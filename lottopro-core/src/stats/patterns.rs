@@ -134,7 +134,8 @@ fn sum_band(pool: u8, picks: u8, total: f64) -> (u16, u16) {
             let (lower, upper) = ways.split_at_mut(j * width);
             let from = &lower[(j - 1) * width..];
             let to = &mut upper[..width];
-            for s in 0..width - v {
+            // j − 1 numbers below v sum to at most (j − 1)·(v − 1).
+            for s in 0..((j - 1) * (v - 1) + 1).min(width - v) {
                 to[s + v] += from[s];
             }
         }

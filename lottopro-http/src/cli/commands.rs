@@ -5,7 +5,11 @@ use std::path::Path;
 
 use lottopro_core::io::Format;
 use lottopro_core::money::group_thousands as group;
-use lottopro_core::{GameSpec, Money, Odds, Payout, TaxRule, Ticket};
+use lottopro_core::stats::{Stats, StatsOptions};
+use lottopro_core::ticket::parse_numbers;
+use lottopro_core::{
+    BacktestOptions, GameSpec, Model, Money, Odds, Payout, PredictRequest, TaxRule, Ticket,
+};
 use serde_json::json;
 
 use super::{GameArg, HistoryArgs, Report};
@@ -250,4 +254,217 @@ fn one_in(x: f64) -> String {
     } else {
         format!("1 in {x:.2}")
     }
+}
+
+pub(super) fn stats(history: &HistoryArgs, window: usize, top: usize) -> Result<Report> {
+    let h = history.load()?;
+    let s = Stats::compute(h.view(), &StatsOptions { window, top });
+    let mut text = format!(
+        "{} draws (rounds {}..={})\n\nfrequency: expected {:.1} per number (sd {:.1})\n",
+        s.draws,
+        s.first_round.unwrap_or(0),
+        s.latest_round.unwrap_or(0),
+        s.expected_count,
+        s.count_sd
+    );
+    let mut by_count: Vec<_> = s.numbers.iter().collect();
+    by_count.sort_by_key(|n| (std::cmp::Reverse(n.count), n.number));
+    let fmt = |v: &[&lottopro_core::stats::NumberStat]| -> String {
+        v.iter()
+            .map(|n| format!("{} ({}, z {:+.1})", n.number, n.count, n.z))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let k = top.min(by_count.len());
+    let _ = writeln!(text, "  most drawn:  {}", fmt(&by_count[..k]));
+    let _ = writeln!(
+        text,
+        "  least drawn: {}",
+        fmt(&by_count[by_count.len() - k..])
+    );
+    if let Some(u) = s.uniformity {
+        let _ = writeln!(
+            text,
+            "  uniformity: chi-square {:.1} on {} df, p = {:.3} ({})",
+            u.statistic,
+            u.df,
+            u.p_value,
+            if u.p_value < 0.05 {
+                "frequencies differ from uniform"
+            } else {
+                "consistent with a fair draw"
+            }
+        );
+    }
+    let _ = writeln!(
+        text,
+        "\nlast {} draws (each number expected {:.1} times): hot {:?}, cold {:?}",
+        s.window, s.window_expected, s.hot, s.cold
+    );
+    let _ = writeln!(
+        text,
+        "longest current gaps {:?} (expected gap {:.1} draws)",
+        s.overdue, s.expected_gap
+    );
+    let c = &s.carry_over;
+    let _ = writeln!(
+        text,
+        "carry-over (이월수): latest {:?}, with bonus {:?}; mean {:.3} per draw (chance {:.3})",
+        c.latest, c.latest_with_bonus, c.distribution.mean, c.distribution.chance_mean
+    );
+    let pairs: Vec<String> = s
+        .pairs
+        .top
+        .iter()
+        .map(|p| format!("{}-{} ({})", p.a, p.b, p.count))
+        .collect();
+    let _ = writeln!(
+        text,
+        "companion pairs (궁합수): {} (any pair expected {:.1} ± {:.1})",
+        pairs.join(", "),
+        s.pairs.expected,
+        s.pairs.sd
+    );
+    let p = &s.patterns;
+    let _ = writeln!(
+        text,
+        "patterns: odd {:.2} per draw (chance {:.2}); low {:.2} ({:.2}); at least one consecutive pair {:.1} % ({:.1} %); sum {:.1} ± {:.1} ({:.1} ± {:.1})",
+        p.odd.mean,
+        p.odd.chance_mean,
+        p.low.mean,
+        p.low.chance_mean,
+        100.0 * p.any_consecutive,
+        100.0 * p.chance_any_consecutive,
+        p.sum.mean,
+        p.sum.sd,
+        p.sum.chance_mean,
+        p.sum.chance_sd
+    );
+    Ok(Report {
+        json: serde_json::to_value(&s).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+pub(super) fn predict(
+    history: &HistoryArgs,
+    model: &str,
+    count: usize,
+    include: &str,
+    exclude: &str,
+    seed: Option<u64>,
+) -> Result<Report> {
+    let model: Model = model.parse()?;
+    let h = history.load()?;
+    let game = h.game();
+    let request = PredictRequest {
+        model,
+        count,
+        include: parse_numbers(include, "include", game.pool())?,
+        exclude: parse_numbers(exclude, "exclude", game.pool())?,
+        seed: seed.unwrap_or_else(fresh_seed),
+    };
+    let p = lottopro_core::predict(h.view(), &request)?;
+    let mut text = format!(
+        "{} tickets from the {model} model, learnt from {} draws (seed {}):\n",
+        p.tickets.len(),
+        p.draws_used,
+        p.seed
+    );
+    for t in &p.tickets {
+        let _ = writeln!(text, "  {}", t.ticket);
+        if let Some(top) = t.why.numbers.first() {
+            let _ = writeln!(text, "      e.g. {}: {}", top.number, top.reason);
+        }
+    }
+    text.push_str(
+        "No model can predict a fair draw: `lottopro backtest` measures each one against chance.\n",
+    );
+    Ok(Report {
+        json: serde_json::to_value(&p).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+/// A seed for a request that gave none: time and process id, mixed. It is
+/// reported with the result so the tickets can be reproduced.
+fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    lottopro_core::rng::splitmix64(nanos ^ u64::from(std::process::id()).rotate_left(32))
+}
+
+pub(super) fn backtest(
+    history: &HistoryArgs,
+    model: &str,
+    tickets: usize,
+    warmup: usize,
+    seed: u64,
+    alpha: f64,
+) -> Result<Report> {
+    let models = if model.eq_ignore_ascii_case("all") {
+        Model::ALL.to_vec()
+    } else {
+        model
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<Vec<Model>>>()?
+    };
+    let h = history.load()?;
+    let opts = BacktestOptions {
+        models,
+        tickets_per_round: tickets,
+        warmup,
+        seed,
+        alpha,
+    };
+    let r = lottopro_core::backtest(h.view(), &opts)?;
+    let mut text = format!(
+        "walk-forward backtest, rounds {}..={}, {tickets} tickets per model per round, seed {seed}\n\n\
+         {:<12} {:>13} {:>17} {:>7} {:>8} {:>8}  verdict\n",
+        r.first_round, r.last_round, "model", "mean matches", "95 % CI", "chance", "p", "Holm p"
+    );
+    for m in &r.models {
+        let verdict = if m.significant {
+            "beats chance"
+        } else {
+            "no better than chance"
+        };
+        let _ = writeln!(
+            text,
+            "{:<12} {:>13.4} {:>8.4}–{:<8.4} {:>7.3} {:>8.3} {:>8.3}  {verdict}",
+            m.model.as_str(),
+            m.mean_matches,
+            m.ci95.0,
+            m.ci95.1,
+            m.chance_mean_matches,
+            m.p_value,
+            m.p_holm
+        );
+    }
+    let cur = h.game().currency();
+    text.push('\n');
+    for m in &r.models {
+        let ret = if m.spent.get() > 0 {
+            100.0 * m.won.get() as f64 / m.spent.get() as f64
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            text,
+            "{:<12} spent {}, won {} as paid ({ret:.1} % back; {} after tax)",
+            m.model.as_str(),
+            cur.format(m.spent),
+            cur.format(m.won),
+            cur.format(m.won_after_tax)
+        );
+    }
+    Ok(Report {
+        json: serde_json::to_value(&r).unwrap_or_default(),
+        text,
+        ok: true,
+    })
 }

@@ -73,6 +73,63 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Statistics of a history, each next to its chance expectation.
+    Stats {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Recent draws that define hot and cold numbers.
+        #[arg(long, default_value_t = 50)]
+        window: usize,
+        /// How many hot, cold and overdue numbers and top pairs to list.
+        #[arg(long, default_value_t = 6)]
+        top: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Generate tickets with a model (no model can predict a fair draw; see `backtest`).
+    Predict {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// frequency, trend, pattern, statistical, ml or random.
+        #[arg(long, default_value = "frequency")]
+        model: String,
+        /// How many distinct tickets (at most 100).
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+        /// Numbers every ticket must contain, e.g. "7 13".
+        #[arg(long, default_value = "")]
+        include: String,
+        /// Numbers no ticket may contain.
+        #[arg(long, default_value = "")]
+        exclude: String,
+        /// Seed; the same seed, model and history give the same tickets. Random when omitted (and reported).
+        #[arg(long)]
+        seed: Option<u64>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Walk-forward backtest of models against the exact chance baseline.
+    Backtest {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// A model name, or "all" for the five models and the random control.
+        #[arg(long, default_value = "all")]
+        model: String,
+        /// Tickets per model per round (at most 100).
+        #[arg(long, default_value_t = 5)]
+        tickets: usize,
+        /// Initial draws used only for learning.
+        #[arg(long, default_value_t = 100)]
+        warmup: usize,
+        /// Seed of all ticket generation.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Family-wise significance level (Holm).
+        #[arg(long, default_value_t = 0.05)]
+        alpha: f64,
+        #[command(flatten)]
+        out: Output,
+    },
     /// List the preset games.
     Games {
         #[command(flatten)]
@@ -178,6 +235,36 @@ where
         } => (
             out.json,
             commands::import(file, *format, prizes.as_deref(), game),
+        ),
+        Command::Stats {
+            history,
+            window,
+            top,
+            out,
+        } => (out.json, commands::stats(history, *window, *top)),
+        Command::Predict {
+            history,
+            model,
+            count,
+            include,
+            exclude,
+            seed,
+            out,
+        } => (
+            out.json,
+            commands::predict(history, model, *count, include, exclude, *seed),
+        ),
+        Command::Backtest {
+            history,
+            model,
+            tickets,
+            warmup,
+            seed,
+            alpha,
+            out,
+        } => (
+            out.json,
+            commands::backtest(history, model, *tickets, *warmup, *seed, *alpha),
         ),
         Command::Games { out } => (out.json, commands::games()),
     };

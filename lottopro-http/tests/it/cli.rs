@@ -178,6 +178,91 @@ fn import_reports_counts_or_the_first_error() {
 }
 
 #[test]
+fn stats_predict_and_backtest() {
+    let draws = shared("kr_lotto_645.csv");
+    let v = json(&["stats", "--history", &draws]);
+    assert_eq!(
+        (v["draws"].as_u64(), v["numbers"].as_array().unwrap().len()),
+        (Some(1245), 45)
+    );
+    assert!(v["uniformity"]["p_value"].as_f64().unwrap() > 0.05);
+    assert_eq!(
+        v["patterns"]["chance_any_consecutive"]
+            .as_f64()
+            .map(|p| (p * 1000.0).round()),
+        Some(529.0)
+    );
+
+    let predict = [
+        "predict",
+        "--history",
+        &draws,
+        "--model",
+        "trend",
+        "--count",
+        "3",
+        "--include",
+        "7 13",
+        "--seed",
+        "5",
+    ];
+    let a = json(&predict);
+    assert_eq!(
+        (a["model"].as_str(), a["seed"].as_u64()),
+        (Some("trend"), Some(5))
+    );
+    let tickets = a["tickets"].as_array().unwrap();
+    assert_eq!(tickets.len(), 3);
+    for t in tickets {
+        let nums: Vec<u64> = t["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        assert_eq!(nums.len(), 6);
+        assert!(nums.contains(&7) && nums.contains(&13));
+        assert_eq!(t["why"]["included"], serde_json::json!([7, 13]));
+    }
+    assert_eq!(a, json(&predict), "the same seed gives the same tickets");
+    let unseeded = json(&["predict", "--history", &draws]);
+    assert!(unseeded["seed"].is_u64());
+
+    let v = json(&[
+        "backtest",
+        "--history",
+        &draws,
+        "--model",
+        "frequency,random",
+        "--warmup",
+        "1000",
+        "--tickets",
+        "3",
+    ]);
+    let models = v["models"].as_array().unwrap();
+    assert_eq!(models.len(), 2);
+    assert_eq!(
+        (
+            models[0]["model"].as_str(),
+            models[0]["rounds"].as_u64(),
+            models[0]["tickets"].as_u64()
+        ),
+        (Some("frequency"), Some(245), Some(735))
+    );
+    assert_eq!(
+        models[1]["chance_mean_matches"]
+            .as_f64()
+            .map(|m| (m * 10.0).round()),
+        Some(8.0)
+    );
+    assert!(
+        models
+            .iter()
+            .all(|m| m["p_value"].is_f64() && m["significant"].is_boolean())
+    );
+}
+
+#[test]
 fn games_lists_every_preset() {
     let v = json(&["games"]);
     let ids: Vec<&str> = v["games"]
@@ -252,6 +337,42 @@ fn bad_input_table() {
         ),
         (vec!["tax", "-5"], "amount: -5 is negative"),
         (
+            vec!["predict", "--history", &draws, "--model", "neural"],
+            "model: unknown model 'neural'",
+        ),
+        (
+            vec!["predict", "--history", &draws, "--include", "46"],
+            "include[0]: 46 is out of range 1..=45",
+        ),
+        (
+            vec![
+                "predict",
+                "--history",
+                &draws,
+                "--include",
+                "7",
+                "--exclude",
+                "7",
+            ],
+            "exclude: 7 is also in include",
+        ),
+        (
+            vec!["predict", "--history", &draws, "--count", "0"],
+            "count: must be at least 1",
+        ),
+        (
+            vec!["predict", "--history", &draws, "--count", "101"],
+            "count: 101 exceeds the limit of 100",
+        ),
+        (
+            vec!["backtest", "--history", &draws, "--warmup", "5000"],
+            "warmup: 5000 warm-up draws leave none",
+        ),
+        (
+            vec!["backtest", "--history", &draws, "--model", "frequency,foo"],
+            "model: unknown model 'foo'",
+        ),
+        (
             vec!["tax", "12abc"],
             "amount: '12abc' is not a whole amount",
         ),
@@ -304,4 +425,25 @@ fn bad_input_table() {
     assert_eq!(lottopro(&["check", "--round", "x"]).status.code(), Some(2));
     assert_eq!(lottopro(&["frobnicate"]).status.code(), Some(2));
     assert!(lottopro(&["--help"]).status.success());
+}
+
+/// The README's backtest table is the current output of the command it shows.
+#[test]
+fn readme_backtest_table_is_current() {
+    let out = lottopro(&[
+        "backtest",
+        "--history",
+        &shared("kr_lotto_645.csv"),
+        "--prizes",
+        &shared("kr_lotto_645_prizes.csv"),
+    ]);
+    assert!(out.status.success());
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        readme.contains(table.trim_end()),
+        "README.md's table under \"Can it predict the lottery?\" is out of date; the command now prints:\n{table}"
+    );
 }
