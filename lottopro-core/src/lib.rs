@@ -37,6 +37,7 @@ pub mod odds;
 pub mod predict;
 pub mod prize;
 pub mod rng;
+pub mod simulate;
 pub mod stats;
 pub mod tax;
 pub mod ticket;
@@ -51,6 +52,9 @@ pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, match_distribution};
 pub use predict::{Model, PredictRequest, Prediction, Predictor, predict};
 pub use prize::{PoolOutcome, TierPool, pool_prizes};
+pub use simulate::{
+    Method, Plan, PrizeModel, SimulationReport, SimulationRequest, Strategy, simulate,
+};
 pub use stats::{Stats, StatsOptions};
 pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};
 pub use ticket::{Matches, NumberSet, Ticket};

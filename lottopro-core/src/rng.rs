@@ -42,6 +42,12 @@ pub fn random_set<R: rand::Rng + ?Sized>(rng: &mut R, pool: u8, k: u8) -> Number
     NumberSet::from_bits(bits)
 }
 
+/// A uniform integer in `0..n` from one 64-bit random number by
+/// multiply-shift (bias below `n / 2⁶⁴`); 0 when `n` is 0.
+pub fn below<R: rand::Rng + ?Sized>(rng: &mut R, n: u64) -> u64 {
+    ((u128::from(rng.next_u64()) * u128::from(n)) >> 64) as u64
+}
+
 /// One step of SplitMix64: a bijective 64-bit mixer.
 pub const fn splitmix64(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -324,6 +324,12 @@ impl GameSpec {
         self.rank_of(draw.matches(ticket))
     }
 
+    /// The rank lookup table and its row width: the rank of `main` main and
+    /// `bonus` bonus matches is `table[main * width + bonus]`, 0 for none.
+    pub(crate) fn rank_table(&self) -> (&[u8], usize) {
+        (&self.rank_table, bonus_dimensions(&self.def).0)
+    }
+
     /// A short description of what a tier requires: `6`, `5 + bonus`, `4 + 2`.
     pub fn tier_label(&self, tier: &Tier) -> String {
         let word = match self.def.bonus {

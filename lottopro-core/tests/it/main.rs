@@ -8,6 +8,7 @@ mod history_io;
 mod odds;
 mod predict;
 mod prize_pool;
+mod simulate;
 mod stats;
 mod tax;
 mod tickets;
