@@ -205,6 +205,19 @@ impl Ticket {
     }
 }
 
+/// Parses several tickets separated by `;` or new lines:
+/// `"1 2 3 4 5 6; 7 8 9 10 11 12"`. Errors name the ticket: `tickets[1]`.
+pub fn parse_tickets(game: &GameSpec, text: &str) -> Result<Vec<Ticket>> {
+    text.split([';', '\n'])
+        .filter(|t| !t.trim().is_empty())
+        .enumerate()
+        .map(|(i, t)| {
+            Ticket::parse(game, t)
+                .map_err(|e| Error::invalid(format!("tickets[{i}]"), e.to_string()))
+        })
+        .collect()
+}
+
 /// Parses whitespace- or comma-separated numbers, naming `field` in errors;
 /// `max` is the largest number allowed, quoted when a token is out of range
 /// (ranges of parsed numbers are checked again where they are used).

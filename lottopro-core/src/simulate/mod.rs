@@ -101,6 +101,31 @@ impl Strategy {
     }
 }
 
+impl Strategy {
+    /// A strategy by name: `random`, `fixed` (playing `tickets`) or a model
+    /// name. `tickets` must be empty unless the strategy is `fixed`.
+    pub fn from_name(name: &str, tickets: Vec<Ticket>) -> Result<Strategy> {
+        let strategy = match name.trim().to_ascii_lowercase().as_str() {
+            "random" => Strategy::Random,
+            "fixed" if tickets.is_empty() => return Err(Error::invalid("tickets", "the fixed strategy needs tickets to play")),
+            "fixed" => return Ok(Strategy::Fixed(tickets)),
+            other => Strategy::Model(other.parse().map_err(|_| {
+                Error::invalid(
+                    "strategy",
+                    format!("'{other}' is not random, fixed or a model (frequency, trend, pattern, statistical, ml)"),
+                )
+            })?),
+        };
+        if !tickets.is_empty() {
+            return Err(Error::invalid(
+                "tickets",
+                format!("tickets are played only by the fixed strategy, not {name}"),
+            ));
+        }
+        Ok(strategy)
+    }
+}
+
 /// How the plan is simulated; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +136,39 @@ pub enum Method {
     PerTicket,
     /// Rank counts sampled directly (random quick picks only).
     OutcomeCounts,
+}
+
+impl Method {
+    /// The name as written on the command line: `auto`, `per-ticket`, `outcome-counts`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Auto => "auto",
+            Method::PerTicket => "per-ticket",
+            Method::OutcomeCounts => "outcome-counts",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = Error;
+    /// `auto`, `per-ticket` or `outcome-counts` (`_` may stand for `-`).
+    fn from_str(s: &str) -> Result<Method> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Ok(Method::Auto),
+            "per-ticket" => Ok(Method::PerTicket),
+            "outcome-counts" => Ok(Method::OutcomeCounts),
+            other => Err(Error::invalid(
+                "method",
+                format!("'{other}' is not auto, per-ticket or outcome-counts"),
+            )),
+        }
+    }
 }
 
 /// A simulation request.

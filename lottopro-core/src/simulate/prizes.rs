@@ -152,6 +152,20 @@ impl PrizeModel {
         })
     }
 
+    /// Parses a prize override written `RANK=AMOUNT` (`1=2000000000`).
+    pub fn parse_override(text: &str) -> Result<(u8, Money)> {
+        let (rank, amount) = text.split_once('=').ok_or_else(|| {
+            Error::invalid(
+                "prize",
+                format!("'{text}' is not RANK=AMOUNT, e.g. 1=2000000000"),
+            )
+        })?;
+        let rank = rank.trim().parse::<u8>().map_err(|_| {
+            Error::invalid("prize", format!("'{}' is not a rank number", rank.trim()))
+        })?;
+        Ok((rank, Money::parse(amount, "prize")?))
+    }
+
     /// Number of reference draws that pool-model ranks are sampled from.
     pub fn references(&self) -> usize {
         self.sampled.len()

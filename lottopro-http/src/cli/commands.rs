@@ -6,9 +6,10 @@ use std::path::Path;
 use lottopro_core::io::Format;
 use lottopro_core::money::group_thousands as group;
 use lottopro_core::stats::{Stats, StatsOptions};
-use lottopro_core::ticket::parse_numbers;
+use lottopro_core::ticket::{parse_numbers, parse_tickets};
 use lottopro_core::{
-    BacktestOptions, GameSpec, Model, Money, Odds, Payout, PredictRequest, TaxRule, Ticket,
+    BacktestOptions, GameSpec, Method, Model, Money, Odds, Payout, Plan, PredictRequest,
+    PrizeModel, SimulationRequest, Strategy, TaxRule, Ticket,
 };
 use serde_json::json;
 
@@ -464,6 +465,136 @@ pub(super) fn backtest(
     }
     Ok(Report {
         json: serde_json::to_value(&r).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+/// The arguments of `lottopro simulate`.
+pub(super) struct SimulateArgs<'a> {
+    pub(super) tickets_per_draw: Option<u64>,
+    pub(super) draws: u64,
+    pub(super) trials: u64,
+    pub(super) strategy: &'a str,
+    pub(super) tickets: Option<&'a str>,
+    pub(super) method: &'a str,
+    pub(super) threads: Option<usize>,
+    pub(super) seed: u64,
+    pub(super) history: Option<&'a Path>,
+    pub(super) format: Option<Format>,
+    pub(super) prizes: Option<&'a Path>,
+    pub(super) recent: usize,
+    pub(super) prize: &'a [String],
+}
+
+pub(super) fn simulate(game: &GameArg, a: &SimulateArgs<'_>) -> Result<Report> {
+    let spec = game.spec()?;
+    let history = match a.history {
+        Some(path) => {
+            let h = lottopro_core::io::load_history(path, a.format, spec.clone())?;
+            Some(match a.prizes {
+                Some(p) => lottopro_core::io::load_prizes(&h, p)?,
+                None => h,
+            })
+        }
+        None => None,
+    };
+    let tickets = match a.tickets {
+        Some(text) => parse_tickets(&spec, text)?,
+        None => Vec::new(),
+    };
+    let strategy = Strategy::from_name(a.strategy, tickets)?;
+    let method: Method = a.method.parse()?;
+    let overrides = a
+        .prize
+        .iter()
+        .map(|p| PrizeModel::parse_override(p))
+        .collect::<Result<Vec<_>>>()?;
+    let tickets_per_draw = a.tickets_per_draw.unwrap_or(match &strategy {
+        Strategy::Fixed(t) => t.len() as u64,
+        _ => 5,
+    });
+    let prize_model = PrizeModel::new(
+        &spec,
+        history.as_ref().map(|h| h.view()),
+        a.recent,
+        &overrides,
+    )?;
+    let request = SimulationRequest {
+        plan: Plan {
+            tickets_per_draw,
+            draws: a.draws,
+            trials: a.trials,
+        },
+        strategy,
+        method,
+        threads: a.threads,
+        seed: a.seed,
+    };
+    let started = std::time::Instant::now();
+    let r = lottopro_core::simulate(
+        &spec,
+        &prize_model,
+        &request,
+        history.as_ref().map(|h| h.view()),
+    )?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let cur = spec.currency();
+    let amount = |v: i128| {
+        let sign = if v < 0 { "-" } else { "" };
+        format!(
+            "{sign}{}",
+            cur.format(
+                Money::new(
+                    v.unsigned_abs().min(u128::from(Money::MAX.get())) as u64,
+                    "x"
+                )
+                .unwrap_or_default()
+            )
+        )
+    };
+    let mut text = format!(
+        "{}: {} tickets per draw for {} draws, {} trials ({} strategy, {}, {:.3} s)\nprizes: {}\n\n",
+        spec.name(),
+        r.plan.tickets_per_draw,
+        r.plan.draws,
+        r.plan.trials,
+        r.strategy,
+        r.method,
+        elapsed,
+        r.prize_basis
+    );
+    let _ = writeln!(
+        text,
+        "expected prize per {} ticket: {:.2} before tax, {:.2} after (simulated {:.2} ± {:.2})",
+        cur.format(r.ticket_price),
+        r.exact_ev_per_ticket / 10f64.powi(i32::from(cur.minor_digits)),
+        r.exact_ev_per_ticket_after_tax / 10f64.powi(i32::from(cur.minor_digits)),
+        r.simulated_ev_per_ticket / 10f64.powi(i32::from(cur.minor_digits)),
+        r.standard_error / 10f64.powi(i32::from(cur.minor_digits)),
+    );
+    let _ = writeln!(
+        text,
+        "per trial: spent {}, net outcome median {} (5 %: {}, 95 %: {}); mean {}; any profit in {:.2} % of trials",
+        amount(r.spent_per_trial as i128),
+        amount(r.percentiles.p50),
+        amount(r.percentiles.p5),
+        amount(r.percentiles.p95),
+        amount(r.mean_net.round() as i128),
+        100.0 * r.p_profit
+    );
+    for w in &r.wins {
+        let _ = writeln!(
+            text,
+            "  rank {}: {} wins (expected {:.1})",
+            w.rank, w.wins, w.expected
+        );
+    }
+    let mut json = serde_json::to_value(&r).unwrap_or_default();
+    json["currency"] = json!(cur);
+    json["elapsed_seconds"] = json!(elapsed);
+    Ok(Report {
+        json,
         text,
         ok: true,
     })

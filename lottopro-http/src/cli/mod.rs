@@ -130,6 +130,52 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Monte Carlo of a playing plan next to its exact expected value.
+    Simulate {
+        #[command(flatten)]
+        game: GameArg,
+        /// Tickets per draw (default: the number of --tickets, or 5).
+        #[arg(long)]
+        tickets_per_draw: Option<u64>,
+        /// Draws played (520 = ten years of weekly draws).
+        #[arg(long, default_value_t = 520)]
+        draws: u64,
+        /// Repetitions of the whole plan, for the spread of outcomes.
+        #[arg(long, default_value_t = 1000)]
+        trials: u64,
+        /// random (quick picks), fixed (--tickets) or a model name (its picks from --history, played every draw).
+        #[arg(long, default_value = "random")]
+        strategy: String,
+        /// The fixed tickets, separated by ';': "1 2 3 4 5 6; 7 8 9 10 11 12".
+        #[arg(long)]
+        tickets: Option<String>,
+        /// auto, per-ticket or outcome-counts.
+        #[arg(long, default_value = "auto")]
+        method: String,
+        /// Worker threads (default: one per core); the result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Seed of everything random.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// A history: with per-rank prizes (--prizes), Korean ranks 1–3 are valued by the pool model on recent draws.
+        #[arg(long)]
+        history: Option<PathBuf>,
+        /// The history's format; taken from the extension when omitted.
+        #[arg(long, value_parser = parse_format)]
+        format: Option<Format>,
+        /// A per-rank prizes CSV to attach to the history.
+        #[arg(long)]
+        prizes: Option<PathBuf>,
+        /// How many recent draws the pool model samples from.
+        #[arg(long, default_value_t = 52)]
+        recent: usize,
+        /// The amount of a prize rank, e.g. --prize 1=50000000000 (repeatable; minor units).
+        #[arg(long = "prize", value_name = "RANK=AMOUNT")]
+        prize: Vec<String>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// List the preset games.
     Games {
         #[command(flatten)]
@@ -266,6 +312,40 @@ where
             out.json,
             commands::backtest(history, model, *tickets, *warmup, *seed, *alpha),
         ),
+        Command::Simulate {
+            game,
+            tickets_per_draw,
+            draws,
+            trials,
+            strategy,
+            tickets,
+            method,
+            threads,
+            seed,
+            history,
+            format,
+            prizes,
+            recent,
+            prize,
+            out,
+        } => {
+            let args = commands::SimulateArgs {
+                tickets_per_draw: *tickets_per_draw,
+                draws: *draws,
+                trials: *trials,
+                strategy,
+                tickets: tickets.as_deref(),
+                method,
+                threads: *threads,
+                seed: *seed,
+                history: history.as_deref(),
+                format: *format,
+                prizes: prizes.as_deref(),
+                recent: *recent,
+                prize,
+            };
+            (out.json, commands::simulate(game, &args))
+        }
         Command::Games { out } => (out.json, commands::games()),
     };
     match result {

@@ -263,6 +263,89 @@ fn stats_predict_and_backtest() {
 }
 
 #[test]
+fn simulate_reports_exact_and_simulated_values() {
+    let (draws, prizes) = (
+        shared("kr_lotto_645.csv"),
+        shared("kr_lotto_645_prizes.csv"),
+    );
+    let base = [
+        "simulate",
+        "--history",
+        &draws,
+        "--prizes",
+        &prizes,
+        "--draws",
+        "520",
+        "--trials",
+        "200",
+        "--seed",
+        "3",
+    ];
+    let v = json(&base);
+    assert_eq!(
+        (
+            v["method"].as_str(),
+            v["strategy"].as_str(),
+            v["tickets"].as_u64()
+        ),
+        (Some("outcome_counts"), Some("random"), Some(520_000))
+    );
+    let ev = v["exact_ev_per_ticket"].as_f64().unwrap();
+    assert!(ev > 400.0 && ev < 600.0, "{ev}");
+    assert!(v["exact_ev_per_ticket_after_tax"].as_f64().unwrap() < ev);
+    for key in [
+        "mean_net",
+        "p_profit",
+        "simulated_ev_per_ticket",
+        "standard_error",
+    ] {
+        assert!(v[key].is_f64(), "{key}");
+    }
+    for p in ["p1", "p5", "p50", "p95", "p99"] {
+        assert!(v["percentiles"][p].is_i64(), "{p}");
+    }
+    assert_eq!(v["unvalued_ranks"], serde_json::json!([]));
+    // The same seed with one or two threads: the same report.
+    let mut one = json(&[&base[..], &["--threads", "1", "--method", "per-ticket"]].concat());
+    let mut two = json(&[&base[..], &["--threads", "2", "--method", "per-ticket"]].concat());
+    for v in [&mut one, &mut two] {
+        v.as_object_mut()
+            .unwrap()
+            .retain(|k, _| k != "threads" && k != "elapsed_seconds");
+    }
+    assert_eq!(one, two);
+    // A fixed set of tickets, and a game without history (pari-mutuel ranks unvalued).
+    let v = json(&[
+        "simulate",
+        "--strategy",
+        "fixed",
+        "--tickets",
+        "1 2 3 4 5 6; 10 20 30 40 41 42",
+        "--draws",
+        "100",
+        "--trials",
+        "10",
+    ]);
+    assert_eq!(
+        (v["plan"]["tickets_per_draw"].as_u64(), v["method"].as_str()),
+        (Some(2), Some("per_ticket"))
+    );
+    assert_eq!(v["unvalued_ranks"], serde_json::json!([1, 2, 3]));
+    let v = json(&[
+        "simulate",
+        "--game",
+        "powerball",
+        "--prize",
+        "1=50000000000",
+        "--draws",
+        "10",
+        "--trials",
+        "10",
+    ]);
+    assert_eq!(v["unvalued_ranks"], serde_json::json!([]));
+}
+
+#[test]
 fn games_lists_every_preset() {
     let v = json(&["games"]);
     let ids: Vec<&str> = v["games"]
