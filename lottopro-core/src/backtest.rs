@@ -22,7 +22,7 @@
 //! spread of the per-round totals; money uses the prizes each draw actually
 //! paid, where the history records them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::error::{Error, Result};
@@ -34,7 +34,7 @@ use crate::rng::{self, splitmix64};
 use crate::tax::TaxRule;
 
 /// What to backtest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestOptions {
     /// Models to evaluate together (Holm correction across them).
     pub models: Vec<Model>,
@@ -62,7 +62,7 @@ impl Default for BacktestOptions {
 }
 
 /// The result of one model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelResult {
     /// The model.
     pub model: Model,
@@ -103,7 +103,7 @@ pub struct ModelResult {
 }
 
 /// A backtest of several models over one history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestReport {
     /// The game id.
     pub game: String,

@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::game::{BonusRule, GameSpec, check_numbers};
 use crate::money::Money;
-use crate::ticket::{Matches, NumberSet, Ticket};
+use crate::ticket::{Matches, NumberSet, Ticket, TicketRecord};
 
 /// What one prize rank of a draw actually paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -17,6 +17,39 @@ pub struct TierResult {
     pub winners: u64,
     /// Prize per winning ticket before tax; 0 when nobody won.
     pub prize_each: Money,
+}
+
+/// A ticket checked against one draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// The round.
+    pub round: u32,
+    /// The draw date.
+    pub date: Date,
+    /// The draw's numbers.
+    pub draw: DrawNumbers,
+    /// The ticket.
+    pub ticket: TicketRecord,
+    /// Main numbers matched.
+    pub matches: u8,
+    /// Bonus numbers matched.
+    pub bonus_matches: u8,
+    /// Whether any bonus number matched.
+    pub bonus: bool,
+    /// The prize rank, if any.
+    pub rank: Option<u8>,
+    /// What this draw paid per winning ticket at that rank, when the history
+    /// records it and somebody won it.
+    pub prize: Option<Money>,
+}
+
+/// The numbers of a draw, as plain lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawNumbers {
+    /// Main numbers, ascending.
+    pub numbers: Vec<u8>,
+    /// Bonus numbers, ascending.
+    pub bonus: Vec<u8>,
 }
 
 /// One round's result; valid for the game it was built for.
@@ -179,6 +212,30 @@ impl Draw {
     /// What `rank` paid, when known.
     pub fn result(&self, rank: u8) -> Option<&TierResult> {
         self.results.iter().find(|r| r.rank == rank)
+    }
+
+    /// Checks `ticket` against this draw: matches, rank, and what the draw
+    /// paid for that rank when it is recorded.
+    pub fn check(&self, game: &GameSpec, ticket: &Ticket) -> CheckResult {
+        let m = self.matches(ticket);
+        let rank = game.rank_of(m);
+        CheckResult {
+            round: self.round,
+            date: self.date,
+            draw: DrawNumbers {
+                numbers: self.numbers.to_vec(),
+                bonus: self.bonus.to_vec(),
+            },
+            ticket: TicketRecord::from(ticket),
+            matches: m.main,
+            bonus_matches: m.bonus,
+            bonus: m.bonus > 0,
+            rank,
+            prize: rank
+                .and_then(|r| self.result(r))
+                .filter(|r| r.winners > 0)
+                .map(|r| r.prize_each),
+        }
     }
 
     /// How `ticket` matched this draw.

@@ -64,6 +64,11 @@ pub enum Error {
     #[error("{0}")]
     NotFound(String),
 
+    /// A cache backend failed (Redis unreachable, a timeout). The engine
+    /// never returns this: a failing cache counts as a miss.
+    #[error("cache: {0}")]
+    Cache(String),
+
     /// Reading or writing failed at the operating-system level.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -83,6 +88,8 @@ pub enum ErrorKind {
     Limit,
     /// See [`Error::NotFound`].
     NotFound,
+    /// See [`Error::Cache`].
+    Cache,
     /// See [`Error::Io`].
     Io,
 }
@@ -96,6 +103,7 @@ impl ErrorKind {
             ErrorKind::History => "history",
             ErrorKind::Limit => "limit",
             ErrorKind::NotFound => "not_found",
+            ErrorKind::Cache => "cache",
             ErrorKind::Io => "io",
         }
     }
@@ -116,6 +124,7 @@ impl Error {
             Error::History { .. } => ErrorKind::History,
             Error::Limit { .. } => ErrorKind::Limit,
             Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Cache(_) => ErrorKind::Cache,
             Error::Io(_) => ErrorKind::Io,
         }
     }

@@ -26,12 +26,15 @@
 #![warn(missing_docs)]
 
 pub mod backtest;
+pub mod cache;
 pub mod date;
 pub mod draw;
+pub mod engine;
 pub mod error;
 pub mod game;
 pub mod history;
 pub mod io;
+pub mod metrics;
 pub mod money;
 pub mod odds;
 pub mod predict;
@@ -43,8 +46,10 @@ pub mod tax;
 pub mod ticket;
 
 pub use backtest::{BacktestOptions, BacktestReport, ModelResult, backtest};
+pub use cache::{Cache, CacheConfig, MemoryCache, RedisCache, TieredCache};
 pub use date::Date;
-pub use draw::{Draw, TierResult};
+pub use draw::{CheckResult, Draw, TierResult};
+pub use engine::{Engine, EngineBuilder, PrizeOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
 pub use history::{History, HistoryView};

@@ -13,12 +13,12 @@
 //! combination counts in the output are exact and the `f64` fields are one
 //! division away from them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::game::{BonusRule, GameDef, GameSpec, Payout};
 
 /// The chance of one prize tier.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TierOdds {
     /// The rank.
     pub rank: u8,
@@ -35,7 +35,7 @@ pub struct TierOdds {
 }
 
 /// The odds of every tier of a game.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Odds {
     /// The game id.
     pub game: String,
@@ -50,7 +50,7 @@ pub struct Odds {
 }
 
 /// The chance of matching exactly `matches` main numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MatchProbability {
     /// Main numbers matched.
     pub matches: u8,

@@ -13,7 +13,7 @@
 //! truncated to the whole minor unit (the won), computed exactly in integers;
 //! so 1,000,000,000 won pays 269,999,700 + 26,999,970 = 296,999,670 won.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::money::Money;
@@ -29,7 +29,7 @@ pub trait TaxRule {
 }
 
 /// The tax owed on one prize, and how it was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxAssessment {
     /// The prize before tax.
     pub gross: Money,
@@ -49,7 +49,7 @@ pub struct TaxAssessment {
 
 /// One marginal bracket: `rate_bp` applies to the part of the taxable amount
 /// below `up_to` (and above the previous bracket's bound); `None` is unbounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bracket {
     /// Upper bound of the bracket on the taxable amount, or `None` for the top bracket.
     pub up_to: Option<Money>,
@@ -58,7 +58,7 @@ pub struct Bracket {
 }
 
 /// A marginal-bracket tax rule; see the module docs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BracketTax {
     name: String,
     exempt_up_to: Money,

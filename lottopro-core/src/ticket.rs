@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::game::{BonusRule, GameSpec};
@@ -202,6 +202,33 @@ impl Ticket {
     /// The main numbers, ascending.
     pub fn numbers(&self) -> Vec<u8> {
         self.main.to_vec()
+    }
+}
+
+/// The plain numbers of a ticket, as reports store them: not validated
+/// against any game; [`TicketRecord::into_ticket`] validates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TicketRecord {
+    /// Main numbers, ascending.
+    pub numbers: Vec<u8>,
+    /// Second-pool numbers, ascending (empty for single-pool games).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<u8>,
+}
+
+impl TicketRecord {
+    /// Validates the record against `game`.
+    pub fn into_ticket(&self, game: &GameSpec) -> Result<Ticket> {
+        Ticket::new(game, &self.numbers, &self.extra)
+    }
+}
+
+impl From<&Ticket> for TicketRecord {
+    fn from(t: &Ticket) -> TicketRecord {
+        TicketRecord {
+            numbers: t.main().to_vec(),
+            extra: t.extra().to_vec(),
+        }
     }
 }
 

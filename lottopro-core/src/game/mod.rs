@@ -12,7 +12,7 @@
 
 pub mod presets;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::draw::Draw;
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ use crate::ticket::{MAX_NUMBER, Matches, Ticket};
 pub const MAX_PICKS: u8 = 20;
 
 /// How bonus numbers are drawn, and whether the player picks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BonusRule {
     /// No bonus numbers.
@@ -58,7 +58,7 @@ impl BonusRule {
 }
 
 /// The condition on bonus matches that a prize tier requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum BonusMatch {
     /// Any number of bonus matches.
@@ -81,7 +81,7 @@ impl BonusMatch {
 }
 
 /// How a prize tier pays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Payout {
     /// A fixed amount per winning ticket.
@@ -99,7 +99,7 @@ pub enum Payout {
 }
 
 /// One prize tier: rank, match condition and payout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tier {
     /// 1 is the top prize.
     pub rank: u8,
@@ -112,7 +112,7 @@ pub struct Tier {
 }
 
 /// The plain data of a game, before validation. Build a [`GameSpec`] from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GameDef {
     /// Stable identifier, e.g. `kr645`.
     pub id: String,
@@ -140,7 +140,7 @@ pub struct GameDef {
 }
 
 /// A validated game; see the module docs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GameSpec {
     #[serde(flatten)]
     def: GameDef,

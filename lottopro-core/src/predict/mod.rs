@@ -173,7 +173,7 @@ pub struct PredictedTicket {
 }
 
 /// Why a ticket holds its numbers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Why {
     /// The numbers the model chose, strongest weight first.
     pub numbers: Vec<NumberWhy>,
@@ -184,7 +184,7 @@ pub struct Why {
 }
 
 /// One chosen number's weight and its reason.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NumberWhy {
     /// The number.
     pub number: u8,

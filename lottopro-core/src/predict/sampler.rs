@@ -8,7 +8,7 @@
 //! drawn uniformly: the models describe the main pool only.
 
 use rand::RngExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::game::{BonusRule, GameSpec, check_numbers};
@@ -24,7 +24,7 @@ pub const MAX_TICKETS: usize = 100;
 const CONSTRAINT_ATTEMPTS: usize = 2_000;
 
 /// A condition on a whole combination's pattern features.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Constraint {
     /// Exact count of odd numbers, if required.
     pub odd: Option<u8>,

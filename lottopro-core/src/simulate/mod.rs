@@ -37,7 +37,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rand_distr::{Binomial, Distribution};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::game::{BonusRule, GameSpec};
@@ -46,7 +46,7 @@ use crate::money::Money;
 use crate::odds::Odds;
 use crate::predict::{Model, PredictRequest, predict};
 use crate::rng;
-use crate::ticket::Ticket;
+use crate::ticket::{Ticket, TicketRecord};
 
 use kernel::{Bits, Scorer, Shape, Uniforms};
 pub use prizes::{Payment, PrizeModel};
@@ -68,7 +68,7 @@ const MAX_TIERS: usize = 16;
 const BATCH_TICKETS: u64 = 1 << 16;
 
 /// How much is played.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     /// Tickets in each draw.
     pub tickets_per_draw: u64,
@@ -127,7 +127,7 @@ impl Strategy {
 }
 
 /// How the plan is simulated; see the module docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Outcome counts for random quick picks, per ticket otherwise.
@@ -187,7 +187,7 @@ pub struct SimulationRequest {
 }
 
 /// Wins of one rank.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RankWins {
     /// The rank.
     pub rank: u8,
@@ -200,7 +200,7 @@ pub struct RankWins {
 }
 
 /// Percentiles of the net outcome of a trial (winnings after tax − spent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Percentiles {
     /// 1st percentile.
     pub p1: i128,
@@ -215,14 +215,14 @@ pub struct Percentiles {
 }
 
 /// What a plan did; amounts in minor units of the game's currency.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimulationReport {
     /// The game id.
     pub game: String,
     /// The strategy's name.
     pub strategy: String,
     /// The tickets played every draw (fixed and model strategies).
-    pub tickets_played: Vec<Ticket>,
+    pub tickets_played: Vec<TicketRecord>,
     /// The method used.
     pub method: Method,
     /// The plan.
@@ -353,16 +353,9 @@ pub fn simulate(
         _ => run_per_ticket(game, prizes, plan, &tickets_played, request.seed, threads),
     };
     let (totals, nets) = totals_and_nets;
+    let played = tickets_played.iter().map(TicketRecord::from).collect();
     Ok(report(
-        game,
-        prizes,
-        &odds,
-        request,
-        method,
-        threads,
-        tickets_played,
-        &totals,
-        nets,
+        game, prizes, &odds, request, method, threads, played, &totals, nets,
     ))
 }
 
@@ -646,7 +639,7 @@ fn report(
     request: &SimulationRequest,
     method: Method,
     threads: usize,
-    tickets_played: Vec<Ticket>,
+    tickets_played: Vec<TicketRecord>,
     totals: &Totals,
     nets: Vec<u128>,
 ) -> SimulationReport {

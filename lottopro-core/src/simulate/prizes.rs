@@ -1,6 +1,6 @@
 //! What each prize rank pays a simulated winning ticket.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::game::{GameSpec, Payout};
@@ -11,7 +11,7 @@ use crate::prize::pool_prizes;
 use crate::tax::TaxRule;
 
 /// One way a rank can pay: the amount before and after tax.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     /// Prize before tax.
     pub gross: Money,
@@ -20,7 +20,7 @@ pub struct Payment {
 }
 
 /// How the pari-mutuel ranks of a game are valued in a simulation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrizeModel {
     /// A description for reports.
     pub basis: String,

@@ -12,7 +12,7 @@ pub mod patterns;
 pub mod uniformity;
 
 use ndarray::Array2;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::game::GameSpec;
 use crate::history::HistoryView;
@@ -38,7 +38,7 @@ impl Default for StatsOptions {
 }
 
 /// One number's record.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NumberStat {
     /// The number.
     pub number: u8,
@@ -59,7 +59,7 @@ pub struct NumberStat {
 }
 
 /// A distribution observed over the draws next to its exact chance distribution.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Distribution {
     /// One row per value, from 0.
     pub rows: Vec<DistributionRow>,
@@ -70,7 +70,7 @@ pub struct Distribution {
 }
 
 /// One value of a [`Distribution`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DistributionRow {
     /// The value.
     pub value: u32,
@@ -83,7 +83,7 @@ pub struct DistributionRow {
 }
 
 /// Carry-over numbers (이월수): numbers repeated from the previous draw.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CarryOver {
     /// Latest draw's numbers that were main numbers of the draw before.
     pub latest: Vec<u8>,
@@ -96,7 +96,7 @@ pub struct CarryOver {
 }
 
 /// A pair of numbers and how often they were drawn together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairCount {
     /// The smaller number.
     pub a: u8,
@@ -107,7 +107,7 @@ pub struct PairCount {
 }
 
 /// Companion numbers (궁합수).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pairs {
     /// The most frequent pairs.
     pub top: Vec<PairCount>,
@@ -118,7 +118,7 @@ pub struct Pairs {
 }
 
 /// Sum of the numbers of each draw.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SumStats {
     /// Observed mean.
     pub mean: f64,
@@ -135,7 +135,7 @@ pub struct SumStats {
 }
 
 /// Mean count per draw of a group of numbers (a decade, a last digit).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupMean {
     /// The group: `1-9`, `10-19`, ... or the last digit `0`..`9`.
     pub group: String,
@@ -146,7 +146,7 @@ pub struct GroupMean {
 }
 
 /// Pattern features of the draws.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatternStats {
     /// Odd numbers per draw.
     pub odd: Distribution,
@@ -167,7 +167,7 @@ pub struct PatternStats {
 }
 
 /// Statistics of a history; see the module docs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     /// The game id.
     pub game: String,
@@ -204,8 +204,8 @@ pub struct Stats {
     /// Chi-square test of uniform frequencies (`None` without draws).
     pub uniformity: Option<ChiSquare>,
     /// `pair_matrix[[a, b]]`: draws containing both `a` and `b` (row and
-    /// column 0 unused), symmetric.
-    #[serde(skip)]
+    /// column 0 unused), symmetric; in JSON, a list of rows.
+    #[serde(serialize_with = "matrix_out", deserialize_with = "matrix_in")]
     pub pair_matrix: Array2<u32>,
 }
 
@@ -361,6 +361,20 @@ impl Stats {
             pair_matrix,
         }
     }
+}
+
+/// The pair matrix as rows of numbers, for JSON.
+fn matrix_out<S: Serializer>(m: &Array2<u32>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_seq(m.rows().into_iter().map(|r| r.to_vec()))
+}
+
+fn matrix_in<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Array2<u32>, D::Error> {
+    let rows: Vec<Vec<u32>> = Vec::deserialize(d)?;
+    let n = rows.len();
+    if rows.iter().any(|r| r.len() != n) {
+        return Err(serde::de::Error::custom("the pair matrix must be square"));
+    }
+    Array2::from_shape_vec((n, n), rows.concat()).map_err(serde::de::Error::custom)
 }
 
 /// P(a random combination shares k numbers with a fixed set of `m`), k = 0..=picks.

@@ -8,14 +8,14 @@
 //! `1..=N` with `r` maximal runs can be chosen in `C(k−1, r−1)·C(N−k+1, r)`
 //! ways), and the sum distribution comes from a subset-sum count.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::game::GameSpec;
 use crate::odds::binomial;
 use crate::ticket::NumberSet;
 
 /// The pattern features of one combination.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Features {
     /// Odd numbers.
     pub odd: u8,
@@ -61,7 +61,7 @@ pub(crate) fn low_mask(pool: u8) -> u128 {
 }
 
 /// Exact distributions of the pattern features of a random combination.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatternChance {
     /// `odd[k]`: probability of `k` odd numbers.
     pub odd: Vec<f64>,

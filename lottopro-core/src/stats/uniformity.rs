@@ -8,11 +8,11 @@
 //! `X² = Σ (O−E)² / (D·p·(1−p)·N/(N−1))`, which equals the textbook value
 //! times `(N−1)/(N−n)`, is asymptotically χ² with `N−1` degrees of freedom.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// The outcome of a chi-square test.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ChiSquare {
     /// The test statistic.
     pub statistic: f64,

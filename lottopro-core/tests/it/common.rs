@@ -77,3 +77,88 @@ pub(crate) fn synthetic_history(len: u32, seed: u64, bias: Option<(u8, f64)>) ->
         .collect();
     History::new(game, draws).unwrap()
 }
+
+/// A real `redis-server` on a free loopback port, stopped (SIGKILL) on drop.
+#[cfg(feature = "redis")]
+pub(crate) struct RedisServer {
+    pub(crate) port: u16,
+    child: Option<std::process::Child>,
+}
+
+#[cfg(feature = "redis")]
+impl RedisServer {
+    /// Starts a server, or returns `None` (after saying why the caller's test
+    /// is skipped) when `redis-server` is not installed.
+    pub(crate) fn start(test: &str) -> Option<RedisServer> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let mut s = RedisServer { port, child: None };
+        if s.restart().is_err() {
+            eprintln!(
+                "SKIPPED {test}: redis-server is not installed (.ci/run installs it; apt-get install redis-server)"
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    /// (Re)starts the server on the same port and waits until it answers.
+    pub(crate) fn restart(&mut self) -> std::io::Result<()> {
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        self.child = Some(child);
+        for _ in 0..200 {
+            if self.ping() {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        Err(std::io::Error::other(
+            "redis-server did not answer within 5 s",
+        ))
+    }
+
+    /// Kills the server at once, as a crash would.
+    pub(crate) fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    fn ping(&self) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(std::time::Duration::from_millis(200)));
+        let mut buf = [0u8; 7];
+        s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+    }
+}
+
+#[cfg(feature = "redis")]
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

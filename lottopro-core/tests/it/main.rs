@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod backtest;
+mod cache;
 mod common;
+mod engine;
 mod history_io;
 mod odds;
 mod predict;

@@ -93,25 +93,17 @@ pub(super) fn check(history: &HistoryArgs, round: u32, ticket: &str) -> Result<R
     let h = history.load()?;
     let game = h.game();
     let ticket = Ticket::parse(game, ticket)?;
-    let draw = h.require(round)?;
-    let m = draw.matches(&ticket);
-    let rank = game.rank_of(m);
-    // What the draw paid for that rank, when the history records it and
-    // somebody won it.
-    let paid = rank
-        .and_then(|r| draw.result(r))
-        .filter(|r| r.winners > 0)
-        .map(|r| r.prize_each);
+    let c = h.require(round)?.check(game, &ticket);
     let cur = game.currency();
     let mut text = format!(
-        "round {round} ({}): {} + bonus {}\nticket: {ticket}\nmatched {} number(s){}",
-        draw.date(),
-        draw.numbers(),
-        draw.bonus(),
-        m.main,
-        if m.bonus > 0 { " and the bonus" } else { "" }
+        "round {round} ({}): {:?} + bonus {:?}\nticket: {ticket}\nmatched {} number(s){}",
+        c.date,
+        c.draw.numbers,
+        c.draw.bonus,
+        c.matches,
+        if c.bonus { " and the bonus" } else { "" }
     );
-    match (rank, paid) {
+    match (c.rank, c.prize) {
         (Some(r), Some(p)) => {
             let _ = writeln!(
                 text,
@@ -127,19 +119,9 @@ pub(super) fn check(history: &HistoryArgs, round: u32, ticket: &str) -> Result<R
         }
         (None, _) => text.push_str(" → no prize\n"),
     }
-    let json = json!({
-        "game": game.id(),
-        "round": round,
-        "date": draw.date(),
-        "draw": { "numbers": draw.numbers(), "bonus": draw.bonus() },
-        "ticket": ticket,
-        "matches": m.main,
-        "bonus_matches": m.bonus,
-        "bonus": m.bonus > 0,
-        "rank": rank,
-        "prize": paid,
-        "currency": cur,
-    });
+    let mut json = serde_json::to_value(&c).unwrap_or_default();
+    json["game"] = json!(game.id());
+    json["currency"] = json!(cur);
     Ok(Report {
         json,
         text,

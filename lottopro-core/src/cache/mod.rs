@@ -1,0 +1,373 @@
+//! Caching of engine results: bytes in, bytes out, with TTLs and tags.
+//!
+//! [`Cache`] is a small synchronous trait so that Rust, Python and HTTP
+//! callers use it the same way. Three backends implement it:
+//!
+//! * [`MemoryCache`] (moka): in-process, bounded by entry count, per-entry TTL;
+//! * [`RedisCache`] (cargo feature `redis`): shared by processes; tags are
+//!   Redis sets, so invalidating a tag in one process removes its entries for
+//!   all of them; short timeouts and a small connection pool;
+//! * [`TieredCache`]: memory in front of Redis. When Redis fails it keeps
+//!   serving from memory, counts the failure, reports itself degraded, and
+//!   retries with exponential backoff until Redis answers again.
+//!
+//! A build without the `redis` feature still has a `RedisCache` type whose
+//! constructor returns a clear "built without redis" error, so call sites
+//! carry no `cfg`. [`CacheConfig`] chooses a backend from settings (the
+//! original app's `CACHE_TYPE`, `REDIS_URL`, `CACHE_DEFAULT_TIMEOUT`,
+//! `MEMORY_CACHE_SIZE`, `CACHE_COMPRESSION`).
+//!
+//! Values may be compressed (lz4) above a size threshold; every stored value
+//! starts with one format byte, so compressed and plain entries mix safely.
+
+mod memory;
+#[cfg_attr(feature = "redis", path = "redis_enabled.rs")]
+#[cfg_attr(not(feature = "redis"), path = "redis_disabled.rs")]
+mod redis;
+mod tiered;
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+
+pub use memory::MemoryCache;
+pub use redis::RedisCache;
+pub use tiered::TieredCache;
+
+/// A value found in a cache, and the tier that had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The stored bytes.
+    pub value: Vec<u8>,
+    /// `memory` or `redis`.
+    pub tier: &'static str,
+}
+
+/// Counters of one cache tier.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct TierStats {
+    /// `memory` or `redis`.
+    pub tier: String,
+    /// Lookups that found a value.
+    pub hits: u64,
+    /// Lookups that did not.
+    pub misses: u64,
+    /// Entries held (for Redis: keys under this cache's prefix).
+    pub entries: u64,
+    /// Bytes held, as stored (after compression).
+    pub bytes: u64,
+    /// Operations that failed.
+    pub errors: u64,
+    /// Whether the tier is currently answering.
+    pub healthy: bool,
+}
+
+/// Counters of a cache, per tier, front tier first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct CacheStats {
+    /// The backend: `memory`, `redis` or `tiered`.
+    pub backend: String,
+    /// One entry per tier.
+    pub tiers: Vec<TierStats>,
+    /// Whether the cache is running with a failed tier.
+    pub degraded: bool,
+}
+
+/// A byte cache with TTLs and tags; see the module docs.
+///
+/// Errors are reported, never hidden, but the engine treats every cache error
+/// as a miss: a failing cache never fails an engine call.
+pub trait Cache: Send + Sync {
+    /// The stored value of `key`, if any and not expired.
+    fn get(&self, key: &str) -> Result<Option<Hit>>;
+
+    /// Stores `value` under `key` for `ttl`, under each of `tags`.
+    fn put(&self, key: &str, value: &[u8], ttl: Duration, tags: &[&str]) -> Result<()>;
+
+    /// Removes every entry stored under `tag`.
+    fn invalidate_tag(&self, tag: &str) -> Result<()>;
+
+    /// Removes every entry of this cache.
+    fn clear(&self) -> Result<()>;
+
+    /// Counters, per tier.
+    fn stats(&self) -> CacheStats;
+
+    /// The decoded value of `key` kept in process beside its bytes, if any
+    /// (see [`get_or_compute`]). Backends without an in-process tier keep none.
+    fn get_typed(&self, _key: &str) -> Option<TypedValue> {
+        None
+    }
+
+    /// Keeps the decoded `value` of an entry already stored under `key`.
+    fn put_typed(&self, _key: &str, _value: TypedValue) {}
+}
+
+/// A decoded value kept in process by the memory tier.
+pub type TypedValue = Arc<dyn Any + Send + Sync>;
+
+/// The typed front of a cache: the value of `key` if cached, else `compute()`
+/// stored for `ttl` under `tags`. Cache failures and undecodable entries count
+/// as misses; only `compute`'s own error is returned. Returns the value and
+/// the tier that had it (`None` when computed).
+///
+/// Decoding a cached value costs more than many computations (40 µs for the
+/// statistics of the full history, against 0.5 µs to clone them), so the
+/// in-process tier also keeps the decoded value beside the bytes: a memory
+/// hit is a clone. The bytes stay the contract every backend shares.
+pub fn get_or_compute<T, F>(
+    cache: &dyn Cache,
+    key: &str,
+    ttl: Duration,
+    tags: &[&str],
+    compute: F,
+) -> Result<(T, Option<&'static str>)>
+where
+    T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+    F: FnOnce() -> Result<T>,
+{
+    if let Some(typed) = cache.get_typed(key)
+        && let Some(value) = typed.downcast_ref::<T>()
+    {
+        return Ok((value.clone(), Some("memory")));
+    }
+    if let Ok(Some(hit)) = cache.get(key)
+        && let Ok(value) = serde_json::from_slice::<T>(&hit.value)
+    {
+        cache.put_typed(key, Arc::new(value.clone()));
+        return Ok((value, Some(hit.tier)));
+    }
+    let value = compute()?;
+    if let Ok(bytes) = serde_json::to_vec(&value) {
+        // A failed put is the cache's problem, counted in its stats.
+        if cache.put(key, &bytes, ttl, tags).is_ok() {
+            cache.put_typed(key, Arc::new(value.clone()));
+        }
+    }
+    Ok((value, None))
+}
+
+/// A value as a backend stores it: encoded bytes, its tags, its remaining TTL.
+pub(crate) struct Stored {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) ttl: Duration,
+}
+
+/// The pseudo-tag whose version changes when a whole cache is cleared.
+pub(crate) const ALL: &str = "*";
+
+/// Format byte of a stored value: plain bytes follow.
+const PLAIN: u8 = 0;
+/// Format byte of a stored value: lz4 with the uncompressed size prepended.
+const LZ4: u8 = 1;
+
+/// Encodes a value for storage, compressing it when `compress_above` is set
+/// and the value is larger.
+pub(crate) fn encode(value: &[u8], compress_above: Option<usize>) -> Vec<u8> {
+    match compress_above {
+        Some(limit) if value.len() > limit => {
+            let mut out = vec![LZ4];
+            out.extend(lz4_flex::compress_prepend_size(value));
+            out
+        }
+        _ => {
+            let mut out = Vec::with_capacity(value.len() + 1);
+            out.push(PLAIN);
+            out.extend_from_slice(value);
+            out
+        }
+    }
+}
+
+/// Decodes a stored value; `None` for anything not written by [`encode`].
+pub(crate) fn decode(stored: &[u8]) -> Option<Vec<u8>> {
+    match stored.split_first()? {
+        (&PLAIN, rest) => Some(rest.to_vec()),
+        (&LZ4, rest) => lz4_flex::decompress_size_prepended(rest).ok(),
+        _ => None,
+    }
+}
+
+/// Settings of a [`RedisCache`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisOptions {
+    /// Key prefix, so several applications can share one Redis.
+    pub prefix: String,
+    /// Connect, read and write timeout.
+    pub timeout: Duration,
+    /// Idle connections kept.
+    pub pool_size: usize,
+    /// Compress values larger than this many bytes.
+    pub compress_above: Option<usize>,
+}
+
+impl Default for RedisOptions {
+    fn default() -> Self {
+        RedisOptions {
+            prefix: "lottopro".into(),
+            timeout: Duration::from_millis(250),
+            pool_size: 4,
+            compress_above: None,
+        }
+    }
+}
+
+/// Which backend to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheKind {
+    /// No caching.
+    None,
+    /// [`MemoryCache`].
+    Memory,
+    /// [`RedisCache`].
+    Redis,
+    /// [`TieredCache`].
+    Tiered,
+}
+
+/// Cache settings, with the original app's names and defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CacheConfig {
+    /// `CACHE_TYPE`: `memory` (default), `redis`, `tiered` or `none`.
+    pub kind: CacheKind,
+    /// `REDIS_URL` (default `redis://127.0.0.1:6379/0`).
+    pub redis_url: String,
+    /// `CACHE_DEFAULT_TIMEOUT`: TTL of cached results (default 300 s).
+    pub default_ttl: Duration,
+    /// `MEMORY_CACHE_SIZE`: most entries in memory (default 1000).
+    pub memory_size: u64,
+    /// `CACHE_COMPRESSION`: compress values larger than 1 KiB (default off).
+    pub compression: bool,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            kind: CacheKind::Memory,
+            redis_url: "redis://127.0.0.1:6379/0".into(),
+            default_ttl: Duration::from_secs(300),
+            memory_size: 1000,
+            compression: false,
+        }
+    }
+}
+
+impl CacheConfig {
+    /// Settings from named variables (`lookup("CACHE_TYPE")`, ...), e.g. the
+    /// process environment: `CacheConfig::from_lookup(|k| std::env::var(k).ok())`.
+    /// Unset variables keep their defaults; bad values are errors naming the variable.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<CacheConfig> {
+        let mut c = CacheConfig::default();
+        if let Some(v) = lookup("CACHE_TYPE") {
+            c.kind = match v.trim().to_ascii_lowercase().as_str() {
+                "memory" | "simple" => CacheKind::Memory,
+                "redis" => CacheKind::Redis,
+                "tiered" => CacheKind::Tiered,
+                "none" | "null" => CacheKind::None,
+                other => {
+                    return Err(Error::invalid(
+                        "CACHE_TYPE",
+                        format!("'{other}' is not memory, redis, tiered or none"),
+                    ));
+                }
+            };
+        }
+        if let Some(v) = lookup("REDIS_URL") {
+            c.redis_url = v;
+        }
+        let number = |name: &str, v: String| -> Result<u64> {
+            v.trim()
+                .parse::<u64>()
+                .map_err(|_| Error::invalid(name, format!("'{v}' is not a whole number")))
+        };
+        if let Some(v) = lookup("CACHE_DEFAULT_TIMEOUT") {
+            c.default_ttl = Duration::from_secs(number("CACHE_DEFAULT_TIMEOUT", v)?);
+        }
+        if let Some(v) = lookup("MEMORY_CACHE_SIZE") {
+            c.memory_size = number("MEMORY_CACHE_SIZE", v)?.max(1);
+        }
+        if let Some(v) = lookup("CACHE_COMPRESSION") {
+            c.compression = matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            );
+        }
+        Ok(c)
+    }
+
+    /// Builds the configured cache; `None` for [`CacheKind::None`]. Redis is
+    /// contacted lazily, so a Redis that is down at start-up degrades the
+    /// tiered cache instead of failing; a malformed URL, or a build without
+    /// the `redis` feature, is an error.
+    pub fn build(&self) -> Result<Option<Arc<dyn Cache>>> {
+        let compress = self.compression.then_some(1024);
+        let memory = || MemoryCache::new(self.memory_size, compress);
+        let redis = || {
+            RedisCache::new(
+                &self.redis_url,
+                RedisOptions {
+                    compress_above: compress,
+                    ..RedisOptions::default()
+                },
+            )
+        };
+        Ok(match self.kind {
+            CacheKind::None => None,
+            CacheKind::Memory => Some(Arc::new(memory())),
+            CacheKind::Redis => Some(Arc::new(redis()?)),
+            CacheKind::Tiered => Some(Arc::new(TieredCache::new(memory(), redis()?))),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_round_trips_and_rejects_foreign_bytes() {
+        let big = vec![b'x'; 10_000];
+        let stored = encode(&big, Some(1024));
+        assert!(stored.len() < 1_000, "compressed to {}", stored.len());
+        assert_eq!(decode(&stored).unwrap(), big);
+        assert_eq!(decode(&encode(b"small", Some(1024))).unwrap(), b"small");
+        assert_eq!(decode(&encode(&big, None)).unwrap().len(), 10_000);
+        assert!(
+            decode(b"").is_none() && decode(&[7, 1, 2]).is_none() && decode(&[LZ4, 1]).is_none()
+        );
+    }
+
+    #[test]
+    fn config_from_variables() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let c = CacheConfig::from_lookup(vars(&[
+            ("CACHE_TYPE", "tiered"),
+            ("CACHE_DEFAULT_TIMEOUT", "60"),
+            ("CACHE_COMPRESSION", "true"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (c.kind, c.default_ttl, c.compression, c.memory_size),
+            (CacheKind::Tiered, Duration::from_secs(60), true, 1000)
+        );
+        let e = CacheConfig::from_lookup(vars(&[("CACHE_TYPE", "disk")])).unwrap_err();
+        assert_eq!(e.field(), Some("CACHE_TYPE"));
+        let e = CacheConfig::from_lookup(vars(&[("MEMORY_CACHE_SIZE", "lots")])).unwrap_err();
+        assert_eq!(e.field(), Some("MEMORY_CACHE_SIZE"));
+        assert!(CacheConfig::default().build().unwrap().is_some());
+    }
+}

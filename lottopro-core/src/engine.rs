@@ -1,0 +1,400 @@
+//! The engine: the one entry point of the Python module and the HTTP service.
+//!
+//! An [`Engine`] holds a [`History`] snapshot, an optional [`Cache`] and a
+//! [`Metrics`] sink, and offers every operation the wrappers expose. Results
+//! that cost real work (statistics, predictions, backtests, simulations) are
+//! cached under keys made of the operation, the game, the history's epoch and
+//! a digest of the parameters, so adding or correcting draws changes every
+//! key that depends on them and stale results are simply never asked for
+//! again; each result also carries tags (`history`, `stats`, `predict`,
+//! `backtest`, `simulate`) for explicit invalidation.
+//!
+//! The history sits behind an `RwLock<Arc<History>>`: an operation clones the
+//! `Arc` and works on that snapshot, so replacing or extending the history is
+//! atomic for concurrent readers and never blocks them for longer than a
+//! pointer swap. A cache failure never fails an operation: it counts as a
+//! miss and the result is computed.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::backtest::{BacktestOptions, BacktestReport, backtest};
+use crate::cache::{Cache, CacheStats, MemoryCache, get_or_compute};
+use crate::draw::{CheckResult, Draw};
+use crate::error::{Error, Result};
+use crate::game::GameSpec;
+use crate::history::History;
+use crate::metrics::{CacheEvent, Metrics, MetricsRecorder, MetricsSnapshot, NoopMetrics, Outcome};
+use crate::money::Money;
+use crate::odds::Odds;
+use crate::predict::{Model, PredictRequest, PredictedTicket, Prediction, Why, predict};
+use crate::simulate::{PrizeModel, SimulationReport, SimulationRequest, simulate};
+use crate::stats::{Stats, StatsOptions};
+use crate::tax::{TaxAssessment, TaxRule};
+use crate::ticket::{Ticket, TicketRecord};
+
+/// Version of the cache key layout; bump it when a cached type changes shape.
+const KEY_VERSION: &str = "v1";
+
+/// How prizes are valued in [`Engine::simulate`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrizeOptions {
+    /// Recent draws the pool model samples from (default 52: a year).
+    pub recent: usize,
+    /// Fixed amounts for ranks, `(rank, amount)`.
+    pub overrides: Vec<(u8, Money)>,
+}
+
+impl Default for PrizeOptions {
+    fn default() -> Self {
+        PrizeOptions {
+            recent: 52,
+            overrides: Vec::new(),
+        }
+    }
+}
+
+/// What [`Engine::warm`] precomputed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WarmReport {
+    /// The history epoch the results belong to.
+    pub epoch: String,
+    /// Results computed and stored.
+    pub computed: Vec<String>,
+    /// How long it took, seconds.
+    pub seconds: f64,
+}
+
+/// See the module docs.
+pub struct Engine {
+    history: RwLock<Arc<History>>,
+    cache: Option<Arc<dyn Cache>>,
+    metrics: Arc<dyn Metrics>,
+    recorder: Option<Arc<MetricsRecorder>>,
+    ttl: Duration,
+}
+
+/// Builds an [`Engine`].
+pub struct EngineBuilder {
+    history: History,
+    cache: Option<Arc<dyn Cache>>,
+    metrics: Option<Arc<dyn Metrics>>,
+    recorder: bool,
+    ttl: Duration,
+}
+
+impl EngineBuilder {
+    /// The cache to use (`None`: no caching). Default: a memory cache of
+    /// 1,000 entries.
+    pub fn cache(mut self, cache: Option<Arc<dyn Cache>>) -> Self {
+        self.cache = cache;
+        self
+    }
+    /// The metrics sink. Default: [`NoopMetrics`], or the recorder.
+    pub fn metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+    /// Keep metrics in memory, readable with [`Engine::metrics`].
+    pub fn record_metrics(mut self) -> Self {
+        self.recorder = true;
+        self
+    }
+    /// How long results stay cached (default 300 s).
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+    /// The engine.
+    pub fn build(self) -> Engine {
+        let recorder = self.recorder.then(|| Arc::new(MetricsRecorder::new()));
+        let metrics: Arc<dyn Metrics> = match (self.metrics, &recorder) {
+            (Some(m), _) => m,
+            (None, Some(r)) => r.clone(),
+            (None, None) => Arc::new(NoopMetrics),
+        };
+        Engine {
+            history: RwLock::new(Arc::new(self.history)),
+            cache: self.cache,
+            metrics,
+            recorder,
+            ttl: self.ttl,
+        }
+    }
+}
+
+/// A cached prediction: tickets as plain records, validated again against
+/// the game when read back.
+#[derive(Clone, Serialize, Deserialize)]
+struct CachedPrediction {
+    model: Model,
+    seed: u64,
+    draws_used: usize,
+    based_on_round: Option<u32>,
+    tickets: Vec<(TicketRecord, Why)>,
+}
+
+impl Engine {
+    /// An engine on `history` with the defaults (memory cache, no metrics sink).
+    pub fn new(history: History) -> Engine {
+        Engine::builder(history).build()
+    }
+
+    /// A builder for an engine on `history`.
+    pub fn builder(history: History) -> EngineBuilder {
+        EngineBuilder {
+            history,
+            cache: Some(Arc::new(MemoryCache::new(1000, None))),
+            metrics: None,
+            recorder: false,
+            ttl: Duration::from_secs(300),
+        }
+    }
+
+    /// The current history snapshot.
+    pub fn history(&self) -> Arc<History> {
+        match self.history.read() {
+            Ok(h) => h.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The game of the history.
+    pub fn game(&self) -> GameSpec {
+        self.history().game().clone()
+    }
+
+    /// Replaces the history at once; readers see the old or the new one, never a mix.
+    pub fn replace_history(&self, history: History) {
+        match self.history.write() {
+            Ok(mut h) => *h = Arc::new(history),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(history),
+        }
+        self.invalidate("history");
+    }
+
+    /// Appends draws that continue the history; on error nothing changes.
+    /// Returns the rounds added.
+    pub fn add_draws(&self, draws: Vec<Draw>) -> Result<Vec<u32>> {
+        self.timed("add_draws", || {
+            let rounds: Vec<u32> = draws.iter().map(Draw::round).collect();
+            let mut guard = self
+                .history
+                .write()
+                .map_err(|_| Error::history(None, "the history lock is poisoned"))?;
+            let next = guard.extended(draws)?;
+            *guard = Arc::new(next);
+            drop(guard);
+            self.invalidate("history");
+            Ok(rounds)
+        })
+    }
+
+    /// Statistics of the current history.
+    pub fn stats(&self, opts: &StatsOptions) -> Result<Stats> {
+        self.timed("stats", || {
+            let h = self.history();
+            let key = self.key("stats", &h, &(opts.window, opts.top));
+            self.cached(&key, &["history", "stats"], || {
+                Ok(Stats::compute(h.view(), opts))
+            })
+        })
+    }
+
+    /// Tickets from a model; validated before any work.
+    pub fn predict(&self, request: &PredictRequest) -> Result<Prediction> {
+        self.timed("predict", || {
+            let h = self.history();
+            let game = h.game();
+            let key = self.key("predict", &h, request);
+            let cached = self.cached(&key, &["history", "predict"], || {
+                let p = predict(h.view(), request)?;
+                Ok(CachedPrediction {
+                    model: p.model,
+                    seed: p.seed,
+                    draws_used: p.draws_used,
+                    based_on_round: p.based_on_round,
+                    tickets: p
+                        .tickets
+                        .iter()
+                        .map(|t| (TicketRecord::from(&t.ticket), t.why.clone()))
+                        .collect(),
+                })
+            })?;
+            let tickets = cached
+                .tickets
+                .into_iter()
+                .map(|(record, why)| {
+                    Ok(PredictedTicket {
+                        ticket: record.into_ticket(game)?,
+                        why,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Prediction {
+                model: cached.model,
+                seed: cached.seed,
+                draws_used: cached.draws_used,
+                based_on_round: cached.based_on_round,
+                tickets,
+            })
+        })
+    }
+
+    /// A walk-forward backtest over the current history.
+    pub fn backtest(&self, opts: &BacktestOptions) -> Result<BacktestReport> {
+        self.timed("backtest", || {
+            let h = self.history();
+            let key = self.key("backtest", &h, opts);
+            self.cached(&key, &["history", "backtest"], || backtest(h.view(), opts))
+        })
+    }
+
+    /// A Monte Carlo simulation; prizes valued from the current history.
+    pub fn simulate(
+        &self,
+        request: &SimulationRequest,
+        prizes: &PrizeOptions,
+    ) -> Result<SimulationReport> {
+        self.timed("simulate", || {
+            let h = self.history();
+            let params = (
+                request.plan,
+                strategy_key(&request.strategy),
+                request.method,
+                request.seed,
+                prizes,
+            );
+            let key = self.key("simulate", &h, &params);
+            self.cached(&key, &["history", "simulate"], || {
+                let model =
+                    PrizeModel::new(h.game(), Some(h.view()), prizes.recent, &prizes.overrides)?;
+                simulate(h.game(), &model, request, Some(h.view()))
+            })
+        })
+    }
+
+    /// Checks a ticket against the draw of `round`.
+    pub fn check(&self, ticket: &Ticket, round: u32) -> Result<CheckResult> {
+        self.timed("check", || {
+            let h = self.history();
+            Ok(h.require(round)?.check(h.game(), ticket))
+        })
+    }
+
+    /// Exact odds of a game (the history's game when `game` is `None`).
+    pub fn odds(&self, game: Option<&str>) -> Result<Odds> {
+        self.timed("odds", || Ok(Odds::of(&self.game_or(game)?)))
+    }
+
+    /// Tax on one prize under a game's rule (the history's game when `None`).
+    pub fn tax(&self, gross: Money, game: Option<&str>) -> Result<TaxAssessment> {
+        self.timed("tax", || {
+            let g = self.game_or(game)?;
+            g.tax().assess(gross, g.ticket_price())
+        })
+    }
+
+    /// Precomputes the most used results for the current history: the
+    /// default statistics and five tickets of every model with seed 0.
+    pub fn warm(&self) -> Result<WarmReport> {
+        let started = Instant::now();
+        let mut computed = vec!["stats".to_owned()];
+        self.stats(&StatsOptions::default())?;
+        for model in Model::ALL {
+            self.predict(&PredictRequest {
+                model,
+                count: 5,
+                include: vec![],
+                exclude: vec![],
+                seed: 0,
+            })?;
+            computed.push(format!("predict:{model}"));
+        }
+        Ok(WarmReport {
+            epoch: format!("{:016x}", self.history().epoch()),
+            computed,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Counters of the cache, if there is one.
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.cache.as_ref().map(|c| c.stats())
+    }
+
+    /// Empties the cache.
+    pub fn clear_cache(&self) -> Result<()> {
+        self.cache.as_ref().map_or(Ok(()), |c| c.clear())
+    }
+
+    /// Removes every cached result under `tag`; failures are counted by the cache.
+    pub fn invalidate(&self, tag: &str) {
+        if let Some(c) = &self.cache {
+            let _ = c.invalidate_tag(tag);
+        }
+    }
+
+    /// What the in-memory recorder has seen (`None` unless built with
+    /// [`EngineBuilder::record_metrics`]).
+    pub fn metrics(&self) -> Option<MetricsSnapshot> {
+        self.recorder.as_ref().map(|r| r.snapshot())
+    }
+
+    fn game_or(&self, game: Option<&str>) -> Result<GameSpec> {
+        match game {
+            Some(id) => GameSpec::preset(id),
+            None => Ok(self.game()),
+        }
+    }
+
+    fn timed<T>(&self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let started = Instant::now();
+        let result = f();
+        let outcome = match &result {
+            Ok(_) => Outcome::Ok,
+            Err(e) => Outcome::Error(e.kind()),
+        };
+        self.metrics.operation(name, started.elapsed(), outcome);
+        result
+    }
+
+    fn key(&self, op: &str, h: &History, params: &impl Serialize) -> String {
+        let bytes = serde_json::to_vec(params).unwrap_or_default();
+        let digest = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!(
+            "{KEY_VERSION}:{op}:{}:{:016x}:{digest:016x}",
+            h.game().id(),
+            h.epoch()
+        )
+    }
+
+    fn cached<T>(&self, key: &str, tags: &[&str], compute: impl FnOnce() -> Result<T>) -> Result<T>
+    where
+        T: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    {
+        let Some(cache) = &self.cache else {
+            return compute();
+        };
+        let (value, tier) = get_or_compute(cache.as_ref(), key, self.ttl, tags, compute)?;
+        match tier {
+            Some(t) => self.metrics.cache(t, CacheEvent::Hit),
+            None => self.metrics.cache("cache", CacheEvent::Miss),
+        }
+        Ok(value)
+    }
+}
+
+/// The strategy as key material: its name and, for fixed tickets, the tickets.
+fn strategy_key(s: &crate::simulate::Strategy) -> (String, Vec<TicketRecord>) {
+    match s {
+        crate::simulate::Strategy::Fixed(t) => {
+            ("fixed".into(), t.iter().map(TicketRecord::from).collect())
+        }
+        other => (other.name().to_owned(), Vec::new()),
+    }
+}
