@@ -370,4 +370,18 @@ mod tests {
         assert_eq!(e.field(), Some("MEMORY_CACHE_SIZE"));
         assert!(CacheConfig::default().build().unwrap().is_some());
     }
+
+    #[cfg(not(feature = "redis"))]
+    #[test]
+    fn redis_without_the_feature_is_a_clear_error() {
+        for kind in [CacheKind::Redis, CacheKind::Tiered] {
+            let c = CacheConfig {
+                kind,
+                ..CacheConfig::default()
+            };
+            let e = c.build().err().unwrap();
+            assert_eq!(e.field(), Some("CACHE_TYPE"));
+            assert!(e.to_string().contains("`redis` cargo feature"), "{e}");
+        }
+    }
 }
