@@ -48,6 +48,19 @@ pub fn below<R: rand::Rng + ?Sized>(rng: &mut R, n: u64) -> u64 {
     ((u128::from(rng.next_u64()) * u128::from(n)) >> 64) as u64
 }
 
+/// A seed for a caller that gave none: the clock, the process id and a
+/// counter, mixed. Hosts (the CLI, Python, HTTP) use it and report the seed
+/// with the result, so even an unseeded result can be reproduced; the core
+/// itself never calls it.
+pub fn entropy_seed() -> u64 {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    splitmix64(nanos ^ u64::from(std::process::id()).rotate_left(32) ^ splitmix64(n))
+}
+
 /// One step of SplitMix64: a bijective 64-bit mixer.
 pub const fn splitmix64(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);

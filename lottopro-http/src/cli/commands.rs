@@ -346,7 +346,7 @@ pub(super) fn predict(
         count,
         include: parse_numbers(include, "include", game.pool())?,
         exclude: parse_numbers(exclude, "exclude", game.pool())?,
-        seed: seed.unwrap_or_else(fresh_seed),
+        seed: seed.unwrap_or_else(lottopro_core::rng::entropy_seed),
     };
     let p = lottopro_core::predict(h.view(), &request)?;
     let mut text = format!(
@@ -369,15 +369,6 @@ pub(super) fn predict(
         text,
         ok: true,
     })
-}
-
-/// A seed for a request that gave none: time and process id, mixed. It is
-/// reported with the result so the tickets can be reproduced.
-fn fresh_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    lottopro_core::rng::splitmix64(nanos ^ u64::from(std::process::id()).rotate_left(32))
 }
 
 pub(super) fn backtest(

@@ -1,0 +1,43 @@
+"""LottoPro: lottery analytics that tell the truth.
+
+Exact odds and tax, what real draws paid, statistics next to their chance
+expectations, five number-generation models measured by walk-forward
+backtests against the exact chance baseline, and fast simulation of what a
+playing plan does to your money. No model can predict a fair draw; LottoPro
+measures instead of claiming.
+
+>>> import lottopro
+>>> lottopro.odds("kr645")["tiers"][0]["one_in"]
+8145060.0
+"""
+
+from ._lottopro import Draw, Engine, History, Ticket, __version__, games, odds, tax
+from .errors import (
+    CacheError,
+    HistoryError,
+    InvalidInputError,
+    LimitError,
+    LottoError,
+    LottoIOError,
+    NotFoundError,
+    ParseError,
+)
+
+__all__ = [
+    "Draw",
+    "Engine",
+    "History",
+    "Ticket",
+    "__version__",
+    "games",
+    "odds",
+    "tax",
+    "LottoError",
+    "InvalidInputError",
+    "ParseError",
+    "HistoryError",
+    "LimitError",
+    "NotFoundError",
+    "CacheError",
+    "LottoIOError",
+]

@@ -1,0 +1,261 @@
+//! `Engine`: the core engine for Python. Every computation runs with the GIL
+//! released, so several Python threads can use one engine at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lottopro_core::cache::{CacheConfig, CacheKind};
+use lottopro_core::rng::entropy_seed;
+use lottopro_core::stats::StatsOptions;
+use lottopro_core::ticket::parse_tickets;
+use lottopro_core::{
+    BacktestOptions, Engine, GameSpec, History, Method, Model, Money, Plan, PredictRequest,
+    PrizeModel, PrizeOptions, SimulationRequest, Strategy,
+};
+use pyo3::prelude::*;
+
+use crate::conversion::{small_numbers, stats_to_python, ticket_from_python, to_python};
+use crate::error::IntoPy;
+use crate::history::PyHistory;
+
+/// Statistics, predictions, backtests, simulations and checks over one history.
+#[pyclass(name = "Engine", module = "lottopro._lottopro", frozen)]
+pub(crate) struct PyEngine {
+    inner: Arc<Engine>,
+}
+
+/// An amount of money from a Python int (or digit string), as the core parses it.
+pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
+    let text: String = value.str()?.extract()?;
+    Money::parse(&text, field).py_err()
+}
+
+#[pymethods]
+impl PyEngine {
+    /// An engine on `history` (an empty history of `game` when None).
+    /// `cache`: None or "memory" (default, 1,000 entries), "none", "redis" or
+    /// "tiered" (with `redis_url`); `ttl`: seconds results stay cached.
+    #[new]
+    #[pyo3(signature = (history=None, game="kr645", cache=None, redis_url=None, ttl=300))]
+    fn new(
+        history: Option<&PyHistory>,
+        game: &str,
+        cache: Option<&str>,
+        redis_url: Option<String>,
+        ttl: u64,
+    ) -> PyResult<Self> {
+        let history = match history {
+            Some(h) => (*h.inner).clone(),
+            None => History::empty(GameSpec::preset(game).py_err()?),
+        };
+        let mut config = CacheConfig::from_lookup(|name| match name {
+            "CACHE_TYPE" => cache.map(str::to_owned),
+            "REDIS_URL" => redis_url.clone(),
+            _ => None,
+        })
+        .py_err()?;
+        config.default_ttl = Duration::from_secs(ttl);
+        let built = match config.kind {
+            CacheKind::None => None,
+            _ => config.build().py_err()?,
+        };
+        let engine = Engine::builder(history)
+            .cache(built)
+            .ttl(config.default_ttl)
+            .record_metrics()
+            .build();
+        Ok(PyEngine {
+            inner: Arc::new(engine),
+        })
+    }
+
+    /// The current history.
+    #[getter]
+    fn history(&self) -> PyHistory {
+        PyHistory {
+            inner: self.inner.history(),
+        }
+    }
+
+    /// Statistics, each next to its chance expectation; `frequencies` and
+    /// `pair_matrix` are numpy arrays.
+    #[pyo3(signature = (window=50, top=6))]
+    fn stats(&self, py: Python<'_>, window: usize, top: usize) -> PyResult<Py<PyAny>> {
+        let engine = self.inner.clone();
+        let s = py
+            .detach(move || engine.stats(&StatsOptions { window, top }))
+            .py_err()?;
+        stats_to_python(py, &s)
+    }
+
+    /// Tickets from a model; `seed` None picks one (reported in the result).
+    #[pyo3(signature = (model="frequency", count=5, include=None, exclude=None, seed=None))]
+    fn predict(
+        &self,
+        py: Python<'_>,
+        model: &str,
+        count: usize,
+        include: Option<Vec<i128>>,
+        exclude: Option<Vec<i128>>,
+        seed: Option<u64>,
+    ) -> PyResult<Py<PyAny>> {
+        let pool = self.inner.history().game().pool();
+        let request = PredictRequest {
+            model: model.parse::<Model>().py_err()?,
+            count,
+            include: small_numbers(&include.unwrap_or_default(), "include", pool)?,
+            exclude: small_numbers(&exclude.unwrap_or_default(), "exclude", pool)?,
+            seed: seed.unwrap_or_else(entropy_seed),
+        };
+        let engine = self.inner.clone();
+        let p = py.detach(move || engine.predict(&request)).py_err()?;
+        to_python(py, &p)
+    }
+
+    /// Walk-forward backtest of `models` (None or "all": every model; a
+    /// name, "a,b", or a list of names).
+    #[pyo3(signature = (models=None, tickets=5, warmup=100, seed=42, alpha=0.05))]
+    fn backtest(
+        &self,
+        py: Python<'_>,
+        models: Option<&Bound<'_, PyAny>>,
+        tickets: usize,
+        warmup: usize,
+        seed: u64,
+        alpha: f64,
+    ) -> PyResult<Py<PyAny>> {
+        let all = || {
+            Model::ALL
+                .iter()
+                .map(|m| m.as_str().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let names: Vec<String> = match models {
+            None => all(),
+            Some(m) => match m.extract::<String>() {
+                Ok(s) if s.eq_ignore_ascii_case("all") => all(),
+                Ok(s) => s.split(',').map(str::to_owned).collect(),
+                Err(_) => m.extract()?,
+            },
+        };
+        let opts = BacktestOptions {
+            models: names
+                .iter()
+                .map(|n| n.parse())
+                .collect::<lottopro_core::Result<_>>()
+                .py_err()?,
+            tickets_per_round: tickets,
+            warmup,
+            seed,
+            alpha,
+        };
+        let engine = self.inner.clone();
+        let r = py.detach(move || engine.backtest(&opts)).py_err()?;
+        to_python(py, &r)
+    }
+
+    /// Monte Carlo of a playing plan next to its exact expected value.
+    /// `prizes`: {rank: amount} for ranks without a pool model.
+    #[pyo3(signature = (tickets_per_draw=None, draws=520, trials=1000, strategy="random", tickets=None, method="auto", threads=None, seed=42, recent=52, prizes=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn simulate(
+        &self,
+        py: Python<'_>,
+        tickets_per_draw: Option<u64>,
+        draws: u64,
+        trials: u64,
+        strategy: &str,
+        tickets: Option<&str>,
+        method: &str,
+        threads: Option<usize>,
+        seed: u64,
+        recent: usize,
+        prizes: Option<Vec<(u8, Bound<'_, PyAny>)>>,
+    ) -> PyResult<Py<PyAny>> {
+        let game = self.inner.game();
+        let played = tickets
+            .map(|t| parse_tickets(&game, t))
+            .transpose()
+            .py_err()?
+            .unwrap_or_default();
+        let count = played.len() as u64;
+        let strategy = Strategy::from_name(strategy, played).py_err()?;
+        let overrides = prizes
+            .unwrap_or_default()
+            .iter()
+            .map(|(rank, amount)| Ok((*rank, money(amount, "prizes")?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        // Validate ranks now, with the same message as the core.
+        PrizeModel::new(&game, None, 0, &overrides).py_err()?;
+        let request = SimulationRequest {
+            plan: Plan {
+                tickets_per_draw: tickets_per_draw.unwrap_or(if count > 0 { count } else { 5 }),
+                draws,
+                trials,
+            },
+            strategy,
+            method: method.parse::<Method>().py_err()?,
+            threads,
+            seed,
+        };
+        let prize_options = PrizeOptions { recent, overrides };
+        let engine = self.inner.clone();
+        let r = py
+            .detach(move || engine.simulate(&request, &prize_options))
+            .py_err()?;
+        to_python(py, &r)
+    }
+
+    /// Checks a ticket (text or numbers) against the draw of `round`.
+    fn check(&self, py: Python<'_>, ticket: &Bound<'_, PyAny>, round: u32) -> PyResult<Py<PyAny>> {
+        let t = ticket_from_python(&self.inner.game(), ticket)?;
+        let engine = self.inner.clone();
+        let c = py.detach(move || engine.check(&t, round)).py_err()?;
+        to_python(py, &c)
+    }
+
+    /// Exact odds (of the history's game, or of `game`).
+    #[pyo3(signature = (game=None))]
+    fn odds(&self, py: Python<'_>, game: Option<&str>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.inner.odds(game).py_err()?)
+    }
+
+    /// Tax on one prize under a game's rule.
+    #[pyo3(signature = (amount, game=None))]
+    fn tax(
+        &self,
+        py: Python<'_>,
+        amount: &Bound<'_, PyAny>,
+        game: Option<&str>,
+    ) -> PyResult<Py<PyAny>> {
+        let gross = money(amount, "amount")?;
+        to_python(py, &self.inner.tax(gross, game).py_err()?)
+    }
+
+    /// Precomputes the most used results (statistics, default predictions).
+    fn warm(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let engine = self.inner.clone();
+        let w = py.detach(move || engine.warm()).py_err()?;
+        to_python(py, &w)
+    }
+
+    /// Operation counts and latency percentiles, and cache hits per tier.
+    fn metrics(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.inner.metrics())
+    }
+
+    /// Cache counters per tier (None without a cache).
+    fn cache_stats(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.inner.cache_stats())
+    }
+
+    /// Empties the cache.
+    fn clear_cache(&self) -> PyResult<()> {
+        self.inner.clear_cache().py_err()
+    }
+
+    fn __repr__(&self) -> String {
+        let h = self.inner.history();
+        format!("Engine(game='{}', draws={})", h.game().id(), h.len())
+    }
+}

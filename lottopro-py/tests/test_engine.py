@@ -1,0 +1,106 @@
+"""Engine (src/engine.rs): every method, caching, and threads."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import lottopro
+
+
+def test_stats_are_dicts_with_numpy_arrays(engine):
+    s = engine.stats()
+    assert s["draws"] == 1245 and len(s["numbers"]) == 45
+    freq = s["frequencies"]
+    assert isinstance(freq, np.ndarray) and freq.shape == (45,) and freq.dtype == np.uint64
+    assert freq[33] == 187 and int(freq.sum()) == 1245 * 6
+    pairs = s["pair_matrix"]
+    assert isinstance(pairs, np.ndarray) and pairs.shape == (46, 46)
+    assert pairs[11, 21] == pairs[21, 11] == 34
+    assert (pairs == pairs.T).all() and pairs[0].sum() == 0
+    assert 0.8 < s["uniformity"]["p_value"] < 0.9
+    assert engine.stats(window=10, top=3)["hot"].__len__() == 3
+
+
+def test_predict(engine):
+    p = engine.predict(model="trend", count=3, include=[7, 13], exclude=[1], seed=5)
+    assert p["model"] == "trend" and p["seed"] == 5 and len(p["tickets"]) == 3
+    for t in p["tickets"]:
+        assert len(t["numbers"]) == 6 and {7, 13} <= set(t["numbers"]) and 1 not in t["numbers"]
+        assert t["why"]["numbers"][0]["reason"]
+    assert engine.predict(model="trend", count=3, include=[7, 13], exclude=[1], seed=5) == p
+    assert isinstance(engine.predict()["seed"], int)
+
+
+def test_backtest(engine):
+    r = engine.backtest(models=["frequency", "random"], warmup=1100)
+    assert [m["model"] for m in r["models"]] == ["frequency", "random"]
+    m = r["models"][0]
+    assert m["rounds"] == 145 and abs(m["chance_mean_matches"] - 0.8) < 1e-12
+    assert isinstance(m["significant"], bool) and 0 <= m["p_value"] <= 1
+    assert len(engine.backtest(models="ml", warmup=1200)["models"]) == 1
+    assert len(engine.backtest(warmup=1240)["models"]) == 6
+
+
+def test_simulate(engine):
+    r = engine.simulate(draws=520, trials=200, seed=3)
+    assert r["method"] == "outcome_counts" and r["tickets"] == 520_000
+    assert 400 < r["exact_ev_per_ticket"] < 600
+    assert r["percentiles"]["p1"] <= r["percentiles"]["p50"] <= r["percentiles"]["p99"]
+    fixed = engine.simulate(strategy="fixed", tickets="1 2 3 4 5 6; 7 8 9 10 11 12", draws=100, trials=10)
+    assert fixed["plan"]["tickets_per_draw"] == 2 and fixed["method"] == "per_ticket"
+    pb = lottopro.Engine(game="powerball").simulate(draws=10, trials=10, prizes=[(1, 50_000_000_000)])
+    assert pb["unvalued_ranks"] == []
+
+
+def test_check_odds_tax(engine):
+    c = engine.check("4 5 25 28 32 12", 1245)
+    assert (c["matches"], c["bonus"], c["rank"], c["prize"]) == (5, True, 2, 55_064_392)
+    assert engine.check([4, 5, 25, 1, 2, 3], 1245)["rank"] == 5
+    assert engine.odds()["total_combinations"] == 8_145_060
+    assert engine.odds("powerball")["tiers"][0]["one_in"] == 292_201_338.0
+    assert engine.tax(1_000_000_000)["tax"] == 296_999_670
+
+
+def test_cache_metrics_and_warming(history):
+    e = lottopro.Engine(history)
+    w = e.warm()
+    assert len(w["computed"]) == 7
+    e.predict(model="pattern", count=5, seed=0)
+    m = e.metrics()
+    hits = sum(t["hits"] for t in m["cache"])
+    assert hits >= 1
+    predict = next(o for o in m["operations"] if o["name"] == "predict")
+    assert predict["count"] == 7 and predict["p99_ms"] >= predict["p50_ms"] >= 0
+    stats = e.cache_stats()
+    assert stats["backend"] == "memory" and stats["tiers"][0]["entries"] == 7
+    e.clear_cache()
+    assert e.cache_stats()["tiers"][0]["entries"] == 0
+    assert lottopro.Engine(history, cache="none").cache_stats() is None
+    assert repr(e) == "Engine(game='kr645', draws=1245)"
+    assert len(e.history) == 1245
+
+
+def test_threads_share_one_engine(history):
+    """Eight Python threads call one engine at once (the GIL is released)."""
+    e = lottopro.Engine(history)
+    results, errors = {}, []
+
+    def work(i: int) -> None:
+        try:
+            p = e.predict(model="ml", count=3, seed=i % 4)
+            s = e.stats(window=10 + i)
+            b = e.backtest(models="frequency", warmup=1200, seed=i % 2)
+            results[i] = (tuple(map(tuple, (t["numbers"] for t in p["tickets"]))), s["draws"], b["models"][0]["mean_matches"])
+        except Exception as x:  # noqa: BLE001 - reported below
+            errors.append(x)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert all(r[1] == 1245 for r in results.values())
+    # The same seed gives the same tickets whichever thread asked.
+    assert results[0][0] == results[4][0] and results[1][0] == results[5][0]
