@@ -5,18 +5,13 @@
 //! `cargo run --release -p lottopro-examples --example ten_years`
 //! (reads `../shared/data`, or the folder in `LOTTOPRO_DATA_DIR`).
 
-use std::path::PathBuf;
-
 use lottopro_core::io::{load_history, load_prizes};
 use lottopro_core::{GameSpec, Method, Plan, PrizeModel, SimulationRequest, Strategy, simulate};
+use lottopro_examples::shared_data;
 
 fn main() -> Result<(), lottopro_core::Error> {
-    let dir = std::env::var_os("LOTTOPRO_DATA_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
-        PathBuf::from,
-    );
-    let history = load_history(&dir.join("kr_lotto_645.csv"), None, GameSpec::kr645())?;
-    let history = load_prizes(&history, &dir.join("kr_lotto_645_prizes.csv"))?;
+    let history = load_history(&shared_data("kr_lotto_645.csv"), None, GameSpec::kr645())?;
+    let history = load_prizes(&history, &shared_data("kr_lotto_645_prizes.csv"))?;
     let game = history.game();
     let prizes = PrizeModel::new(game, Some(history.view()), 52, &[])?;
     let request = SimulationRequest {

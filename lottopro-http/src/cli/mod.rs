@@ -348,21 +348,31 @@ where
         }
         Command::Games { out } => (out.json, commands::games()),
     };
+    // Output goes through io::Write, not print!: a closed pipe (`lottopro
+    // stats | head`) ends the command quietly instead of panicking.
+    use std::io::Write;
     match result {
         Ok(report) => {
-            if json {
-                println!("{}", report.json);
+            let mut out = std::io::stdout().lock();
+            let written = if json {
+                writeln!(out, "{}", report.json)
             } else {
-                print!("{}", report.text);
-            }
-            if report.ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
+                write!(out, "{}", report.text)
+            };
+            match written.and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "lottopro: error: cannot write the output: {e}"
+                    );
+                    ExitCode::FAILURE
+                }
+                _ if report.ok => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
             }
         }
         Err(e) => {
-            eprintln!("lottopro: error: {e}");
+            let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
             ExitCode::FAILURE
         }
     }

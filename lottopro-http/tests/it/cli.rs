@@ -530,3 +530,35 @@ fn readme_backtest_table_is_current() {
         "README.md's table under \"Can it predict the lottery?\" is out of date; the command now prints:\n{table}"
     );
 }
+
+/// A reader that stops early (`lottopro predict ... | head -c 8`) ends the
+/// command quietly: no panic, no error message. The output (about 77 KB) is
+/// larger than a pipe's buffer, so the command does meet the closed pipe.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lottopro"))
+        .args([
+            "predict",
+            "--history",
+            &shared("kr_lotto_645.csv"),
+            "--count",
+            "100",
+            "--seed",
+            "1",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 8];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"{\"based_");
+    // stdout is now closed; the rest of the output meets a broken pipe.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}
