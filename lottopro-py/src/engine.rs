@@ -10,7 +10,7 @@ use lottopro_core::stats::StatsOptions;
 use lottopro_core::ticket::parse_tickets;
 use lottopro_core::{
     BacktestOptions, Engine, GameSpec, History, Method, Model, Money, Plan, PredictRequest,
-    PrizeModel, PrizeOptions, SimulationRequest, Strategy,
+    PrizeOptions, SimulationRequest, Strategy,
 };
 use pyo3::prelude::*;
 
@@ -185,8 +185,6 @@ impl PyEngine {
             .iter()
             .map(|(rank, amount)| Ok((*rank, money(amount, "prizes")?)))
             .collect::<PyResult<Vec<_>>>()?;
-        // Validate ranks now, with the same message as the core.
-        PrizeModel::new(&game, None, 0, &overrides).py_err()?;
         let request = SimulationRequest {
             plan: Plan {
                 tickets_per_draw: tickets_per_draw.unwrap_or(if count > 0 { count } else { 5 }),
