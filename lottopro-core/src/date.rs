@@ -62,6 +62,14 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date> {
         let t = text.trim();
         let b = t.as_bytes();
+        // Only ASCII can be a date; checking first also makes the byte
+        // slicing below safe (a multi-byte character would split).
+        if !t.is_ascii() {
+            return Err(Error::invalid(
+                "date",
+                format!("'{t}' is not a date; expected YYYY-MM-DD"),
+            ));
+        }
         let (y, m, d) = match b.len() {
             10 if b[4] == b'-' && b[7] == b'-' => (&t[0..4], &t[5..7], &t[8..10]),
             8 => (&t[0..4], &t[4..6], &t[6..8]),
