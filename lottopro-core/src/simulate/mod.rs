@@ -446,6 +446,19 @@ where
     let per_trial = Mutex::new(vec![0u128; usize::try_from(trials).unwrap_or(0)]);
     let merged = Mutex::new(Totals::default());
     let threads = threads.clamp(1, usize::try_from(n).unwrap_or(usize::MAX).max(1));
+    if threads == 1 {
+        // One worker: run on the calling thread rather than spawning one.
+        let mut totals = Totals::default();
+        let mut nets = vec![0u128; usize::try_from(trials).unwrap_or(0)];
+        for i in 0..n {
+            let (t, trial) = work(i);
+            totals.add(&t);
+            if let Some(slot) = nets.get_mut(usize::try_from(trial).unwrap_or(usize::MAX)) {
+                *slot += t.net;
+            }
+        }
+        return (totals, nets);
+    }
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
