@@ -11,33 +11,8 @@ measures instead of claiming.
 8145060.0
 """
 
+from . import errors
 from ._lottopro import Draw, Engine, History, Ticket, __version__, games, odds, tax
-from .errors import (
-    CacheError,
-    HistoryError,
-    InvalidInputError,
-    LimitError,
-    LottoError,
-    LottoIOError,
-    NotFoundError,
-    ParseError,
-)
+from .errors import *  # noqa: F403 - the exception classes, listed in errors.__all__
 
-__all__ = [
-    "Draw",
-    "Engine",
-    "History",
-    "Ticket",
-    "__version__",
-    "games",
-    "odds",
-    "tax",
-    "LottoError",
-    "InvalidInputError",
-    "ParseError",
-    "HistoryError",
-    "LimitError",
-    "NotFoundError",
-    "CacheError",
-    "LottoIOError",
-]
+__all__ = ["Draw", "Engine", "History", "Ticket", "__version__", "games", "odds", "tax", *errors.__all__]
