@@ -5,4 +5,5 @@
 //! Network clients for the official results site will live here too, never
 //! in the core.
 
+pub mod api;
 pub mod cli;

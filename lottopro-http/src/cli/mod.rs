@@ -176,6 +176,20 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Run the HTTP service (the foundation: API routes; store, dashboard and admin come next).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
+        bind: std::net::SocketAddr,
+        /// A draw history to serve (CSV, legacy JSON or JSON lines).
+        #[arg(long)]
+        history: Option<PathBuf>,
+        /// A per-rank prizes CSV to attach to the history.
+        #[arg(long)]
+        prizes: Option<PathBuf>,
+        #[command(flatten)]
+        game: GameArg,
+    },
     /// List the preset games.
     Games {
         #[command(flatten)]
@@ -263,6 +277,15 @@ where
             };
         }
     };
+    if let Command::Serve {
+        bind,
+        history,
+        prizes,
+        game,
+    } = &cli.command
+    {
+        return serve(*bind, history.as_deref(), prizes.as_deref(), game);
+    }
     let (json, result) = match &cli.command {
         Command::Odds { game, out } => (out.json, commands::odds(game)),
         Command::Tax { amount, game, out } => (out.json, commands::tax(amount, game)),
@@ -347,6 +370,7 @@ where
             (out.json, commands::simulate(game, &args))
         }
         Command::Games { out } => (out.json, commands::games()),
+        Command::Serve { .. } => return ExitCode::SUCCESS,
     };
     // Output goes through io::Write, not print!: a closed pipe (`lottopro
     // stats | head`) ends the command quietly instead of panicking.
@@ -376,4 +400,65 @@ where
             ExitCode::FAILURE
         }
     }
+}
+
+/// `lottopro serve`: loads the history, builds the engine and serves the API
+/// until Ctrl-C or SIGTERM.
+fn serve(
+    bind: std::net::SocketAddr,
+    history: Option<&std::path::Path>,
+    prizes: Option<&std::path::Path>,
+    game: &GameArg,
+) -> ExitCode {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| {
+        let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
+        ExitCode::FAILURE
+    };
+    let spec = match game.spec() {
+        Ok(g) => g,
+        Err(e) => return fail(&e),
+    };
+    let history = match history {
+        Some(path) => {
+            let loaded =
+                lottopro_core::io::load_history(path, None, spec).and_then(|h| match prizes {
+                    Some(p) => lottopro_core::io::load_prizes(&h, p),
+                    None => Ok(h),
+                });
+            match loaded {
+                Ok(h) => h,
+                Err(e) => return fail(&e),
+            }
+        }
+        None => History::empty(spec),
+    };
+    let draws = history.len();
+    let state = crate::api::AppState {
+        engine: std::sync::Arc::new(lottopro_core::Engine::new(history)),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(bind).await {
+            Ok(l) => l,
+            Err(e) => return fail(&format!("cannot listen on {bind}: {e}")),
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "lottopro: serving {draws} draws on http://{bind}/ (Ctrl-C stops)"
+        );
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match axum::serve(listener, crate::api::app(state))
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        }
+    })
 }

@@ -1,0 +1,107 @@
+//! The one error type of the HTTP API: `application/problem+json` (RFC 9457).
+//!
+//! [`ApiError`] owns the status table. Bad input is shown to the client with
+//! the field at fault; internal details (I/O, cache, a panicked worker) are
+//! logged to stderr and hidden behind a generic message.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use lottopro_core::{Error, ErrorKind};
+use serde::Serialize;
+
+/// A problem to report to the client.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    title: &'static str,
+    detail: String,
+    field: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl ApiError {
+    /// A problem with an explicit status.
+    pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            title,
+            detail: detail.into(),
+            field: None,
+        }
+    }
+
+    /// The field at fault.
+    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// The history has no draws, so this route has nothing to work on.
+    pub fn no_draws() -> ApiError {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "No draws loaded",
+            "this route needs the draw history; start the service with --history FILE (and --prizes FILE)",
+        )
+    }
+
+    /// An internal failure: logged, not shown.
+    pub fn internal(what: impl std::fmt::Display) -> ApiError {
+        eprintln!("lottopro serve: internal error: {what}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal error",
+            "the request could not be completed",
+        )
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        let (status, title) = match e.kind() {
+            ErrorKind::InvalidInput | ErrorKind::Parse => {
+                (StatusCode::BAD_REQUEST, "Invalid input")
+            }
+            ErrorKind::Limit => (StatusCode::UNPROCESSABLE_ENTITY, "Limit exceeded"),
+            ErrorKind::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+            ErrorKind::History => (StatusCode::CONFLICT, "Inconsistent history"),
+            _ => return ApiError::internal(e),
+        };
+        let field = e.field().map(str::to_owned);
+        ApiError {
+            status,
+            title,
+            detail: e.to_string(),
+            field,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Problem {
+            kind: "about:blank",
+            title: self.title,
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            field: self.field.as_deref(),
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}

@@ -1,0 +1,447 @@
+//! The HTTP API, driven through the router with `oneshot` (no socket).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use lottopro_core::{Engine, GameSpec, History};
+use lottopro_http::api::{AppState, app};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn real() -> AppState {
+    let dir = std::env::var_os("LOTTOPRO_DATA_DIR").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        std::path::PathBuf::from,
+    );
+    let h = lottopro_core::io::load_history(&dir.join("kr_lotto_645.csv"), None, GameSpec::kr645())
+        .unwrap();
+    let h = lottopro_core::io::load_prizes(&h, &dir.join("kr_lotto_645_prizes.csv")).unwrap();
+    AppState {
+        engine: Arc::new(Engine::new(h)),
+    }
+}
+
+fn empty() -> AppState {
+    AppState {
+        engine: Arc::new(Engine::new(History::empty(GameSpec::kr645()))),
+    }
+}
+
+async fn call(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, String, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    let body = match body {
+        Some(v) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    raw(state, req.body(body).unwrap()).await
+}
+
+async fn raw(state: &AppState, req: Request<Body>) -> (StatusCode, String, Value) {
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let ctype = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        ctype,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A problem+json error with this status naming this field.
+fn assert_problem(
+    (status, ctype, body): (StatusCode, String, Value),
+    want: StatusCode,
+    field: &str,
+) {
+    assert_eq!(status, want, "{body}");
+    assert_eq!(ctype, "application/problem+json");
+    assert_eq!(body["status"], want.as_u16());
+    assert_eq!(body["field"], field, "{body}");
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+}
+
+#[tokio::test]
+async fn health_games_odds_and_tax() {
+    let s = real();
+    let (st, _, v) = call(&s, Method::GET, "/api/health", None).await;
+    assert_eq!(
+        (st, v["status"].as_str(), v["draws"].as_u64()),
+        (StatusCode::OK, Some("ok"), Some(1245))
+    );
+    let (_, _, v) = call(&s, Method::GET, "/api/games", None).await;
+    assert_eq!(v.as_array().unwrap().len(), 8);
+    let (_, _, v) = call(&s, Method::GET, "/api/odds?game=powerball", None).await;
+    assert_eq!(v["tiers"][0]["one_in"], 292_201_338.0);
+    let (_, _, v) = call(&s, Method::GET, "/api/odds", None).await;
+    assert_eq!(v["total_combinations"], 8_145_060);
+    assert_problem(
+        call(&s, Method::GET, "/api/odds?game=moon", None).await,
+        StatusCode::BAD_REQUEST,
+        "game",
+    );
+    let (_, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/tax",
+        Some(json!({"amount": 1_000_000_000})),
+    )
+    .await;
+    assert_eq!(v["tax"], 296_999_670);
+    let (_, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/tax",
+        Some(json!({"amount": "2,000,001"})),
+    )
+    .await;
+    assert_eq!(v["tax"], 439_780);
+    assert_problem(
+        call(&s, Method::POST, "/api/tax", Some(json!({"amount": -5}))).await,
+        StatusCode::BAD_REQUEST,
+        "amount",
+    );
+    assert_problem(
+        call(&s, Method::POST, "/api/tax", Some(json!({"amount": 1.5}))).await,
+        StatusCode::BAD_REQUEST,
+        "amount",
+    );
+    assert_problem(
+        call(&s, Method::POST, "/api/tax", Some(json!({"amount": [1]}))).await,
+        StatusCode::BAD_REQUEST,
+        "amount",
+    );
+}
+
+#[tokio::test]
+async fn predictions_carry_their_backtest() {
+    let s = real();
+    let body =
+        json!({"user_numbers": [7, 13], "exclude": [1], "model": "trend", "count": 3, "seed": 5});
+    let (st, _, v) = call(&s, Method::POST, "/api/predict", Some(body.clone())).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["tickets"].as_array().unwrap().len(), 3);
+    for t in v["tickets"].as_array().unwrap() {
+        let nums: Vec<u64> = t["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        assert!(nums.contains(&7) && nums.contains(&13) && !nums.contains(&1));
+    }
+    let b = &v["backtest"];
+    assert_eq!(
+        (b["rounds"].as_u64(), b["chance_mean_matches"].as_f64()),
+        (Some(1145), Some(0.8))
+    );
+    assert!(b["p_value"].is_f64() && b["significant"].is_boolean());
+    assert_eq!(
+        call(&s, Method::POST, "/api/predict", Some(body)).await.2["tickets"],
+        v["tickets"]
+    );
+    // Errors, each naming its field.
+    assert_problem(
+        call(&s, Method::POST, "/api/predict", Some(json!({"count": 0}))).await,
+        StatusCode::BAD_REQUEST,
+        "count",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/predict",
+            Some(json!({"count": 101})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "count",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/predict",
+            Some(json!({"model": "neural"})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "model",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/predict",
+            Some(json!({"user_numbers": [46]})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "include[0]",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/predict",
+            Some(json!({"user_numbers": [7], "exclude": [7]})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "exclude",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/predict",
+            Some(json!({"colour": "red"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/predict",
+            Some(json!({"user_numbers": [300]})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+    );
+    let bad = Request::post("/api/predict")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{not json"))
+        .unwrap();
+    assert_problem(raw(&s, bad).await, StatusCode::BAD_REQUEST, "body");
+    let huge = Request::post("/api/predict")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(format!(
+            "{{\"model\": \"{}\"}}",
+            "x".repeat(10 * 1024 * 1024)
+        )))
+        .unwrap();
+    assert_problem(raw(&s, huge).await, StatusCode::PAYLOAD_TOO_LARGE, "body");
+}
+
+#[tokio::test]
+async fn checks_simulations_and_backtests() {
+    let s = real();
+    let (st, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/check",
+        Some(json!({"ticket": "4 5 25 28 32 12", "round": 1245})),
+    )
+    .await;
+    assert_eq!(
+        (st, v["rank"].as_u64(), v["prize"].as_u64()),
+        (StatusCode::OK, Some(2), Some(55_064_392))
+    );
+    let (_, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/check",
+        Some(json!({"numbers": [4, 5, 25, 28, 32, 42], "round": 1245})),
+    )
+    .await;
+    assert_eq!(v["rank"], 1);
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/check",
+            Some(json!({"numbers": [1, 2, 3], "round": 1})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "numbers",
+    );
+    assert_problem(
+        call(&s, Method::POST, "/api/check", Some(json!({"round": 1}))).await,
+        StatusCode::BAD_REQUEST,
+        "numbers",
+    );
+    let (st, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/check",
+        Some(json!({"ticket": "1 2 3 4 5 6", "round": 9999})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+
+    let (st, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/simulate",
+        Some(json!({"draws": 520, "trials": 100, "seed": 1})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(v["exact_ev_per_ticket"].as_f64().unwrap() > 400.0);
+    let (_, _, v) = call(&s, Method::POST, "/api/simulate", Some(json!({"strategy": "fixed", "tickets": "1 2 3 4 5 6", "draws": 10, "trials": 5, "prizes": {"1": 2_000_000_000}}))).await;
+    assert_eq!(v["method"], "per_ticket");
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/simulate",
+            Some(json!({"trials": 1_000_000})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "trials",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/simulate",
+            Some(json!({"strategy": "oracle"})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "strategy",
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/simulate",
+            Some(json!({"prizes": {"9": 1}})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "prize",
+    );
+
+    let (st, _, v) = call(
+        &s,
+        Method::GET,
+        "/api/backtest?model=frequency,random&warmup=1100",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, v["models"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(2))
+    );
+    assert_problem(
+        call(&s, Method::GET, "/api/backtest?model=neural", None).await,
+        StatusCode::BAD_REQUEST,
+        "model",
+    );
+    assert_problem(
+        call(&s, Method::GET, "/api/backtest?warmup=lots", None).await,
+        StatusCode::BAD_REQUEST,
+        "query",
+    );
+}
+
+#[tokio::test]
+async fn draws_and_stats() {
+    let s = real();
+    let (_, _, v) = call(&s, Method::GET, "/api/draws?from=1&limit=2", None).await;
+    assert_eq!(
+        (v["total"].as_u64(), v["draws"][1]["round"].as_u64()),
+        (Some(1245), Some(2))
+    );
+    let (_, _, v) = call(&s, Method::GET, "/api/draws", None).await;
+    assert_eq!(v["draws"].as_array().unwrap().len(), 50);
+    let (_, _, v) = call(&s, Method::GET, "/api/draws/latest", None).await;
+    assert_eq!(v["round"], 1245);
+    let (_, _, v) = call(&s, Method::GET, "/api/draws/1", None).await;
+    assert_eq!(v["numbers"], json!([10, 23, 29, 33, 37, 40]));
+    assert_problem(
+        call(&s, Method::GET, "/api/draws?limit=501", None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "limit",
+    );
+    assert_problem(
+        call(&s, Method::GET, "/api/draws/abc", None).await,
+        StatusCode::BAD_REQUEST,
+        "round",
+    );
+    let (st, _, _) = call(&s, Method::GET, "/api/draws/9999", None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _, v) = call(&s, Method::GET, "/api/stats?window=20&top=3", None).await;
+    assert_eq!(
+        (st, v["hot"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(3))
+    );
+}
+
+/// Without draws, routes that need none still work and the others say how to load them.
+#[tokio::test]
+async fn an_empty_history_answers_409_where_draws_are_needed() {
+    let s = empty();
+    assert_eq!(
+        call(&s, Method::GET, "/api/odds", None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&s, Method::POST, "/api/tax", Some(json!({"amount": 5000})))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(
+            &s,
+            Method::POST,
+            "/api/simulate",
+            Some(json!({"draws": 10, "trials": 10}))
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (st, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/predict",
+        Some(json!({"count": 1, "seed": 1})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(v["backtest"].is_null());
+    for (method, uri, body) in [
+        (Method::GET, "/api/stats", None),
+        (Method::GET, "/api/backtest", None),
+        (Method::GET, "/api/draws/latest", None),
+        (
+            Method::POST,
+            "/api/check",
+            Some(json!({"ticket": "1 2 3 4 5 6", "round": 1})),
+        ),
+    ] {
+        let (st, ctype, v) = call(&s, method, uri, body).await;
+        assert_eq!(
+            (st, ctype.as_str()),
+            (StatusCode::CONFLICT, "application/problem+json"),
+            "{uri}"
+        );
+        assert!(
+            v["detail"].as_str().unwrap().contains("--history"),
+            "{uri}: {v}"
+        );
+    }
+}
