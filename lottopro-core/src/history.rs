@@ -88,6 +88,39 @@ impl History {
         })
     }
 
+    /// The draws of `other` that would extend this history: every round the
+    /// two both hold must be identical, and the rest must continue this
+    /// history (checked as [`History::extended`] does). Nothing is changed.
+    pub fn continuation(&self, other: &History) -> Result<Vec<Draw>> {
+        if other.game.id() != self.game.id() {
+            return Err(Error::invalid(
+                "game",
+                format!(
+                    "draws of {} cannot extend a history of {}",
+                    other.game.id(),
+                    self.game.id()
+                ),
+            ));
+        }
+        let latest = self.latest_round().unwrap_or(0);
+        for d in other.draws.iter().filter(|d| d.round() <= latest) {
+            if self.get(d.round()) != Some(d) {
+                return Err(Error::history(
+                    Some(d.round()),
+                    format!("round {} differs from the one already held", d.round()),
+                ));
+            }
+        }
+        let new: Vec<Draw> = other
+            .draws
+            .iter()
+            .filter(|d| d.round() > latest)
+            .cloned()
+            .collect();
+        check_sequence(&new, self.draws.last())?;
+        Ok(new)
+    }
+
     /// The game.
     pub fn game(&self) -> &GameSpec {
         &self.game
@@ -272,6 +305,32 @@ mod tests {
         assert!(e.to_string().contains("more than once"), "{e}");
         let e = History::new(g, vec![draw(1, 7), draw(2, 0)]).unwrap_err();
         assert!(e.to_string().contains("not after"), "{e}");
+    }
+
+    #[test]
+    fn continuation_keeps_only_new_agreeing_draws() {
+        let h = History::new(GameSpec::kr645(), vec![draw(1, 0), draw(2, 7)]).unwrap();
+        let more =
+            History::new(GameSpec::kr645(), vec![draw(1, 0), draw(2, 7), draw(3, 14)]).unwrap();
+        let new = h.continuation(&more).unwrap();
+        assert_eq!(new.iter().map(Draw::round).collect::<Vec<_>>(), vec![3]);
+        assert!(h.continuation(&h).unwrap().is_empty());
+        let gap = History::new(GameSpec::kr645(), vec![draw(4, 21)]).unwrap();
+        assert!(
+            h.continuation(&gap)
+                .unwrap_err()
+                .to_string()
+                .contains("rounds 3..=3 are missing")
+        );
+        let g = GameSpec::kr645();
+        let other = Draw::new(&g, 2, draw(2, 7).date(), &[1, 2, 3, 4, 5, 7], &[8]).unwrap();
+        let differs = History::new(g, vec![draw(1, 0), other]).unwrap();
+        assert!(
+            h.continuation(&differs)
+                .unwrap_err()
+                .to_string()
+                .contains("differs")
+        );
     }
 
     #[test]

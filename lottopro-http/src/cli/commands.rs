@@ -133,6 +133,7 @@ pub(super) fn import(
     file: &Path,
     format: Option<Format>,
     prizes: Option<&Path>,
+    db: Option<&Path>,
     game: &GameArg,
 ) -> Result<Report> {
     let spec = game.spec()?;
@@ -177,6 +178,15 @@ pub(super) fn import(
             json["draws_with_sales"] = json!(with_sales);
             json["epoch"] = json!(format!("{:016x}", h.epoch()));
             json["error"] = json!(null);
+            if let Some(path) = db {
+                // A file that does not fit the stored draws is an error, and
+                // the store is left as it was.
+                let store = crate::store::Store::open(path)?;
+                let added = store.add(&h)?;
+                json["db"] = json!(path.display().to_string());
+                json["added"] = json!(added.len());
+                json["stored_latest_round"] = json!(store.history(h.game())?.latest_round());
+            }
             let text = format!(
                 "{}: {} valid draws, rounds {}..={} ({} to {}); {} with prize results, {} with sales\n",
                 file.display(),

@@ -68,6 +68,9 @@ enum Command {
         /// A per-rank prizes CSV (draw,rank,winners,prize_each) to validate with it.
         #[arg(long)]
         prizes: Option<PathBuf>,
+        /// Also store the draws the database does not hold yet in this SQLite file.
+        #[arg(long)]
+        db: Option<PathBuf>,
         #[command(flatten)]
         game: GameArg,
         #[command(flatten)]
@@ -181,7 +184,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
         bind: std::net::SocketAddr,
-        /// A draw history to serve (CSV, legacy JSON or JSON lines).
+        /// The SQLite store the service keeps its draws in.
+        #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+        db: PathBuf,
+        /// Draws to add to the store before serving (CSV, legacy JSON or JSON lines).
         #[arg(long)]
         history: Option<PathBuf>,
         /// A per-rank prizes CSV to attach to the history.
@@ -279,12 +285,13 @@ where
     };
     if let Command::Serve {
         bind,
+        db,
         history,
         prizes,
         game,
     } = &cli.command
     {
-        return serve(*bind, history.as_deref(), prizes.as_deref(), game);
+        return serve(*bind, db, history.as_deref(), prizes.as_deref(), game);
     }
     let (json, result) = match &cli.command {
         Command::Odds { game, out } => (out.json, commands::odds(game)),
@@ -299,11 +306,12 @@ where
             file,
             format,
             prizes,
+            db,
             game,
             out,
         } => (
             out.json,
-            commands::import(file, *format, prizes.as_deref(), game),
+            commands::import(file, *format, prizes.as_deref(), db.as_deref(), game),
         ),
         Command::Stats {
             history,
@@ -402,10 +410,11 @@ where
     }
 }
 
-/// `lottopro serve`: loads the history, builds the engine and serves the API
-/// until Ctrl-C or SIGTERM.
+/// `lottopro serve`: opens the store, adds `--history` to it, builds the
+/// engine on the stored draws and serves the API until Ctrl-C.
 fn serve(
     bind: std::net::SocketAddr,
+    db: &std::path::Path,
     history: Option<&std::path::Path>,
     prizes: Option<&std::path::Path>,
     game: &GameArg,
@@ -415,23 +424,22 @@ fn serve(
         let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
         ExitCode::FAILURE
     };
-    let spec = match game.spec() {
-        Ok(g) => g,
-        Err(e) => return fail(&e),
-    };
-    let history = match history {
-        Some(path) => {
-            let loaded =
-                lottopro_core::io::load_history(path, None, spec).and_then(|h| match prizes {
-                    Some(p) => lottopro_core::io::load_prizes(&h, p),
-                    None => Ok(h),
-                });
-            match loaded {
-                Ok(h) => h,
-                Err(e) => return fail(&e),
-            }
+    let loaded = (|| -> lottopro_core::Result<History> {
+        let spec = game.spec()?;
+        let store = crate::store::Store::open(db)?;
+        if let Some(path) = history {
+            let h = lottopro_core::io::load_history(path, None, spec.clone())?;
+            let h = match prizes {
+                Some(p) => lottopro_core::io::load_prizes(&h, p)?,
+                None => h,
+            };
+            store.add(&h)?;
         }
-        None => History::empty(spec),
+        store.history(&spec)
+    })();
+    let history = match loaded {
+        Ok(h) => h,
+        Err(e) => return fail(&e),
     };
     let draws = history.len();
     let state = crate::api::AppState {
@@ -448,7 +456,8 @@ fn serve(
         };
         let _ = writeln!(
             std::io::stderr(),
-            "lottopro: serving {draws} draws on http://{bind}/ (Ctrl-C stops)"
+            "lottopro: serving {draws} draws from {} on http://{bind}/ (Ctrl-C stops)",
+            db.display()
         );
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

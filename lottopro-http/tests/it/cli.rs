@@ -562,3 +562,87 @@ fn a_closed_pipe_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
 }
+
+#[test]
+fn import_stores_draws_once_and_refuses_conflicts() {
+    let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("import-{}", std::process::id()))
+        .join("lp.db");
+    let _ = std::fs::remove_file(&db);
+    let db_arg = db.to_string_lossy().into_owned();
+    let draws = shared("kr_lotto_645.csv");
+    let v = json(&["import", &draws, "--db", &db_arg]);
+    assert_eq!(
+        (v["added"].as_u64(), v["stored_latest_round"].as_u64()),
+        (Some(1245), Some(1245))
+    );
+    assert_eq!(json(&["import", &draws, "--db", &db_arg])["added"], 0);
+    let conflict = temp_file(
+        "conflict.csv",
+        "draw,date,n1,n2,n3,n4,n5,n6,bonus\n1,2002-12-07,1,2,3,4,5,6,7\n",
+    );
+    let out = lottopro(&["import", &conflict, "--db", &db_arg]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("round 1 differs"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        json(&["import", &draws, "--db", &db_arg])["stored_latest_round"],
+        1245
+    );
+}
+
+/// `lottopro serve` keeps its draws in SQLite: killed and started again
+/// without `--history`, it serves the same draws.
+#[test]
+fn serve_loads_its_draws_from_the_store() {
+    use std::io::{Read, Write};
+    let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("serve-{}", std::process::id()))
+        .join("lp.db");
+    let _ = std::fs::remove_file(&db);
+    let db_arg = db.to_string_lossy().into_owned();
+    let draws = shared("kr_lotto_645.csv");
+    let health = |port: u16| -> Option<serde_json::Value> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .ok()?;
+        let mut text = String::new();
+        s.read_to_string(&mut text).ok()?;
+        serde_json::from_str(text.split("\r\n\r\n").nth(1)?).ok()
+    };
+    for with_history in [true, false] {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let bind = format!("127.0.0.1:{port}");
+        let mut args = vec!["serve", "--bind", &bind, "--db", &db_arg];
+        if with_history {
+            args.extend(["--history", &draws]);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lottopro"))
+            .args(&args)
+            .spawn()
+            .unwrap();
+        let mut answer = None;
+        for _ in 0..100 {
+            answer = health(port);
+            if answer.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let v = answer.expect("the service answered /api/health");
+        assert_eq!(
+            (v["draws"].as_u64(), v["latest_round"].as_u64()),
+            (Some(1245), Some(1245)),
+            "with_history {with_history}"
+        );
+    }
+}
