@@ -11,7 +11,28 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use lottopro_core::io::DrawRecord;
-use lottopro_core::{Draw, Error, GameSpec, History, Result};
+use lottopro_core::{Draw, Error, GameSpec, History, Result, Ticket};
+use serde::Serialize;
+
+/// The longest label of a saved ticket, in characters.
+pub const MAX_LABEL_CHARS: usize = 100;
+/// The most tickets one client may keep.
+pub const MAX_SAVED_PER_OWNER: usize = 1_000;
+
+/// A ticket a client saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedNumbers {
+    /// Its id.
+    pub id: i64,
+    /// The game id.
+    pub game: String,
+    /// The ticket as text, e.g. `3 11 17 25 33 41`.
+    pub numbers: String,
+    /// The client's label.
+    pub label: String,
+    /// When it was saved, seconds since 1970.
+    pub created_at: i64,
+}
 use rusqlite::{Connection, params};
 
 /// A store in one SQLite file.
@@ -42,7 +63,16 @@ impl Store {
                  round  INTEGER NOT NULL,
                  record TEXT    NOT NULL,
                  PRIMARY KEY (game, round)
-             );",
+             );
+             CREATE TABLE IF NOT EXISTS saved_numbers (
+                 id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                 owner      TEXT    NOT NULL,
+                 game       TEXT    NOT NULL,
+                 numbers    TEXT    NOT NULL,
+                 label      TEXT    NOT NULL,
+                 created_at INTEGER NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS saved_numbers_owner ON saved_numbers (owner, id);",
         )
         .map_err(|e| db_error(&e))?;
         Ok(Store {
@@ -107,6 +137,97 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Saves a ticket for `owner` (a client token). The label is at most
+    /// [`MAX_LABEL_CHARS`] characters without control characters; a client
+    /// keeps at most [`MAX_SAVED_PER_OWNER`] tickets. The write is durable
+    /// when this returns.
+    pub fn save_numbers(
+        &self,
+        owner: &str,
+        game: &GameSpec,
+        ticket: &Ticket,
+        label: &str,
+    ) -> Result<SavedNumbers> {
+        if label.chars().count() > MAX_LABEL_CHARS {
+            return Err(Error::InvalidInput {
+                field: "label".into(),
+                message: format!("is longer than {MAX_LABEL_CHARS} characters"),
+            });
+        }
+        if label.chars().any(char::is_control) {
+            return Err(Error::InvalidInput {
+                field: "label".into(),
+                message: "contains control characters".into(),
+            });
+        }
+        let conn = self.conn()?;
+        let held: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM saved_numbers WHERE owner = ?1",
+                params![owner],
+                |r| r.get(0),
+            )
+            .map_err(|e| db_error(&e))?;
+        if usize::try_from(held).unwrap_or(usize::MAX) >= MAX_SAVED_PER_OWNER {
+            return Err(Error::Limit {
+                field: "numbers".into(),
+                value: u64::try_from(held).unwrap_or(u64::MAX) + 1,
+                limit: MAX_SAVED_PER_OWNER as u64,
+            });
+        }
+        let created_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let numbers = ticket.to_string();
+        conn.execute(
+            "INSERT INTO saved_numbers (owner, game, numbers, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![owner, game.id(), numbers, label, created_at],
+        )
+        .map_err(|e| db_error(&e))?;
+        Ok(SavedNumbers {
+            id: conn.last_insert_rowid(),
+            game: game.id().to_owned(),
+            numbers,
+            label: label.to_owned(),
+            created_at,
+        })
+    }
+
+    /// The tickets `owner` saved, oldest first.
+    pub fn saved_numbers(&self, owner: &str) -> Result<Vec<SavedNumbers>> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT id, game, numbers, label, created_at FROM saved_numbers WHERE owner = ?1 ORDER BY id")
+            .map_err(|e| db_error(&e))?;
+        let rows = stmt
+            .query_map(params![owner], |r| {
+                Ok(SavedNumbers {
+                    id: r.get(0)?,
+                    game: r.get(1)?,
+                    numbers: r.get(2)?,
+                    label: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })
+            .map_err(|e| db_error(&e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| db_error(&e))
+    }
+
+    /// Deletes one of `owner`'s tickets; whether it existed.
+    pub fn delete_numbers(&self, owner: &str, id: i64) -> Result<bool> {
+        let conn = self.conn()?;
+        let n = conn
+            .execute(
+                "DELETE FROM saved_numbers WHERE owner = ?1 AND id = ?2",
+                params![owner, id],
+            )
+            .map_err(|e| db_error(&e))?;
+        Ok(n > 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +283,44 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn saved_numbers_belong_to_their_owner() {
+        let store = Store::open(&temp_db("saved")).unwrap();
+        let g = GameSpec::kr645();
+        let t = Ticket::parse(&g, "3 11 17 25 33 41").unwrap();
+        let sql = "x'); DROP TABLE saved_numbers; --";
+        let a = store.save_numbers("alice", &g, &t, sql).unwrap();
+        store.save_numbers("bob", &g, &t, "").unwrap();
+        let mine = store.saved_numbers("alice").unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(
+            (mine[0].numbers.as_str(), mine[0].label.as_str()),
+            ("3 11 17 25 33 41", sql)
+        );
+        assert!(
+            !store.delete_numbers("bob", a.id).unwrap(),
+            "bob cannot delete alice's ticket"
+        );
+        assert!(store.delete_numbers("alice", a.id).unwrap());
+        assert!(store.saved_numbers("alice").unwrap().is_empty());
+        assert_eq!(store.saved_numbers("bob").unwrap().len(), 1);
+        let long = "x".repeat(MAX_LABEL_CHARS + 1);
+        assert_eq!(
+            store
+                .save_numbers("alice", &g, &t, &long)
+                .unwrap_err()
+                .field(),
+            Some("label")
+        );
+        assert_eq!(
+            store
+                .save_numbers("alice", &g, &t, "a\u{0}b")
+                .unwrap_err()
+                .field(),
+            Some("label")
+        );
     }
 
     #[test]

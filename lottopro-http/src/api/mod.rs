@@ -8,14 +8,15 @@
 //! limited to [`MAX_BODY_BYTES`]; every count is limited by the core before
 //! any work starts.
 //!
-//! This is the foundation of the service: the saved numbers, prediction
-//! history, SQLite store, rate limits, admin routes, metrics, OpenAPI
-//! document and dashboard of the HTTP issue are still to come.
+//! This is the foundation of the service: prediction history, rate limits,
+//! admin routes, metrics, the OpenAPI document and the dashboard of the HTTP
+//! issue are still to come.
 
 mod analysis;
 mod draws;
 mod error;
 mod game;
+mod numbers;
 
 use std::sync::Arc;
 
@@ -38,6 +39,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     /// The engine, with its history snapshot and cache.
     pub engine: Arc<Engine>,
+    /// The database (saved numbers); `None` runs without one.
+    pub store: Option<Arc<crate::store::Store>>,
 }
 
 /// The whole API.
@@ -46,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         .merge(game::router())
         .merge(analysis::router())
         .merge(draws::router())
+        .merge(numbers::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -424,7 +424,7 @@ fn serve(
         let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
         ExitCode::FAILURE
     };
-    let loaded = (|| -> lottopro_core::Result<History> {
+    let loaded = (|| -> lottopro_core::Result<(History, crate::store::Store)> {
         let spec = game.spec()?;
         let store = crate::store::Store::open(db)?;
         if let Some(path) = history {
@@ -435,15 +435,16 @@ fn serve(
             };
             store.add(&h)?;
         }
-        store.history(&spec)
+        Ok((store.history(&spec)?, store))
     })();
-    let history = match loaded {
-        Ok(h) => h,
+    let (history, store) = match loaded {
+        Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
     let draws = history.len();
     let state = crate::api::AppState {
         engine: std::sync::Arc::new(lottopro_core::Engine::new(history)),
+        store: Some(std::sync::Arc::new(store)),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

@@ -20,12 +20,14 @@ fn real() -> AppState {
     let h = lottopro_core::io::load_prizes(&h, &dir.join("kr_lotto_645_prizes.csv")).unwrap();
     AppState {
         engine: Arc::new(Engine::new(h)),
+        store: None,
     }
 }
 
 fn empty() -> AppState {
     AppState {
         engine: Arc::new(Engine::new(History::empty(GameSpec::kr645()))),
+        store: None,
     }
 }
 
@@ -444,4 +446,189 @@ async fn an_empty_history_answers_409_where_draws_are_needed() {
             "{uri}: {v}"
         );
     }
+}
+
+fn with_store(name: &str) -> AppState {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("api-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = lottopro_http::store::Store::open(&dir.join("lp.db")).unwrap();
+    AppState {
+        store: Some(Arc::new(store)),
+        ..empty()
+    }
+}
+
+async fn with_token(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("x-client-token", t);
+    }
+    let body = match body {
+        Some(v) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    let resp = app(state.clone())
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn saved_numbers_belong_to_a_client_token() {
+    let s = with_store("numbers");
+    let (st, headers, v) = with_token(
+        &s,
+        Method::POST,
+        "/api/numbers",
+        None,
+        Some(json!({"numbers": [41, 3, 17, 25, 33, 11], "label": "birthdays"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let token = v["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 32);
+    assert_eq!(headers["x-client-token"], token.as_str());
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with(&format!("lottopro_token={token}")) && cookie.contains("HttpOnly"));
+    assert_eq!(v["saved"]["numbers"], "3 11 17 25 33 41");
+    // The same client adds a second ticket; another client sees nothing.
+    let (st, _, _) = with_token(
+        &s,
+        Method::POST,
+        "/api/numbers",
+        Some(&token),
+        Some(json!({"ticket": "1,2,3,4,5,6"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (_, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(&token), None).await;
+    assert_eq!(v["numbers"].as_array().unwrap().len(), 2);
+    let other = "0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        with_token(&s, Method::GET, "/api/numbers", Some(other), None)
+            .await
+            .2["numbers"],
+        json!([])
+    );
+    assert_eq!(
+        with_token(&s, Method::GET, "/api/numbers", None, None)
+            .await
+            .2["numbers"],
+        json!([])
+    );
+    // A cookie works as well as the header.
+    let req = Request::get("/api/numbers")
+        .header(
+            header::COOKIE,
+            format!("theme=dark; lottopro_token={token}"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(raw(&s, req).await.2["numbers"].as_array().unwrap().len(), 2);
+    // Deleting: not someone else's, not twice.
+    let id = v["numbers"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        with_token(
+            &s,
+            Method::DELETE,
+            &format!("/api/numbers/{id}"),
+            Some(other),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        with_token(
+            &s,
+            Method::DELETE,
+            &format!("/api/numbers/{id}"),
+            Some(&token),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        with_token(
+            &s,
+            Method::DELETE,
+            &format!("/api/numbers/{id}"),
+            Some(&token),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    // Bad input changes nothing.
+    for (body, field) in [
+        (json!({"numbers": [1, 2, 3]}), "numbers"),
+        (json!({"numbers": [1, 2, 3, 4, 5, 46]}), "numbers[5]"),
+        (
+            json!({"ticket": "1 2 3 4 5 6", "label": "x".repeat(101)}),
+            "label",
+        ),
+        (json!({}), "numbers"),
+    ] {
+        let (st, _, v) =
+            with_token(&s, Method::POST, "/api/numbers", Some(&token), Some(body)).await;
+        assert_eq!(
+            (st, v["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        with_token(&s, Method::GET, "/api/numbers", Some(&token), None)
+            .await
+            .2["numbers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let (st, _, v) = with_token(&s, Method::GET, "/api/numbers", Some("not-a-token"), None).await;
+    assert_eq!(
+        (st, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("x-client-token"))
+    );
+    assert_eq!(
+        with_token(&s, Method::DELETE, "/api/numbers/abc", Some(&token), None)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    // Without a store the routes say so.
+    assert_eq!(
+        with_token(
+            &empty(),
+            Method::POST,
+            "/api/numbers",
+            None,
+            Some(json!({"ticket": "1 2 3 4 5 6"}))
+        )
+        .await
+        .0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }

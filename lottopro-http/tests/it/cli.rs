@@ -626,6 +626,7 @@ fn serve_loads_its_draws_from_the_store() {
         }
         let mut child = Command::new(env!("CARGO_BIN_EXE_lottopro"))
             .args(&args)
+            .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let mut answer = None;
@@ -645,4 +646,99 @@ fn serve_loads_its_draws_from_the_store() {
             "with_history {with_history}"
         );
     }
+}
+
+/// Saved numbers acknowledged by the API survive a `kill -9` of the server
+/// and a restart (a real process and a real SQLite file).
+#[test]
+fn acknowledged_saves_survive_kill_9() {
+    use std::io::{Read, Write};
+    let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kill9-{}", std::process::id()))
+        .join("lp.db");
+    let _ = std::fs::remove_file(&db);
+    let db_arg = db.to_string_lossy().into_owned();
+    let request = |port: u16,
+                   method: &str,
+                   body: &str,
+                   token: &str|
+     -> Option<(u16, serde_json::Value)> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        let auth = if token.is_empty() {
+            String::new()
+        } else {
+            format!("X-Client-Token: {token}\r\n")
+        };
+        let msg = format!(
+            "{method} /api/numbers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(msg.as_bytes()).ok()?;
+        let mut text = String::new();
+        s.read_to_string(&mut text).ok()?;
+        let status = text.split(' ').nth(1)?.parse().ok()?;
+        Some((
+            status,
+            serde_json::from_str(text.split("\r\n\r\n").nth(1)?).unwrap_or_default(),
+        ))
+    };
+    let start = || {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_lottopro"))
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--db",
+                &db_arg,
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        (child, port)
+    };
+    let (mut server, port) = start();
+    let (status, first) = request(
+        port,
+        "POST",
+        r#"{"ticket": "1 2 3 4 5 6", "label": "first"}"#,
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 201);
+    let token = first["token"].as_str().unwrap().to_owned();
+    let mut acknowledged = 1;
+    for i in 0..59 {
+        let body = format!(
+            r#"{{"numbers": [1, 2, 3, 4, 5, {}], "label": "save {i}"}}"#,
+            6 + i % 39
+        );
+        if let Some((201, _)) = request(port, "POST", &body, &token) {
+            acknowledged += 1;
+        }
+    }
+    // SIGKILL: no chance to flush anything the store had not made durable.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let (mut again, port) = start();
+    let listed =
+        request(port, "GET", "", &token).map(|(_, v)| v["numbers"].as_array().map_or(0, Vec::len));
+    again.kill().unwrap();
+    again.wait().unwrap();
+    assert_eq!(acknowledged, 60);
+    assert_eq!(
+        listed,
+        Some(60),
+        "every acknowledged save is there after kill -9"
+    );
 }
