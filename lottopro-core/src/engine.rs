@@ -325,6 +325,11 @@ impl Engine {
         self.cache.as_ref().map(|c| c.stats())
     }
 
+    /// Whether the cache runs with a failed tier (cheap; for health checks).
+    pub fn cache_degraded(&self) -> bool {
+        self.cache.as_ref().is_some_and(|c| c.is_degraded())
+    }
+
     /// Empties the cache.
     pub fn clear_cache(&self) -> Result<()> {
         self.cache.as_ref().map_or(Ok(()), |c| c.clear())

@@ -95,8 +95,13 @@ pub trait Cache: Send + Sync {
     /// Removes every entry of this cache.
     fn clear(&self) -> Result<()>;
 
-    /// Counters, per tier.
+    /// Counters, per tier. May be costly (a Redis tier counts its keys).
     fn stats(&self) -> CacheStats;
+
+    /// Whether a tier is failing; cheap, for health checks.
+    fn is_degraded(&self) -> bool {
+        false
+    }
 
     /// The decoded value of `key` kept in process beside its bytes, if any
     /// (see [`get_or_compute`]). Backends without an in-process tier keep none.

@@ -251,6 +251,10 @@ impl Cache for RedisCache {
         })
     }
 
+    fn is_degraded(&self) -> bool {
+        !self.healthy.load(Ordering::Relaxed)
+    }
+
     fn stats(&self) -> CacheStats {
         let tier = self.tier_stats();
         CacheStats {

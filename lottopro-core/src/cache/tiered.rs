@@ -62,11 +62,6 @@ impl TieredCache {
         self
     }
 
-    /// Whether Redis is currently failing and memory serves alone.
-    pub fn is_degraded(&self) -> bool {
-        self.degraded.load(Ordering::Relaxed)
-    }
-
     /// Runs `f` against Redis unless in backoff; records the outcome.
     fn back<T>(&self, f: impl FnOnce(&RedisCache) -> Result<T>) -> Option<T> {
         let now = Instant::now();
@@ -187,6 +182,11 @@ impl Cache for TieredCache {
         self.bump_local(ALL);
         self.back(|b| b.clear());
         Ok(())
+    }
+
+    /// Whether Redis is currently failing and memory serves alone.
+    fn is_degraded(&self) -> bool {
+        self.degraded.load(Ordering::Relaxed)
     }
 
     fn get_typed(&self, key: &str) -> Option<TypedValue> {

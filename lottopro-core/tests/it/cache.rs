@@ -238,6 +238,7 @@ mod redis {
             "calls stopped while Redis was down"
         );
         assert!(engine.cache_stats().unwrap().degraded);
+        assert!(engine.cache_degraded(), "the cheap health flag agrees");
         server.restart().unwrap();
         wait_for("recovered", &|| !cache.is_degraded());
         std::thread::sleep(Duration::from_millis(300));
@@ -247,6 +248,7 @@ mod redis {
         }
         let stats = cache.stats();
         assert!(!stats.degraded && stats.tiers[1].healthy, "{stats:?}");
+        assert!(!engine.cache_degraded());
         assert!(stats.tiers[1].errors > 0, "the failures were counted");
         assert!(
             stats.tiers[1].entries > 0,
