@@ -9,12 +9,12 @@ use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::ticket::parse_tickets;
 use lottopro_core::{
     BacktestOptions, BacktestReport, CheckResult, Method, Model, Plan, PredictRequest, PrizeModel,
-    PrizeOptions, SimulationReport, SimulationRequest, Strategy, Ticket,
+    PrizeOptions, SimulationReport, SimulationRequest, Strategy,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, ApiJson, ApiQuery, AppState, blocking, require_draws};
+use super::{ApiError, ApiJson, ApiQuery, AppState, blocking, require_draws, ticket_from};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -116,16 +116,7 @@ async fn check(
 ) -> Result<Json<CheckResult>, ApiError> {
     require_draws(&state)?;
     let game = state.engine.game();
-    let ticket = match (b.numbers, b.ticket) {
-        (Some(n), None) => Ticket::new(&game, &n, &[])?,
-        (None, Some(t)) => Ticket::parse(&game, &t)?,
-        _ => {
-            return Err(ApiError::from(lottopro_core::Error::InvalidInput {
-                field: "numbers".into(),
-                message: "give either numbers (a list) or ticket (text)".into(),
-            }));
-        }
-    };
+    let ticket = ticket_from(&game, b.numbers, b.ticket)?;
     let round = b.round;
     Ok(Json(
         blocking(&state, move |e| e.check(&ticket, round)).await?,

@@ -76,6 +76,22 @@ fn require_draws(state: &AppState) -> Result<(), ApiError> {
     }
 }
 
+/// A ticket as clients send it: `numbers` (a list) or `ticket` (text), exactly one.
+fn ticket_from(
+    game: &lottopro_core::GameSpec,
+    numbers: Option<Vec<u8>>,
+    text: Option<String>,
+) -> Result<lottopro_core::Ticket, ApiError> {
+    match (numbers, text) {
+        (Some(n), None) => Ok(lottopro_core::Ticket::new(game, &n, &[])?),
+        (None, Some(t)) => Ok(lottopro_core::Ticket::parse(game, &t)?),
+        _ => Err(ApiError::from(lottopro_core::Error::InvalidInput {
+            field: "numbers".into(),
+            message: "give either numbers (a list) or ticket (text)".into(),
+        })),
+    }
+}
+
 /// A JSON body whose rejection is a problem+json response.
 pub struct ApiJson<T>(pub T);
 

@@ -10,12 +10,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
-use lottopro_core::{Error, Ticket};
+use lottopro_core::Error;
 use rand::RngExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiError, ApiJson, AppState};
+use super::{ApiError, ApiJson, AppState, ticket_from};
 use crate::store::Store;
 
 pub(super) fn router() -> Router<AppState> {
@@ -93,16 +93,7 @@ async fn save(
     ApiJson(b): ApiJson<SaveBody>,
 ) -> Result<Response, ApiError> {
     let game = state.engine.game();
-    let ticket = match (b.numbers, b.ticket) {
-        (Some(n), None) => Ticket::new(&game, &n, &[])?,
-        (None, Some(t)) => Ticket::parse(&game, &t)?,
-        _ => {
-            return Err(ApiError::from(Error::InvalidInput {
-                field: "numbers".into(),
-                message: "give either numbers (a list) or ticket (text)".into(),
-            }));
-        }
-    };
+    let ticket = ticket_from(&game, b.numbers, b.ticket)?;
     let owner = match token(&headers)? {
         Some(t) => t,
         None => format!("{:032x}", rand::rng().random::<u128>()),
