@@ -10,14 +10,20 @@ use lottopro_http::api::{AppState, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use crate::common::shared;
+
 fn real() -> AppState {
-    let dir = std::env::var_os("LOTTOPRO_DATA_DIR").map_or_else(
-        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
-        std::path::PathBuf::from,
-    );
-    let h = lottopro_core::io::load_history(&dir.join("kr_lotto_645.csv"), None, GameSpec::kr645())
-        .unwrap();
-    let h = lottopro_core::io::load_prizes(&h, &dir.join("kr_lotto_645_prizes.csv")).unwrap();
+    let h = lottopro_core::io::load_history(
+        std::path::Path::new(&shared("kr_lotto_645.csv")),
+        None,
+        GameSpec::kr645(),
+    )
+    .unwrap();
+    let h = lottopro_core::io::load_prizes(
+        &h,
+        std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
+    )
+    .unwrap();
     AppState {
         engine: Arc::new(Engine::new(h)),
         store: None,
@@ -37,15 +43,12 @@ async fn call(
     uri: &str,
     body: Option<Value>,
 ) -> (StatusCode, String, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    let body = match body {
-        Some(v) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    raw(state, req.body(body).unwrap()).await
+    let (status, headers, body) = with_token(state, method, uri, None, body).await;
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, ctype, body)
 }
 
 async fn raw(state: &AppState, req: Request<Body>) -> (StatusCode, String, Value) {

@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::common::shared;
+
 fn lottopro(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lottopro"))
         .args(args)
@@ -24,20 +26,6 @@ fn json(args: &[&str]) -> Value {
     );
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{args:?}: not one JSON document: {e}"))
-}
-
-fn shared(name: &str) -> String {
-    let dir = std::env::var_os("LOTTOPRO_DATA_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
-        PathBuf::from,
-    );
-    let p = dir.join(name);
-    assert!(
-        p.exists(),
-        "{} is missing (the real history lives in ../shared/data)",
-        p.display()
-    );
-    p.to_string_lossy().into_owned()
 }
 
 /// Writes `text` to a fresh file in the target dir and returns its path.
