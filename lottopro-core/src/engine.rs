@@ -92,7 +92,8 @@ impl EngineBuilder {
         self.cache = cache;
         self
     }
-    /// The metrics sink. Default: [`NoopMetrics`], or the recorder.
+    /// The metrics sink. Default: [`NoopMetrics`]. With
+    /// [`record_metrics`](Self::record_metrics) as well, both are fed.
     pub fn metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
         self.metrics = Some(metrics);
         self
@@ -111,7 +112,8 @@ impl EngineBuilder {
     pub fn build(self) -> Engine {
         let recorder = self.recorder.then(|| Arc::new(MetricsRecorder::new()));
         let metrics: Arc<dyn Metrics> = match (self.metrics, &recorder) {
-            (Some(m), _) => m,
+            (Some(m), Some(r)) => Arc::new(Both(m, r.clone())),
+            (Some(m), None) => m,
             (None, Some(r)) => r.clone(),
             (None, None) => Arc::new(NoopMetrics),
         };
@@ -122,6 +124,21 @@ impl EngineBuilder {
             recorder,
             ttl: self.ttl,
         }
+    }
+}
+
+/// A sink and the in-memory recorder, both fed (a host's exporter plus
+/// [`Engine::metrics`]).
+struct Both(Arc<dyn Metrics>, Arc<MetricsRecorder>);
+
+impl Metrics for Both {
+    fn operation(&self, name: &'static str, elapsed: Duration, outcome: Outcome) {
+        self.0.operation(name, elapsed, outcome);
+        self.1.operation(name, elapsed, outcome);
+    }
+    fn cache(&self, tier: &'static str, event: CacheEvent) {
+        self.0.cache(tier, event);
+        self.1.cache(tier, event);
     }
 }
 
