@@ -6,18 +6,27 @@
 //! core has checked that they continue the stored history: on any error
 //! nothing changes. `synchronous = FULL`, so an acknowledged write survives
 //! a crash of the process or of the machine.
+//!
+//! Saved numbers and predictions belong to an owner key (a keyed hash of the
+//! client's token, see `api::client`); the store never sees a raw token.
+//! A prediction is stored with the round it was made for and scored by
+//! [`Store::score_predictions`] once that round's draw is stored, so the
+//! history shows what each prediction actually matched.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use lottopro_core::draw::DrawNumbers;
 use lottopro_core::io::DrawRecord;
-use lottopro_core::{Draw, Error, GameSpec, History, Result, Ticket};
-use serde::Serialize;
+use lottopro_core::{Draw, Error, GameSpec, History, Money, Result, Ticket};
+use serde::{Deserialize, Serialize};
 
 /// The longest label of a saved ticket, in characters.
 pub const MAX_LABEL_CHARS: usize = 100;
 /// The most tickets one client may keep.
 pub const MAX_SAVED_PER_OWNER: usize = 1_000;
+/// Predictions kept per client; older ones are dropped as new ones arrive.
+pub const MAX_PREDICTIONS_PER_OWNER: usize = 200;
 
 /// A ticket a client saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,6 +42,56 @@ pub struct SavedNumbers {
     /// When it was saved, seconds since 1970.
     pub created_at: i64,
 }
+
+/// A prediction a client was given, with its score once the draw is known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredPrediction {
+    /// Its id.
+    pub id: i64,
+    /// The game id.
+    pub game: String,
+    /// The model's name.
+    pub model: String,
+    /// The seed the tickets came from.
+    pub seed: u64,
+    /// The round the tickets were made for (the one after the latest known).
+    pub target_round: u32,
+    /// The tickets as text.
+    pub tickets: Vec<String>,
+    /// When it was made, seconds since 1970.
+    pub created_at: i64,
+    /// How the tickets did; `None` until the target round is drawn.
+    pub score: Option<PredictionScore>,
+}
+
+/// How a prediction's tickets did in its target round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PredictionScore {
+    /// The round.
+    pub round: u32,
+    /// What was drawn.
+    pub draw: DrawNumbers,
+    /// Per ticket, in order.
+    pub tickets: Vec<TicketScore>,
+    /// The most main numbers any ticket matched.
+    pub best_matches: u8,
+    /// The best prize rank any ticket reached.
+    pub best_rank: Option<u8>,
+}
+
+/// One ticket's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketScore {
+    /// Main numbers matched.
+    pub matches: u8,
+    /// Whether a bonus number matched.
+    pub bonus: bool,
+    /// The prize rank, if any.
+    pub rank: Option<u8>,
+    /// What the draw paid at that rank, when known.
+    pub prize: Option<Money>,
+}
+
 use rusqlite::{Connection, params};
 
 /// A store in one SQLite file.
@@ -72,7 +131,20 @@ impl Store {
                  label      TEXT    NOT NULL,
                  created_at INTEGER NOT NULL
              );
-             CREATE INDEX IF NOT EXISTS saved_numbers_owner ON saved_numbers (owner, id);",
+             CREATE INDEX IF NOT EXISTS saved_numbers_owner ON saved_numbers (owner, id);
+             CREATE TABLE IF NOT EXISTS predictions (
+                 id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                 owner        TEXT    NOT NULL,
+                 game         TEXT    NOT NULL,
+                 model        TEXT    NOT NULL,
+                 seed         TEXT    NOT NULL,
+                 target_round INTEGER NOT NULL,
+                 tickets      TEXT    NOT NULL,
+                 created_at   INTEGER NOT NULL,
+                 score        TEXT
+             );
+             CREATE INDEX IF NOT EXISTS predictions_owner ON predictions (owner, id);
+             CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;",
         )
         .map_err(|e| db_error(&e))?;
         Ok(Store {
@@ -117,7 +189,8 @@ impl Store {
 
     /// Appends the draws of `from` that the store does not hold yet; they
     /// must continue the stored history and agree with it where both hold a
-    /// round (see `History::continuation`). Returns the rounds added.
+    /// round (see `History::continuation`), and scores the stored
+    /// predictions made for them. Returns the rounds added.
     pub fn add(&self, from: &History) -> Result<Vec<u32>> {
         let stored = self.history(from.game())?;
         let new = stored.continuation(from)?;
@@ -133,6 +206,11 @@ impl Store {
             .map_err(|e| db_error(&e))?;
         }
         tx.commit().map_err(|e| db_error(&e))?;
+        drop(conn);
+        if !new.is_empty() {
+            // Predictions made for these rounds can be scored now.
+            self.score_predictions(&self.history(from.game())?)?;
+        }
         Ok(new.iter().map(Draw::round).collect())
     }
 }
@@ -225,6 +303,181 @@ impl Store {
             )
             .map_err(|e| db_error(&e))?;
         Ok(n > 0)
+    }
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// What one `predictions` row holds besides its score.
+pub struct NewPrediction<'a> {
+    /// The owner key.
+    pub owner: &'a str,
+    /// The game.
+    pub game: &'a GameSpec,
+    /// The model's name.
+    pub model: &'a str,
+    /// The seed.
+    pub seed: u64,
+    /// The round the tickets are for.
+    pub target_round: u32,
+    /// The tickets.
+    pub tickets: &'a [Ticket],
+}
+
+impl Store {
+    /// Records a prediction; keeps the owner's newest
+    /// [`MAX_PREDICTIONS_PER_OWNER`]. Returns its id.
+    pub fn save_prediction(&self, p: &NewPrediction<'_>) -> Result<i64> {
+        let tickets: Vec<String> = p.tickets.iter().map(Ticket::to_string).collect();
+        let tickets =
+            serde_json::to_string(&tickets).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction().map_err(|e| db_error(&e))?;
+        tx.execute(
+            "INSERT INTO predictions (owner, game, model, seed, target_round, tickets, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                p.owner,
+                p.game.id(),
+                p.model,
+                p.seed.to_string(),
+                p.target_round,
+                tickets,
+                now_secs()
+            ],
+        )
+        .map_err(|e| db_error(&e))?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "DELETE FROM predictions WHERE owner = ?1 AND id NOT IN
+             (SELECT id FROM predictions WHERE owner = ?1 ORDER BY id DESC LIMIT ?2)",
+            params![p.owner, MAX_PREDICTIONS_PER_OWNER as i64],
+        )
+        .map_err(|e| db_error(&e))?;
+        tx.commit().map_err(|e| db_error(&e))?;
+        Ok(id)
+    }
+
+    /// The owner's predictions, newest first.
+    pub fn predictions(&self, owner: &str) -> Result<Vec<StoredPrediction>> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, game, model, seed, target_round, tickets, created_at, score
+                 FROM predictions WHERE owner = ?1 ORDER BY id DESC",
+            )
+            .map_err(|e| db_error(&e))?;
+        let rows = stmt
+            .query_map(params![owner], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, u32>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            })
+            .map_err(|e| db_error(&e))?;
+        let unreadable = |id: i64, what: &str| {
+            Error::Io(std::io::Error::other(format!(
+                "database: prediction {id} has an unreadable {what}"
+            )))
+        };
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, game, model, seed, target_round, tickets, created_at, score) =
+                row.map_err(|e| db_error(&e))?;
+            out.push(StoredPrediction {
+                id,
+                game,
+                model,
+                seed: seed.parse().map_err(|_| unreadable(id, "seed"))?,
+                target_round,
+                tickets: serde_json::from_str(&tickets)
+                    .map_err(|_| unreadable(id, "ticket list"))?,
+                created_at,
+                score: score
+                    .map(|s| serde_json::from_str(&s))
+                    .transpose()
+                    .map_err(|_| unreadable(id, "score"))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Scores every unscored prediction whose target round `history` holds.
+    /// Returns how many were scored.
+    pub fn score_predictions(&self, history: &History) -> Result<usize> {
+        let game = history.game();
+        let Some(latest) = history.latest_round() else {
+            return Ok(0);
+        };
+        let mut conn = self.conn()?;
+        let pending: Vec<(i64, u32, String)> = {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT id, target_round, tickets FROM predictions
+                     WHERE game = ?1 AND score IS NULL AND target_round <= ?2",
+                )
+                .map_err(|e| db_error(&e))?;
+            stmt.query_map(params![game.id(), latest], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(|e| db_error(&e))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| db_error(&e))?
+        };
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let tx = conn.transaction().map_err(|e| db_error(&e))?;
+        let mut scored = 0;
+        for (id, round, tickets) in pending {
+            let Some(draw) = history.get(round) else {
+                continue;
+            };
+            let texts: Vec<String> = serde_json::from_str(&tickets).unwrap_or_default();
+            let checks: Vec<_> = texts
+                .iter()
+                .filter_map(|t| Ticket::parse(game, t).ok())
+                .map(|t| draw.check(game, &t))
+                .collect();
+            let score = PredictionScore {
+                round,
+                draw: DrawNumbers {
+                    numbers: draw.numbers().to_vec(),
+                    bonus: draw.bonus().to_vec(),
+                },
+                best_matches: checks.iter().map(|c| c.matches).max().unwrap_or(0),
+                best_rank: checks.iter().filter_map(|c| c.rank).min(),
+                tickets: checks
+                    .into_iter()
+                    .map(|c| TicketScore {
+                        matches: c.matches,
+                        bonus: c.bonus,
+                        rank: c.rank,
+                        prize: c.prize,
+                    })
+                    .collect(),
+            };
+            let text =
+                serde_json::to_string(&score).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+            tx.execute(
+                "UPDATE predictions SET score = ?1 WHERE id = ?2",
+                params![text, id],
+            )
+            .map_err(|e| db_error(&e))?;
+            scored += 1;
+        }
+        tx.commit().map_err(|e| db_error(&e))?;
+        Ok(scored)
     }
 }
 

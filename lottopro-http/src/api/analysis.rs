@@ -1,36 +1,55 @@
 //! Analysis routes: statistics, predictions (always with the model's honest
 //! backtest beside them), checks, simulations and backtests.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use lottopro_core::backtest::ModelResult;
 use lottopro_core::rng::entropy_seed;
 use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::ticket::parse_tickets;
 use lottopro_core::{
-    BacktestOptions, BacktestReport, CheckResult, Method, Model, Plan, PredictRequest, PrizeModel,
-    PrizeOptions, SimulationReport, SimulationRequest, Strategy,
+    BacktestOptions, BacktestReport, CheckResult, Method, Model, Plan, PredictRequest, Prediction,
+    PrizeModel, PrizeOptions, SimulationReport, SimulationRequest, Strategy,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::client::Client;
+use super::docs::Problem;
 use super::{ApiError, ApiJson, ApiQuery, AppState, blocking, require_draws, ticket_from};
+use crate::store::NewPrediction;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/stats", get(stats))
-        .route("/api/predict", post(predict))
-        .route("/api/check", post(check))
-        .route("/api/simulate", post(simulate))
-        .route("/api/backtest", get(backtest))
+/// `POST /api/predict`, on its own so that its rate limit applies to it alone.
+pub(super) fn predict_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(predict))
 }
 
-#[derive(Deserialize)]
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(stats))
+        .routes(routes!(check))
+        .routes(routes!(simulate))
+        .routes(routes!(backtest))
+}
+
+#[derive(Deserialize, IntoParams)]
 struct StatsQuery {
+    /// Recent draws for hot/cold numbers (default 20).
     window: Option<usize>,
+    /// How many hot/cold numbers and pairs to list (default 10, at most 45).
     top: Option<usize>,
 }
 
+/// Frequency, hot and cold numbers, gaps, carry-overs, companion pairs and
+/// patterns, each beside what chance alone would give.
+#[utoipa::path(get, path = "/api/stats", tag = "analysis", params(StatsQuery),
+    responses((status = 200, description = "the statistics of the history", body = serde_json::Value),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn stats(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<StatsQuery>,
@@ -45,22 +64,103 @@ async fn stats(
 }
 
 /// The original app's body: `user_numbers` are the numbers to include.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
-struct PredictBody {
+pub(crate) struct PredictBody {
+    /// Numbers every ticket must contain.
     #[serde(default)]
-    user_numbers: Vec<u8>,
+    pub user_numbers: Vec<u8>,
+    /// Numbers no ticket may contain.
     #[serde(default)]
-    exclude: Vec<u8>,
-    model: Option<String>,
-    count: Option<usize>,
-    seed: Option<u64>,
+    pub exclude: Vec<u8>,
+    /// frequency (default), trend, pattern, statistical, ml or random.
+    pub model: Option<String>,
+    /// Tickets, 1..=100 (default 5).
+    pub count: Option<usize>,
+    /// Seed for reproducible tickets (default: random).
+    pub seed: Option<u64>,
 }
 
+/// Tickets from a model, always beside that model's walk-forward backtest
+/// against chance. The prediction is kept in the client's history (see
+/// `/api/predictions`) and scored once its target round is drawn.
+#[utoipa::path(post, path = "/api/predict", tag = "analysis", request_body = PredictBody,
+    responses((status = 200, description = "tickets with reasons, the backtest summary, prediction_id and target_round", body = serde_json::Value),
+              (status = 400, description = "a bad number, include/exclude conflict or unknown model", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "count above 100", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn predict(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<PredictBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
+    let client = Client::or_issue(&headers)?;
+    let outcome = run_predict(&state, &client, b).await?;
+    let mut response = (StatusCode::OK, Json(outcome)).into_response();
+    client.attach(&mut response);
+    Ok(response)
+}
+
+/// A model's walk-forward backtest in brief, shown beside its tickets.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BacktestSummary {
+    /// Rounds scored.
+    pub rounds: u64,
+    /// Mean main numbers matched per ticket.
+    pub mean_matches: f64,
+    /// What chance gives.
+    pub chance_mean_matches: f64,
+    /// 95 % interval of the mean.
+    pub ci95: (f64, f64),
+    /// Two-sided p-value against chance.
+    pub p_value: f64,
+    /// Whether the difference is significant at 5 %.
+    pub significant: bool,
+    /// The reading.
+    pub note: &'static str,
+}
+
+impl From<&ModelResult> for BacktestSummary {
+    fn from(m: &ModelResult) -> Self {
+        BacktestSummary {
+            rounds: m.rounds,
+            mean_matches: m.mean_matches,
+            chance_mean_matches: m.chance_mean_matches,
+            ci95: m.ci95,
+            p_value: m.p_value,
+            significant: m.significant,
+            note: "walk-forward backtest over the history; no model can predict a fair draw",
+        }
+    }
+}
+
+/// What `POST /api/predict` answers.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PredictOutcome {
+    #[serde(flatten)]
+    pub prediction: Prediction,
+    /// The model's backtest (`null` with 100 draws or fewer).
+    pub backtest: Option<BacktestSummary>,
+    /// The round the tickets are for.
+    pub target_round: u32,
+    /// Its id in the client's history (with a database).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prediction_id: Option<i64>,
+    /// The client token, when this request issued it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// The draws a model needs before its backtest means anything.
+const MIN_BACKTEST_DRAWS: usize = 100;
+
+/// Predicts, adds the backtest summary and records the prediction for
+/// `client`; shared by the API and the dashboard.
+pub(crate) async fn run_predict(
+    state: &AppState,
+    client: &Client,
+    b: PredictBody,
+) -> Result<PredictOutcome, ApiError> {
     let model: Model = b.model.as_deref().unwrap_or("frequency").parse()?;
     let request = PredictRequest {
         model,
@@ -69,47 +169,77 @@ async fn predict(
         exclude: b.exclude,
         seed: b.seed.unwrap_or_else(entropy_seed),
     };
-    let history_len = state.engine.history().len();
-    let (prediction, backtest) = blocking(&state, move |e| {
+    let (prediction, backtest) = blocking(state, move |e| {
         let p = e.predict(&request)?;
         // The honest line beside the tickets: this model's walk-forward
         // backtest against chance (cached per history epoch).
-        let b = if history_len > 100 {
-            Some(e.backtest(&BacktestOptions {
+        let b = if e.history().len() > MIN_BACKTEST_DRAWS {
+            let report = e.backtest(&BacktestOptions {
                 models: vec![model],
                 ..BacktestOptions::default()
-            })?)
+            })?;
+            report.models.first().map(BacktestSummary::from)
         } else {
             None
         };
         Ok((p, b))
     })
     .await?;
-    let summary = backtest.as_ref().and_then(|r| r.models.first()).map(|m| {
-        json!({
-            "rounds": m.rounds,
-            "mean_matches": m.mean_matches,
-            "chance_mean_matches": m.chance_mean_matches,
-            "ci95": m.ci95,
-            "p_value": m.p_value,
-            "significant": m.significant,
-            "note": "walk-forward backtest over the history; no model can predict a fair draw",
+    let target_round = prediction.based_on_round.map_or(1, |r| r + 1);
+    let mut outcome = PredictOutcome {
+        prediction,
+        backtest,
+        target_round,
+        prediction_id: None,
+        token: None,
+    };
+    if let Some(store) = state.store.clone() {
+        let owner = client.owner(&state.options.secret);
+        let game = state.engine.game();
+        let tickets: Vec<_> = outcome
+            .prediction
+            .tickets
+            .iter()
+            .map(|t| t.ticket)
+            .collect();
+        let model = outcome.prediction.model.to_string();
+        let seed = outcome.prediction.seed;
+        let id = tokio::task::spawn_blocking(move || {
+            store.save_prediction(&NewPrediction {
+                owner: &owner,
+                game: &game,
+                model: &model,
+                seed,
+                target_round,
+                tickets: &tickets,
+            })
         })
-    });
-    let mut v = serde_json::to_value(&prediction).map_err(ApiError::internal)?;
-    v["backtest"] = summary.unwrap_or(Value::Null);
-    Ok(Json(v))
+        .await
+        .map_err(ApiError::internal)??;
+        outcome.prediction_id = Some(id);
+        outcome.token = client.issued().then(|| client.token().to_owned());
+    }
+    Ok(outcome)
 }
 
 /// `{"numbers": [..] | "ticket": "3 11 17 25 33 41", "round": 1245}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CheckBody {
+    /// The ticket's numbers (or give `ticket`).
     numbers: Option<Vec<u8>>,
+    /// The ticket as text, e.g. "3 11 17 25 33 41".
     ticket: Option<String>,
+    /// The round to check against.
     round: u32,
 }
 
+/// A ticket against one draw: matches, rank and what that draw paid.
+#[utoipa::path(post, path = "/api/check", tag = "analysis", request_body = CheckBody,
+    responses((status = 200, description = "matches, rank and prize", body = serde_json::Value),
+              (status = 400, description = "a bad ticket", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "no such round", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn check(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<CheckBody>,
@@ -123,29 +253,52 @@ async fn check(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
-struct SimulateBody {
-    tickets_per_draw: Option<u64>,
-    draws: Option<u64>,
-    trials: Option<u64>,
-    strategy: Option<String>,
-    tickets: Option<String>,
-    method: Option<String>,
-    seed: Option<u64>,
-    recent: Option<usize>,
+pub(crate) struct SimulateBody {
+    /// Tickets bought per draw (default 5, or the number of `tickets`).
+    pub tickets_per_draw: Option<u64>,
+    /// Draws per trial (default 520: ten years).
+    pub draws: Option<u64>,
+    /// Trials, at most 100,000 (default 1,000).
+    pub trials: Option<u64>,
+    /// random (default) or fixed (play `tickets` every draw).
+    pub strategy: Option<String>,
+    /// Fixed tickets as text, separated by ';' or new lines.
+    pub tickets: Option<String>,
+    /// auto (default), exact or sample.
+    pub method: Option<String>,
+    /// Seed (default 42).
+    pub seed: Option<u64>,
+    /// Recent draws the prize model samples from (default 52).
+    pub recent: Option<usize>,
     /// `{"1": 2000000000}`: amounts of ranks without a pool model.
     #[serde(default)]
-    prizes: std::collections::BTreeMap<String, Value>,
+    #[schema(value_type = Object)]
+    pub prizes: std::collections::BTreeMap<String, Value>,
 }
 
 /// Simulations a request may ask for over HTTP: at most this many trials.
 pub const MAX_HTTP_TRIALS: u64 = 100_000;
 
+/// Buying tickets for years, simulated: spending, winnings by rank, the
+/// distribution of outcomes and the expected value, against exact odds.
+#[utoipa::path(post, path = "/api/simulate", tag = "analysis", request_body = SimulateBody,
+    responses((status = 200, description = "the simulation report", body = serde_json::Value),
+              (status = 400, description = "bad tickets, strategy, method or prize", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "trials above 100,000 or too much work", body = Problem, content_type = "application/problem+json")))]
 async fn simulate(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<SimulateBody>,
 ) -> Result<Json<SimulationReport>, ApiError> {
+    Ok(Json(run_simulate(&state, b).await?))
+}
+
+/// Runs a simulation as `b` asks; shared by the API and the dashboard.
+pub(crate) async fn run_simulate(
+    state: &AppState,
+    b: SimulateBody,
+) -> Result<SimulationReport, ApiError> {
     let game = state.engine.game();
     let tickets = b
         .tickets
@@ -192,19 +345,28 @@ async fn simulate(
         recent: b.recent.unwrap_or(52),
         overrides,
     };
-    Ok(Json(
-        blocking(&state, move |e| e.simulate(&request, &prizes)).await?,
-    ))
+    blocking(state, move |e| e.simulate(&request, &prizes)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 struct BacktestQuery {
+    /// all (default) or a comma-separated list of models.
     model: Option<String>,
+    /// Tickets per model per round (default 5).
     tickets: Option<usize>,
+    /// Rounds before the first scored one (default 100).
     warmup: Option<usize>,
+    /// Seed (default 42).
     seed: Option<u64>,
 }
 
+/// Walk-forward backtest of the models against the exact chance baseline,
+/// with p-values (Holm-corrected across models).
+#[utoipa::path(get, path = "/api/backtest", tag = "analysis", params(BacktestQuery),
+    responses((status = 200, description = "per model: mean matches, chance, CI, p-values, verdict", body = serde_json::Value),
+              (status = 400, description = "unknown model", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "tickets or warmup out of range", body = Problem, content_type = "application/problem+json")))]
 async fn backtest(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<BacktestQuery>,

@@ -1,25 +1,28 @@
 //! Draw routes: the history the service holds.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use lottopro_core::io::DrawRecord;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::docs::Problem;
 use super::{ApiError, ApiQuery, AppState, require_draws};
 
 /// Most draws one page of `GET /api/draws` returns.
 pub const MAX_PAGE: usize = 500;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/draws", get(list))
-        .route("/api/draws/latest", get(latest))
-        .route("/api/draws/{round}", get(one))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(latest))
+        .routes(routes!(one))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 struct Page {
     /// First round of the page (default: the latest `limit` draws).
     from: Option<u32>,
@@ -27,6 +30,10 @@ struct Page {
     limit: Option<usize>,
 }
 
+/// One page of the draws the service holds, oldest first.
+#[utoipa::path(get, path = "/api/draws", tag = "draws", params(Page),
+    responses((status = 200, description = "game, total and the page of draws", body = serde_json::Value),
+              (status = 422, description = "limit is 0 or above 500", body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Page>,
@@ -55,6 +62,10 @@ async fn list(
     ))
 }
 
+/// The latest draw.
+#[utoipa::path(get, path = "/api/draws/latest", tag = "draws",
+    responses((status = 200, description = "the latest draw", body = serde_json::Value),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn latest(State(state): State<AppState>) -> Result<Json<DrawRecord>, ApiError> {
     require_draws(&state)?;
     let h = state.engine.history();
@@ -63,6 +74,13 @@ async fn latest(State(state): State<AppState>) -> Result<Json<DrawRecord>, ApiEr
         .ok_or_else(ApiError::no_draws)
 }
 
+/// One draw by its round.
+#[utoipa::path(get, path = "/api/draws/{round}", tag = "draws",
+    params(("round" = u32, Path, description = "the round")),
+    responses((status = 200, description = "the draw", body = serde_json::Value),
+              (status = 400, description = "not a round number", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "no such round", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn one(
     State(state): State<AppState>,
     Path(round): Path<String>,

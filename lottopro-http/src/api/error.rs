@@ -41,6 +41,16 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// What was wrong, as shown to the client.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
     /// The field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
         self.field = Some(field.into());

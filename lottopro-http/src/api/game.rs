@@ -1,22 +1,29 @@
 //! Game routes: health, games, odds, tax.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use lottopro_core::{GameSpec, Money, Odds, TaxAssessment};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::docs::Problem;
 use super::{ApiError, ApiJson, ApiQuery, AppState, blocking};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/health", get(health))
-        .route("/api/games", get(games))
-        .route("/api/odds", get(odds))
-        .route("/api/tax", post(tax))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(games))
+        .routes(routes!(odds))
+        .routes(routes!(tax))
 }
 
+/// Liveness and what the service holds; `status` is `degraded` while a
+/// cache tier is failing (answers are still correct, only slower).
+#[utoipa::path(get, path = "/api/health", tag = "service",
+    responses((status = 200, description = "status, version, game, draws, latest_round, cache_degraded", body = serde_json::Value)))]
 async fn health(State(state): State<AppState>) -> Json<Value> {
     let h = state.engine.history();
     // Cheap by design: no cache statistics (a Redis tier would count its keys).
@@ -31,6 +38,9 @@ async fn health(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
+/// The preset games with their rules and prize tiers.
+#[utoipa::path(get, path = "/api/games", tag = "games",
+    responses((status = 200, description = "every preset game", body = serde_json::Value)))]
 async fn games() -> Result<Json<Vec<GameSpec>>, ApiError> {
     let all = GameSpec::preset_ids()
         .iter()
@@ -39,11 +49,16 @@ async fn games() -> Result<Json<Vec<GameSpec>>, ApiError> {
     Ok(Json(all))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 struct GameQuery {
+    /// Game id (default: the service's game); see `/api/games`.
     game: Option<String>,
 }
 
+/// The exact odds of every prize tier, counted from the game's rules.
+#[utoipa::path(get, path = "/api/odds", tag = "games", params(GameQuery),
+    responses((status = 200, description = "odds per tier and of any prize", body = serde_json::Value),
+              (status = 400, description = "unknown game", body = Problem, content_type = "application/problem+json")))]
 async fn odds(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<GameQuery>,
@@ -52,12 +67,19 @@ async fn odds(
 }
 
 /// `{"amount": 1000000000, "game": "kr645"}`; the amount may also be a string like "1,000,000".
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct TaxRequest {
+    /// Gross prize in minor units (won), a number or a string with separators.
+    #[schema(value_type = String, example = "1000000000")]
     amount: Value,
+    /// Game whose tax rule applies (default: the service's game).
     game: Option<String>,
 }
 
+/// Tax on a prize, exactly, in integer minor units.
+#[utoipa::path(post, path = "/api/tax", tag = "games", request_body = TaxRequest,
+    responses((status = 200, description = "gross, tax, net and the rule applied", body = serde_json::Value),
+              (status = 400, description = "amount is not a non-negative whole number, or unknown game", body = Problem, content_type = "application/problem+json")))]
 async fn tax(
     State(state): State<AppState>,
     ApiJson(r): ApiJson<TaxRequest>,

@@ -5,18 +5,25 @@
 //! tokio's blocking pool (the core is synchronous and some calls take
 //! milliseconds), and renders the core's result as JSON. Errors are
 //! `application/problem+json` through [`ApiError`]. Request bodies are
-//! limited to [`MAX_BODY_BYTES`]; every count is limited by the core before
-//! any work starts.
+//! limited to [`MAX_BODY_BYTES`]; every count is limited before any work
+//! starts.
 //!
-//! This is the foundation of the service: prediction history, rate limits,
-//! admin routes, metrics, the OpenAPI document and the dashboard of the HTTP
-//! issue are still to come.
+//! Every route is registered through utoipa's `OpenApiRouter` from its
+//! handler's `#[utoipa::path]`, so the router and `GET /openapi.json` are
+//! built from the same list and cannot drift apart.
 
+mod admin;
 mod analysis;
+pub mod client;
+mod docs;
 mod draws;
 mod error;
 mod game;
+pub mod limit;
+pub mod monitor;
 mod numbers;
+mod predictions;
+mod qr;
 
 use std::sync::Arc;
 
@@ -24,33 +31,166 @@ use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::middleware::from_fn_with_state;
 use lottopro_core::Engine;
 use serde::de::DeserializeOwned;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use analysis::MAX_HTTP_TRIALS;
+pub(crate) use analysis::{PredictBody, SimulateBody, run_predict, run_simulate};
+pub(crate) use client::random_hex;
 pub use draws::MAX_PAGE;
 pub use error::ApiError;
+pub(crate) use numbers::store as require_store;
+pub use qr::MAX_QR_TICKETS;
+
+use crate::config::{Rate, ServeConfig};
+use monitor::{Monitor, Thresholds};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How the service protects and measures itself; see [`ServeConfig`] for
+/// the variables behind each field.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Key that client tokens are hashed with before storage.
+    pub secret: Vec<u8>,
+    /// Bearer token of the admin routes; `None` switches them off.
+    pub admin_token: Option<String>,
+    /// Limit of `POST /api/predict` per client (`None`: unlimited).
+    pub predict_limit: Option<Rate>,
+    /// Limit of `POST /api/numbers` per client.
+    pub save_limit: Option<Rate>,
+    /// Count clients by `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// Keep per-route figures for `/admin/performance`.
+    pub monitoring: bool,
+    /// Alert thresholds.
+    pub thresholds: Thresholds,
+}
+
+impl Default for Options {
+    /// A random secret, no admin routes, the original's rate limits.
+    fn default() -> Self {
+        let c = ServeConfig::defaults();
+        Options {
+            secret: random_hex(32).into_bytes(),
+            admin_token: None,
+            predict_limit: Some(c.rate_limit_predict),
+            save_limit: Some(c.rate_limit_save_numbers),
+            trust_proxy: false,
+            monitoring: true,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+impl Options {
+    /// The options `config` asks for, with the resolved `secret`.
+    pub fn from_config(config: &ServeConfig, secret: Vec<u8>) -> Options {
+        let limits = config.rate_limit_enabled;
+        Options {
+            secret,
+            admin_token: config.admin_token.clone(),
+            predict_limit: limits.then_some(config.rate_limit_predict),
+            save_limit: limits.then_some(config.rate_limit_save_numbers),
+            trust_proxy: config.trust_proxy,
+            monitoring: config.monitoring_enabled,
+            thresholds: Thresholds {
+                response_time_secs: config.threshold_response_time,
+                cpu_percent: config.threshold_cpu_usage,
+                memory_percent: config.threshold_memory_usage,
+                ..Thresholds::default()
+            },
+        }
+    }
+}
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     /// The engine, with its history snapshot and cache.
     pub engine: Arc<Engine>,
-    /// The database (saved numbers); `None` runs without one.
+    /// The database (saved numbers, predictions); `None` runs without one.
     pub store: Option<Arc<crate::store::Store>>,
+    options: Arc<Options>,
+    monitor: Arc<Monitor>,
 }
 
-/// The whole API.
-pub fn app(state: AppState) -> Router {
-    Router::new()
+impl AppState {
+    /// A state with the default [`Options`].
+    pub fn new(engine: Arc<Engine>, store: Option<Arc<crate::store::Store>>) -> AppState {
+        AppState::with_options(engine, store, Options::default())
+    }
+
+    /// A state with `options`.
+    pub fn with_options(
+        engine: Arc<Engine>,
+        store: Option<Arc<crate::store::Store>>,
+        options: Options,
+    ) -> AppState {
+        let monitor = Arc::new(Monitor::new(options.monitoring, options.thresholds));
+        AppState {
+            engine,
+            store,
+            options: Arc::new(options),
+            monitor,
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+}
+
+/// The routes and their OpenAPI description, before the state is attached.
+fn routes(options: &Options) -> OpenApiRouter<AppState> {
+    let limit = |name, rate: Option<Rate>| {
+        rate.map(|rate| {
+            Arc::new(
+                limit::Limit::new(name, rate, options.trust_proxy).only(axum::http::Method::POST),
+            )
+        })
+    };
+    // One allowance per client, whichever way it is spent (API or dashboard).
+    let predict_limit = limit("predictions", options.predict_limit);
+    let save_limit = limit("saved-number writes", options.save_limit);
+    let limited = |router: OpenApiRouter<AppState>, limit: &Option<Arc<limit::Limit>>| match limit {
+        Some(l) => router.route_layer(from_fn_with_state(l.clone(), limit::enforce)),
+        None => router,
+    };
+    OpenApiRouter::with_openapi(docs::base())
         .merge(game::router())
+        .merge(limited(analysis::predict_router(), &predict_limit))
+        .merge(limited(crate::web::predict_router(), &predict_limit))
         .merge(analysis::router())
         .merge(draws::router())
-        .merge(numbers::router())
+        .merge(limited(numbers::router(), &save_limit))
+        .merge(limited(crate::web::save_router(), &save_limit))
+        .merge(predictions::router())
+        .merge(qr::router())
+        .merge(admin::router())
+        .merge(docs::router())
+        .merge(monitor::router())
+        .merge(crate::web::router())
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes(&Options::default()).into_openapi()
+}
+
+/// The whole service: API, admin routes, metrics and dashboard.
+pub fn app(state: AppState) -> Router {
+    // Install the Prometheus recorder before the first request is counted.
+    monitor::prometheus();
+    let (router, _) = routes(&state.options).split_for_parts();
+    router
+        .layer(from_fn_with_state(state.monitor.clone(), monitor::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(crate::web::security_headers))
         .with_state(state)
 }
 

@@ -1,62 +1,29 @@
-//! Saved numbers: `POST/GET /api/numbers`, `DELETE /api/numbers/{id}`.
-//!
-//! Tickets belong to an unguessable client token (128 random bits from the
-//! OS-seeded CSPRNG) issued on the first save and sent back by the client in
-//! the `X-Client-Token` header or the `lottopro_token` cookie. The token is
-//! the only credential, so it is never logged and never appears in a URL.
+//! Saved numbers: `POST/GET /api/numbers`, `DELETE /api/numbers/{id}`,
+//! owned by the client token (see [`super::client`]).
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use lottopro_core::Error;
-use rand::RngExt;
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::client::Client;
+use super::docs::Problem;
 use super::{ApiError, ApiJson, AppState, ticket_from};
 use crate::store::Store;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/numbers", get(list).post(save))
-        .route("/api/numbers/{id}", delete(remove))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, save))
+        .routes(routes!(remove))
 }
 
-const TOKEN_HEADER: &str = "x-client-token";
-const TOKEN_COOKIE: &str = "lottopro_token";
-
-/// The client's token, if it sent a well-formed one; an error for a malformed one.
-fn token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let from_header = headers
-        .get(TOKEN_HEADER)
-        .map(|v| v.to_str().unwrap_or("").to_owned());
-    let from_cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|c| c.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == TOKEN_COOKIE)
-        .map(|(_, v)| v.to_owned());
-    match from_header.or(from_cookie) {
-        None => Ok(None),
-        Some(t)
-            if t.len() == 32
-                && t.bytes()
-                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) =>
-        {
-            Ok(Some(t))
-        }
-        Some(_) => Err(ApiError::from(Error::InvalidInput {
-            field: TOKEN_HEADER.into(),
-            message: "is not a client token (32 lowercase hex digits)".into(),
-        })),
-    }
-}
-
-fn store(state: &AppState) -> Result<std::sync::Arc<Store>, ApiError> {
+pub(crate) fn store(state: &AppState) -> Result<std::sync::Arc<Store>, ApiError> {
     state.store.clone().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -66,7 +33,7 @@ fn store(state: &AppState) -> Result<std::sync::Arc<Store>, ApiError> {
     })
 }
 
-async fn on_store<T: Send + 'static>(
+pub(super) async fn on_store<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Store) -> lottopro_core::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -78,15 +45,28 @@ async fn on_store<T: Send + 'static>(
 }
 
 /// `{"numbers": [3, 11, 17, 25, 33, 41]}` or `{"ticket": "3 11 17 25 33 41"}`, and an optional label.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SaveBody {
+    /// The ticket's numbers (or give `ticket`).
     numbers: Option<Vec<u8>>,
+    /// The ticket as text.
     ticket: Option<String>,
+    /// A label, at most 100 characters.
     #[serde(default)]
     label: String,
 }
 
+/// Saves a ticket. The first save issues the client token (in the body, the
+/// `X-Client-Token` header and the `lottopro_token` cookie); send it back to
+/// see and delete your tickets.
+#[utoipa::path(post, path = "/api/numbers", tag = "saved numbers", request_body = SaveBody,
+    params(("x-client-token" = Option<String>, Header, description = "the client token, if you have one")),
+    responses((status = 201, description = "the saved ticket and the token", body = serde_json::Value),
+              (status = 400, description = "a bad ticket, label or token", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "more than 1,000 saved tickets", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS); see Retry-After", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "the service runs without a database", body = Problem, content_type = "application/problem+json")))]
 async fn save(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -94,44 +74,46 @@ async fn save(
 ) -> Result<Response, ApiError> {
     let game = state.engine.game();
     let ticket = ticket_from(&game, b.numbers, b.ticket)?;
-    let owner = match token(&headers)? {
-        Some(t) => t,
-        None => format!("{:032x}", rand::rng().random::<u128>()),
-    };
+    let client = Client::or_issue(&headers)?;
+    let owner = client.owner(&state.options.secret);
     let label = b.label;
-    let who = owner.clone();
     let saved = on_store(&state, move |s| {
-        s.save_numbers(&who, &game, &ticket, &label)
+        s.save_numbers(&owner, &game, &ticket, &label)
     })
     .await?;
     let mut response = (
         StatusCode::CREATED,
-        Json(json!({ "saved": saved, "token": owner })),
+        Json(json!({ "saved": saved, "token": client.token() })),
     )
         .into_response();
-    let cookie =
-        format!("{TOKEN_COOKIE}={owner}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
-    if let (Ok(c), Ok(t)) = (
-        HeaderValue::from_str(&cookie),
-        HeaderValue::from_str(&owner),
-    ) {
-        response.headers_mut().insert(header::SET_COOKIE, c);
-        response.headers_mut().insert(TOKEN_HEADER, t);
-    }
+    client.attach(&mut response);
     Ok(response)
 }
 
+/// The client's saved tickets, oldest first (none without a token).
+#[utoipa::path(get, path = "/api/numbers", tag = "saved numbers",
+    params(("x-client-token" = Option<String>, Header, description = "the client token")),
+    responses((status = 200, description = "the saved tickets", body = serde_json::Value),
+              (status = 400, description = "a malformed token", body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let Some(owner) = token(&headers)? else {
+    let Some(client) = Client::from_headers(&headers)? else {
         return Ok(Json(json!({ "numbers": [] })));
     };
+    let owner = client.owner(&state.options.secret);
     let saved = on_store(&state, move |s| s.saved_numbers(&owner)).await?;
     Ok(Json(json!({ "numbers": saved })))
 }
 
+/// Deletes one of the client's saved tickets.
+#[utoipa::path(delete, path = "/api/numbers/{id}", tag = "saved numbers",
+    params(("id" = i64, Path, description = "the saved ticket's id"),
+           ("x-client-token" = String, Header, description = "the client token")),
+    responses((status = 204, description = "deleted"),
+              (status = 400, description = "not an id, or a malformed token", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "no such ticket for this client", body = Problem, content_type = "application/problem+json")))]
 async fn remove(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -148,7 +130,8 @@ async fn remove(
             "no saved ticket {id} for this client"
         )))
     };
-    let owner = token(&headers)?.ok_or_else(not_found)?;
+    let client = Client::from_headers(&headers)?.ok_or_else(not_found)?;
+    let owner = client.owner(&state.options.secret);
     if on_store(&state, move |s| s.delete_numbers(&owner, id)).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

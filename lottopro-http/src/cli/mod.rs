@@ -179,22 +179,11 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
-    /// Run the HTTP service (the foundation: API routes; store, dashboard and admin come next).
+    /// Run the HTTP service and dashboard (every flag can also be set by the
+    /// environment variable shown).
     Serve {
-        /// Address to listen on.
-        #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
-        bind: std::net::SocketAddr,
-        /// The SQLite store the service keeps its draws in.
-        #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
-        db: PathBuf,
-        /// Draws to add to the store before serving (CSV, legacy JSON or JSON lines).
-        #[arg(long)]
-        history: Option<PathBuf>,
-        /// A per-rank prizes CSV to attach to the history.
-        #[arg(long)]
-        prizes: Option<PathBuf>,
         #[command(flatten)]
-        game: GameArg,
+        config: Box<crate::config::ServeConfig>,
     },
     /// List the preset games.
     Games {
@@ -283,15 +272,8 @@ where
             };
         }
     };
-    if let Command::Serve {
-        bind,
-        db,
-        history,
-        prizes,
-        game,
-    } = &cli.command
-    {
-        return serve(*bind, db, history.as_deref(), prizes.as_deref(), game);
+    if let Command::Serve { config } = &cli.command {
+        return serve(config);
     }
     let (json, result) = match &cli.command {
         Command::Odds { game, out } => (out.json, commands::odds(game)),
@@ -410,46 +392,53 @@ where
     }
 }
 
-/// `lottopro serve`: opens the store, adds `--history` to it, builds the
-/// engine on the stored draws and serves the API until Ctrl-C.
-fn serve(
-    bind: std::net::SocketAddr,
-    db: &std::path::Path,
-    history: Option<&std::path::Path>,
-    prizes: Option<&std::path::Path>,
-    game: &GameArg,
-) -> ExitCode {
+/// `lottopro serve`: checks the configuration, opens the store, adds
+/// `--history` to it, builds the engine on the stored draws and serves until
+/// Ctrl-C or SIGTERM, finishing the requests in flight.
+fn serve(config: &crate::config::ServeConfig) -> ExitCode {
     use std::io::Write;
+    use std::sync::Arc;
     let fail = |e: &dyn std::fmt::Display| {
         let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
         ExitCode::FAILURE
     };
-    let loaded = (|| -> lottopro_core::Result<(History, crate::store::Store)> {
-        let spec = game.spec()?;
-        let store = crate::store::Store::open(db)?;
-        if let Some(path) = history {
+    let built = (|| -> lottopro_core::Result<crate::api::AppState> {
+        config.check_secrets()?;
+        let spec = GameSpec::preset(&config.game)?;
+        let store = crate::store::Store::open(&config.db)?;
+        if let Some(path) = &config.history {
             let h = lottopro_core::io::load_history(path, None, spec.clone())?;
-            let h = match prizes {
+            let h = match &config.prizes {
                 Some(p) => lottopro_core::io::load_prizes(&h, p)?,
                 None => h,
             };
             store.add(&h)?;
         }
-        Ok((store.history(&spec)?, store))
+        let history = store.history(&spec)?;
+        let cache = config.cache()?;
+        let engine = crate::api::monitor::instrumented(lottopro_core::Engine::builder(history))
+            .cache(cache.build()?)
+            .ttl(cache.default_ttl)
+            .build();
+        let options = crate::api::Options::from_config(config, config.secret()?);
+        Ok(crate::api::AppState::with_options(
+            Arc::new(engine),
+            Some(Arc::new(store)),
+            options,
+        ))
     })();
-    let (history, store) = match loaded {
-        Ok(loaded) => loaded,
+    let state = match built {
+        Ok(s) => s,
         Err(e) => return fail(&e),
-    };
-    let draws = history.len();
-    let state = crate::api::AppState {
-        engine: std::sync::Arc::new(lottopro_core::Engine::new(history)),
-        store: Some(std::sync::Arc::new(store)),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    let bind = config.bind;
+    let draws = state.engine.history().len();
+    let db = config.db.display().to_string();
+    let warm = config.cache_warming && draws > 0;
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(bind).await {
             Ok(l) => l,
@@ -457,18 +446,56 @@ fn serve(
         };
         let _ = writeln!(
             std::io::stderr(),
-            "lottopro: serving {draws} draws from {} on http://{bind}/ (Ctrl-C stops)",
-            db.display()
+            "lottopro: serving {draws} draws from {db} on http://{bind}/ (Ctrl-C stops)"
         );
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match axum::serve(listener, crate::api::app(state))
-            .with_graceful_shutdown(shutdown)
+        if warm {
+            let engine = state.engine.clone();
+            tokio::task::spawn_blocking(move || {
+                let started = std::time::Instant::now();
+                let result = engine
+                    .warm()
+                    .and_then(|_| engine.backtest(&lottopro_core::BacktestOptions::default()));
+                let _ = match result {
+                    Ok(_) => writeln!(
+                        std::io::stderr(),
+                        "lottopro: cache warmed in {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    ),
+                    Err(e) => writeln!(std::io::stderr(), "lottopro: cache warming failed: {e}"),
+                };
+            });
+        }
+        let app =
+            crate::api::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        match axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
             .await
         {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         }
     })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

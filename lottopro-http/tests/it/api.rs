@@ -24,17 +24,14 @@ fn real() -> AppState {
         std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
     )
     .unwrap();
-    AppState {
-        engine: Arc::new(Engine::new(h)),
-        store: None,
-    }
+    AppState::new(Arc::new(Engine::new(h)), None)
 }
 
 fn empty() -> AppState {
-    AppState {
-        engine: Arc::new(Engine::new(History::empty(GameSpec::kr645()))),
-        store: None,
-    }
+    AppState::new(
+        Arc::new(Engine::new(History::empty(GameSpec::kr645()))),
+        None,
+    )
 }
 
 async fn call(
@@ -456,10 +453,10 @@ fn with_store(name: &str) -> AppState {
         .join(format!("api-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let store = lottopro_http::store::Store::open(&dir.join("lp.db")).unwrap();
-    AppState {
-        store: Some(Arc::new(store)),
-        ..empty()
-    }
+    AppState::new(
+        Arc::new(Engine::new(History::empty(GameSpec::kr645()))),
+        Some(Arc::new(store)),
+    )
 }
 
 async fn with_token(

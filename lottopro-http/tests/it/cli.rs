@@ -614,6 +614,7 @@ fn serve_loads_its_draws_from_the_store() {
         }
         let mut child = Command::new(env!("CARGO_BIN_EXE_lottopro"))
             .args(&args)
+            .env("CACHE_WARMING", "false")
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
@@ -684,6 +685,9 @@ fn acknowledged_saves_survive_kill_9() {
                 "--db",
                 &db_arg,
             ])
+            // 60 saves in a row: above the default 50/hour.
+            .env("RATE_LIMIT_ENABLED", "false")
+            .env("CACHE_WARMING", "false")
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();

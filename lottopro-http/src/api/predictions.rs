@@ -1,0 +1,59 @@
+//! Prediction history: `GET /api/predictions`.
+//!
+//! Every `POST /api/predict` is stored for its client with the round it was
+//! made for; when that round's draw reaches the store the prediction is
+//! scored (see `Store::score_predictions`), so a client sees what its
+//! tickets actually matched next to what chance expects.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::client::Client;
+use super::docs::Problem;
+use super::numbers::on_store;
+use super::{ApiError, AppState};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
+}
+
+/// The client's predictions, newest first, each with its score once the
+/// target round is drawn, and the mean matches chance gives per ticket.
+#[utoipa::path(get, path = "/api/predictions", tag = "analysis",
+    params(("x-client-token" = Option<String>, Header, description = "the client token")),
+    responses((status = 200, description = "predictions with target round and score", body = serde_json::Value),
+              (status = 400, description = "a malformed token", body = Problem, content_type = "application/problem+json")))]
+async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    let game = state.engine.game();
+    // Hypergeometric mean: each of a ticket's k numbers is among the k drawn
+    // with probability k / pool.
+    let k = f64::from(game.picks());
+    let chance = k * k / f64::from(game.pool());
+    let Some(client) = Client::from_headers(&headers)? else {
+        return Ok(Json(
+            json!({ "predictions": [], "chance_mean_matches": chance }),
+        ));
+    };
+    let owner = client.owner(&state.options.secret);
+    let predictions = on_store(&state, move |s| s.predictions(&owner)).await?;
+    let scored: Vec<_> = predictions
+        .iter()
+        .filter_map(|p| p.score.as_ref())
+        .collect();
+    let tickets: usize = scored.iter().map(|s| s.tickets.len()).sum();
+    let matches: u64 = scored
+        .iter()
+        .flat_map(|s| &s.tickets)
+        .map(|t| u64::from(t.matches))
+        .sum();
+    Ok(Json(json!({
+        "predictions": predictions,
+        "scored_tickets": tickets,
+        "mean_matches": (tickets > 0).then(|| matches as f64 / tickets as f64),
+        "chance_mean_matches": chance,
+    })))
+}

@@ -1,0 +1,329 @@
+//! The service's configuration: command-line flags, each also read from the
+//! environment under the original app's name where it had one (`SECRET_KEY`,
+//! `CACHE_TYPE`, `RATE_LIMIT_PREDICT`, ...), so a deployment configured for
+//! the original keeps working.
+//!
+//! Secrets are secure by default without getting in the way: with no
+//! `SECRET_KEY` the service generates a random one on first start and keeps
+//! it beside the database (so client tokens stay valid across restarts), and
+//! with no `ADMIN_TOKEN` the admin routes are switched off. A known weak value
+//! (the original's development default, or anything shorter than 16
+//! characters) is refused unless `DEBUG` is on.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use clap::Args;
+use lottopro_core::cache::CacheConfig;
+use lottopro_core::{Error, Result};
+
+/// The secret the original app shipped as its development default.
+pub const DEV_SECRET_KEY: &str = "dev-secret-key-change-in-production";
+/// Shortest secret accepted outside debug mode.
+pub const MIN_SECRET_CHARS: usize = 16;
+
+/// `lottopro serve` flags and their environment variables.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
+    pub bind: SocketAddr,
+    /// The SQLite database: draws, saved numbers, prediction history.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    pub db: PathBuf,
+    /// Draws to add to the database before serving (CSV, legacy JSON or JSON lines).
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// A per-rank prizes CSV to attach to `--history`.
+    #[arg(long)]
+    pub prizes: Option<PathBuf>,
+    /// Game id; see `lottopro games`.
+    #[arg(long = "game", default_value = "kr645")]
+    pub game: String,
+    /// Key that client tokens are hashed with before they are stored.
+    /// Default: a random key generated on first start and kept in
+    /// `<db folder>/secret_key`. Changing it logs every client out.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Debug mode: accepts weak secrets and logs more.
+    #[arg(long, env = "DEBUG", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub debug: bool,
+    /// Bearer token of the /admin routes (at least 16 characters); unset
+    /// switches them off.
+    #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Cache: memory, redis, tiered (memory in front of Redis) or none.
+    #[arg(long, env = "CACHE_TYPE", default_value = "memory")]
+    pub cache_type: String,
+    /// Redis for CACHE_TYPE=redis|tiered.
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379/0")]
+    pub redis_url: String,
+    /// Seconds a cached result lives.
+    #[arg(long, env = "CACHE_DEFAULT_TIMEOUT", default_value_t = 300)]
+    pub cache_default_timeout: u64,
+    /// Most entries of the memory cache.
+    #[arg(long, env = "MEMORY_CACHE_SIZE", default_value_t = 1000)]
+    pub memory_cache_size: u64,
+    /// Compress cached values larger than 1 KiB (LZ4).
+    #[arg(long, env = "CACHE_COMPRESSION", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub cache_compression: bool,
+    /// Precompute statistics and every model's predictions and backtest at start.
+    #[arg(long, env = "CACHE_WARMING", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub cache_warming: bool,
+    /// Per-client rate limits on predictions and saves.
+    #[arg(long, env = "RATE_LIMIT_ENABLED", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub rate_limit_enabled: bool,
+    /// Predictions per client: N/second|minute|hour|day.
+    #[arg(long, env = "RATE_LIMIT_PREDICT", default_value = "30/hour")]
+    pub rate_limit_predict: Rate,
+    /// Saved-number writes per client.
+    #[arg(long, env = "RATE_LIMIT_SAVE_NUMBERS", default_value = "50/hour")]
+    pub rate_limit_save_numbers: Rate,
+    /// Rate-limit by the first X-Forwarded-For address (only behind a proxy you run).
+    #[arg(long, env = "TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub trust_proxy: bool,
+    /// Record per-route request counts and latencies (/admin/performance).
+    #[arg(long, env = "MONITORING_ENABLED", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub monitoring_enabled: bool,
+    /// Alert threshold: p95 response time, seconds.
+    #[arg(long, env = "THRESHOLD_RESPONSE_TIME", default_value_t = 10.0)]
+    pub threshold_response_time: f64,
+    /// Alert threshold: CPU use of the machine, percent.
+    #[arg(long, env = "THRESHOLD_CPU_USAGE", default_value_t = 80.0)]
+    pub threshold_cpu_usage: f64,
+    /// Alert threshold: memory use of the machine, percent.
+    #[arg(long, env = "THRESHOLD_MEMORY_USAGE", default_value_t = 85.0)]
+    pub threshold_memory_usage: f64,
+}
+
+/// Booleans as the original read them: 1/true/yes/on and 0/false/no/off.
+fn parse_flag(s: &str) -> std::result::Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => Err(format!("'{other}' is not true or false")),
+    }
+}
+
+/// A rate: `count` requests per `period`, e.g. `30/hour`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// Requests allowed per period (also the burst).
+    pub count: u32,
+    /// The period.
+    pub period: Duration,
+}
+
+impl FromStr for Rate {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Rate> {
+        let bad = || {
+            Error::invalid(
+                "rate",
+                format!("'{s}' is not N/second, N/minute, N/hour or N/day with N ≥ 1"),
+            )
+        };
+        let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        let secs = match unit.trim().to_ascii_lowercase().as_str() {
+            "second" | "s" => 1,
+            "minute" | "m" => 60,
+            "hour" | "h" => 3_600,
+            "day" | "d" => 86_400,
+            _ => return Err(bad()),
+        };
+        if count == 0 {
+            return Err(bad());
+        }
+        Ok(Rate {
+            count,
+            period: Duration::from_secs(secs),
+        })
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.period.as_secs() {
+            1 => "second",
+            60 => "minute",
+            3_600 => "hour",
+            _ => "day",
+        };
+        write!(f, "{}/{unit}", self.count)
+    }
+}
+
+impl ServeConfig {
+    /// The defaults, as `lottopro serve` with no flags and no environment.
+    pub fn defaults() -> ServeConfig {
+        ServeConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 5000)),
+            db: PathBuf::from("data/lottopro.db"),
+            history: None,
+            prizes: None,
+            game: "kr645".into(),
+            secret_key: None,
+            debug: false,
+            admin_token: None,
+            cache_type: "memory".into(),
+            redis_url: "redis://127.0.0.1:6379/0".into(),
+            cache_default_timeout: 300,
+            memory_cache_size: 1000,
+            cache_compression: false,
+            cache_warming: true,
+            rate_limit_enabled: true,
+            rate_limit_predict: Rate {
+                count: 30,
+                period: Duration::from_secs(3_600),
+            },
+            rate_limit_save_numbers: Rate {
+                count: 50,
+                period: Duration::from_secs(3_600),
+            },
+            trust_proxy: false,
+            monitoring_enabled: true,
+            threshold_response_time: 10.0,
+            threshold_cpu_usage: 80.0,
+            threshold_memory_usage: 85.0,
+        }
+    }
+
+    /// The cache settings, through the core's parser of the same variables.
+    pub fn cache(&self) -> Result<CacheConfig> {
+        CacheConfig::from_lookup(|name| match name {
+            "CACHE_TYPE" => Some(self.cache_type.clone()),
+            "REDIS_URL" => Some(self.redis_url.clone()),
+            "CACHE_DEFAULT_TIMEOUT" => Some(self.cache_default_timeout.to_string()),
+            "MEMORY_CACHE_SIZE" => Some(self.memory_cache_size.to_string()),
+            "CACHE_COMPRESSION" => Some(self.cache_compression.to_string()),
+            _ => None,
+        })
+    }
+
+    /// Checks the secrets: refuses weak ones unless in debug mode.
+    pub fn check_secrets(&self) -> Result<()> {
+        if self.debug {
+            return Ok(());
+        }
+        if let Some(key) = &self.secret_key {
+            weak("SECRET_KEY", key)?;
+        }
+        if let Some(token) = &self.admin_token {
+            weak("ADMIN_TOKEN", token)?;
+        }
+        Ok(())
+    }
+
+    /// The secret key: `SECRET_KEY`, or the one kept beside the database
+    /// (generated on first start).
+    pub fn secret(&self) -> Result<Vec<u8>> {
+        if let Some(key) = &self.secret_key {
+            return Ok(key.as_bytes().to_vec());
+        }
+        let dir = self.db.parent().unwrap_or(Path::new(""));
+        let path = dir.join("secret_key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text.trim().len() >= 32 => Ok(text.trim().as_bytes().to_vec()),
+            Ok(_) => Err(Error::invalid(
+                "SECRET_KEY",
+                format!("{} is shorter than 32 characters", path.display()),
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let key = crate::api::random_hex(32);
+                write_private(&path, &key)?;
+                Ok(key.into_bytes())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn weak(name: &str, value: &str) -> Result<()> {
+    if value == DEV_SECRET_KEY || value.chars().count() < MIN_SECRET_CHARS {
+        return Err(Error::invalid(
+            name,
+            format!(
+                "is a development default or shorter than {MIN_SECRET_CHARS} characters; \
+                 set a long random value (or DEBUG=true for local development)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_parse_and_print() {
+        let r: Rate = "30/hour".parse().unwrap();
+        assert_eq!((r.count, r.period.as_secs()), (30, 3600));
+        assert_eq!(r.to_string(), "30/hour");
+        assert_eq!("5/ second".parse::<Rate>().unwrap().period.as_secs(), 1);
+        for bad in ["", "30", "0/hour", "-1/hour", "30/fortnight", "x/day"] {
+            let e = bad.parse::<Rate>().unwrap_err();
+            assert_eq!(e.field(), Some("rate"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn weak_secrets_are_refused_outside_debug() {
+        let mut c = ServeConfig::defaults();
+        c.secret_key = Some(DEV_SECRET_KEY.into());
+        assert_eq!(c.check_secrets().unwrap_err().field(), Some("SECRET_KEY"));
+        c.secret_key = Some("0123456789abcdef0123".into());
+        c.admin_token = Some("short".into());
+        assert_eq!(c.check_secrets().unwrap_err().field(), Some("ADMIN_TOKEN"));
+        c.debug = true;
+        assert!(c.check_secrets().is_ok());
+    }
+
+    #[test]
+    fn a_generated_secret_is_kept_beside_the_database() {
+        let dir = std::env::temp_dir().join(format!("lottopro-secret-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut c = ServeConfig::defaults();
+        c.db = dir.join("db.sqlite");
+        let first = c.secret().unwrap();
+        assert_eq!(first.len(), 32);
+        assert_eq!(c.secret().unwrap(), first);
+        c.secret_key = Some("from the environment, long enough".into());
+        assert_ne!(c.secret().unwrap(), first);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn cache_settings_go_through_the_core_parser() {
+        let mut c = ServeConfig::defaults();
+        c.cache_type = "tiered".into();
+        c.cache_default_timeout = 60;
+        let cache = c.cache().unwrap();
+        assert_eq!(cache.default_ttl.as_secs(), 60);
+        c.cache_type = "disk".into();
+        assert_eq!(c.cache().unwrap_err().field(), Some("CACHE_TYPE"));
+    }
+}

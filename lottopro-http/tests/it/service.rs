@@ -1,0 +1,657 @@
+//! The service around the API: prediction history, rate limits, admin
+//! routes, metrics, QR codes, the OpenAPI document and the dashboard, all
+//! through one router built once per test (as `lottopro serve` builds it).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use lottopro_core::{Engine, GameSpec, History};
+use lottopro_http::api::{AppState, Options, app, monitor, openapi};
+use lottopro_http::config::Rate;
+use lottopro_http::store::Store;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::common::shared;
+
+const ADMIN: &str = "admin-token-for-tests-0123";
+
+fn real_history(up_to: u32) -> History {
+    let h = lottopro_core::io::load_history(
+        std::path::Path::new(&shared("kr_lotto_645.csv")),
+        None,
+        GameSpec::kr645(),
+    )
+    .unwrap();
+    let h = lottopro_core::io::load_prizes(
+        &h,
+        std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
+    )
+    .unwrap();
+    let draws = h
+        .draws()
+        .iter()
+        .filter(|d| d.round() <= up_to)
+        .cloned()
+        .collect();
+    History::new(GameSpec::kr645(), draws).unwrap()
+}
+
+fn temp_store(name: &str) -> Arc<Store> {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("service-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    Arc::new(Store::open(&dir.join("lp.db")).unwrap())
+}
+
+fn options() -> Options {
+    Options {
+        admin_token: Some(ADMIN.into()),
+        ..Options::default()
+    }
+}
+
+/// One router, as a running service has.
+struct Service {
+    router: Router,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+    fn header(&self, name: header::HeaderName) -> String {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+    fn content_type(&self) -> String {
+        self.header(header::CONTENT_TYPE)
+    }
+}
+
+impl Service {
+    fn new(history: History, store: Option<Arc<Store>>, options: Options) -> Service {
+        let engine = monitor::instrumented(Engine::builder(history)).build();
+        let state = AppState::with_options(Arc::new(engine), store, options);
+        Service { router: app(state) }
+    }
+
+    async fn send(&self, req: Request<Body>) -> Answer {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Answer {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    async fn get(&self, uri: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut req = Request::get(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_json(&self, uri: &str, body: &Value, headers: &[(&str, &str)]) -> Answer {
+        let mut req = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    async fn post_form(&self, uri: &str, form: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut req =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(form.to_owned())).unwrap())
+            .await
+    }
+}
+
+fn assert_problem(a: &Answer, status: StatusCode, field: Option<&str>) {
+    assert_eq!(a.status, status, "{}", a.text());
+    assert_eq!(a.content_type(), "application/problem+json");
+    let v = a.json();
+    assert_eq!(v["status"], status.as_u16());
+    if let Some(f) = field {
+        assert_eq!(v["field"], f, "{v}");
+    }
+    assert!(v["detail"].as_str().is_some_and(|d| !d.is_empty()));
+}
+
+#[tokio::test]
+async fn predictions_are_kept_and_scored_once_their_round_is_drawn() {
+    let store = temp_store("history");
+    let before = real_history(1244);
+    store.add(&before).unwrap();
+    let s = Service::new(before, Some(store.clone()), options());
+    let a = s
+        .post_json(
+            "/api/predict",
+            &json!({"model": "trend", "count": 3, "seed": 7, "user_numbers": [12]}),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["target_round"], 1245);
+    let token = v["token"].as_str().unwrap().to_owned();
+    assert_eq!(a.header("x-client-token".parse().unwrap()), token);
+    assert!(a.header(header::SET_COOKIE).starts_with("lottopro_token="));
+    let tickets: Vec<Vec<u64>> = v["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t["numbers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(tickets.iter().all(|t| t.contains(&12)));
+
+    // Not drawn yet: listed without a score; other clients see nothing.
+    let listed = s
+        .get("/api/predictions", &[("x-client-token", &token)])
+        .await
+        .json();
+    assert_eq!(listed["predictions"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["predictions"][0]["target_round"], 1245);
+    assert!(listed["predictions"][0]["score"].is_null());
+    assert_eq!(listed["chance_mean_matches"], 0.8);
+    let other = s
+        .get(
+            "/api/predictions",
+            &[("x-client-token", "0123456789abcdef0123456789abcdef")],
+        )
+        .await
+        .json();
+    assert!(other["predictions"].as_array().unwrap().is_empty());
+
+    // Round 1245 arrives: the prediction is scored against it.
+    let full = real_history(1245);
+    assert_eq!(store.add(&full).unwrap(), vec![1245]);
+    let listed = s
+        .get("/api/predictions", &[("x-client-token", &token)])
+        .await
+        .json();
+    let score = &listed["predictions"][0]["score"];
+    assert_eq!(score["round"], 1245);
+    let drawn: Vec<u64> = score["draw"]["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let want: Vec<u64> = full
+        .get(1245)
+        .unwrap()
+        .numbers()
+        .to_vec()
+        .into_iter()
+        .map(u64::from)
+        .collect();
+    assert_eq!(drawn, want);
+    for (i, t) in tickets.iter().enumerate() {
+        let matches = t.iter().filter(|n| drawn.contains(n)).count() as u64;
+        assert_eq!(score["tickets"][i]["matches"], matches, "ticket {i}");
+    }
+    assert_eq!(listed["scored_tickets"], 3);
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let store = temp_store("limits");
+    let hour = Duration::from_secs(3600);
+    let s = Service::new(
+        real_history(1245),
+        Some(store),
+        Options {
+            predict_limit: Some(Rate {
+                count: 2,
+                period: hour,
+            }),
+            save_limit: Some(Rate {
+                count: 1,
+                period: hour,
+            }),
+            ..options()
+        },
+    );
+    let body = json!({"count": 1, "seed": 1});
+    for _ in 0..2 {
+        assert_eq!(
+            s.post_json("/api/predict", &body, &[]).await.status,
+            StatusCode::OK
+        );
+    }
+    let refused = s.post_json("/api/predict", &body, &[]).await;
+    assert_problem(&refused, StatusCode::TOO_MANY_REQUESTS, None);
+    let retry: u64 = refused.header(header::RETRY_AFTER).parse().unwrap();
+    assert!((1..=1800).contains(&retry), "Retry-After {retry}");
+    // The dashboard's prediction form spends the same allowance.
+    let ui = s
+        .post_form("/ui/predict", "model=frequency&count=1", &[])
+        .await;
+    assert_eq!(ui.status, StatusCode::TOO_MANY_REQUESTS);
+    // Other routes are not limited.
+    assert_eq!(s.get("/api/stats", &[]).await.status, StatusCode::OK);
+
+    // Saves: one allowed, the second refused; reading is never limited.
+    let save = json!({"ticket": "1 2 3 4 5 6"});
+    let first = s.post_json("/api/numbers", &save, &[]).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let token = first.json()["token"].as_str().unwrap().to_owned();
+    let second = s
+        .post_json("/api/numbers", &save, &[("x-client-token", &token)])
+        .await;
+    assert_problem(&second, StatusCode::TOO_MANY_REQUESTS, None);
+    assert!(!second.header(header::RETRY_AFTER).is_empty());
+    for _ in 0..3 {
+        let listed = s.get("/api/numbers", &[("x-client-token", &token)]).await;
+        assert_eq!(listed.status, StatusCode::OK);
+        assert_eq!(listed.json()["numbers"].as_array().unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn admin_routes_need_the_bearer_token() {
+    let s = Service::new(real_history(1245), None, options());
+    s.get("/api/stats", &[]).await;
+    s.get("/api/odds?game=moon", &[]).await;
+    let routes = [
+        (Method::GET, "/admin/performance"),
+        (Method::GET, "/admin/performance/export?format=csv"),
+        (Method::GET, "/admin/cache/info"),
+        (Method::POST, "/admin/cache/clear"),
+    ];
+    let wrong = format!("Bearer {}x", ADMIN);
+    let prefix = format!("Bearer {}", &ADMIN[..ADMIN.len() - 1]);
+    let with_query = format!("?token={ADMIN}");
+    for (method, uri) in &routes {
+        for auth in [
+            None,
+            Some(wrong.as_str()),
+            Some(prefix.as_str()),
+            Some("Basic YWRtaW4="),
+        ] {
+            let mut req = Request::builder().method(method.clone()).uri(*uri);
+            if let Some(a) = auth {
+                req = req.header(header::AUTHORIZATION, a);
+            }
+            let a = s.send(req.body(Body::empty()).unwrap()).await;
+            assert_problem(&a, StatusCode::UNAUTHORIZED, None);
+            assert!(a.header(header::WWW_AUTHENTICATE).starts_with("Bearer"));
+        }
+        // Never through a query string.
+        let uri_q = if uri.contains('?') {
+            format!("{uri}&token={ADMIN}")
+        } else {
+            format!("{uri}{with_query}")
+        };
+        let req = Request::builder().method(method.clone()).uri(uri_q);
+        let a = s.send(req.body(Body::empty()).unwrap()).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let auth = format!("Bearer {ADMIN}");
+    let h = [("authorization", auth.as_str())];
+    let perf = s.get("/admin/performance", &h).await;
+    assert_eq!(perf.status, StatusCode::OK, "{}", perf.text());
+    let v = perf.json();
+    let names: Vec<&str> = v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"GET /api/stats"), "{names:?}");
+    assert!(names.contains(&"GET /api/odds"), "{names:?}");
+    assert!(v["requests"].as_u64().unwrap() >= 2);
+    assert_eq!(v["thresholds"]["response_time_secs"], 10.0);
+    let ops = v["engine"]["operations"].as_array().unwrap();
+    assert!(ops.iter().any(|o| o["name"] == "stats" && o["count"] == 1), "{ops:?}");
+
+    let csv = s.get("/admin/performance/export?format=csv", &h).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.content_type().starts_with("text/csv"));
+    let text = csv.text();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("start,requests,client_errors,server_errors,mean_ms,max_ms")
+    );
+    let total: u64 = lines
+        .map(|l| l.split(',').nth(1).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert!(total >= 3, "the series counts the requests so far: {text}");
+    let js = s.get("/admin/performance/export", &h).await.json();
+    assert_eq!(js["bucket_secs"], 10);
+    assert_problem(
+        &s.get("/admin/performance/export?format=xml", &h).await,
+        StatusCode::BAD_REQUEST,
+        Some("format"),
+    );
+
+    let info = s.get("/admin/cache/info", &h).await.json();
+    assert!(
+        info["cache"]["tiers"][0]["entries"].as_u64().unwrap() >= 1,
+        "{info}"
+    );
+    let cleared = s
+        .send(
+            Request::post("/admin/cache/clear")
+                .header(header::AUTHORIZATION, &auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cleared.json()["cleared"], true);
+    let info = s.get("/admin/cache/info", &h).await.json();
+    assert_eq!(info["cache"]["tiers"][0]["entries"], 0, "{info}");
+
+    // Without ADMIN_TOKEN the admin routes are off.
+    let off = Service::new(real_history(10), None, Options::default());
+    assert_problem(
+        &off.get("/admin/performance", &h).await,
+        StatusCode::UNAUTHORIZED,
+        None,
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_labelled_by_route() {
+    let s = Service::new(real_history(200), None, options());
+    s.get("/api/draws/150", &[]).await;
+    s.get("/api/draws/99999", &[]).await;
+    s.get("/api/stats", &[]).await;
+    let m = s.get("/metrics", &[]).await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(m.content_type().starts_with("text/plain"));
+    let text = m.text();
+    // Labelled by the matched route, never the raw path.
+    assert!(
+        text.contains(
+            r#"lottopro_http_requests_total{method="GET",route="/api/draws/{round}",status="2xx"}"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(
+        r#"lottopro_http_requests_total{method="GET",route="/api/draws/{round}",status="4xx"}"#
+    ));
+    assert!(!text.contains("/api/draws/150"));
+    assert!(text.contains("lottopro_http_request_duration_seconds_bucket"));
+    assert!(
+        text.contains(r#"lottopro_engine_operation_duration_seconds_bucket{operation="stats""#)
+            || text.contains("lottopro_cache_lookups_total")
+    );
+}
+
+#[tokio::test]
+async fn qr_codes_come_as_svg_or_png() {
+    let s = Service::new(History::empty(GameSpec::kr645()), None, options());
+    let svg = s
+        .get("/api/qr?numbers=3%2011%2017%2025%2033%2041&round=1246", &[])
+        .await;
+    assert_eq!(svg.status, StatusCode::OK, "{}", svg.text());
+    assert_eq!(svg.content_type(), "image/svg+xml");
+    assert!(svg.text().contains("<svg"));
+    let png = s
+        .get(
+            "/api/qr?numbers=3,11,17,25,33,41;1,2,3,4,5,6&format=png",
+            &[],
+        )
+        .await;
+    assert_eq!(png.content_type(), "image/png");
+    assert_eq!(&png.bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let six = ["1 2 3 4 5 6"; 6].join(";");
+    assert_problem(
+        &s.get(&format!("/api/qr?numbers={}", six.replace(' ', "+")), &[])
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("numbers"),
+    );
+    for bad in ["1+2+3+4+5+46", "1+2+3+4+5", "1+1+2+3+4+5", "x"] {
+        let a = s.get(&format!("/api/qr?numbers={bad}"), &[]).await;
+        assert_problem(&a, StatusCode::BAD_REQUEST, None);
+    }
+    assert_problem(
+        &s.get("/api/qr?numbers=1+2+3+4+5+6&format=gif", &[]).await,
+        StatusCode::BAD_REQUEST,
+        Some("format"),
+    );
+    assert_problem(
+        &s.get("/api/qr", &[]).await,
+        StatusCode::BAD_REQUEST,
+        Some("query"),
+    );
+}
+
+/// Every route in the OpenAPI document is served by the router, and every
+/// endpoint the service promises is in the document.
+#[tokio::test]
+async fn the_openapi_document_matches_the_router() {
+    let doc = serde_json::to_value(openapi()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let store = temp_store("openapi");
+    let s = Service::new(real_history(1245), Some(store), options());
+    let auth = format!("Bearer {ADMIN}");
+    let mut seen = Vec::new();
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            let uri = path.replace("{round}", "1245").replace("{id}", "1");
+            let m: Method = method.to_uppercase().parse().unwrap();
+            let req = Request::builder()
+                .method(m.clone())
+                .uri(&uri)
+                .header(header::AUTHORIZATION, &auth)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let a = s.send(req).await;
+            // A route the router lacks is a bare 404 or 405 without a problem body.
+            let unrouted = matches!(
+                a.status,
+                StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+            ) && a.content_type() != "application/problem+json";
+            assert!(
+                !unrouted,
+                "{m} {uri} is documented but not routed ({})",
+                a.status
+            );
+            seen.push(format!("{} {path}", m.as_str()));
+        }
+    }
+    for promised in [
+        "POST /api/predict",
+        "GET /api/stats",
+        "GET /api/health",
+        "GET /api/odds",
+        "POST /api/tax",
+        "POST /api/check",
+        "POST /api/simulate",
+        "GET /api/backtest",
+        "GET /api/draws",
+        "GET /api/draws/latest",
+        "GET /api/draws/{round}",
+        "POST /api/numbers",
+        "GET /api/numbers",
+        "DELETE /api/numbers/{id}",
+        "GET /api/predictions",
+        "GET /api/qr",
+        "GET /admin/performance",
+        "GET /admin/cache/info",
+        "POST /admin/cache/clear",
+        "GET /admin/performance/export",
+        "GET /metrics",
+        "GET /openapi.json",
+        "GET /",
+    ] {
+        assert!(
+            seen.contains(&promised.to_owned()),
+            "{promised} is not documented"
+        );
+    }
+    // The document the service serves is this one.
+    let served = s.get("/openapi.json", &[]).await.json();
+    assert_eq!(served, doc);
+    assert!(doc["components"]["securitySchemes"]["admin"].is_object());
+    // A route nobody documented is not served.
+    assert_eq!(
+        s.get("/api/secret", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_renders_charts_and_answers_its_forms() {
+    let store = temp_store("dashboard");
+    let s = Service::new(real_history(1245), Some(store), options());
+    let page = s.get("/?lang=en", &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type().starts_with("text/html"));
+    let csp = page.header(header::CONTENT_SECURITY_POLICY);
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(page.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(page.header(header::REFERRER_POLICY), "no-referrer");
+    let html = page.text();
+    assert!(html.contains(r#"<svg id="frequency-chart""#));
+    assert_eq!(html.matches(r#"<rect class="bar b"#).count(), 45);
+    assert!(!html.contains("<script>"), "no inline script");
+    assert!(html.contains("Round 1245"));
+    // One row per model, each with its backtest line.
+    assert_eq!(html.matches("mean matches").count(), 6, "{html}");
+    let ko = s
+        .get("/", &[("accept-language", "ko-KR,ko;q=0.9")])
+        .await
+        .text();
+    assert!(ko.contains("번호별 출현 횟수") && ko.contains(r#"lang="ko""#));
+
+    let p = s
+        .post_form(
+            "/ui/predict?lang=en",
+            "model=statistical&count=4&include=7+13&exclude=1",
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text());
+    let frag = p.text();
+    assert_eq!(frag.matches("<li>").count(), 4);
+    assert!(frag.contains("for round 1246") && frag.contains("mean matches"));
+    assert!(p.header(header::SET_COOKIE).starts_with("lottopro_token="));
+    let bad = s
+        .post_form("/ui/predict?lang=en", "model=frequency&include=46", &[])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("class=\"error\""));
+    let bad = s.post_form("/ui/predict", "model=oracle", &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let c = s
+        .post_form(
+            "/ui/check?lang=en",
+            "ticket=4+5+25+28+32+12&round=1245",
+            &[],
+        )
+        .await;
+    assert!(
+        c.text().contains("Rank 2") && c.text().contains("55,064,392"),
+        "{}",
+        c.text()
+    );
+    let t = s
+        .post_form("/ui/tax?lang=en", "amount=1%2C000%2C000%2C000", &[])
+        .await;
+    assert!(t.text().contains("296,999,670"), "{}", t.text());
+    let t = s.post_form("/ui/tax?lang=en", "amount=-5", &[]).await;
+    assert_eq!(t.status, StatusCode::BAD_REQUEST);
+    let sim = s
+        .post_form(
+            "/ui/simulate?lang=en",
+            "tickets_per_draw=5&years=10&trials=200",
+            &[],
+        )
+        .await;
+    assert_eq!(sim.status, StatusCode::OK, "{}", sim.text());
+    assert!(sim.text().contains(r#"<svg id="simulation-chart""#));
+    let sim = s
+        .post_form(
+            "/ui/simulate",
+            "tickets_per_draw=5&years=10&trials=1000000",
+            &[],
+        )
+        .await;
+    assert_eq!(sim.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let saved = s
+        .post_form(
+            "/ui/saved?lang=en",
+            "ticket=3+11+17+25+33+41&label=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+            &[],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    let cookie = saved.header(header::SET_COOKIE);
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    assert!(
+        saved
+            .text()
+            .contains(r#"src="/api/qr?numbers=3+11+17+25+33+41""#)
+    );
+    assert!(saved.text().contains("&lt;script&gt;") && !saved.text().contains("<script>"));
+    // The page shows the same list to the cookie's owner.
+    let page = s.get("/?lang=en", &[("cookie", &cookie)]).await.text();
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let js = s.get("/static/app.js", &[]).await;
+    assert!(js.content_type().starts_with("text/javascript"));
+    assert!(js.text().contains("data-target") || js.text().contains("dataset.target"));
+}
+
+#[tokio::test]
+async fn the_dashboard_without_draws_says_how_to_load_them() {
+    let s = Service::new(History::empty(GameSpec::kr645()), None, options());
+    let page = s.get("/?lang=en", &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("lottopro import"));
+    assert!(!page.text().contains("frequency-chart"));
+    let c = s
+        .post_form("/ui/check", "ticket=1+2+3+4+5+6&round=1", &[])
+        .await;
+    assert_eq!(c.status, StatusCode::CONFLICT);
+    let t = s.post_form("/ui/tax?lang=en", "amount=5000", &[]).await;
+    assert_eq!(t.status, StatusCode::OK);
+}
