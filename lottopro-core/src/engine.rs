@@ -2,12 +2,15 @@
 //!
 //! An [`Engine`] holds a [`History`] snapshot, an optional [`Cache`] and a
 //! [`Metrics`] sink, and offers every operation the wrappers expose. Results
-//! that cost real work (statistics, predictions, backtests, simulations) are
+//! that cost real work (statistics, backtests, simulations) are
 //! cached under keys made of the operation, the game, the history's epoch and
 //! a digest of the parameters, so adding or correcting draws changes every
 //! key that depends on them and stale results are simply never asked for
-//! again; each result also carries tags (`history`, `stats`, `predict`,
-//! `backtest`, `simulate`) for explicit invalidation.
+//! again; each result also carries tags (`history`, `stats`, `backtest`,
+//! `simulate`) for explicit invalidation. Predictions are the exception:
+//! tickets depend on the seed and cost microseconds once the model is
+//! fitted, so the engine keeps the fitted models of the current epoch in
+//! process (one per model) instead of caching tickets.
 //!
 //! The history sits behind an `RwLock<Arc<History>>`: an operation clones the
 //! `Arc` and works on that snapshot, so replacing or extending the history is
@@ -29,11 +32,12 @@ use crate::history::History;
 use crate::metrics::{CacheEvent, Metrics, MetricsRecorder, MetricsSnapshot, NoopMetrics, Outcome};
 use crate::money::Money;
 use crate::odds::Odds;
-use crate::predict::{Model, PredictRequest, PredictedTicket, Prediction, Why, predict};
+use crate::predict::{FittedModel, Model, PredictRequest, Prediction, Sampler};
 use crate::simulate::{PrizeModel, SimulationReport, SimulationRequest, simulate};
 use crate::stats::{Stats, StatsOptions};
 use crate::tax::{TaxAssessment, TaxRule};
 use crate::ticket::{Ticket, TicketRecord};
+use std::sync::Mutex;
 
 /// Version of the cache key layout; bump it when a cached type changes shape.
 const KEY_VERSION: &str = "v1";
@@ -74,6 +78,8 @@ pub struct Engine {
     metrics: Arc<dyn Metrics>,
     recorder: Option<Arc<MetricsRecorder>>,
     ttl: Duration,
+    /// Fitted models of the current epoch, one per model.
+    fitted: Mutex<Vec<(u64, Arc<FittedModel>)>>,
 }
 
 /// Builds an [`Engine`].
@@ -123,6 +129,7 @@ impl EngineBuilder {
             metrics,
             recorder,
             ttl: self.ttl,
+            fitted: Mutex::new(Vec::new()),
         }
     }
 }
@@ -140,17 +147,6 @@ impl Metrics for Both {
         self.0.cache(tier, event);
         self.1.cache(tier, event);
     }
-}
-
-/// A cached prediction: tickets as plain records, validated again against
-/// the game when read back.
-#[derive(Clone, Serialize, Deserialize)]
-struct CachedPrediction {
-    model: Model,
-    seed: u64,
-    draws_used: usize,
-    based_on_round: Option<u32>,
-    tickets: Vec<(TicketRecord, Why)>,
 }
 
 impl Engine {
@@ -221,43 +217,40 @@ impl Engine {
     }
 
     /// Tickets from a model; validated before any work.
+    ///
+    /// Tickets are not cached (they depend on the seed, and a fresh seed is
+    /// never asked for twice); the fitted model is, in process, per model
+    /// and history epoch (see [`FittedModel`]), and reported to the metrics
+    /// as the `fitted` tier.
     pub fn predict(&self, request: &PredictRequest) -> Result<Prediction> {
         self.timed("predict", || {
             let h = self.history();
             let game = h.game();
-            let key = self.key("predict", &h, request);
-            let cached = self.cached(&key, &["history", "predict"], || {
-                let p = predict(h.view(), request)?;
-                Ok(CachedPrediction {
-                    model: p.model,
-                    seed: p.seed,
-                    draws_used: p.draws_used,
-                    based_on_round: p.based_on_round,
-                    tickets: p
-                        .tickets
-                        .iter()
-                        .map(|t| (TicketRecord::from(&t.ticket), t.why.clone()))
-                        .collect(),
-                })
-            })?;
-            let tickets = cached
-                .tickets
-                .into_iter()
-                .map(|(record, why)| {
-                    Ok(PredictedTicket {
-                        ticket: record.into_ticket(game)?,
-                        why,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Prediction {
-                model: cached.model,
-                seed: cached.seed,
-                draws_used: cached.draws_used,
-                based_on_round: cached.based_on_round,
-                tickets,
-            })
+            Sampler::new(game, &request.include, &request.exclude, request.count)?;
+            self.fitted(request.model, &h).predict(game, request)
         })
+    }
+
+    /// The fitted `model` for history `h`, from the memo or fitted now.
+    fn fitted(&self, model: Model, h: &History) -> Arc<FittedModel> {
+        let epoch = h.epoch();
+        let hit = self.fitted.lock().ok().and_then(|memo| {
+            memo.iter()
+                .find(|(e, f)| *e == epoch && f.model() == model)
+                .map(|(_, f)| f.clone())
+        });
+        if let Some(f) = hit {
+            self.metrics.cache("fitted", CacheEvent::Hit);
+            return f;
+        }
+        self.metrics.cache("fitted", CacheEvent::Miss);
+        let fitted = Arc::new(FittedModel::fit(model, h.view()));
+        if let Ok(mut memo) = self.fitted.lock() {
+            // Models of older epochs are never asked for again.
+            memo.retain(|(e, f)| *e == epoch && f.model() != model);
+            memo.push((epoch, fitted.clone()));
+        }
+        fitted
     }
 
     /// A walk-forward backtest over the current history.
@@ -315,7 +308,8 @@ impl Engine {
     }
 
     /// Precomputes the most used results for the current history: the
-    /// default statistics and five tickets of every model with seed 0.
+    /// default statistics, and every model fitted (by asking each for five
+    /// tickets with seed 0).
     pub fn warm(&self) -> Result<WarmReport> {
         let started = Instant::now();
         let mut computed = vec!["stats".to_owned()];
@@ -347,8 +341,11 @@ impl Engine {
         self.cache.as_ref().is_some_and(|c| c.is_degraded())
     }
 
-    /// Empties the cache.
+    /// Empties the cache (and forgets the fitted models).
     pub fn clear_cache(&self) -> Result<()> {
+        if let Ok(mut memo) = self.fitted.lock() {
+            memo.clear();
+        }
         self.cache.as_ref().map_or(Ok(()), |c| c.clear())
     }
 

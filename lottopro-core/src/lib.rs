@@ -55,7 +55,7 @@ pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
 pub use history::{History, HistoryView};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, match_distribution};
-pub use predict::{Model, PredictRequest, Prediction, Predictor, predict};
+pub use predict::{FittedModel, Model, PredictRequest, Prediction, Predictor, predict};
 pub use prize::{PoolOutcome, TierPool, pool_prizes};
 pub use simulate::{
     Method, Plan, PrizeModel, SimulationReport, SimulationRequest, Strategy, simulate,
