@@ -15,6 +15,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use lottopro_core::draw::DrawNumbers;
 use lottopro_core::io::DrawRecord;
@@ -95,13 +97,43 @@ pub struct TicketScore {
 use rusqlite::{Connection, params};
 
 /// A store in one SQLite file.
+///
+/// Draws and saved numbers are written through `conn` with `synchronous =
+/// FULL`: acknowledged means on disk. Predictions are written behind the
+/// request by a writer thread that owns a second connection (`synchronous
+/// = NORMAL`) and commits whatever has queued up in one transaction: a
+/// prediction then never waits for a disk write or a checkpoint, and under
+/// load hundreds of rows share one commit. Reads of the prediction history
+/// flush the queue first, so a client always sees its own predictions; a
+/// crash may lose the predictions of its last moments, never saved numbers.
 pub struct Store {
     conn: Mutex<Connection>,
+    log: Option<SyncSender<LogMessage>>,
+    writer: Option<JoinHandle<()>>,
     path: PathBuf,
 }
 
+/// What the writer thread is asked to do.
+enum LogMessage {
+    Record(NewPrediction, i64),
+    Flush(SyncSender<std::result::Result<(), String>>),
+}
+
+/// Predictions that may wait for the writer; beyond this, predicting waits.
+const LOG_QUEUE: usize = 1_024;
+/// Most rows in one commit of the writer.
+const LOG_BATCH: usize = 512;
+
 fn db_error(e: &rusqlite::Error) -> Error {
     Error::Io(std::io::Error::other(format!("database: {e}")))
+}
+
+fn lock(m: &Mutex<Connection>) -> Result<std::sync::MutexGuard<'_, Connection>> {
+    m.lock().map_err(|_| {
+        Error::Io(std::io::Error::other(
+            "database: the connection lock is poisoned",
+        ))
+    })
 }
 
 impl Store {
@@ -147,10 +179,37 @@ impl Store {
              CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;",
         )
         .map_err(|e| db_error(&e))?;
+        let log = Connection::open(path).map_err(|e| db_error(&e))?;
+        log.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+            .map_err(|e| db_error(&e))?;
+        let (tx, rx) = std::sync::mpsc::sync_channel(LOG_QUEUE);
+        let writer = std::thread::Builder::new()
+            .name("lottopro-prediction-log".into())
+            .spawn(move || write_log(log, &rx))?;
         Ok(Store {
             conn: Mutex::new(conn),
+            log: Some(tx),
+            writer: Some(writer),
             path: path.to_owned(),
         })
+    }
+
+    /// Waits until every prediction recorded so far is committed.
+    pub fn flush_predictions(&self) -> Result<()> {
+        let (ack, done) = std::sync::mpsc::sync_channel(1);
+        let gone = || {
+            Error::Io(std::io::Error::other(
+                "database: the prediction writer stopped",
+            ))
+        };
+        self.log
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(LogMessage::Flush(ack))
+            .map_err(|_| gone())?;
+        done.recv()
+            .map_err(|_| gone())?
+            .map_err(|e| Error::Io(std::io::Error::other(format!("database: {e}"))))
     }
 
     /// Where the store lives.
@@ -159,11 +218,7 @@ impl Store {
     }
 
     fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>> {
-        self.conn.lock().map_err(|_| {
-            Error::Io(std::io::Error::other(
-                "database: the connection lock is poisoned",
-            ))
-        })
+        lock(&self.conn)
     }
 
     /// The stored history of `game`.
@@ -313,57 +368,119 @@ fn now_secs() -> i64 {
 }
 
 /// What one `predictions` row holds besides its score.
-pub struct NewPrediction<'a> {
+#[derive(Debug, Clone)]
+pub struct NewPrediction {
     /// The owner key.
-    pub owner: &'a str,
-    /// The game.
-    pub game: &'a GameSpec,
+    pub owner: String,
+    /// The game id.
+    pub game: String,
     /// The model's name.
-    pub model: &'a str,
+    pub model: String,
     /// The seed.
     pub seed: u64,
     /// The round the tickets are for.
     pub target_round: u32,
-    /// The tickets.
-    pub tickets: &'a [Ticket],
+    /// The tickets as text.
+    pub tickets: Vec<String>,
 }
 
-impl Store {
-    /// Records a prediction; keeps the owner's newest
-    /// [`MAX_PREDICTIONS_PER_OWNER`]. Returns its id.
-    pub fn save_prediction(&self, p: &NewPrediction<'_>) -> Result<i64> {
-        let tickets: Vec<String> = p.tickets.iter().map(Ticket::to_string).collect();
-        let tickets =
-            serde_json::to_string(&tickets).map_err(|e| Error::Io(std::io::Error::other(e)))?;
-        let mut conn = self.conn()?;
-        let tx = conn.transaction().map_err(|e| db_error(&e))?;
-        tx.execute(
+/// The writer thread: commits queued predictions in batches until the
+/// store is dropped.
+fn write_log(mut conn: Connection, rx: &Receiver<LogMessage>) {
+    let mut batch = Vec::new();
+    let mut waiting = Vec::new();
+    while let Ok(first) = rx.recv() {
+        let mut next = Some(first);
+        while let Some(message) = next {
+            match message {
+                LogMessage::Record(p, at) => batch.push((p, at)),
+                LogMessage::Flush(ack) => waiting.push(ack),
+            }
+            next = if batch.len() < LOG_BATCH {
+                rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        let result = commit_predictions(&mut conn, &batch).map_err(|e| e.to_string());
+        if let Err(e) = &result {
+            eprintln!(
+                "lottopro: prediction log: {} predictions not stored: {e}",
+                batch.len()
+            );
+        }
+        batch.clear();
+        for ack in waiting.drain(..) {
+            let _ = ack.send(result.clone());
+        }
+    }
+}
+
+fn commit_predictions(
+    conn: &mut Connection,
+    batch: &[(NewPrediction, i64)],
+) -> rusqlite::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    {
+        let mut insert = tx.prepare_cached(
             "INSERT INTO predictions (owner, game, model, seed, target_round, tickets, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+        )?;
+        // Drop what falls off the end of an owner's history: the rows up to
+        // the newest one beyond the limit (an index range, not a scan).
+        let mut trim = tx.prepare_cached(
+            "DELETE FROM predictions WHERE owner = ?1 AND id <=
+             (SELECT id FROM predictions WHERE owner = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+        )?;
+        for (p, at) in batch {
+            let tickets = serde_json::to_string(&p.tickets).unwrap_or_else(|_| "[]".into());
+            insert.execute(params![
                 p.owner,
-                p.game.id(),
+                p.game,
                 p.model,
                 p.seed.to_string(),
                 p.target_round,
                 tickets,
-                now_secs()
-            ],
-        )
-        .map_err(|e| db_error(&e))?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "DELETE FROM predictions WHERE owner = ?1 AND id NOT IN
-             (SELECT id FROM predictions WHERE owner = ?1 ORDER BY id DESC LIMIT ?2)",
-            params![p.owner, MAX_PREDICTIONS_PER_OWNER as i64],
-        )
-        .map_err(|e| db_error(&e))?;
-        tx.commit().map_err(|e| db_error(&e))?;
-        Ok(id)
+                at
+            ])?;
+            trim.execute(params![p.owner, MAX_PREDICTIONS_PER_OWNER as i64])?;
+        }
+    }
+    tx.commit()
+}
+
+impl Drop for Store {
+    /// Stops the writer after it has committed what is queued.
+    fn drop(&mut self) {
+        self.log = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+impl Store {
+    /// Records a prediction (committed behind the caller; see the type's
+    /// docs); keeps the owner's newest [`MAX_PREDICTIONS_PER_OWNER`].
+    pub fn save_prediction(&self, p: NewPrediction) -> Result<()> {
+        let gone = || {
+            Error::Io(std::io::Error::other(
+                "database: the prediction writer stopped",
+            ))
+        };
+        self.log
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(LogMessage::Record(p, now_secs()))
+            .map_err(|_| gone())
     }
 
     /// The owner's predictions, newest first.
     pub fn predictions(&self, owner: &str) -> Result<Vec<StoredPrediction>> {
+        self.flush_predictions()?;
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare(
@@ -419,6 +536,7 @@ impl Store {
         let Some(latest) = history.latest_round() else {
             return Ok(0);
         };
+        self.flush_predictions()?;
         let mut conn = self.conn()?;
         let pending: Vec<(i64, u32, String)> = {
             let mut stmt = conn
@@ -600,5 +718,48 @@ mod tests {
             .map(Draw::round)
             .collect();
         assert_eq!(kept, vec![1, 2]);
+    }
+
+    #[test]
+    fn predictions_are_written_behind_kept_in_bounds_and_survive_a_restart() {
+        let path = temp_db("log");
+        let prediction = |owner: &str, seed: u64| NewPrediction {
+            owner: owner.into(),
+            game: "kr645".into(),
+            model: "frequency".into(),
+            seed,
+            target_round: 11,
+            tickets: vec!["1 2 3 4 5 6".into()],
+        };
+        {
+            let store = Store::open(&path).unwrap();
+            for seed in 0..(MAX_PREDICTIONS_PER_OWNER as u64 + 50) {
+                store.save_prediction(prediction("alice", seed)).unwrap();
+            }
+            store.save_prediction(prediction("bob", u64::MAX)).unwrap();
+            // Reading flushes the queue: every prediction made is visible.
+            let mine = store.predictions("alice").unwrap();
+            assert_eq!(
+                mine.len(),
+                MAX_PREDICTIONS_PER_OWNER,
+                "the oldest 50 are dropped"
+            );
+            assert_eq!(
+                mine[0].seed,
+                MAX_PREDICTIONS_PER_OWNER as u64 + 49,
+                "newest first"
+            );
+            assert_eq!(store.predictions("bob").unwrap()[0].seed, u64::MAX);
+            store.save_prediction(prediction("carol", 1)).unwrap();
+            // Dropped without a read: the writer commits before it stops.
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.predictions("carol").unwrap().len(), 1);
+        // Round 11 arrives: every stored prediction for it is scored.
+        store.add(&history(11, 5)).unwrap();
+        let carol = store.predictions("carol").unwrap();
+        let score = carol[0].score.as_ref().unwrap();
+        assert_eq!(score.round, 11);
+        assert_eq!(score.tickets.len(), 1);
     }
 }

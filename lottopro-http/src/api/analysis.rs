@@ -85,7 +85,7 @@ pub(crate) struct PredictBody {
 /// against chance. The prediction is kept in the client's history (see
 /// `/api/predictions`) and scored once its target round is drawn.
 #[utoipa::path(post, path = "/api/predict", tag = "analysis", request_body = PredictBody,
-    responses((status = 200, description = "tickets with reasons, the backtest summary, prediction_id and target_round", body = serde_json::Value),
+    responses((status = 200, description = "tickets with reasons, the backtest summary, target_round and stored", body = serde_json::Value),
               (status = 400, description = "a bad number, include/exclude conflict or unknown model", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "count above 100", body = Problem, content_type = "application/problem+json"),
               (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json")))]
@@ -95,7 +95,10 @@ async fn predict(
     ApiJson(b): ApiJson<PredictBody>,
 ) -> Result<Response, ApiError> {
     let client = Client::or_issue(&headers)?;
-    let outcome = run_predict(&state, &client, b).await?;
+    // The original API calls the numbers to include `user_numbers`.
+    let outcome = run_predict(&state, &client, b)
+        .await
+        .map_err(|e| e.rename_field("include", "user_numbers"))?;
     let mut response = (StatusCode::OK, Json(outcome)).into_response();
     client.attach(&mut response);
     Ok(response)
@@ -143,9 +146,8 @@ pub(crate) struct PredictOutcome {
     pub backtest: Option<BacktestSummary>,
     /// The round the tickets are for.
     pub target_round: u32,
-    /// Its id in the client's history (with a database).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prediction_id: Option<i64>,
+    /// Whether it was added to the client's history (`/api/predictions`).
+    pub stored: bool,
     /// The client token, when this request issued it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -169,12 +171,17 @@ pub(crate) async fn run_predict(
         exclude: b.exclude,
         seed: b.seed.unwrap_or_else(entropy_seed),
     };
-    let (prediction, backtest) = blocking(state, move |e| {
-        let p = e.predict(&request)?;
+    let engine = state.engine.clone();
+    let store = state.store.clone();
+    let owner = client.owner(&state.options.secret);
+    // One trip to the blocking pool for the tickets, the backtest line and
+    // the history row: each hop is a thread hand-off under load.
+    let work = move || -> lottopro_core::Result<PredictOutcome> {
+        let prediction = engine.predict(&request)?;
         // The honest line beside the tickets: this model's walk-forward
         // backtest against chance (cached per history epoch).
-        let b = if e.history().len() > MIN_BACKTEST_DRAWS {
-            let report = e.backtest(&BacktestOptions {
+        let backtest = if engine.history().len() > MIN_BACKTEST_DRAWS {
+            let report = engine.backtest(&BacktestOptions {
                 models: vec![model],
                 ..BacktestOptions::default()
             })?;
@@ -182,42 +189,34 @@ pub(crate) async fn run_predict(
         } else {
             None
         };
-        Ok((p, b))
-    })
-    .await?;
-    let target_round = prediction.based_on_round.map_or(1, |r| r + 1);
-    let mut outcome = PredictOutcome {
-        prediction,
-        backtest,
-        target_round,
-        prediction_id: None,
-        token: None,
-    };
-    if let Some(store) = state.store.clone() {
-        let owner = client.owner(&state.options.secret);
-        let game = state.engine.game();
-        let tickets: Vec<_> = outcome
-            .prediction
-            .tickets
-            .iter()
-            .map(|t| t.ticket)
-            .collect();
-        let model = outcome.prediction.model.to_string();
-        let seed = outcome.prediction.seed;
-        let id = tokio::task::spawn_blocking(move || {
-            store.save_prediction(&NewPrediction {
-                owner: &owner,
-                game: &game,
-                model: &model,
-                seed,
+        let target_round = prediction.based_on_round.map_or(1, |r| r + 1);
+        if let Some(store) = &store {
+            store.save_prediction(NewPrediction {
+                owner,
+                game: engine.game().id().to_owned(),
+                model: prediction.model.as_str().to_owned(),
+                seed: prediction.seed,
                 target_round,
-                tickets: &tickets,
-            })
+                tickets: prediction
+                    .tickets
+                    .iter()
+                    .map(|t| t.ticket.to_string())
+                    .collect(),
+            })?;
+        }
+        Ok(PredictOutcome {
+            prediction,
+            backtest,
+            target_round,
+            stored: store.is_some(),
+            token: None,
         })
+    };
+    let mut outcome = tokio::task::spawn_blocking(work)
         .await
         .map_err(ApiError::internal)??;
-        outcome.prediction_id = Some(id);
-        outcome.token = client.issued().then(|| client.token().to_owned());
+    if outcome.stored && client.issued() {
+        outcome.token = Some(client.token().to_owned());
     }
     Ok(outcome)
 }

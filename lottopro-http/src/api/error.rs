@@ -51,6 +51,17 @@ impl ApiError {
         &self.detail
     }
 
+    /// Renames the field at fault when it starts with `from` (the core's
+    /// name) to start with `to` (the name the client used instead).
+    pub fn rename_field(mut self, from: &str, to: &str) -> ApiError {
+        if let Some(rest) = self.field.as_deref().and_then(|f| f.strip_prefix(from)) {
+            let renamed = format!("{to}{rest}");
+            self.detail = self.detail.replacen(from, to, 1);
+            self.field = Some(renamed);
+        }
+        self
+    }
+
     /// The field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
         self.field = Some(field.into());
@@ -62,7 +73,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::CONFLICT,
             "No draws loaded",
-            "this route needs the draw history; start the service with --history FILE (and --prizes FILE)",
+            "this route needs the draw history; start the service with --history FILE (and --prizes FILE), or load it with `lottopro import FILE --db DATABASE`",
         )
     }
 

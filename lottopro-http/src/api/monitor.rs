@@ -55,17 +55,36 @@ const LATENCY_BUCKETS: [f64; 12] = [
     0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
+/// Seconds between upkeeps of the Prometheus recorder.
+const UPKEEP_SECS: u64 = 5;
+
 /// The process's Prometheus recorder, installed on first use; `None` if
 /// another recorder was installed first.
+///
+/// The recorder keeps histogram samples until an upkeep folds them into the
+/// buckets; its own HTTP listener would run that, but `/metrics` is served
+/// by our router, so a thread does it every [`UPKEEP_SECS`] seconds.
+/// Without it memory grows by every request's samples.
 pub fn prometheus() -> Option<&'static PrometheusHandle> {
     static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            PrometheusBuilder::new()
+            let handle = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &LATENCY_BUCKETS)
                 .ok()?
                 .install_recorder()
-                .ok()
+                .ok()?;
+            let upkeep = handle.clone();
+            std::thread::Builder::new()
+                .name("lottopro-metrics-upkeep".into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(Duration::from_secs(UPKEEP_SECS));
+                        upkeep.run_upkeep();
+                    }
+                })
+                .ok()?;
+            Some(handle)
         })
         .as_ref()
 }

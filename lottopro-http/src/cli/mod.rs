@@ -431,7 +431,16 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    // Engine calls run on the blocking pool. Tokio allows 512 threads there
+    // by default; under load that many runnable threads on a few cores spend
+    // their time switching. A few per core keep the cores busy while one
+    // waits on the disk.
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads((2 * cores).max(4))
+        .build()
+    {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };

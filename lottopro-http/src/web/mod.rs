@@ -35,6 +35,7 @@ pub(crate) use text::{EN, KO, Text};
 
 const APP_JS: &str = include_str!("static/app.js");
 const STYLE_CSS: &str = include_str!("static/style.css");
+const FAVICON_SVG: &str = include_str!("static/favicon.svg");
 
 /// The policy of every HTML page: nothing from elsewhere, no inline script.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
@@ -45,6 +46,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(index))
         .routes(routes!(app_js))
         .routes(routes!(style_css))
+        .routes(routes!(favicon))
         .routes(routes!(ui_check))
         .routes(routes!(ui_tax))
         .routes(routes!(ui_simulate))
@@ -245,7 +247,7 @@ fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> String {
     let mut h = String::with_capacity(64 * 1024);
     let _ = write!(
         h,
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>LottoPro · {name}</title><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body><header><h1>LottoPro</h1><p class="tagline">{tagline}</p><nav><a href="/?lang=ko" hreflang="ko">한국어</a> · <a href="/?lang=en" hreflang="en">English</a> · <a href="/openapi.json">{api}</a></nav><p class="honest">{honest}</p></header><main>"#,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>LottoPro · {name}</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body><header><h1>LottoPro</h1><p class="tagline">{tagline}</p><nav><a href="/?lang=ko" hreflang="ko">한국어</a> · <a href="/?lang=en" hreflang="en">English</a> · <a href="/openapi.json">{api}</a></nav><p class="honest">{honest}</p></header><main>"#,
         lang = t.lang,
         name = esc(game.name()),
         tagline = t.tagline,
@@ -803,6 +805,13 @@ async fn app_js() -> Response {
     responses((status = 200, description = "CSS", content_type = "text/css")))]
 async fn style_css() -> Response {
     asset(STYLE_CSS, "text/css; charset=utf-8")
+}
+
+/// The dashboard's icon.
+#[utoipa::path(get, path = "/static/favicon.svg", tag = "dashboard",
+    responses((status = 200, description = "SVG", content_type = "image/svg+xml")))]
+async fn favicon() -> Response {
+    asset(FAVICON_SVG, "image/svg+xml")
 }
 
 fn asset(body: &'static str, mime: &'static str) -> Response {

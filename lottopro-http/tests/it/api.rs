@@ -193,7 +193,7 @@ async fn predictions_carry_their_backtest() {
         )
         .await,
         StatusCode::BAD_REQUEST,
-        "include[0]",
+        "user_numbers[0]",
     );
     assert_problem(
         call(

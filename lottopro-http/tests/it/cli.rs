@@ -734,3 +734,68 @@ fn acknowledged_saves_survive_kill_9() {
         "every acknowledged save is there after kill -9"
     );
 }
+
+/// `lottopro serve --help` documents every setting with its environment name.
+#[test]
+fn serve_help_names_every_environment_variable() {
+    let out = lottopro(&["serve", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "LOTTOPRO_BIND",
+        "LOTTOPRO_DB",
+        "SECRET_KEY",
+        "DEBUG",
+        "ADMIN_TOKEN",
+        "REDIS_URL",
+        "CACHE_TYPE",
+        "CACHE_DEFAULT_TIMEOUT",
+        "MEMORY_CACHE_SIZE",
+        "CACHE_COMPRESSION",
+        "CACHE_WARMING",
+        "RATE_LIMIT_ENABLED",
+        "RATE_LIMIT_PREDICT",
+        "RATE_LIMIT_SAVE_NUMBERS",
+        "MONITORING_ENABLED",
+        "THRESHOLD_RESPONSE_TIME",
+        "THRESHOLD_CPU_USAGE",
+        "THRESHOLD_MEMORY_USAGE",
+    ] {
+        assert!(
+            help.contains(&format!("env: {var}")),
+            "{var} missing from:\n{help}"
+        );
+    }
+    assert!(help.contains("[default: 127.0.0.1:5000]"));
+}
+
+/// Bad settings stop the service before it listens, naming the setting.
+#[test]
+fn serve_refuses_bad_settings() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("badcfg-{}", std::process::id()));
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    for (var, value, named) in [
+        (
+            "SECRET_KEY",
+            "dev-secret-key-change-in-production",
+            "SECRET_KEY",
+        ),
+        ("ADMIN_TOKEN", "admin", "ADMIN_TOKEN"),
+        ("CACHE_TYPE", "disk", "CACHE_TYPE"),
+        ("RATE_LIMIT_PREDICT", "30/fortnight", "RATE_LIMIT_PREDICT"),
+        ("DEBUG", "maybe", "DEBUG"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_lottopro"))
+            .args(["serve", "--bind", "127.0.0.1:1", "--db", &db])
+            .env(var, value)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{var}={value} was accepted");
+        assert!(
+            err.contains(named) || err.contains(&named.to_lowercase().replace('_', "-")),
+            "{var}: {err}"
+        );
+    }
+}

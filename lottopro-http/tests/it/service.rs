@@ -341,7 +341,10 @@ async fn admin_routes_need_the_bearer_token() {
     assert!(v["requests"].as_u64().unwrap() >= 2);
     assert_eq!(v["thresholds"]["response_time_secs"], 10.0);
     let ops = v["engine"]["operations"].as_array().unwrap();
-    assert!(ops.iter().any(|o| o["name"] == "stats" && o["count"] == 1), "{ops:?}");
+    assert!(
+        ops.iter().any(|o| o["name"] == "stats" && o["count"] == 1),
+        "{ops:?}"
+    );
 
     let csv = s.get("/admin/performance/export?format=csv", &h).await;
     assert_eq!(csv.status, StatusCode::OK);
