@@ -1,0 +1,150 @@
+"""The dashboard in a real headless Chromium (Debian's chromium and
+chromedriver, driven by Selenium): load the page, make a prediction through
+the form, save a ticket, and check that the charts, tickets and QR codes are
+there. A screenshot of the page is saved under target/browser/.
+
+Run by scripts/test with the debug `lottopro` binary it has just built
+(LOTTOPRO_BIN), against a real `lottopro serve` on a free loopback port.
+"""
+
+import os
+import pathlib
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+DATA = pathlib.Path(os.environ.get("LOTTOPRO_DATA_DIR", ROOT.parent / "shared" / "data"))
+BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
+SHOTS = ROOT / "target" / "browser"
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+CHROMEDRIVER = pathlib.Path("/usr/bin/chromedriver")
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip(
+        "chromium and chromium-driver are not installed (.ci/run installs them)",
+        allow_module_level=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, CACHE_WARMING="false", RATE_LIMIT_ENABLED="true")
+        proc = subprocess.Popen(
+            [
+                str(BIN), "serve",
+                "--bind", f"127.0.0.1:{port}",
+                "--db", f"{tmp}/lp.db",
+                "--history", str(DATA / "kr_lotto_645.csv"),
+                "--prizes", str(DATA / "kr_lotto_645_prizes.csv"),
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/api/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            proc.kill()
+            raise RuntimeError("lottopro serve did not start: " + proc.stderr.read().decode())
+        yield base
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0, "SIGTERM ends the service cleanly"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,2400"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_the_dashboard_predicts_and_saves_in_a_real_browser(server, browser):
+    browser.get(f"{server}/?lang=en")
+    wait = WebDriverWait(browser, 20)
+
+    # The frequency chart is server-rendered SVG: one bar per number.
+    chart = browser.find_element(By.ID, "frequency-chart")
+    assert chart.tag_name == "svg"
+    assert len(chart.find_elements(By.CSS_SELECTOR, "rect.bar")) == 45
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#models tbody tr")) == 6
+
+    # A prediction through the form, answered without a page load.
+    form = browser.find_element(By.ID, "predict-form")
+    Select(form.find_element(By.NAME, "model")).select_by_value("trend")
+    count = form.find_element(By.NAME, "count")
+    count.clear()
+    count.send_keys("3")
+    form.find_element(By.NAME, "include").send_keys("7 13")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    tickets = wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#predict-result ol.tickets li") or False
+    )
+    assert len(tickets) == 3
+    for t in tickets:
+        numbers = [int(b.text) for b in t.find_elements(By.CSS_SELECTOR, ".ball")]
+        assert len(numbers) == 6 and 7 in numbers and 13 in numbers
+    assert "mean matches" in browser.find_element(By.ID, "predict-result").text
+
+    # Save a ticket: it comes back with its QR code, which loads as an image.
+    saved = browser.find_element(By.CSS_SELECTOR, "#saved form")
+    saved.find_element(By.NAME, "ticket").send_keys("3 11 17 25 33 41")
+    saved.find_element(By.NAME, "label").send_keys("birthday")
+    saved.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    qr = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#saved-list img.qr")))
+    wait.until(lambda d: d.execute_script("return arguments[0].naturalWidth", qr) > 0)
+    assert "birthday" in browser.find_element(By.ID, "saved-list").text
+
+    # A reload keeps the saved ticket: the cookie carries the client token.
+    browser.get(f"{server}/?lang=en")
+    assert "birthday" in browser.find_element(By.ID, "saved-list").text
+
+    # The simulator draws its outcome chart.
+    sim = browser.find_element(By.CSS_SELECTOR, "#simulate form")
+    trials = sim.find_element(By.NAME, "trials")
+    trials.clear()
+    trials.send_keys("200")
+    sim.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.ID, "simulation-chart")))
+
+    # No console errors (a CSP violation would be one).
+    if hasattr(browser, "get_log"):
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == [], errors
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "dashboard.png"))
+    assert (SHOTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_korean_is_the_default_language(server, browser):
+    browser.get(server + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") in ("ko", "en")
+    browser.get(server + "/?lang=ko")
+    assert "번호별 출현 횟수" in browser.find_element(By.ID, "frequency").text
