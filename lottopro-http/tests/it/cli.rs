@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::common::shared;
+use crate::common::{Server, free_port, shared};
 
 fn lottopro(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lottopro"))
@@ -586,49 +586,22 @@ fn import_stores_draws_once_and_refuses_conflicts() {
 /// without `--history`, it serves the same draws.
 #[test]
 fn serve_loads_its_draws_from_the_store() {
-    use std::io::{Read, Write};
     let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("serve-{}", std::process::id()))
         .join("lp.db");
     let _ = std::fs::remove_file(&db);
     let db_arg = db.to_string_lossy().into_owned();
     let draws = shared("kr_lotto_645.csv");
-    let health = |port: u16| -> Option<serde_json::Value> {
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-            .ok()?;
-        let mut text = String::new();
-        s.read_to_string(&mut text).ok()?;
-        serde_json::from_str(text.split("\r\n\r\n").nth(1)?).ok()
-    };
     for with_history in [true, false] {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let bind = format!("127.0.0.1:{port}");
-        let mut args = vec!["serve", "--bind", &bind, "--db", &db_arg];
+        let mut args = vec!["--db", &db_arg];
         if with_history {
             args.extend(["--history", &draws]);
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lottopro"))
-            .args(&args)
-            .env("CACHE_WARMING", "false")
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut answer = None;
-        for _ in 0..100 {
-            answer = health(port);
-            if answer.is_some() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        let v = answer.expect("the service answered /api/health");
+        let server = Server::start(&args, &[]);
+        let (_, v) = server
+            .json("GET", "/api/health", &[], "")
+            .expect("the service answered /api/health");
+        server.kill();
         assert_eq!(
             (v["draws"].as_u64(), v["latest_round"].as_u64()),
             (Some(1245), Some(1245)),
@@ -641,98 +614,138 @@ fn serve_loads_its_draws_from_the_store() {
 /// and a restart (a real process and a real SQLite file).
 #[test]
 fn acknowledged_saves_survive_kill_9() {
-    use std::io::{Read, Write};
     let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("kill9-{}", std::process::id()))
         .join("lp.db");
     let _ = std::fs::remove_file(&db);
     let db_arg = db.to_string_lossy().into_owned();
-    let request = |port: u16,
-                   method: &str,
-                   body: &str,
-                   token: &str|
-     -> Option<(u16, serde_json::Value)> {
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        let auth = if token.is_empty() {
-            String::new()
-        } else {
-            format!("X-Client-Token: {token}\r\n")
-        };
-        let msg = format!(
-            "{method} /api/numbers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        s.write_all(msg.as_bytes()).ok()?;
-        let mut text = String::new();
-        s.read_to_string(&mut text).ok()?;
-        let status = text.split(' ').nth(1)?.parse().ok()?;
-        Some((
-            status,
-            serde_json::from_str(text.split("\r\n\r\n").nth(1)?).unwrap_or_default(),
-        ))
-    };
-    let start = || {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_lottopro"))
-            .args([
-                "serve",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-                "--db",
-                &db_arg,
-            ])
-            // 60 saves in a row: above the default 50/hour.
-            .env("RATE_LIMIT_ENABLED", "false")
-            .env("CACHE_WARMING", "false")
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        (child, port)
-    };
-    let (mut server, port) = start();
-    let (status, first) = request(
-        port,
-        "POST",
-        r#"{"ticket": "1 2 3 4 5 6", "label": "first"}"#,
-        "",
-    )
-    .unwrap();
+    // 60 saves in a row: above the default 50/hour.
+    let env = [("RATE_LIMIT_ENABLED", "false")];
+    let server = Server::start(&["--db", &db_arg], &env);
+    let (status, first) = server
+        .json(
+            "POST",
+            "/api/numbers",
+            &[],
+            r#"{"ticket": "1 2 3 4 5 6", "label": "first"}"#,
+        )
+        .unwrap();
     assert_eq!(status, 201);
     let token = first["token"].as_str().unwrap().to_owned();
+    let auth = [("X-Client-Token", token.as_str())];
     let mut acknowledged = 1;
     for i in 0..59 {
         let body = format!(
             r#"{{"numbers": [1, 2, 3, 4, 5, {}], "label": "save {i}"}}"#,
             6 + i % 39
         );
-        if let Some((201, _)) = request(port, "POST", &body, &token) {
+        if let Some((201, _)) = server.json("POST", "/api/numbers", &auth, &body) {
             acknowledged += 1;
         }
     }
     // SIGKILL: no chance to flush anything the store had not made durable.
-    server.kill().unwrap();
-    server.wait().unwrap();
-    let (mut again, port) = start();
-    let listed =
-        request(port, "GET", "", &token).map(|(_, v)| v["numbers"].as_array().map_or(0, Vec::len));
-    again.kill().unwrap();
-    again.wait().unwrap();
+    server.kill();
+    let again = Server::start(&["--db", &db_arg], &env);
+    let listed = again
+        .json("GET", "/api/numbers", &auth, "")
+        .map(|(_, v)| v["numbers"].as_array().map_or(0, Vec::len));
+    again.kill();
     assert_eq!(acknowledged, 60);
     assert_eq!(
         listed,
         Some(60),
         "every acknowledged save is there after kill -9"
     );
+}
+
+/// `CACHE_TYPE=tiered` with `REDIS_URL` puts a real Redis behind the memory
+/// cache: results land in both tiers.
+#[test]
+fn serve_uses_redis_when_told() {
+    let Some(redis) = redis_server() else {
+        eprintln!(
+            "SKIPPED serve_uses_redis_when_told: redis-server is not installed (.ci/run installs it)"
+        );
+        return;
+    };
+    let (port, _guard) = redis;
+    let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("redis-serve-{}", std::process::id()))
+        .join("lp.db");
+    let _ = std::fs::remove_file(&db);
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let token = "admin-token-for-tests-0123";
+    let server = Server::start(
+        &[
+            "--db",
+            &db.to_string_lossy(),
+            "--history",
+            &shared("kr_lotto_645.csv"),
+        ],
+        &[
+            ("CACHE_TYPE", "tiered"),
+            ("REDIS_URL", &url),
+            ("ADMIN_TOKEN", token),
+        ],
+    );
+    assert_eq!(server.json("GET", "/api/stats", &[], "").unwrap().0, 200);
+    let auth = format!("Bearer {token}");
+    let (status, info) = server
+        .json("GET", "/admin/cache/info", &[("Authorization", &auth)], "")
+        .unwrap();
+    assert_eq!(status, 200, "{info}");
+    let tiers: Vec<(String, u64)> = info["cache"]["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["tier"].as_str().unwrap().to_owned(),
+                t["entries"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(tiers.len(), 2, "{info}");
+    assert!(tiers.iter().all(|(_, entries)| *entries >= 1), "{tiers:?}");
+    assert!(tiers.iter().any(|(name, _)| name == "redis"), "{tiers:?}");
+    let (_, health) = server.json("GET", "/api/health", &[], "").unwrap();
+    assert_eq!(health["cache_degraded"], false);
+}
+
+/// A `redis-server` on a free port, killed when the guard drops.
+fn redis_server() -> Option<(u16, KillOnDrop)> {
+    let port = free_port();
+    let child = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let guard = KillOnDrop(child);
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((port, guard));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    None
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// `lottopro serve --help` documents every setting with its environment name.
