@@ -84,6 +84,19 @@ pub struct ServeConfig {
     /// Rate-limit by the first X-Forwarded-For address (only behind a proxy you run).
     #[arg(long, env = "TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub trust_proxy: bool,
+    /// Fetch new draws after each Saturday draw (Korea time), retrying
+    /// through Sunday.
+    #[arg(long, env = "SYNC_SCHEDULE", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub sync_schedule: bool,
+    /// Base URL of the official 2026 results endpoint.
+    #[arg(long, env = "LOTTOPRO_API_BASE", default_value = crate::sync::OFFICIAL_BASE)]
+    pub api_base: String,
+    /// Base URL of the official legacy endpoint.
+    #[arg(long, env = "LOTTOPRO_LEGACY_BASE", default_value = crate::sync::OFFICIAL_BASE)]
+    pub legacy_base: String,
+    /// Base URL of the public results mirror.
+    #[arg(long, env = "LOTTOPRO_MIRROR_BASE", default_value = crate::sync::MIRROR_BASE)]
+    pub mirror_base: String,
     /// Record per-route request counts and latencies (/admin/performance).
     #[arg(long, env = "MONITORING_ENABLED", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub monitoring_enabled: bool,
@@ -185,6 +198,10 @@ impl ServeConfig {
                 period: Duration::from_secs(3_600),
             },
             trust_proxy: false,
+            sync_schedule: true,
+            api_base: crate::sync::OFFICIAL_BASE.into(),
+            legacy_base: crate::sync::OFFICIAL_BASE.into(),
+            mirror_base: crate::sync::MIRROR_BASE.into(),
             monitoring_enabled: true,
             threshold_response_time: 10.0,
             threshold_cpu_usage: 80.0,

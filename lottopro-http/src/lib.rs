@@ -2,11 +2,12 @@
 //! service). Everything it shows is computed by `lottopro-core`; this crate
 //! parses arguments, loads files and renders results as text or JSON.
 //!
-//! Network clients for the official results site will live here too, never
+//! The client of the official results site (`sync`) lives here too, never
 //! in the core.
 
 pub mod api;
 pub mod cli;
 pub mod config;
 pub mod store;
+pub mod sync;
 mod web;

@@ -155,6 +155,12 @@ impl Store {
                  record TEXT    NOT NULL,
                  PRIMARY KEY (game, round)
              );
+             CREATE TABLE IF NOT EXISTS draw_orders (
+                 game    TEXT    NOT NULL,
+                 round   INTEGER NOT NULL,
+                 numbers TEXT    NOT NULL,
+                 PRIMARY KEY (game, round)
+             );
              CREATE TABLE IF NOT EXISTS saved_numbers (
                  id         INTEGER PRIMARY KEY AUTOINCREMENT,
                  owner      TEXT    NOT NULL,
@@ -210,6 +216,51 @@ impl Store {
         done.recv()
             .map_err(|_| gone())?
             .map_err(|e| Error::Io(std::io::Error::other(format!("database: {e}"))))
+    }
+
+    /// Records the order in which a stored draw's main numbers were drawn
+    /// (the draw itself keeps them sorted).
+    pub fn set_draw_order(&self, game: &GameSpec, round: u32, order: &[u8]) -> Result<()> {
+        let stored = self.history(game)?;
+        let draw = stored.require(round)?;
+        let mut sorted = order.to_vec();
+        sorted.sort_unstable();
+        if sorted != draw.numbers().to_vec() {
+            return Err(Error::invalid(
+                "order",
+                format!("{order:?} are not the numbers of round {round}"),
+            ));
+        }
+        let text = order
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.conn()?
+            .execute(
+                "INSERT OR REPLACE INTO draw_orders (game, round, numbers) VALUES (?1, ?2, ?3)",
+                params![game.id(), round, text],
+            )
+            .map_err(|e| db_error(&e))?;
+        Ok(())
+    }
+
+    /// The order a round's numbers were drawn in, when a source gave it.
+    pub fn draw_order(&self, game: &GameSpec, round: u32) -> Result<Option<Vec<u8>>> {
+        let conn = self.conn()?;
+        let text: Option<String> = conn
+            .query_row(
+                "SELECT numbers FROM draw_orders WHERE game = ?1 AND round = ?2",
+                params![game.id(), round],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| db_error(&e))?;
+        Ok(text.map(|t| t.split(' ').filter_map(|n| n.parse().ok()).collect()))
     }
 
     /// Where the store lives.

@@ -20,6 +20,7 @@ use utoipa_axum::routes;
 use super::client::same_secret;
 use super::docs::Problem;
 use super::{ApiError, ApiQuery, AppState, blocking};
+use crate::sync::{Next, SyncReport, Syncer, plan};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,6 +28,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
         .routes(routes!(cache_info))
         .routes(routes!(cache_clear))
+        .routes(routes!(sync))
 }
 
 /// Proof that the request carried the admin token: every admin handler
@@ -147,4 +149,80 @@ async fn cache_info(_: Admin, State(state): State<AppState>) -> Result<Json<Valu
 async fn cache_clear(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     blocking(&state, Engine::clear_cache).await?;
     Ok(Json(json!({ "cleared": true })))
+}
+
+/// Fetches the draws the database lacks now (see `lottopro sync`).
+#[utoipa::path(post, path = "/admin/sync", tag = "admin", security(("admin" = [])),
+    responses((status = 200, description = "added rounds, the source, the latest round and any failed sources", body = serde_json::Value),
+              (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json"),
+              (status = 502, description = "every source failed", body = serde_json::Value),
+              (status = 503, description = "the service runs without a database", body = Problem, content_type = "application/problem+json")))]
+async fn sync(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
+    super::require_store(&state)?;
+    let report = sync_now(&state).await?;
+    let status = if report.failed() {
+        StatusCode::BAD_GATEWAY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+/// Syncs the store, then moves the engine onto the new history (new
+/// draws change the history epoch, so no cached result is stale; the
+/// `history` tag is dropped to free the old ones). Predictions for the new
+/// rounds are scored by the store as the draws are added.
+pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
+    let Some(store) = state.store.clone() else {
+        return Err(Error::invalid("db", "the service runs without a database"));
+    };
+    let game = state.engine.game();
+    let syncer = Syncer::new(state.options.sync.clone())?;
+    let report = syncer.sync(&store, &game).await?;
+    if !report.added.is_empty() {
+        let engine = state.engine.clone();
+        tokio::task::spawn_blocking(move || {
+            let history = store.history(&game)?;
+            engine.replace_history(history);
+            engine.invalidate("history");
+            Ok::<_, Error>(())
+        })
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e)))??;
+    }
+    Ok(report)
+}
+
+/// The service's sync schedule (see `sync::plan`): runs until the process ends.
+pub async fn scheduled_sync(state: AppState) {
+    let mut last_attempt = None;
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let latest = state
+            .engine
+            .history()
+            .latest()
+            .map(lottopro_core::Draw::date);
+        match plan(now, latest, last_attempt) {
+            Next::SyncNow => {
+                last_attempt = Some(now);
+                match sync_now(&state).await {
+                    Ok(r) if !r.added.is_empty() => eprintln!(
+                        "lottopro: sync added rounds {:?} from {}",
+                        r.added,
+                        r.source.unwrap_or("?")
+                    ),
+                    Ok(_) => {}
+                    Err(e) => eprintln!("lottopro: sync failed: {e}"),
+                }
+            }
+            // Wake at least hourly, so a changed clock or history is seen.
+            Next::Wait(secs) => {
+                let secs = u64::try_from(secs.clamp(1, 3_600)).unwrap_or(3_600);
+                tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+            }
+        }
+    }
 }

@@ -36,6 +36,7 @@ use lottopro_core::Engine;
 use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use admin::{scheduled_sync, sync_now};
 pub use analysis::MAX_HTTP_TRIALS;
 pub(crate) use analysis::{PredictBody, SimulateBody, run_predict, run_simulate};
 pub(crate) use client::random_hex;
@@ -68,6 +69,8 @@ pub struct Options {
     pub monitoring: bool,
     /// Alert thresholds.
     pub thresholds: Thresholds,
+    /// Where `POST /admin/sync` and the schedule fetch new draws.
+    pub sync: crate::sync::SyncConfig,
 }
 
 impl Default for Options {
@@ -82,6 +85,7 @@ impl Default for Options {
             trust_proxy: false,
             monitoring: true,
             thresholds: Thresholds::default(),
+            sync: crate::sync::SyncConfig::default(),
         }
     }
 }
@@ -102,6 +106,12 @@ impl Options {
                 cpu_percent: config.threshold_cpu_usage,
                 memory_percent: config.threshold_memory_usage,
                 ..Thresholds::default()
+            },
+            sync: crate::sync::SyncConfig {
+                api_base: config.api_base.clone(),
+                legacy_base: config.legacy_base.clone(),
+                mirror_base: config.mirror_base.clone(),
+                ..crate::sync::SyncConfig::default()
             },
         }
     }

@@ -582,3 +582,33 @@ pub(super) fn simulate(game: &GameArg, a: &SimulateArgs<'_>) -> Result<Report> {
         ok: true,
     })
 }
+
+/// `lottopro sync`: fetches and stores the rounds the database lacks.
+pub(super) fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Report> {
+    let spec = game.spec()?;
+    let store = std::sync::Arc::new(crate::store::Store::open(db)?);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let syncer = crate::sync::Syncer::new(config)?;
+    let report = runtime.block_on(syncer.sync(&store, &spec))?;
+    let mut text = match (report.added.first(), report.added.last()) {
+        (Some(a), Some(b)) => format!(
+            "added rounds {a}..={b} from {}; latest stored round {}\n",
+            report.source.unwrap_or("?"),
+            report.latest_round.map_or("none".into(), |r| r.to_string())
+        ),
+        _ => format!(
+            "nothing new; latest stored round {}\n",
+            report.latest_round.map_or("none".into(), |r| r.to_string())
+        ),
+    };
+    for f in &report.failures {
+        text.push_str(&format!("source {} failed: {}\n", f.source, f.reason));
+    }
+    Ok(Report {
+        ok: !report.failed(),
+        json: serde_json::to_value(&report).unwrap_or_default(),
+        text,
+    })
+}

@@ -185,6 +185,49 @@ enum Command {
         #[command(flatten)]
         config: Box<crate::config::ServeConfig>,
     },
+    /// Fetch the draws the database lacks from the official site (or its
+    /// legacy endpoint, or the public mirror) and store them.
+    Sync {
+        /// The SQLite database.
+        #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+        db: PathBuf,
+        /// Stop after this round.
+        #[arg(long)]
+        to: Option<u32>,
+        /// Sources in the order they are tried.
+        #[arg(long, default_value = "api,legacy,mirror")]
+        sources: String,
+        /// Base URL of the 2026 endpoint.
+        #[arg(long, env = "LOTTOPRO_API_BASE", default_value = crate::sync::OFFICIAL_BASE)]
+        api_base: String,
+        /// Base URL of the legacy endpoint.
+        #[arg(long, env = "LOTTOPRO_LEGACY_BASE", default_value = crate::sync::OFFICIAL_BASE)]
+        legacy_base: String,
+        /// Base URL of the mirror.
+        #[arg(long, env = "LOTTOPRO_MIRROR_BASE", default_value = crate::sync::MIRROR_BASE)]
+        mirror_base: String,
+        /// Seconds before a request is given up.
+        #[arg(long, default_value_t = 10.0)]
+        timeout: f64,
+        /// Seconds between two requests to one source (be polite).
+        #[arg(long, default_value_t = 1.0)]
+        delay: f64,
+        #[command(flatten)]
+        game: GameArg,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Write the stored draws to stdout.
+    Export {
+        /// The SQLite database.
+        #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+        db: PathBuf,
+        /// csv (the layout of ../shared/data), json (the official legacy JSON) or jsonl.
+        #[arg(long, value_parser = parse_format, default_value = "csv")]
+        format: Format,
+        #[command(flatten)]
+        game: GameArg,
+    },
     /// List the preset games.
     Games {
         #[command(flatten)]
@@ -272,8 +315,10 @@ where
             };
         }
     };
-    if let Command::Serve { config } = &cli.command {
-        return serve(config);
+    match &cli.command {
+        Command::Serve { config } => return serve(config),
+        Command::Export { db, format, game } => return export(db, *format, game),
+        _ => {}
     }
     let (json, result) = match &cli.command {
         Command::Odds { game, out } => (out.json, commands::odds(game)),
@@ -360,7 +405,41 @@ where
             (out.json, commands::simulate(game, &args))
         }
         Command::Games { out } => (out.json, commands::games()),
-        Command::Serve { .. } => return ExitCode::SUCCESS,
+        Command::Sync {
+            db,
+            to,
+            sources,
+            api_base,
+            legacy_base,
+            mirror_base,
+            timeout,
+            delay,
+            game,
+            out,
+        } => {
+            let config = crate::sync::SourceKind::parse_list(sources).and_then(|sources| {
+                let secs = |v: f64, name: &str| {
+                    std::time::Duration::try_from_secs_f64(v).map_err(|_| {
+                        lottopro_core::Error::invalid(
+                            name,
+                            format!("{v} is not a duration in seconds"),
+                        )
+                    })
+                };
+                Ok(crate::sync::SyncConfig {
+                    sources,
+                    api_base: api_base.clone(),
+                    legacy_base: legacy_base.clone(),
+                    mirror_base: mirror_base.clone(),
+                    to: *to,
+                    timeout: secs(*timeout, "timeout")?,
+                    delay: secs(*delay, "delay")?,
+                    ..crate::sync::SyncConfig::default()
+                })
+            });
+            (out.json, config.and_then(|c| commands::sync(db, c, game)))
+        }
+        Command::Serve { .. } | Command::Export { .. } => return ExitCode::SUCCESS,
     };
     // Output goes through io::Write, not print!: a closed pipe (`lottopro
     // stats | head`) ends the command quietly instead of panicking.
@@ -384,6 +463,37 @@ where
                 _ if report.ok => ExitCode::SUCCESS,
                 _ => ExitCode::FAILURE,
             }
+        }
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `lottopro export`: the stored draws in `format` on stdout.
+fn export(db: &std::path::Path, format: Format, game: &GameArg) -> ExitCode {
+    use std::io::Write;
+    let result = (|| -> lottopro_core::Result<()> {
+        let spec = game.spec()?;
+        if !db.exists() {
+            return Err(lottopro_core::Error::invalid(
+                "db",
+                format!("{} does not exist", db.display()),
+            ));
+        }
+        let history = crate::store::Store::open(db)?.history(&spec)?;
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        lottopro_core::io::write_draws(&mut out, format, &spec, history.draws())?;
+        out.flush()?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`lottopro export | head`) is not an error.
+        Err(lottopro_core::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
         }
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
@@ -448,6 +558,7 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
     let draws = state.engine.history().len();
     let db = config.db.display().to_string();
     let warm = config.cache_warming && draws > 0;
+    let sync_schedule = config.sync_schedule;
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(bind).await {
             Ok(l) => l,
@@ -473,6 +584,9 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
                     Err(e) => writeln!(std::io::stderr(), "lottopro: cache warming failed: {e}"),
                 };
             });
+        }
+        if sync_schedule {
+            tokio::spawn(crate::api::scheduled_sync(state.clone()));
         }
         let app =
             crate::api::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -47,7 +47,7 @@ def free_port() -> int:
 def server():
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, CACHE_WARMING="false", RATE_LIMIT_ENABLED="true")
+        env = dict(os.environ, CACHE_WARMING="false", RATE_LIMIT_ENABLED="true", SYNC_SCHEDULE="false")
         proc = subprocess.Popen(
             [
                 str(BIN), "serve",

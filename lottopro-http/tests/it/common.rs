@@ -33,6 +33,7 @@ impl Server {
         cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(args)
             .env("CACHE_WARMING", "false")
+            .env("SYNC_SCHEDULE", "false")
             .stderr(std::process::Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);

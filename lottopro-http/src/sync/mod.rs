@@ -1,0 +1,367 @@
+//! Draw results from the official site, its legacy endpoint or the public
+//! mirror: fetched, validated, and added to the store.
+//!
+//! [`Syncer::sync`] asks the configured sources in order for the rounds the
+//! store lacks. A source's answer is taken whole or not at all: if anything
+//! fails (network, timeout, an HTML page instead of JSON, malformed JSON, a
+//! row the core rejects, a missing round, a date that is not the Saturday a
+//! week after the previous draw), the source is reported with its reason,
+//! nothing of its answer is stored, and the next source is asked. What is
+//! stored must also continue the stored history (`Store::add`), so a bad
+//! source can delay new draws but never change or corrupt stored ones.
+//!
+//! Network code lives here, not in the core. The client is polite: one
+//! request per round window, a delay between requests (1 s by default), and
+//! a `User-Agent` that names LottoPro.
+
+mod schedule;
+mod sources;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lottopro_core::date::Weekday;
+use lottopro_core::{Draw, Error, GameSpec, History};
+use serde::Serialize;
+
+pub use schedule::{Next, RETRY_SECS, plan};
+pub use sources::{Fetched, SourceKind};
+
+use crate::store::Store;
+
+/// The official site (the 2026 endpoint and the legacy one).
+pub const OFFICIAL_BASE: &str = "https://www.dhlottery.co.kr";
+/// The public mirror of static results.
+pub const MIRROR_BASE: &str = "https://smok95.github.io/lotto";
+/// What the client calls itself.
+pub const USER_AGENT: &str = concat!(
+    "Mozilla/5.0 (compatible; LottoPro/",
+    env!("CARGO_PKG_VERSION"),
+    "; draw results sync)"
+);
+
+/// Where and how to fetch.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Sources in the order they are tried.
+    pub sources: Vec<SourceKind>,
+    /// Base URL of the 2026 endpoint.
+    pub api_base: String,
+    /// Base URL of the legacy endpoint.
+    pub legacy_base: String,
+    /// Base URL of the mirror.
+    pub mirror_base: String,
+    /// Stop after this round (default: the latest published).
+    pub to: Option<u32>,
+    /// Per request.
+    pub timeout: Duration,
+    /// Retries of a request that failed on the network or with a 5xx.
+    pub retries: u32,
+    /// First wait before a retry; doubled each time.
+    pub backoff: Duration,
+    /// Pause between two requests to the same source.
+    pub delay: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            sources: vec![SourceKind::Api, SourceKind::Legacy, SourceKind::Mirror],
+            api_base: OFFICIAL_BASE.into(),
+            legacy_base: OFFICIAL_BASE.into(),
+            mirror_base: MIRROR_BASE.into(),
+            to: None,
+            timeout: Duration::from_secs(10),
+            retries: 2,
+            backoff: Duration::from_millis(500),
+            delay: Duration::from_secs(1),
+        }
+    }
+}
+
+/// A source that failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceFailure {
+    /// `api`, `legacy` or `mirror`.
+    pub source: &'static str,
+    /// What went wrong, for a person.
+    pub reason: String,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Rounds added to the store.
+    pub added: Vec<u32>,
+    /// The source the added rounds came from (the last one, if several).
+    pub source: Option<&'static str>,
+    /// The latest stored round afterwards.
+    pub latest_round: Option<u32>,
+    /// Sources that failed on the way.
+    pub failures: Vec<SourceFailure>,
+}
+
+impl SyncReport {
+    /// Whether every source failed and nothing was learnt (not even that
+    /// the store is up to date).
+    pub fn failed(&self) -> bool {
+        self.source.is_none() && !self.failures.is_empty()
+    }
+}
+
+/// Fetches draws; see the module docs.
+pub struct Syncer {
+    config: SyncConfig,
+    client: reqwest::Client,
+}
+
+/// A source's answer for the next rounds: rows, or nothing new.
+enum Answer {
+    Rows(Vec<Fetched>),
+    UpToDate,
+}
+
+impl Syncer {
+    /// A syncer with `config`.
+    pub fn new(config: SyncConfig) -> lottopro_core::Result<Syncer> {
+        // rustls needs one process-wide crypto provider; a second install
+        // fails harmlessly.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .build()
+            .map_err(|e| Error::invalid("sync", format!("cannot build the HTTP client: {e}")))?;
+        Ok(Syncer { config, client })
+    }
+
+    /// Adds the rounds `store` lacks for `game`; see the module docs.
+    pub async fn sync(
+        &self,
+        store: &Arc<Store>,
+        game: &GameSpec,
+    ) -> lottopro_core::Result<SyncReport> {
+        let mut report = SyncReport {
+            added: vec![],
+            source: None,
+            latest_round: None,
+            failures: vec![],
+        };
+        for &kind in &self.config.sources {
+            let stored = blocking_history(store, game).await?;
+            let next = stored.latest_round().map_or(1, |r| r + 1);
+            if self.config.to.is_some_and(|to| next > to) {
+                report.source = report.source.or(Some(kind.as_str()));
+                break;
+            }
+            let answer = self.fetch(kind, game, next).await;
+            let (rows, failure) = match answer {
+                Ok(Answer::UpToDate) => (vec![], None),
+                Ok(Answer::Rows(rows)) => (rows, None),
+                Err(reason) => (vec![], Some(reason)),
+            };
+            // A source's answer is taken whole or not at all.
+            let (accepted, rejected) = continuing(&stored, rows, self.config.to);
+            let failure = failure.or(rejected);
+            if failure.is_none() && !accepted.is_empty() {
+                let draws: Vec<Draw> = accepted.iter().map(|f| f.draw.clone()).collect();
+                let orders: Vec<(u32, Vec<u8>)> = accepted
+                    .iter()
+                    .filter_map(|f| f.order.clone().map(|o| (f.draw.round(), o)))
+                    .collect();
+                let mut all = stored.draws().to_vec();
+                all.extend(draws);
+                let extended = History::new(game.clone(), all)?;
+                let s = store.clone();
+                let added = tokio::task::spawn_blocking(move || {
+                    let added = s.add(&extended)?;
+                    for (round, order) in &orders {
+                        s.set_draw_order(extended.game(), *round, order)?;
+                    }
+                    Ok::<_, Error>(added)
+                })
+                .await
+                .map_err(|e| Error::Io(std::io::Error::other(e)))??;
+                report.added.extend(added);
+                report.source = Some(kind.as_str());
+            }
+            match failure {
+                Some(reason) => {
+                    eprintln!("lottopro sync: source {} failed: {reason}", kind.as_str());
+                    report.failures.push(SourceFailure {
+                        source: kind.as_str(),
+                        reason,
+                    });
+                }
+                None => {
+                    report.source = Some(kind.as_str());
+                    break;
+                }
+            }
+        }
+        report.latest_round = blocking_history(store, game).await?.latest_round();
+        Ok(report)
+    }
+
+    /// The rounds from `next` on, as `kind` gives them.
+    async fn fetch(&self, kind: SourceKind, game: &GameSpec, next: u32) -> Result<Answer, String> {
+        let mut rows: Vec<Fetched> = Vec::new();
+        let mut cursor = next;
+        loop {
+            if self.config.to.is_some_and(|to| cursor > to) {
+                break;
+            }
+            if cursor > next {
+                tokio::time::sleep(self.config.delay).await;
+            }
+            let fetched = match kind {
+                SourceKind::Api => {
+                    let url = format!(
+                        "{}/lt645/selectPstLt645InfoNew.do?srchDir=center&srchLtEpsd={cursor}",
+                        self.config.api_base.trim_end_matches('/')
+                    );
+                    let body = self
+                        .get(&url, true)
+                        .await?
+                        .ok_or("the endpoint is missing (404)")?;
+                    sources::parse_api(game, &body, cursor)?
+                }
+                SourceKind::Legacy => {
+                    let url = format!(
+                        "{}/common.do?method=getLottoNumber&drwNo={cursor}",
+                        self.config.legacy_base.trim_end_matches('/')
+                    );
+                    let body = self
+                        .get(&url, false)
+                        .await?
+                        .ok_or("the endpoint is missing (404)")?;
+                    sources::parse_legacy(game, &body)?.into_iter().collect()
+                }
+                SourceKind::Mirror => {
+                    let url = format!(
+                        "{}/results/{cursor}.json",
+                        self.config.mirror_base.trim_end_matches('/')
+                    );
+                    match self.get(&url, false).await? {
+                        // A round the mirror does not have yet.
+                        None => vec![],
+                        Some(body) => vec![sources::parse_mirror(game, &body)?],
+                    }
+                }
+            };
+            let Some(last) = fetched.last().map(|f| f.draw.round()) else {
+                break;
+            };
+            if last < cursor {
+                break;
+            }
+            cursor = last + 1;
+            rows.extend(fetched);
+        }
+        Ok(if rows.is_empty() {
+            Answer::UpToDate
+        } else {
+            Answer::Rows(rows)
+        })
+    }
+
+    /// A GET with retries: `Ok(None)` for 404, the body for 2xx.
+    async fn get(&self, url: &str, ajax: bool) -> Result<Option<String>, String> {
+        let mut wait = self.config.backoff;
+        let mut attempt = 0;
+        loop {
+            let mut request = self.client.get(url);
+            if ajax {
+                // What the site's own page sends; some clients report that
+                // the endpoint refuses requests without them.
+                request = request
+                    .header("Referer", "https://www.dhlottery.co.kr/lt645/result")
+                    .header("X-Requested-With", "XMLHttpRequest");
+            }
+            let outcome = match request.send().await {
+                Ok(r) if r.status() == reqwest::StatusCode::NOT_FOUND => return Ok(None),
+                Ok(r) if r.status().is_success() => {
+                    return r
+                        .text()
+                        .await
+                        .map(Some)
+                        .map_err(|e| format!("{url}: reading the body: {e}"));
+                }
+                Ok(r) if r.status().is_server_error() => format!("{url}: HTTP {}", r.status()),
+                Ok(r) => return Err(format!("{url}: HTTP {}", r.status())),
+                Err(e) if e.is_timeout() => {
+                    format!("{url}: timed out after {:?}", self.config.timeout)
+                }
+                Err(e) => format!("{url}: {e}"),
+            };
+            if attempt >= self.config.retries {
+                return Err(outcome);
+            }
+            attempt += 1;
+            tokio::time::sleep(wait).await;
+            wait *= 2;
+        }
+    }
+}
+
+/// The store's history, read off the async threads.
+async fn blocking_history(store: &Arc<Store>, game: &GameSpec) -> lottopro_core::Result<History> {
+    let s = store.clone();
+    let game = game.clone();
+    tokio::task::spawn_blocking(move || s.history(&game))
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e)))?
+}
+
+/// The rows that continue `stored` one round at a time, each a week after
+/// the one before and on a Saturday, up to `to`; and why the first row that
+/// does not was refused, if one was.
+fn continuing(
+    stored: &History,
+    rows: Vec<Fetched>,
+    to: Option<u32>,
+) -> (Vec<Fetched>, Option<String>) {
+    let mut accepted = Vec::new();
+    let mut previous = stored.latest().map(|d| (d.round(), d.date()));
+    for f in rows {
+        let round = f.draw.round();
+        if to.is_some_and(|to| round > to) {
+            break;
+        }
+        if let Some((r, _)) = previous
+            && round <= r
+        {
+            continue;
+        }
+        let expected = previous.map_or(1, |(r, _)| r + 1);
+        if round != expected {
+            return (
+                accepted,
+                Some(format!(
+                    "round {expected} is missing (the next row is round {round})"
+                )),
+            );
+        }
+        let date = f.draw.date();
+        if date.weekday() != Weekday::Saturday {
+            return (
+                accepted,
+                Some(format!("round {round}: {date} is not a Saturday")),
+            );
+        }
+        if let Some((_, before)) = previous
+            && date.days_since_epoch() - before.days_since_epoch() != 7
+        {
+            return (
+                accepted,
+                Some(format!(
+                    "round {round}: {date} is not one week after {before}"
+                )),
+            );
+        }
+        previous = Some((round, date));
+        accepted.push(f);
+    }
+    (accepted, None)
+}
