@@ -97,6 +97,16 @@ pub struct ServeConfig {
     /// Base URL of the public results mirror.
     #[arg(long, env = "LOTTOPRO_MIRROR_BASE", default_value = crate::sync::MIRROR_BASE)]
     pub mirror_base: String,
+    /// Write logs as JSON lines under this folder too (lottopro.log,
+    /// performance/, cache/, error/), rotated daily.
+    #[arg(long, env = "LOG_DIR")]
+    pub log_dir: Option<PathBuf>,
+    /// Log files kept per log, the live one included.
+    #[arg(long, env = "LOG_MAX_FILES", default_value_t = 30)]
+    pub log_max_files: usize,
+    /// Also rotate a log file when it reaches this many bytes.
+    #[arg(long, env = "LOG_MAX_BYTES")]
+    pub log_max_bytes: Option<u64>,
     /// Record per-route request counts and latencies (/admin/performance).
     #[arg(long, env = "MONITORING_ENABLED", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub monitoring_enabled: bool,
@@ -199,6 +209,9 @@ impl ServeConfig {
             },
             trust_proxy: false,
             sync_schedule: true,
+            log_dir: None,
+            log_max_files: 30,
+            log_max_bytes: None,
             api_base: crate::sync::OFFICIAL_BASE.into(),
             legacy_base: crate::sync::OFFICIAL_BASE.into(),
             mirror_base: crate::sync::MIRROR_BASE.into(),

@@ -6,8 +6,10 @@
 //! in the core.
 
 pub mod api;
+pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod logs;
 pub mod store;
 pub mod sync;
 mod web;

@@ -455,10 +455,7 @@ fn write_log(mut conn: Connection, rx: &Receiver<LogMessage>) {
         }
         let result = commit_predictions(&mut conn, &batch).map_err(|e| e.to_string());
         if let Err(e) = &result {
-            eprintln!(
-                "lottopro: prediction log: {} predictions not stored: {e}",
-                batch.len()
-            );
+            tracing::error!(count = batch.len(), error = %e, "predictions not stored");
         }
         batch.clear();
         for ack in waiting.drain(..) {

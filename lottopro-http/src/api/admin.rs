@@ -148,6 +148,7 @@ async fn cache_info(_: Admin, State(state): State<AppState>) -> Result<Json<Valu
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
 async fn cache_clear(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     blocking(&state, Engine::clear_cache).await?;
+    tracing::info!(target: "cache", "cache cleared by an admin");
     Ok(Json(json!({ "cleared": true })))
 }
 
@@ -185,6 +186,7 @@ pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
             let history = store.history(&game)?;
             engine.replace_history(history);
             engine.invalidate("history");
+            tracing::info!(target: "cache", tag = "history", "invalidated after new draws");
             Ok::<_, Error>(())
         })
         .await
@@ -209,13 +211,13 @@ pub async fn scheduled_sync(state: AppState) {
             Next::SyncNow => {
                 last_attempt = Some(now);
                 match sync_now(&state).await {
-                    Ok(r) if !r.added.is_empty() => eprintln!(
-                        "lottopro: sync added rounds {:?} from {}",
-                        r.added,
-                        r.source.unwrap_or("?")
+                    Ok(r) if !r.added.is_empty() => tracing::info!(
+                        added = ?r.added,
+                        source = r.source.unwrap_or("?"),
+                        "sync added rounds"
                     ),
                     Ok(_) => {}
-                    Err(e) => eprintln!("lottopro: sync failed: {e}"),
+                    Err(e) => tracing::warn!(error = %e, "sync failed"),
                 }
             }
             // Wake at least hourly, so a changed clock or history is seen.

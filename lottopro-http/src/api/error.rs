@@ -2,7 +2,7 @@
 //!
 //! [`ApiError`] owns the status table. Bad input is shown to the client with
 //! the field at fault; internal details (I/O, cache, a panicked worker) are
-//! logged to stderr and hidden behind a generic message.
+//! logged and hidden behind a generic message.
 
 use axum::Json;
 use axum::http::{StatusCode, header};
@@ -79,7 +79,7 @@ impl ApiError {
 
     /// An internal failure: logged, not shown.
     pub fn internal(what: impl std::fmt::Display) -> ApiError {
-        eprintln!("lottopro serve: internal error: {what}");
+        tracing::error!(error = %what, "internal error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal error",

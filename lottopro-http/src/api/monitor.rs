@@ -288,6 +288,15 @@ pub async fn track(State(monitor): State<Arc<Monitor>>, request: Request, next: 
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     monitor.record(name, status, elapsed);
+    if elapsed.as_secs_f64() > monitor.thresholds.response_time_secs {
+        tracing::warn!(
+            target: "performance",
+            route = name,
+            status,
+            seconds = elapsed.as_secs_f64(),
+            "slow request"
+        );
+    }
     let (route, status_class) = match name.split_once(' ') {
         Some((_, r)) => (r, status_class(status)),
         None => (name, status_class(status)),

@@ -612,3 +612,40 @@ pub(super) fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -
         text,
     })
 }
+
+/// `lottopro backup`.
+pub(super) fn backup(db: &Path, to: &Path) -> Result<Report> {
+    let (file, manifest) = crate::backup::backup(db, to)?;
+    let rows: Vec<String> = manifest
+        .rows
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    Ok(Report {
+        text: format!(
+            "backed up {} to {} ({} bytes, sha256 {}; rows: {})\n",
+            db.display(),
+            file.display(),
+            manifest.bytes,
+            manifest.sha256,
+            rows.join(", ")
+        ),
+        json: json!({ "file": file.display().to_string(), "manifest": manifest }),
+        ok: true,
+    })
+}
+
+/// `lottopro restore`.
+pub(super) fn restore(from: &Path, db: &Path) -> Result<Report> {
+    let manifest = crate::backup::restore(from, db)?;
+    Ok(Report {
+        text: format!(
+            "restored {} from {} (taken at {}, checksum verified)\n",
+            db.display(),
+            from.display(),
+            manifest.created_at
+        ),
+        json: json!({ "db": db.display().to_string(), "manifest": manifest }),
+        ok: true,
+    })
+}

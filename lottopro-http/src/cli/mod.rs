@@ -217,6 +217,30 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Copy the database, consistently, while the service runs; writes a
+    /// manifest (time, rows per table, SHA-256) beside the copy.
+    Backup {
+        /// The SQLite database.
+        #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+        db: PathBuf,
+        /// The folder to write the backup into.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Restore the database from a backup after checking its checksum and
+    /// integrity (stop the service first).
+    Restore {
+        /// The backup file (or its .manifest.json).
+        #[arg(long)]
+        from: PathBuf,
+        /// The database to write.
+        #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+        db: PathBuf,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Write the stored draws to stdout.
     Export {
         /// The SQLite database.
@@ -417,7 +441,7 @@ where
             game,
             out,
         } => {
-            let config = crate::sync::SourceKind::parse_list(sources).and_then(|sources| {
+            let config = crate::sync::DrawSource::parse_list(sources).and_then(|sources| {
                 let secs = |v: f64, name: &str| {
                     std::time::Duration::try_from_secs_f64(v).map_err(|_| {
                         lottopro_core::Error::invalid(
@@ -439,6 +463,8 @@ where
             });
             (out.json, config.and_then(|c| commands::sync(db, c, game)))
         }
+        Command::Backup { db, to, out } => (out.json, commands::backup(db, to)),
+        Command::Restore { from, db, out } => (out.json, commands::restore(from, db)),
         Command::Serve { .. } | Command::Export { .. } => return ExitCode::SUCCESS,
     };
     // Output goes through io::Write, not print!: a closed pipe (`lottopro
@@ -512,6 +538,15 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
         let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
         ExitCode::FAILURE
     };
+    let _log_guards = match crate::logs::init(&crate::logs::LogConfig {
+        dir: config.log_dir.clone(),
+        max_files: config.log_max_files,
+        max_bytes: config.log_max_bytes,
+        debug: config.debug,
+    }) {
+        Ok(guards) => guards,
+        Err(e) => return fail(&format!("cannot open the log files: {e}")),
+    };
     let built = (|| -> lottopro_core::Result<crate::api::AppState> {
         config.check_secrets()?;
         let spec = GameSpec::preset(&config.game)?;
@@ -564,10 +599,7 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
             Ok(l) => l,
             Err(e) => return fail(&format!("cannot listen on {bind}: {e}")),
         };
-        let _ = writeln!(
-            std::io::stderr(),
-            "lottopro: serving {draws} draws from {db} on http://{bind}/ (Ctrl-C stops)"
-        );
+        tracing::info!(draws, db = %db, %bind, "lottopro: serving on http://{bind}/ (Ctrl-C stops)");
         if warm {
             let engine = state.engine.clone();
             tokio::task::spawn_blocking(move || {
@@ -575,14 +607,14 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
                 let result = engine
                     .warm()
                     .and_then(|_| engine.backtest(&lottopro_core::BacktestOptions::default()));
-                let _ = match result {
-                    Ok(_) => writeln!(
-                        std::io::stderr(),
-                        "lottopro: cache warmed in {:.1} s",
-                        started.elapsed().as_secs_f64()
+                match result {
+                    Ok(_) => tracing::info!(
+                        target: "cache",
+                        seconds = started.elapsed().as_secs_f64(),
+                        "cache warmed"
                     ),
-                    Err(e) => writeln!(std::io::stderr(), "lottopro: cache warming failed: {e}"),
-                };
+                    Err(e) => tracing::warn!(target: "cache", error = %e, "cache warming failed"),
+                }
             });
         }
         if sync_schedule {

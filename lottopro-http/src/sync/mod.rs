@@ -25,7 +25,7 @@ use lottopro_core::{Draw, Error, GameSpec, History};
 use serde::Serialize;
 
 pub use schedule::{Next, RETRY_SECS, plan};
-pub use sources::{Fetched, SourceKind};
+pub use sources::{DrawSource, Fetched};
 
 use crate::store::Store;
 
@@ -44,7 +44,7 @@ pub const USER_AGENT: &str = concat!(
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
     /// Sources in the order they are tried.
-    pub sources: Vec<SourceKind>,
+    pub sources: Vec<DrawSource>,
     /// Base URL of the 2026 endpoint.
     pub api_base: String,
     /// Base URL of the legacy endpoint.
@@ -66,7 +66,7 @@ pub struct SyncConfig {
 impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
-            sources: vec![SourceKind::Api, SourceKind::Legacy, SourceKind::Mirror],
+            sources: vec![DrawSource::Api, DrawSource::Legacy, DrawSource::Mirror],
             api_base: OFFICIAL_BASE.into(),
             legacy_base: OFFICIAL_BASE.into(),
             mirror_base: MIRROR_BASE.into(),
@@ -188,7 +188,7 @@ impl Syncer {
             }
             match failure {
                 Some(reason) => {
-                    eprintln!("lottopro sync: source {} failed: {reason}", kind.as_str());
+                    tracing::warn!(source = kind.as_str(), %reason, "sync source failed");
                     report.failures.push(SourceFailure {
                         source: kind.as_str(),
                         reason,
@@ -205,7 +205,7 @@ impl Syncer {
     }
 
     /// The rounds from `next` on, as `kind` gives them.
-    async fn fetch(&self, kind: SourceKind, game: &GameSpec, next: u32) -> Result<Answer, String> {
+    async fn fetch(&self, kind: DrawSource, game: &GameSpec, next: u32) -> Result<Answer, String> {
         let mut rows: Vec<Fetched> = Vec::new();
         let mut cursor = next;
         loop {
@@ -216,7 +216,7 @@ impl Syncer {
                 tokio::time::sleep(self.config.delay).await;
             }
             let fetched = match kind {
-                SourceKind::Api => {
+                DrawSource::Api => {
                     let url = format!(
                         "{}/lt645/selectPstLt645InfoNew.do?srchDir=center&srchLtEpsd={cursor}",
                         self.config.api_base.trim_end_matches('/')
@@ -227,7 +227,7 @@ impl Syncer {
                         .ok_or("the endpoint is missing (404)")?;
                     sources::parse_api(game, &body, cursor)?
                 }
-                SourceKind::Legacy => {
+                DrawSource::Legacy => {
                     let url = format!(
                         "{}/common.do?method=getLottoNumber&drwNo={cursor}",
                         self.config.legacy_base.trim_end_matches('/')
@@ -238,7 +238,7 @@ impl Syncer {
                         .ok_or("the endpoint is missing (404)")?;
                     sources::parse_legacy(game, &body)?.into_iter().collect()
                 }
-                SourceKind::Mirror => {
+                DrawSource::Mirror => {
                     let url = format!(
                         "{}/results/{cursor}.json",
                         self.config.mirror_base.trim_end_matches('/')

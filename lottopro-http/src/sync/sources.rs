@@ -22,7 +22,7 @@ pub struct Fetched {
 
 /// Where results come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceKind {
+pub enum DrawSource {
     /// The official site's 2026 endpoint (`/lt645/selectPstLt645InfoNew.do`),
     /// up to 10 rounds per request, with every rank's winners and prizes.
     Api,
@@ -33,26 +33,26 @@ pub enum SourceKind {
     Mirror,
 }
 
-impl SourceKind {
+impl DrawSource {
     /// Its name on the command line and in reports.
     pub fn as_str(self) -> &'static str {
         match self {
-            SourceKind::Api => "api",
-            SourceKind::Legacy => "legacy",
-            SourceKind::Mirror => "mirror",
+            DrawSource::Api => "api",
+            DrawSource::Legacy => "legacy",
+            DrawSource::Mirror => "mirror",
         }
     }
 
     /// A list such as `api,legacy,mirror`.
-    pub fn parse_list(text: &str) -> lottopro_core::Result<Vec<SourceKind>> {
+    pub fn parse_list(text: &str) -> lottopro_core::Result<Vec<DrawSource>> {
         let list = text
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| match s {
-                "api" => Ok(SourceKind::Api),
-                "legacy" => Ok(SourceKind::Legacy),
-                "mirror" => Ok(SourceKind::Mirror),
+                "api" => Ok(DrawSource::Api),
+                "legacy" => Ok(DrawSource::Legacy),
+                "mirror" => Ok(DrawSource::Mirror),
                 other => Err(Error::invalid(
                     "sources",
                     format!("'{other}' is not api, legacy or mirror"),
@@ -351,9 +351,9 @@ mod tests {
             "rounds before `from` are dropped"
         );
         assert_eq!(
-            SourceKind::parse_list("api, mirror").unwrap(),
-            vec![SourceKind::Api, SourceKind::Mirror]
+            DrawSource::parse_list("api, mirror").unwrap(),
+            vec![DrawSource::Api, DrawSource::Mirror]
         );
-        assert!(SourceKind::parse_list("ftp").is_err());
+        assert!(DrawSource::parse_list("ftp").is_err());
     }
 }

@@ -812,3 +812,98 @@ fn serve_refuses_bad_settings() {
         );
     }
 }
+
+/// With `LOG_DIR` the service writes JSON-lines logs in the original's
+/// layout, rotates them (here by size), keeps `LOG_MAX_FILES`, and never
+/// writes a token.
+#[test]
+fn logs_go_to_rotated_files_without_secrets() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("logs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let logs = dir.join("logs");
+    let admin = "admin-token-must-not-be-logged-0123";
+    let server = Server::start(
+        &["--db", &dir.join("lp.db").to_string_lossy()],
+        &[
+            ("LOG_DIR", &logs.to_string_lossy()),
+            ("LOG_MAX_BYTES", "2000"),
+            ("LOG_MAX_FILES", "3"),
+            ("ADMIN_TOKEN", admin),
+            // Every request counts as slow, so the performance log fills.
+            ("THRESHOLD_RESPONSE_TIME", "0.000001"),
+        ],
+    );
+    let auth = format!("Bearer {admin}");
+    let (_, saved) = server
+        .json("POST", "/api/numbers", &[], r#"{"ticket": "1 2 3 4 5 6"}"#)
+        .unwrap();
+    let token = saved["token"].as_str().unwrap().to_owned();
+    for _ in 0..40 {
+        server.json("GET", "/api/numbers", &[("X-Client-Token", &token)], "");
+        server.json("GET", "/admin/cache/info", &[("Authorization", &auth)], "");
+    }
+    server.json(
+        "POST",
+        "/admin/cache/clear",
+        &[("Authorization", &auth)],
+        "",
+    );
+    assert!(
+        server.terminate().success(),
+        "SIGTERM ends the service with status 0"
+    );
+    for (folder, name) in [
+        (".", "lottopro.log"),
+        ("performance", "performance.log"),
+        ("cache", "cache.log"),
+        ("error", "error.log"),
+    ] {
+        let path = logs.join(folder).join(name);
+        assert!(path.exists(), "{} is missing", path.display());
+    }
+    let performance: Vec<_> = std::fs::read_dir(logs.join("performance"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(
+        performance.len(),
+        3,
+        "rotated at 2,000 bytes, three files kept: {performance:?}"
+    );
+    let cache = std::fs::read_to_string(logs.join("cache").join("cache.log")).unwrap();
+    assert!(cache.contains("cache cleared"), "{cache}");
+    for entry in walk(&logs) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        assert!(
+            !text.contains(admin),
+            "{} holds the admin token",
+            entry.display()
+        );
+        assert!(
+            !text.contains(&token),
+            "{} holds a client token",
+            entry.display()
+        );
+        for line in text.lines() {
+            assert!(
+                serde_json::from_str::<Value>(line).is_ok(),
+                "{}: not JSON: {line}",
+                entry.display()
+            );
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -92,6 +92,15 @@ impl Server {
         Some((status, serde_json::from_str(&body).unwrap_or_default()))
     }
 
+    /// Sends SIGTERM and waits: the service finishes what is in flight,
+    /// flushes its logs and exits.
+    pub(crate) fn terminate(mut self) -> std::process::ExitStatus {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().expect("the service exits")
+    }
+
     /// Kills the server at once, as a crash or power cut would.
     pub(crate) fn kill(mut self) {
         let _ = self.child.kill();

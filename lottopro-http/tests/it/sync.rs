@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lottopro_core::{Date, Draw, GameSpec, History};
 use lottopro_http::store::Store;
-use lottopro_http::sync::{SourceKind, SyncConfig, SyncReport, Syncer};
+use lottopro_http::sync::{DrawSource, SyncConfig, SyncReport, Syncer};
 use serde_json::{Value, json};
 
 use crate::common::shared;
@@ -237,7 +237,7 @@ async fn replay(api_mode: Mode, legacy_mode: Mode, mirror_mode: Mode) -> (String
     (format!("http://{addr}"), state)
 }
 
-fn config(base: &str, sources: &[SourceKind]) -> SyncConfig {
+fn config(base: &str, sources: &[DrawSource]) -> SyncConfig {
     SyncConfig {
         sources: sources.to_vec(),
         api_base: base.into(),
@@ -285,7 +285,7 @@ fn stored(store: &Store) -> History {
 async fn each_source_brings_the_store_up_to_date_from_its_own_format() {
     let (base, _) = replay(Mode::Normal, Mode::Normal, Mode::Normal).await;
     let all = published();
-    for source in [SourceKind::Api, SourceKind::Legacy, SourceKind::Mirror] {
+    for source in [DrawSource::Api, DrawSource::Legacy, DrawSource::Mirror] {
         let s = store(source.as_str(), 1240);
         let r = run(&s, config(&base, &[source])).await;
         assert_eq!(r.added, (1241..=1248).collect::<Vec<_>>(), "{source:?}");
@@ -304,12 +304,12 @@ async fn each_source_brings_the_store_up_to_date_from_its_own_format() {
         let r1243 = h.get(1243).unwrap();
         let real1243 = all.iter().find(|d| d.round() == 1243).unwrap();
         match source {
-            SourceKind::Legacy => assert_eq!(r1243.result(1), real1243.result(1)),
+            DrawSource::Legacy => assert_eq!(r1243.result(1), real1243.result(1)),
             _ => assert_eq!(r1243.results(), real1243.results()),
         }
         // Only the 2026 endpoint gives the order the balls came out in.
         let order = s.draw_order(h.game(), 1241).unwrap();
-        if source == SourceKind::Api {
+        if source == DrawSource::Api {
             assert_eq!(order, Some(drawn_order(h.get(1241).unwrap())));
         } else {
             assert_eq!(order, None);
@@ -328,7 +328,7 @@ async fn the_api_window_and_a_future_round() {
     let (base, state) = replay(Mode::Normal, Mode::Normal, Mode::Normal).await;
     // The full real history, then the next rounds from the local server.
     let s = store("window", 1245);
-    let r = run(&s, config(&base, &[SourceKind::Api])).await;
+    let r = run(&s, config(&base, &[DrawSource::Api])).await;
     assert_eq!(r.added, vec![1246, 1247, 1248]);
     let h = stored(&s);
     assert_eq!(h.len(), 1248);
@@ -341,15 +341,15 @@ async fn the_api_window_and_a_future_round() {
     // One request for the window holding 1246..=1248, one that finds round 1249 empty.
     let asked = state.lock().unwrap().requests.len();
     assert_eq!(asked, 2, "one request per window");
-    let r = run(&s, config(&base, &[SourceKind::Api])).await;
+    let r = run(&s, config(&base, &[DrawSource::Api])).await;
     assert_eq!((r.added.len(), r.latest_round), (0, Some(1248)));
 }
 
-async fn assert_refused(mode: Mode, source: SourceKind, reason: &str) {
+async fn assert_refused(mode: Mode, source: DrawSource, reason: &str) {
     let modes = match source {
-        SourceKind::Api => (mode, Mode::Normal, Mode::Normal),
-        SourceKind::Legacy => (Mode::Normal, mode, Mode::Normal),
-        SourceKind::Mirror => (Mode::Normal, Mode::Normal, mode),
+        DrawSource::Api => (mode, Mode::Normal, Mode::Normal),
+        DrawSource::Legacy => (Mode::Normal, mode, Mode::Normal),
+        DrawSource::Mirror => (Mode::Normal, Mode::Normal, mode),
     };
     let (base, _) = replay(modes.0, modes.1, modes.2).await;
     let s = store(&format!("refuse-{mode:?}-{}", source.as_str()), 1245);
@@ -369,13 +369,13 @@ async fn assert_refused(mode: Mode, source: SourceKind, reason: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_source_changes_nothing_and_says_why() {
-    assert_refused(Mode::Html, SourceKind::Api, "HTML page instead of JSON").await;
-    assert_refused(Mode::Slow, SourceKind::Api, "timed out").await;
-    assert_refused(Mode::Malformed, SourceKind::Api, "malformed JSON").await;
-    assert_refused(Mode::Duplicate, SourceKind::Api, "round 1247").await;
-    assert_refused(Mode::Gap, SourceKind::Api, "round 1247 is missing").await;
-    assert_refused(Mode::Html, SourceKind::Legacy, "HTML").await;
-    assert_refused(Mode::Malformed, SourceKind::Mirror, "malformed").await;
+    assert_refused(Mode::Html, DrawSource::Api, "HTML page instead of JSON").await;
+    assert_refused(Mode::Slow, DrawSource::Api, "timed out").await;
+    assert_refused(Mode::Malformed, DrawSource::Api, "malformed JSON").await;
+    assert_refused(Mode::Duplicate, DrawSource::Api, "round 1247").await;
+    assert_refused(Mode::Gap, DrawSource::Api, "round 1247 is missing").await;
+    assert_refused(Mode::Html, DrawSource::Legacy, "HTML").await;
+    assert_refused(Mode::Malformed, DrawSource::Mirror, "malformed").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -386,7 +386,7 @@ async fn failover_from_the_api_to_the_legacy_endpoint_to_the_mirror() {
         &s,
         config(
             &base,
-            &[SourceKind::Api, SourceKind::Legacy, SourceKind::Mirror],
+            &[DrawSource::Api, DrawSource::Legacy, DrawSource::Mirror],
         ),
     )
     .await;
@@ -532,7 +532,7 @@ async fn the_service_syncs_on_request_and_scores_predictions() {
         Some(s.clone()),
         Options {
             admin_token: Some(token.into()),
-            sync: config(&base, &[SourceKind::Api]),
+            sync: config(&base, &[DrawSource::Api]),
             ..Options::default()
         },
     );
