@@ -110,6 +110,24 @@ pub struct ServeConfig {
     /// Record per-route request counts and latencies (/admin/performance).
     #[arg(long, env = "MONITORING_ENABLED", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub monitoring_enabled: bool,
+    /// Seconds between self-checks (system readings and alert thresholds).
+    #[arg(long, env = "MONITOR_INTERVAL", default_value_t = 10)]
+    pub monitor_interval: u64,
+    /// Seconds before a threshold that alerted may alert again.
+    #[arg(long, env = "ALERT_COOLDOWN", default_value_t = 300)]
+    pub alert_cooldown: u64,
+    /// Slack-compatible webhook for alerts.
+    #[arg(long, env = "SLACK_WEBHOOK_URL", hide_env_values = true)]
+    pub slack_webhook_url: Option<String>,
+    /// Mail server for alerts, smtp://host:port (plain SMTP, no login).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Recipient of alert e-mails.
+    #[arg(long, env = "ALERT_EMAIL_TO")]
+    pub alert_email_to: Option<String>,
+    /// Sender of alert e-mails.
+    #[arg(long, env = "ALERT_EMAIL_FROM", default_value = "lottopro@localhost")]
+    pub alert_email_from: String,
     /// Alert threshold: p95 response time, seconds.
     #[arg(long, env = "THRESHOLD_RESPONSE_TIME", default_value_t = 10.0)]
     pub threshold_response_time: f64,
@@ -216,6 +234,12 @@ impl ServeConfig {
             legacy_base: crate::sync::OFFICIAL_BASE.into(),
             mirror_base: crate::sync::MIRROR_BASE.into(),
             monitoring_enabled: true,
+            monitor_interval: 10,
+            alert_cooldown: 300,
+            slack_webhook_url: None,
+            smtp_url: None,
+            alert_email_to: None,
+            alert_email_from: "lottopro@localhost".into(),
             threshold_response_time: 10.0,
             threshold_cpu_usage: 80.0,
             threshold_memory_usage: 85.0,

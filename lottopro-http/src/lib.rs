@@ -10,6 +10,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod logs;
+pub mod monitoring;
 pub mod store;
 pub mod sync;
 mod web;

@@ -148,6 +148,15 @@ pub struct LogConfig {
     pub debug: bool,
 }
 
+/// Human-readable lines on stdout, coloured only on a terminal.
+fn stdout_layer<S>() -> tracing_subscriber::fmt::Layer<S>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal())
+}
+
 /// Installs the process's subscriber. Keep the guards until exit: they
 /// flush the files.
 pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
@@ -159,7 +168,7 @@ pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
     let mut guards = Vec::new();
     let Some(dir) = &config.dir else {
         let _ = tracing_subscriber::registry()
-            .with(tracing_subscriber::fmt::layer().with_filter(level))
+            .with(stdout_layer().with_filter(level))
             .try_init();
         return Ok(guards);
     };
@@ -174,7 +183,7 @@ pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
     let cache = file(dir.join("cache").join("cache.log"))?;
     let error = file(dir.join("error").join("error.log"))?;
     let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_filter(level))
+        .with(stdout_layer().with_filter(level))
         .with(
             tracing_subscriber::fmt::layer()
                 .json()

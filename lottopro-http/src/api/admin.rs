@@ -33,7 +33,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 /// Proof that the request carried the admin token: every admin handler
 /// takes one, so none can run without the check.
-pub(super) struct Admin;
+pub(crate) struct Admin;
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Response;

@@ -18,7 +18,7 @@ use super::AppState;
 /// An error response, `application/problem+json` (RFC 9457).
 #[derive(ToSchema)]
 #[allow(dead_code)] // documents the body ApiError writes
-pub(super) struct Problem {
+pub(crate) struct Problem {
     /// Always `about:blank`.
     #[schema(rename = "type")]
     kind: String,

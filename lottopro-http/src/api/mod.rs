@@ -36,10 +36,12 @@ use lottopro_core::Engine;
 use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 
+pub(crate) use admin::Admin;
 pub use admin::{scheduled_sync, sync_now};
 pub use analysis::MAX_HTTP_TRIALS;
 pub(crate) use analysis::{PredictBody, SimulateBody, run_predict, run_simulate};
 pub(crate) use client::random_hex;
+pub(crate) use docs::Problem as ProblemDoc;
 pub use draws::MAX_PAGE;
 pub use error::ApiError;
 pub(crate) use numbers::store as require_store;
@@ -147,6 +149,22 @@ impl AppState {
             options: Arc::new(options),
             monitor,
         }
+    }
+
+    /// Starts sampling the process and machine (for `/admin/performance`,
+    /// `/admin/monitoring` and the alerts).
+    pub fn sample_system(&self, data_dir: &std::path::Path) {
+        if let Ok(mut s) = self.monitor.system.lock() {
+            *s = crate::monitoring::SystemSampler::new(data_dir);
+            if let Some(s) = s.as_mut() {
+                s.sample();
+            }
+        }
+    }
+
+    /// The service's own figures.
+    pub fn monitor(&self) -> &Monitor {
+        &self.monitor
     }
 
     /// The options.

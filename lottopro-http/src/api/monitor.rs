@@ -102,6 +102,18 @@ pub struct Thresholds {
     pub error_rate_percent: f64,
 }
 
+impl Thresholds {
+    /// The same thresholds as the alerter's limits.
+    pub fn limits(&self) -> crate::monitoring::Limits {
+        crate::monitoring::Limits {
+            response_time_secs: self.response_time_secs,
+            cpu_percent: self.cpu_percent,
+            memory_percent: self.memory_percent,
+            error_rate_percent: self.error_rate_percent,
+        }
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
@@ -145,12 +157,16 @@ pub struct Performance {
     pub engine: Option<MetricsSnapshot>,
     /// The thresholds, and which are crossed now.
     pub thresholds: Thresholds,
+    /// The latest system reading.
+    pub system: Option<crate::monitoring::SystemSample>,
     /// Names of the crossed thresholds (`response_time`, `error_rate`).
     pub alerts: Vec<&'static str>,
 }
 
 /// See the module docs.
 pub struct Monitor {
+    /// Readings of the process and machine, when the service samples them.
+    pub system: Mutex<Option<crate::monitoring::SystemSampler>>,
     enabled: bool,
     started: Instant,
     routes: MetricsRecorder,
@@ -163,6 +179,7 @@ impl Monitor {
     /// A monitor; a disabled one records nothing (Prometheus still counts).
     pub fn new(enabled: bool, thresholds: Thresholds) -> Monitor {
         Monitor {
+            system: Mutex::new(None),
             enabled,
             started: Instant::now(),
             routes: MetricsRecorder::new(),
@@ -225,6 +242,23 @@ impl Monitor {
         }
     }
 
+    /// Requests and 5xx answers of the last `secs` seconds.
+    pub fn recent(&self, secs: u64) -> (u64, u64) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.series
+            .lock()
+            .map(|s| {
+                s.iter()
+                    .filter(|(b, _)| b.start + secs >= now)
+                    .fold((0, 0), |(r, e), (b, _)| {
+                        (r + b.requests, e + b.server_errors)
+                    })
+            })
+            .unwrap_or((0, 0))
+    }
+
     /// The time series, oldest first.
     pub fn series(&self) -> Vec<Bucket> {
         self.series
@@ -259,6 +293,11 @@ impl Monitor {
             engine,
             thresholds: self.thresholds,
             alerts,
+            system: self
+                .system
+                .lock()
+                .ok()
+                .and_then(|s| s.as_ref().and_then(|s| s.samples().last().copied())),
         }
     }
 }
@@ -359,6 +398,65 @@ impl Metrics for EngineMetrics {
         };
         metrics::counter!("lottopro_cache_lookups_total", "tier" => tier, "result" => result)
             .increment(1);
+    }
+}
+
+/// The self-check loop of the service (see `crate::monitoring`): samples
+/// the system every `interval`, evaluates the thresholds, and delivers
+/// notices on tasks of their own. Runs until the process ends.
+pub async fn watch(
+    state: super::AppState,
+    interval: Duration,
+    cooldown: Duration,
+    channels: crate::monitoring::Channels,
+) {
+    let monitor = state.monitor.clone();
+    let notifier = Arc::new(crate::monitoring::Notifier::new(
+        channels,
+        3,
+        Duration::from_secs(1),
+    ));
+    let mut alerter = crate::monitoring::Alerter::new(monitor.thresholds.limits(), cooldown);
+    let mut tick = tokio::time::interval(interval);
+    loop {
+        tick.tick().await;
+        let m = monitor.clone();
+        let sample = tokio::task::spawn_blocking(move || {
+            m.system
+                .lock()
+                .ok()
+                .and_then(|mut s| s.as_mut().map(crate::monitoring::SystemSampler::sample))
+        })
+        .await
+        .ok()
+        .flatten();
+        let performance = monitor.performance(None);
+        let (requests, errors) = monitor.recent(60);
+        let readings = crate::monitoring::Readings {
+            response_time_secs: performance
+                .routes
+                .iter()
+                .map(|r| r.p95_ms)
+                .fold(0.0, f64::max)
+                / 1000.0,
+            cpu_percent: sample.map_or(0.0, |s| s.cpu_percent),
+            memory_percent: sample.map_or(0.0, |s| s.memory_percent),
+            error_rate_percent: if requests == 0 {
+                0.0
+            } else {
+                100.0 * errors as f64 / requests as f64
+            },
+        };
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        for notice in alerter.evaluate(now, &readings) {
+            tracing::warn!(target: "performance", kind = notice.kind, metric = notice.metric, value = notice.value, threshold = notice.threshold, "threshold");
+            let notifier = notifier.clone();
+            tokio::spawn(async move {
+                notifier.deliver(&notice).await;
+            });
+        }
     }
 }
 

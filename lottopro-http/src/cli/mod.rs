@@ -594,6 +594,26 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
     let db = config.db.display().to_string();
     let warm = config.cache_warming && draws > 0;
     let sync_schedule = config.sync_schedule;
+    let watch = config.monitoring_enabled.then(|| {
+        (
+            std::time::Duration::from_secs(config.monitor_interval.max(1)),
+            std::time::Duration::from_secs(config.alert_cooldown),
+            crate::monitoring::Channels {
+                webhook: config.slack_webhook_url.clone(),
+                smtp: config.smtp_url.clone(),
+                email_to: config.alert_email_to.clone(),
+                email_from: config.alert_email_from.clone(),
+            },
+            config
+                .db
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(
+                    || std::path::PathBuf::from("."),
+                    std::path::Path::to_path_buf,
+                ),
+        )
+    });
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(bind).await {
             Ok(l) => l,
@@ -619,6 +639,10 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
         }
         if sync_schedule {
             tokio::spawn(crate::api::scheduled_sync(state.clone()));
+        }
+        if let Some((interval, cooldown, channels, data_dir)) = watch {
+            state.sample_system(&data_dir);
+            tokio::spawn(crate::api::monitor::watch(state.clone(), interval, cooldown, channels));
         }
         let app =
             crate::api::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

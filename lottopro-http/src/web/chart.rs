@@ -176,6 +176,48 @@ pub(super) fn wins(report: &SimulationReport, t: &Text) -> String {
     svg
 }
 
+/// A line chart of one series over time (oldest first), for the
+/// monitoring page: `values` on a 0..`max` scale (`max` = the largest value
+/// when `None`).
+pub(crate) fn line(id: &str, label: &str, values: &[f64], max: Option<f64>, unit: &str) -> String {
+    const W: f64 = 480.0;
+    const H: f64 = 140.0;
+    const LEFT: f64 = 44.0;
+    const BOTTOM: f64 = 16.0;
+    let top = max
+        .unwrap_or_else(|| values.iter().copied().fold(0.0, f64::max) * 1.1)
+        .max(1e-9);
+    let step = (W - LEFT) / (values.len().max(2) - 1) as f64;
+    let y = |v: f64| (H - BOTTOM) - (v / top).clamp(0.0, 1.0) * (H - BOTTOM - 8.0);
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", LEFT + i as f64 * step, y(*v)))
+        .collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg id="{id}" class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg"><line class="grid" x1="{LEFT}" x2="{W}" y1="{0:.1}" y2="{0:.1}"/><text class="axis" x="{1:.1}" y="{2:.1}" text-anchor="end">{3:.1}{unit}</text><text class="axis" x="{1:.1}" y="{4:.1}" text-anchor="end">0</text>"#,
+        y(top),
+        LEFT - 4.0,
+        y(top) + 4.0,
+        top,
+        H - BOTTOM
+    );
+    if !points.is_empty() {
+        let _ = write!(
+            svg,
+            r#"<polyline class="series" fill="none" points="{}"/>"#,
+            points.join(" ")
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="axis" x="{LEFT}" y="{H}">{label}</text></svg>"#
+    );
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ DATA = pathlib.Path(os.environ.get("LOTTOPRO_DATA_DIR", ROOT.parent / "shared" /
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 SHOTS = ROOT / "target" / "browser"
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
+ADMIN_TOKEN = "admin-token-for-the-browser-test"
 CHROMEDRIVER = pathlib.Path("/usr/bin/chromedriver")
 
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
@@ -47,7 +48,14 @@ def free_port() -> int:
 def server():
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, CACHE_WARMING="false", RATE_LIMIT_ENABLED="true", SYNC_SCHEDULE="false")
+        env = dict(
+            os.environ,
+            CACHE_WARMING="false",
+            RATE_LIMIT_ENABLED="true",
+            SYNC_SCHEDULE="false",
+            ADMIN_TOKEN=ADMIN_TOKEN,
+            MONITOR_INTERVAL="1",
+        )
         proc = subprocess.Popen(
             [
                 str(BIN), "serve",
@@ -148,3 +156,32 @@ def test_korean_is_the_default_language(server, browser):
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") in ("ko", "en")
     browser.get(server + "/?lang=ko")
     assert "번호별 출현 횟수" in browser.find_element(By.ID, "frequency").text
+
+
+def test_the_monitoring_page_takes_the_token_and_updates(server, browser):
+    wait = WebDriverWait(browser, 20)
+    browser.get(f"{server}/admin/monitoring")
+    # Without the right token there are no figures.
+    browser.find_element(By.ID, "token").send_keys("not-the-token")
+    browser.find_element(By.CSS_SELECTOR, "#token-form button").click()
+    wait.until(lambda d: "not accepted" in d.find_element(By.ID, "monitoring-status").text)
+    assert browser.find_elements(By.ID, "requests-chart") == []
+
+    browser.find_element(By.ID, "token").send_keys(ADMIN_TOKEN)
+    browser.find_element(By.CSS_SELECTOR, "#token-form button").click()
+    for chart in ("requests-chart", "latency-chart", "cpu-chart", "memory-chart"):
+        element = wait.until(ec.presence_of_element_located((By.ID, chart)))
+        assert element.tag_name == "svg"
+
+    def requests_shown(d):
+        return int(d.find_element(By.ID, "m-requests").text)
+
+    before = requests_shown(browser)
+    for _ in range(25):
+        urllib.request.urlopen(f"{server}/api/health", timeout=5).read()
+    # The page polls every 2 s: the count grows without a reload.
+    wait.until(lambda d: requests_shown(d) >= before + 25)
+    # The system readings arrive within a sampling interval.
+    wait.until(lambda d: "%" in d.find_element(By.ID, "m-system").text)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "monitoring.png"))

@@ -34,6 +34,7 @@ impl Server {
             .args(args)
             .env("CACHE_WARMING", "false")
             .env("SYNC_SCHEDULE", "false")
+            .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
