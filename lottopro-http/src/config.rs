@@ -291,8 +291,17 @@ impl ServeConfig {
                     std::fs::create_dir_all(dir)?;
                 }
                 let key = crate::api::random_hex(32);
-                write_private(&path, &key)?;
-                Ok(key.into_bytes())
+                match write_private(&path, &key) {
+                    Ok(()) => Ok(key.into_bytes()),
+                    // Another replica on the same data directory wrote it first.
+                    Err(lottopro_core::Error::Io(e))
+                        if e.kind() == std::io::ErrorKind::AlreadyExists =>
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        Ok(std::fs::read_to_string(&path)?.trim().as_bytes().to_vec())
+                    }
+                    Err(e) => Err(e),
+                }
             }
             Err(e) => Err(e.into()),
         }

@@ -293,6 +293,18 @@ impl Store {
         History::new(game.clone(), draws)
     }
 
+    /// The latest stored round of `game` (a cheap query, for replicas that
+    /// share the database and must notice draws another one added).
+    pub fn latest_round(&self, game: &GameSpec) -> Result<Option<u32>> {
+        self.conn()?
+            .query_row(
+                "SELECT MAX(round) FROM draws WHERE game = ?1",
+                params![game.id()],
+                |r| r.get(0),
+            )
+            .map_err(|e| db_error(&e))
+    }
+
     /// Appends the draws of `from` that the store does not hold yet; they
     /// must continue the stored history and agree with it where both hold a
     /// round (see `History::continuation`), and scores the stored

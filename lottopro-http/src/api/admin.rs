@@ -180,7 +180,7 @@ pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
     let game = state.engine.game();
     let syncer = Syncer::new(state.options.sync.clone())?;
     let report = syncer.sync(&store, &game).await?;
-    if !report.added.is_empty() {
+    if report.latest_round != state.engine.history().latest_round() {
         let engine = state.engine.clone();
         tokio::task::spawn_blocking(move || {
             let history = store.history(&game)?;
@@ -226,5 +226,29 @@ pub async fn scheduled_sync(state: AppState) {
                 tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
             }
         }
+    }
+}
+
+/// Keeps the engine on the stored draws when another replica sharing the
+/// database adds some: every `every`, compares the latest stored round with
+/// the engine's and reloads when they differ. Runs until the process ends.
+pub async fn follow_store(state: AppState, every: std::time::Duration) {
+    let Some(store) = state.store.clone() else {
+        return;
+    };
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        let (store, engine) = (store.clone(), state.engine.clone());
+        let _ = tokio::task::spawn_blocking(move || {
+            let game = engine.game();
+            if store.latest_round(&game)? != engine.history().latest_round() {
+                engine.replace_history(store.history(&game)?);
+                engine.invalidate("history");
+                tracing::info!(target: "cache", "draws added by another replica: history reloaded");
+            }
+            Ok::<_, Error>(())
+        })
+        .await;
     }
 }

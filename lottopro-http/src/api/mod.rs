@@ -37,7 +37,7 @@ use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) use admin::Admin;
-pub use admin::{scheduled_sync, sync_now};
+pub use admin::{follow_store, scheduled_sync, sync_now};
 pub use analysis::MAX_HTTP_TRIALS;
 pub(crate) use analysis::{PredictBody, SimulateBody, run_predict, run_simulate};
 pub(crate) use client::random_hex;

@@ -640,6 +640,10 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
         if sync_schedule {
             tokio::spawn(crate::api::scheduled_sync(state.clone()));
         }
+        tokio::spawn(crate::api::follow_store(
+            state.clone(),
+            std::time::Duration::from_secs(30),
+        ));
         if let Some((interval, cooldown, channels, data_dir)) = watch {
             state.sample_system(&data_dir);
             tokio::spawn(crate::api::monitor::watch(state.clone(), interval, cooldown, channels));
