@@ -81,11 +81,14 @@ async fn performance(_: Admin, State(state): State<AppState>) -> Json<Value> {
 
 #[derive(Deserialize, IntoParams)]
 struct ExportQuery {
-    /// json (default) or csv.
+    /// json (default: both series) or csv.
     format: Option<String>,
+    /// For csv: requests (default; 10-s buckets) or system (readings).
+    series: Option<String>,
 }
 
-/// The time series kept in memory (360 buckets of 10 s: the last hour).
+/// The time series kept in memory: requests in 360 buckets of 10 s (the
+/// last hour) and the last 360 system readings.
 #[utoipa::path(get, path = "/admin/performance/export", tag = "admin", security(("admin" = [])),
     params(ExportQuery),
     responses((status = 200, description = "the buckets as JSON or CSV", content_type = "text/csv"),
@@ -97,13 +100,34 @@ async fn export(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let series = state.monitor.series();
-    match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(json!({
+    let system = state
+        .monitor
+        .system
+        .lock()
+        .ok()
+        .and_then(|s| s.as_ref().map(crate::monitoring::SystemSampler::samples))
+        .unwrap_or_default();
+    let csv = |text: String, name: &'static str| {
+        let mut r = text.into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
+        r.headers_mut()
+            .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(name));
+        r
+    };
+    match (
+        q.format.as_deref().unwrap_or("json"),
+        q.series.as_deref().unwrap_or("requests"),
+    ) {
+        ("json", _) => Ok(Json(json!({
             "bucket_secs": super::monitor::BUCKET_SECS,
             "buckets": series,
+            "system": system,
         }))
         .into_response()),
-        "csv" => {
+        ("csv", "requests") => {
             let mut out =
                 String::from("start,requests,client_errors,server_errors,mean_ms,max_ms\n");
             for b in &series {
@@ -112,18 +136,31 @@ async fn export(
                     b.start, b.requests, b.client_errors, b.server_errors, b.mean_ms, b.max_ms
                 ));
             }
-            let mut r = out.into_response();
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            r.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"performance.csv\""),
-            );
-            Ok(r)
+            Ok(csv(out, "attachment; filename=\"performance.csv\""))
         }
-        other => Err(ApiError::from(Error::invalid(
+        ("csv", "system") => {
+            let mut out = String::from(
+                "at,cpu_percent,memory_percent,process_cpu_percent,process_rss_bytes,data_dir_bytes,disk_percent\n",
+            );
+            for s in &system {
+                out.push_str(&format!(
+                    "{},{:.2},{:.2},{:.2},{},{},{:.2}\n",
+                    s.at,
+                    s.cpu_percent,
+                    s.memory_percent,
+                    s.process_cpu_percent,
+                    s.process_rss_bytes,
+                    s.data_dir_bytes,
+                    s.disk_percent
+                ));
+            }
+            Ok(csv(out, "attachment; filename=\"system.csv\""))
+        }
+        ("csv", other) => Err(ApiError::from(Error::invalid(
+            "series",
+            format!("'{other}' is not requests or system"),
+        ))),
+        (other, _) => Err(ApiError::from(Error::invalid(
             "format",
             format!("'{other}' is not json or csv"),
         ))),

@@ -88,6 +88,7 @@ impl Service {
     fn new(history: History, store: Option<Arc<Store>>, options: Options) -> Service {
         let engine = monitor::instrumented(Engine::builder(history)).build();
         let state = AppState::with_options(Arc::new(engine), store, options);
+        state.sample_system(&std::env::temp_dir());
         Service { router: app(state) }
     }
 
@@ -361,6 +362,25 @@ async fn admin_routes_need_the_bearer_token() {
     assert!(total >= 3, "the series counts the requests so far: {text}");
     let js = s.get("/admin/performance/export", &h).await.json();
     assert_eq!(js["bucket_secs"], 10);
+    let reading = &js["system"][0];
+    assert!(
+        reading["memory_percent"].as_f64().unwrap() > 0.0,
+        "{reading}"
+    );
+    assert!(reading["process_rss_bytes"].as_u64().unwrap() > 1_000_000);
+    let sys = s
+        .get("/admin/performance/export?format=csv&series=system", &h)
+        .await
+        .text();
+    assert!(sys.starts_with("at,cpu_percent,memory_percent,"));
+    assert!(sys.lines().count() >= 2, "{sys}");
+    assert_problem(
+        &s.get("/admin/performance/export?format=csv&series=disk", &h)
+            .await,
+        StatusCode::BAD_REQUEST,
+        Some("series"),
+    );
+    assert!(perf.json()["system"]["process_rss_bytes"].as_u64().unwrap() > 0);
     assert_problem(
         &s.get("/admin/performance/export?format=xml", &h).await,
         StatusCode::BAD_REQUEST,
