@@ -81,6 +81,10 @@ pub struct ServeConfig {
     /// Saved-number writes per client.
     #[arg(long, env = "RATE_LIMIT_SAVE_NUMBERS", default_value = "50/hour")]
     pub rate_limit_save_numbers: Rate,
+    /// Origins allowed to call the API from a browser (comma-separated,
+    /// e.g. https://example.org). Unset: no cross-origin access.
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
     /// Rate-limit by the first X-Forwarded-For address (only behind a proxy you run).
     #[arg(long, env = "TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub trust_proxy: bool,
@@ -226,6 +230,7 @@ impl ServeConfig {
                 period: Duration::from_secs(3_600),
             },
             trust_proxy: false,
+            cors_origins: vec![],
             sync_schedule: true,
             log_dir: None,
             log_max_files: 30,

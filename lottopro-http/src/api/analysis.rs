@@ -265,7 +265,7 @@ pub(crate) struct SimulateBody {
     pub strategy: Option<String>,
     /// Fixed tickets as text, separated by ';' or new lines.
     pub tickets: Option<String>,
-    /// auto (default), exact or sample.
+    /// auto (default), per-ticket or outcome-counts.
     pub method: Option<String>,
     /// Seed (default 42).
     pub seed: Option<u64>,

@@ -52,6 +52,8 @@ use monitor::{Monitor, Thresholds};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The most header bytes (names and values) a request may carry.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// How the service protects and measures itself; see [`ServeConfig`] for
 /// the variables behind each field.
@@ -73,6 +75,8 @@ pub struct Options {
     pub thresholds: Thresholds,
     /// Where `POST /admin/sync` and the schedule fetch new draws.
     pub sync: crate::sync::SyncConfig,
+    /// Origins allowed cross-origin access (none by default).
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Options {
@@ -88,6 +92,7 @@ impl Default for Options {
             monitoring: true,
             thresholds: Thresholds::default(),
             sync: crate::sync::SyncConfig::default(),
+            cors_origins: vec![],
         }
     }
 }
@@ -115,6 +120,12 @@ impl Options {
                 mirror_base: config.mirror_base.clone(),
                 ..crate::sync::SyncConfig::default()
             },
+            cors_origins: config
+                .cors_origins
+                .iter()
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
         }
     }
 }
@@ -215,11 +226,63 @@ pub fn app(state: AppState) -> Router {
     // Install the Prometheus recorder before the first request is counted.
     monitor::prometheus();
     let (router, _) = routes(&state.options).split_for_parts();
+    // CORS is closed unless origins are configured: without the headers a
+    // browser refuses cross-origin calls. The admin routes never allow it.
+    let router = match cors(&state.options.cors_origins) {
+        Some(layer) => router.layer(layer),
+        None => router,
+    };
     router
         .layer(from_fn_with_state(state.monitor.clone(), monitor::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limit_headers))
         .layer(axum::middleware::from_fn(crate::web::security_headers))
         .with_state(state)
+}
+
+/// Refuses requests whose headers exceed [`MAX_HEADER_BYTES`] (hyper's own
+/// limit is far larger) with a problem+json 431.
+async fn limit_headers(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if size > MAX_HEADER_BYTES {
+        return ApiError::new(
+            axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Headers too large",
+            format!(
+                "the request headers hold {size} bytes; at most {MAX_HEADER_BYTES} are accepted"
+            ),
+        )
+        .with_field("headers")
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// The CORS layer for `origins`, or `None` when there are none.
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use axum::http::{HeaderName, HeaderValue, Method};
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([
+                axum::http::header::CONTENT_TYPE,
+                HeaderName::from_static(client::TOKEN_HEADER),
+            ])
+            .expose_headers([HeaderName::from_static(client::TOKEN_HEADER)]),
+    )
 }
 
 /// Runs an engine call on the blocking pool.

@@ -6,5 +6,6 @@ mod alerts;
 mod api;
 mod cli;
 mod common;
+mod hostile;
 mod service;
 mod sync;

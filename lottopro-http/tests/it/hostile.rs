@@ -1,0 +1,574 @@
+//! Hostile input against the running service (a real `lottopro serve`):
+//! each bad request gets the right 4xx and a problem+json body naming what
+//! was wrong, never a 5xx, and nothing is stored. Plus the admin routes,
+//! the security headers and CORS.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::common::{Server, shared};
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+const ADMIN: &str = "hostile-admin-token-0123456789";
+
+/// One raw HTTP/1.1 exchange: `(status, head, body)`.
+fn raw(server: &Server, request: &[u8]) -> (u16, String, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    // The server may answer (and close) before it has read a huge body.
+    let _ = s.write_all(request);
+    let mut bytes = Vec::new();
+    let _ = s.read_to_end(&mut bytes);
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(bytes.len());
+    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+    let body = bytes.get(split + 4..).unwrap_or_default().to_vec();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head, body)
+}
+
+fn http(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+const CLIENT: (&str, &str) = ("X-Client-Token", TOKEN);
+
+#[test]
+fn hostile_requests_get_clear_4xx_and_change_nothing() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let server = Server::start(
+        &["--db", &db, "--history", &shared("kr_lotto_645.csv")],
+        &[("ADMIN_TOKEN", ADMIN), ("RATE_LIMIT_ENABLED", "false")],
+    );
+    let long = "x".repeat(200 * 1024);
+    let huge = format!("{{\"model\": \"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    let long_label = format!(
+        r#"{{"ticket": "1 2 3 4 5 6", "label": "{}"}}"#,
+        "x".repeat(101)
+    );
+    let sql = r#"{"ticket": "1 2 3 4 5 6 7", "label": "'); DROP TABLE saved_numbers; --"}"#;
+    // (what, request bytes, status, field named in the problem)
+    let table: Vec<(&str, Vec<u8>, u16, Option<&str>)> = vec![
+        (
+            "malformed JSON",
+            http("POST", "/api/predict", &[JSON, CLIENT], b"{not json"),
+            400,
+            Some("body"),
+        ),
+        (
+            "a string for a number",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"count": "five"}"#,
+            ),
+            422,
+            Some("body"),
+        ),
+        (
+            "an unknown field",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"colour": "red"}"#,
+            ),
+            422,
+            Some("body"),
+        ),
+        (
+            "seven numbers to include",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"user_numbers": [1,2,3,4,5,6,7]}"#,
+            ),
+            400,
+            Some("user_numbers"),
+        ),
+        (
+            "number 0",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"user_numbers": [0]}"#,
+            ),
+            400,
+            Some("user_numbers[0]"),
+        ),
+        (
+            "number 46",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"user_numbers": [46]}"#,
+            ),
+            400,
+            Some("user_numbers[0]"),
+        ),
+        (
+            "a number twice",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"user_numbers": [7, 7]}"#,
+            ),
+            400,
+            Some("user_numbers"),
+        ),
+        (
+            "include and exclude the same",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"user_numbers": [7], "exclude": [7]}"#,
+            ),
+            400,
+            Some("exclude"),
+        ),
+        (
+            "101 tickets",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"count": 101}"#,
+            ),
+            422,
+            Some("count"),
+        ),
+        (
+            "a count of 2^63",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"count": 9223372036854775807}"#,
+            ),
+            422,
+            Some("count"),
+        ),
+        (
+            "an unknown model",
+            http(
+                "POST",
+                "/api/predict",
+                &[JSON, CLIENT],
+                br#"{"model": "oracle"}"#,
+            ),
+            400,
+            Some("model"),
+        ),
+        (
+            "a 10 MB body",
+            http("POST", "/api/predict", &[JSON, CLIENT], huge.as_bytes()),
+            413,
+            Some("body"),
+        ),
+        (
+            "not JSON at all",
+            http(
+                "POST",
+                "/api/predict",
+                &[("Content-Type", "text/plain"), CLIENT],
+                b"hello",
+            ),
+            415,
+            Some("body"),
+        ),
+        (
+            "non-UTF-8 bytes",
+            http(
+                "POST",
+                "/api/numbers",
+                &[JSON, CLIENT],
+                b"{\"ticket\": \"\xff\xfe 1 2\"}",
+            ),
+            400,
+            Some("body"),
+        ),
+        (
+            "a negative amount",
+            http("POST", "/api/tax", &[JSON], br#"{"amount": -5}"#),
+            400,
+            Some("amount"),
+        ),
+        (
+            "an absurd amount",
+            http("POST", "/api/tax", &[JSON], br#"{"amount": "1e400"}"#),
+            400,
+            Some("amount"),
+        ),
+        (
+            "an amount past u64",
+            http(
+                "POST",
+                "/api/tax",
+                &[JSON],
+                br#"{"amount": "99999999999999999999999"}"#,
+            ),
+            400,
+            Some("amount"),
+        ),
+        (
+            "seven numbers to check",
+            http(
+                "POST",
+                "/api/check",
+                &[JSON],
+                br#"{"numbers": [1,2,3,4,5,6,7], "round": 1}"#,
+            ),
+            400,
+            Some("numbers"),
+        ),
+        (
+            "a round that is text",
+            http(
+                "POST",
+                "/api/check",
+                &[JSON],
+                br#"{"numbers": [1,2,3,4,5,6], "round": "one"}"#,
+            ),
+            422,
+            Some("body"),
+        ),
+        (
+            "a round never drawn",
+            http(
+                "POST",
+                "/api/check",
+                &[JSON],
+                br#"{"numbers": [1,2,3,4,5,6], "round": 99999}"#,
+            ),
+            404,
+            None,
+        ),
+        (
+            "a billion trials",
+            http(
+                "POST",
+                "/api/simulate",
+                &[JSON],
+                br#"{"trials": 1000000000}"#,
+            ),
+            422,
+            Some("trials"),
+        ),
+        (
+            "an unknown strategy",
+            http(
+                "POST",
+                "/api/simulate",
+                &[JSON],
+                br#"{"strategy": "martingale"}"#,
+            ),
+            400,
+            Some("strategy"),
+        ),
+        (
+            "an unknown game",
+            http("GET", "/api/odds?game=moon", &[], b""),
+            400,
+            Some("game"),
+        ),
+        (
+            "path traversal as a game",
+            http("GET", "/api/odds?game=..%2F..%2Fetc%2Fpasswd", &[], b""),
+            400,
+            Some("game"),
+        ),
+        (
+            "path traversal as a round",
+            http("GET", "/api/draws/..%2F..%2Fetc%2Fpasswd", &[], b""),
+            400,
+            Some("round"),
+        ),
+        (
+            "a page of 100,000 draws",
+            http("GET", "/api/draws?limit=100000", &[], b""),
+            422,
+            Some("limit"),
+        ),
+        (
+            "a negative page size",
+            http("GET", "/api/draws?limit=-1", &[], b""),
+            400,
+            Some("query"),
+        ),
+        (
+            "an unknown backtest model",
+            http("GET", "/api/backtest?model=oracle", &[], b""),
+            400,
+            Some("model"),
+        ),
+        (
+            "a script as QR numbers",
+            http("GET", "/api/qr?numbers=%3Cscript%3E", &[], b""),
+            400,
+            None,
+        ),
+        (
+            "SQL in a label with a bad ticket",
+            http("POST", "/api/numbers", &[JSON, CLIENT], sql.as_bytes()),
+            400,
+            Some("numbers"),
+        ),
+        (
+            "a 101-character label",
+            http(
+                "POST",
+                "/api/numbers",
+                &[JSON, CLIENT],
+                long_label.as_bytes(),
+            ),
+            400,
+            Some("label"),
+        ),
+        (
+            "a control character in a label",
+            http(
+                "POST",
+                "/api/numbers",
+                &[JSON, CLIENT],
+                br#"{"ticket": "1 2 3 4 5 6", "label": "a\u0000b"}"#,
+            ),
+            400,
+            Some("label"),
+        ),
+        (
+            "a malformed client token",
+            http(
+                "POST",
+                "/api/numbers",
+                &[JSON, ("X-Client-Token", "../../etc/passwd")],
+                br#"{"ticket": "1 2 3 4 5 6"}"#,
+            ),
+            400,
+            Some("x-client-token"),
+        ),
+        (
+            "a saved id that is text",
+            http("DELETE", "/api/numbers/abc", &[CLIENT], b""),
+            400,
+            Some("id"),
+        ),
+        (
+            "admin without a token",
+            http("GET", "/admin/performance", &[], b""),
+            401,
+            None,
+        ),
+        (
+            "admin with a wrong token",
+            http(
+                "GET",
+                "/admin/performance",
+                &[("Authorization", "Bearer not-the-admin-token")],
+                b"",
+            ),
+            401,
+            None,
+        ),
+        (
+            "admin token in the query string",
+            http(
+                "GET",
+                &format!("/admin/performance?token={ADMIN}&access_token={ADMIN}"),
+                &[],
+                b"",
+            ),
+            401,
+            None,
+        ),
+        (
+            "admin clear without a token",
+            http("POST", "/admin/cache/clear", &[], b""),
+            401,
+            None,
+        ),
+        (
+            "a 200 KB header",
+            http(
+                "POST",
+                "/api/numbers",
+                &[JSON, CLIENT, ("X-Long", &long)],
+                br#"{"ticket": "1 2 3 4 5 6"}"#,
+            ),
+            431,
+            Some("headers"),
+        ),
+    ];
+    assert!(table.len() >= 30);
+    for (what, request, status, field) in &table {
+        let (got, head, body) = raw(&server, request);
+        assert_eq!(
+            got,
+            *status,
+            "{what}: {head}\n{}",
+            String::from_utf8_lossy(&body)
+        );
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/problem+json"),
+            "{what}: {head}"
+        );
+        let problem: Value =
+            serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{what}: not JSON"));
+        assert_eq!(problem["status"], *status, "{what}");
+        assert!(
+            problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{what}"
+        );
+        if let Some(f) = field {
+            assert_eq!(problem["field"], *f, "{what}: {problem}");
+        }
+    }
+    // Nothing was stored by any of them.
+    let (_, listed) = server.json("GET", "/api/numbers", &[CLIENT], "").unwrap();
+    assert_eq!(listed["numbers"], serde_json::json!([]));
+    let (_, history) = server
+        .json("GET", "/api/predictions", &[CLIENT], "")
+        .unwrap();
+    assert_eq!(history["predictions"], serde_json::json!([]));
+    // SQL in a label is only text: stored verbatim, and the table is intact.
+    let label = "'); DROP TABLE saved_numbers; --";
+    let body = serde_json::json!({"ticket": "1 2 3 4 5 6", "label": label}).to_string();
+    assert_eq!(
+        server
+            .json("POST", "/api/numbers", &[CLIENT], &body)
+            .unwrap()
+            .0,
+        201
+    );
+    let (_, listed) = server.json("GET", "/api/numbers", &[CLIENT], "").unwrap();
+    assert_eq!(listed["numbers"][0]["label"], label);
+    let (_, health) = server.json("GET", "/api/health", &[], "").unwrap();
+    assert_eq!(health["draws"], 1245);
+}
+
+#[test]
+fn html_pages_carry_security_headers_and_cors_is_closed_unless_configured() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("headers-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let closed = Server::start(&["--db", &db], &[]);
+    let (status, head, _) = raw(&closed, &http("GET", "/", &[], b""));
+    assert_eq!(status, 200);
+    let head = head.to_ascii_lowercase();
+    for h in [
+        "content-security-policy: default-src 'none'; script-src 'self'",
+        "x-content-type-options: nosniff",
+        "referrer-policy: no-referrer",
+        "x-frame-options: deny",
+    ] {
+        assert!(head.contains(h), "missing {h}: {head}");
+    }
+    let origin = ("Origin", "https://elsewhere.example");
+    let (_, head, _) = raw(&closed, &http("GET", "/api/health", &[origin], b""));
+    assert!(
+        !head
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin"),
+        "{head}"
+    );
+    drop(closed);
+
+    let open = Server::start(&["--db", &db], &[("CORS_ORIGINS", "https://app.example")]);
+    let (_, head, _) = raw(
+        &open,
+        &http(
+            "GET",
+            "/api/health",
+            &[("Origin", "https://app.example")],
+            b"",
+        ),
+    );
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("access-control-allow-origin: https://app.example"),
+        "{head}"
+    );
+    let (_, head, _) = raw(&open, &http("GET", "/api/health", &[origin], b""));
+    assert!(
+        !head
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin"),
+        "{head}"
+    );
+}
+
+/// SIGTERM lets the requests in flight finish, then the service exits 0.
+#[test]
+fn sigterm_drains_requests_in_flight() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("drain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let server = Server::start(&["--db", &db], &[]);
+    let port = server.port;
+    // A simulation long enough to be in flight when the signal arrives.
+    let body = br#"{"trials": 40000, "draws": 520, "tickets_per_draw": 5, "method": "per-ticket"}"#;
+    let request = http("POST", "/api/simulate", &[JSON], body);
+    let started = std::time::Instant::now();
+    let in_flight = std::thread::spawn(move || {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(&request).unwrap();
+        let mut bytes = Vec::new();
+        s.read_to_end(&mut bytes).unwrap();
+        (
+            String::from_utf8_lossy(&bytes).into_owned(),
+            started.elapsed(),
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let status = server.terminate();
+    let (answer, took) = in_flight.join().unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "{}",
+        &answer[..answer.len().min(300)]
+    );
+    assert!(
+        answer.contains("\"trials\":40000") || answer.contains("mean_net"),
+        "a full report"
+    );
+    assert!(
+        took.as_millis() >= 300,
+        "the request was in flight when SIGTERM came ({took:?})"
+    );
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "no longer listening"
+    );
+}
