@@ -7,8 +7,8 @@
 use arbitrary::{Arbitrary, Unstructured};
 use lottopro_core::io::{self, Format};
 use lottopro_core::{
-    Date, GameSpec, History, Method, Model, Money, Plan, PredictRequest, PrizeModel, SimulationRequest, Strategy, TaxRule,
-    Ticket, predict, simulate,
+    Date, GameSpec, History, Method, Model, Money, Plan, PredictRequest, PrizeModel,
+    SimulationRequest, Strategy, TaxRule, Ticket, predict, simulate,
 };
 
 /// The preset chosen by a byte.
@@ -41,7 +41,8 @@ fn round_trip(data: &[u8], format: Format) {
     };
     let mut out = Vec::new();
     io::write_draws(&mut out, Format::Jsonl, &game, history.draws()).expect("writing to memory");
-    let back = io::read_history(&out[..], Format::Jsonl, game).expect("what was written reads back");
+    let back =
+        io::read_history(&out[..], Format::Jsonl, game).expect("what was written reads back");
     assert_eq!(back, history, "JSON lines must be lossless");
 }
 
@@ -67,7 +68,10 @@ pub fn money_and_date(data: &[u8]) {
     };
     if let Ok(m) = Money::parse(text, "amount") {
         assert!(m <= Money::MAX);
-        assert_eq!(Money::parse(&m.to_string(), "amount").expect("printed amount parses"), m);
+        assert_eq!(
+            Money::parse(&m.to_string(), "amount").expect("printed amount parses"),
+            m
+        );
     }
     if let Ok(d) = Date::parse(text) {
         assert_eq!(Date::parse(&d.to_string()).expect("printed date parses"), d);
@@ -93,7 +97,8 @@ pub fn predict_request(data: &[u8]) {
         return;
     };
     let start = Date::parse("2020-01-04").expect("a valid date");
-    let Ok(history) = History::simulated(GameSpec::kr645(), u32::from(p.draws % 60), start, p.seed) else {
+    let Ok(history) = History::simulated(GameSpec::kr645(), u32::from(p.draws % 60), start, p.seed)
+    else {
         return;
     };
     let request = PredictRequest {
@@ -124,7 +129,10 @@ pub fn tax_request(data: &[u8]) {
     let Ok(gross) = Money::new(amount, "amount") else {
         return;
     };
-    let a = g.tax().assess(gross, g.ticket_price()).expect("any valid amount can be assessed");
+    let a = g
+        .tax()
+        .assess(gross, g.ticket_price())
+        .expect("any valid amount can be assessed");
     assert!(a.tax <= a.gross);
     assert_eq!(a.tax.get() + a.net.get(), a.gross.get());
 }
@@ -153,7 +161,8 @@ pub fn simulate_request(data: &[u8]) {
         draws: u64::from(s.draws % 200),
         trials: u64::from(s.trials % 20),
     };
-    let method = [Method::Auto, Method::PerTicket, Method::OutcomeCounts][usize::from(s.method) % 3];
+    let method =
+        [Method::Auto, Method::PerTicket, Method::OutcomeCounts][usize::from(s.method) % 3];
     let strategy = if s.fixed.len() >= usize::from(g.picks()) {
         match Ticket::new(&g, &s.fixed[..usize::from(g.picks())], &[]) {
             Ok(t) => Strategy::Fixed(vec![t]),
@@ -176,5 +185,133 @@ pub fn simulate_request(data: &[u8]) {
         assert!(r.wins.iter().map(|w| w.wins).sum::<u64>() <= r.tickets);
         assert!(r.exact_ev_per_ticket.is_finite() && r.exact_ev_per_ticket >= 0.0);
         assert_eq!(r.gross, r.tax + r.net_winnings);
+    }
+}
+
+/// A response of one of the official sources (the first byte picks which):
+/// every draw it yields is a valid draw of the game, and a drawing order,
+/// when given, holds exactly the draw's numbers.
+pub fn official_rows(data: &[u8]) {
+    use lottopro_http::sync::DrawSource;
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(body) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let source =
+        [DrawSource::Api, DrawSource::Legacy, DrawSource::Mirror][usize::from(selector % 3)];
+    let game = GameSpec::kr645();
+    let from = u32::from(selector);
+    if let Ok(rows) = source.parse(&game, body, from) {
+        for row in rows {
+            let numbers = row.draw.numbers().to_vec();
+            assert_eq!(numbers.len(), 6);
+            assert!(numbers.iter().all(|n| (1..=45).contains(n)));
+            assert!(row.draw.bonus().iter().all(|b| !numbers.contains(&b)));
+            if source == DrawSource::Api {
+                assert!(row.draw.round() >= from, "rows before `from` are dropped");
+            }
+            if let Some(order) = row.order {
+                let mut sorted = order.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, numbers);
+            }
+        }
+    }
+}
+
+/// The request routes a client can send a body or query to.
+const ROUTES: &[(&str, &str, &str)] = &[
+    ("POST", "/api/predict", "application/json"),
+    ("POST", "/api/check", "application/json"),
+    ("POST", "/api/tax", "application/json"),
+    ("POST", "/api/numbers", "application/json"),
+    ("GET", "/api/odds?game=", ""),
+    ("GET", "/api/draws?", ""),
+    ("GET", "/api/backtest?", ""),
+    ("GET", "/api/qr?numbers=", ""),
+    ("POST", "/ui/predict", "application/x-www-form-urlencoded"),
+    ("POST", "/ui/tax", "application/x-www-form-urlencoded"),
+    ("POST", "/ui/check", "application/x-www-form-urlencoded"),
+];
+
+/// Any body or query to any of [`ROUTES`] (the first byte picks the route)
+/// through the whole router: the answer is never a server error, and an API
+/// error is always problem+json.
+pub fn http_bodies(data: &[u8]) {
+    use std::sync::OnceLock;
+    use tower::ServiceExt;
+    static APP: OnceLock<(tokio::runtime::Runtime, axum::Router)> = OnceLock::new();
+    let (runtime, router) = APP.get_or_init(|| {
+        let history = History::simulated(
+            GameSpec::kr645(),
+            150,
+            Date::parse("2002-12-07").expect("a date"),
+            1,
+        )
+        .expect("a simulated history");
+        let engine = std::sync::Arc::new(lottopro_core::Engine::new(history));
+        let state = lottopro_http::api::AppState::with_options(
+            engine,
+            None,
+            lottopro_http::api::Options {
+                predict_limit: None,
+                save_limit: None,
+                ..lottopro_http::api::Options::default()
+            },
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        (runtime, lottopro_http::api::app(state))
+    });
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let (method, path, content_type) = ROUTES[usize::from(selector) % ROUTES.len()];
+    let request = if method == "GET" {
+        // The rest is the query, percent-encoded as a client would send it.
+        let query: String = rest
+            .iter()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"=&,;._-".contains(b) {
+                    char::from(*b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        axum::http::Request::get(format!("{path}{query}")).body(axum::body::Body::empty())
+    } else {
+        axum::http::Request::post(path)
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(rest.to_vec()))
+    };
+    let Ok(request) = request else {
+        return;
+    };
+    let response = runtime
+        .block_on(router.clone().oneshot(request))
+        .expect("the router is infallible");
+    let status = response.status();
+    // The fuzzed service has no database: a valid save is answered 503
+    // ("no store"), the documented answer, after all its checks passed.
+    let no_store = path == "/api/numbers" && status == axum::http::StatusCode::SERVICE_UNAVAILABLE;
+    assert!(
+        !status.is_server_error() || no_store,
+        "{method} {path}: {status} for {rest:?}"
+    );
+    if status.is_client_error() && path.starts_with("/api/") {
+        let ctype = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(
+            ctype, "application/problem+json",
+            "{method} {path}: {status}"
+        );
     }
 }

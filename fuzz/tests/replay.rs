@@ -14,6 +14,8 @@ const TARGETS: &[(&str, Target)] = &[
     ("predict_request", lottopro_fuzz::predict_request),
     ("tax_request", lottopro_fuzz::tax_request),
     ("simulate_request", lottopro_fuzz::simulate_request),
+    ("official_rows", lottopro_fuzz::official_rows),
+    ("http_bodies", lottopro_fuzz::http_bodies),
 ];
 
 #[test]

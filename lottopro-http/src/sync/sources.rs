@@ -43,6 +43,16 @@ impl DrawSource {
         }
     }
 
+    /// The draws in `body`, a response of this source, from round `from`
+    /// on (the public face of the three parsers, for fuzzing and tools).
+    pub fn parse(self, game: &GameSpec, body: &str, from: u32) -> Result<Vec<Fetched>, String> {
+        match self {
+            DrawSource::Api => parse_api(game, body, from),
+            DrawSource::Legacy => Ok(parse_legacy(game, body)?.into_iter().collect()),
+            DrawSource::Mirror => Ok(vec![parse_mirror(game, body)?]),
+        }
+    }
+
     /// A list such as `api,legacy,mirror`.
     pub fn parse_list(text: &str) -> lottopro_core::Result<Vec<DrawSource>> {
         let list = text

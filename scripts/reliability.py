@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Load and fault scripts for `lottopro serve` (Python standard library only).
+
+    scripts/load-test          50 connections for 60 s over a mix of routes (wrk):
+                               zero errors, memory flat (RSS at the end within 10 %
+                               of RSS after warm-up)
+    scripts/redis-outage       the same load with CACHE_TYPE=tiered while a real
+                               redis-server is killed and brought back: no failed
+                               request; /api/health degraded while Redis is down and
+                               healthy again after, without a restart
+    scripts/power-cut          20 times: 1,000 saved-number writes, SIGKILL at a random
+                               moment, restart: every acknowledged write is there and
+                               the database passes PRAGMA integrity_check
+
+Each prints its figures and exits non-zero on a failed check. They use the
+release binary (built on demand), the real history in ../shared/data, and
+free loopback ports; nothing outside a temporary folder is touched.
+"""
+
+import json
+import os
+import random
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("LOTTOPRO_DATA_DIR", ROOT.parent / "shared" / "data"))
+BIN = ROOT / "target" / "release" / "lottopro"
+
+MIX_LUA = r"""
+-- A mix of the service's routes, taken in turn by each connection.
+local requests = {
+  {"GET", "/api/stats", nil},
+  {"GET", "/api/health", nil},
+  {"GET", "/api/draws/latest", nil},
+  {"POST", "/api/predict", '{"model": "frequency", "count": 5}'},
+  {"POST", "/api/predict", '{"model": "ml", "count": 3, "user_numbers": [7]}'},
+  {"POST", "/api/tax", '{"amount": 1000000000}'},
+  {"GET", "/api/odds?game=powerball", nil},
+  {"POST", "/api/check", '{"ticket": "4 5 25 28 32 12", "round": 1245}'},
+  {"GET", "/api/draws?limit=20", nil},
+}
+local i = 0
+request = function()
+  i = i + 1
+  local r = requests[(i % #requests) + 1]
+  local headers = {}
+  if r[3] then headers["Content-Type"] = "application/json" end
+  return wrk.format(r[1], r[2], headers, r[3])
+end
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, what, timeout=20):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"{what} did not start on port {port}")
+
+
+def call(port, method, path, body=None, headers=None, timeout=10):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def build():
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "lottopro-http"], cwd=ROOT, check=True)
+
+
+def serve(tmp, port, env=None, history=True):
+    args = [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", str(Path(tmp) / "lp.db")]
+    if history:
+        args += ["--history", str(DATA / "kr_lotto_645.csv"), "--prizes", str(DATA / "kr_lotto_645_prizes.csv")]
+    full_env = dict(os.environ, RATE_LIMIT_ENABLED="false", SYNC_SCHEDULE="false", MONITOR_INTERVAL="1")
+    full_env.update(env or {})
+    proc = subprocess.Popen(args, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port, "lottopro serve")
+    return proc
+
+
+def rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def wrk(port, seconds, connections, lua):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua, f"http://127.0.0.1:{port}/"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    figures = {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": re.search(r"50%\s+(\S+)", out).group(1),
+        "p99": re.search(r"99%\s+(\S+)", out).group(1),
+        "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
+        "socket_errors": re.search(r"Socket errors: (.*)", out).group(1) if "Socket errors" in out else "none",
+    }
+    return figures
+
+
+def load_test(seconds=60, connections=50):
+    build()
+    with tempfile.TemporaryDirectory() as tmp:
+        lua = Path(tmp) / "mix.lua"
+        lua.write_text(MIX_LUA)
+        port = free_port()
+        proc = serve(tmp, port)
+        try:
+            wrk(port, 10, connections, lua)  # warm-up: caches, allocator, threads
+            warm = rss_mb(proc.pid)
+            f = wrk(port, seconds, connections, lua)
+            end = rss_mb(proc.pid)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    growth = (end - warm) / warm * 100
+    print(f"load: {connections} connections, {seconds} s, mix of 9 requests")
+    print(f"  {f['requests']} requests, {f['rps']:.0f} req/s, p50 {f['p50']}, p99 {f['p99']}")
+    print(f"  errors: non-2xx {f['non_2xx']}, socket {f['socket_errors']}")
+    print(f"  RSS after warm-up {warm:.1f} MB, at the end {end:.1f} MB ({growth:+.1f} %)")
+    ok = f["non_2xx"] == 0 and f["socket_errors"] == "none" and abs(growth) <= 10
+    print("load: PASS" if ok else "load: FAIL")
+    return ok
+
+
+def redis_outage(seconds=30, connections=50):
+    build()
+    with tempfile.TemporaryDirectory() as tmp:
+        lua = Path(tmp) / "mix.lua"
+        lua.write_text(MIX_LUA)
+        redis_port = free_port()
+        redis_args = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        redis = subprocess.Popen(redis_args, stdout=subprocess.DEVNULL)
+        wait_port(redis_port, "redis-server")
+        port = free_port()
+        proc = serve(tmp, port, {"CACHE_TYPE": "tiered", "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"})
+        states = []
+        result = {}
+        load = threading.Thread(target=lambda: result.update(wrk(port, seconds, connections, lua)))
+        try:
+            load.start()
+            start = time.time()
+            time.sleep(seconds * 0.25)
+            redis.kill()
+            redis.wait()
+            down_at = time.time() - start
+            while time.time() - start < seconds * 0.6:
+                states.append(("down", call(port, "GET", "/api/health")[1]["status"]))
+                time.sleep(0.5)
+            redis = subprocess.Popen(redis_args, stdout=subprocess.DEVNULL)
+            wait_port(redis_port, "redis-server")
+            up_at = time.time() - start
+            while time.time() - start < seconds * 0.95:
+                states.append(("up", call(port, "GET", "/api/health")[1]["status"]))
+                time.sleep(0.5)
+            load.join()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+            redis.kill()
+    degraded_while_down = any(s == "degraded" for phase, s in states if phase == "down")
+    healthy_after = [s for phase, s in states if phase == "up"][-1:] == ["ok"]
+    print(f"redis outage: {connections} connections for {seconds} s; redis killed at {down_at:.1f} s, back at {up_at:.1f} s")
+    print(f"  {result['requests']} requests, {result['rps']:.0f} req/s, p99 {result['p99']}")
+    print(f"  errors: non-2xx {result['non_2xx']}, socket {result['socket_errors']}")
+    print(f"  /api/health while down: {sorted(set(s for p, s in states if p == 'down'))}; "
+          f"after: {[s for p, s in states if p == 'up'][-3:]}")
+    ok = result["non_2xx"] == 0 and result["socket_errors"] == "none" and degraded_while_down and healthy_after
+    print("redis outage: PASS" if ok else "redis outage: FAIL")
+    return ok
+
+
+def power_cut(rounds=20, writes=1000):
+    build()
+    failures = 0
+    lost_total = 0
+    acknowledged_total = 0
+    for n in range(rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            port = free_port()
+            proc = serve(tmp, port, history=False)
+            status, first = call(port, "POST", "/api/numbers", {"ticket": "1 2 3 4 5 6", "label": "w0"})
+            assert status == 201, first
+            token = first["token"]
+            acknowledged = ["w0"]
+            stop = threading.Event()
+
+            def client():
+                for i in range(1, writes):
+                    if stop.is_set():
+                        return
+                    try:
+                        s, _ = call(port, "POST", "/api/numbers",
+                                    {"ticket": f"1 2 3 4 5 {6 + i % 39}", "label": f"w{i}"},
+                                    {"X-Client-Token": token}, timeout=5)
+                    except OSError:
+                        return
+                    if s == 201:
+                        acknowledged.append(f"w{i}")
+
+            t = threading.Thread(target=client)
+            t.start()
+            # A random moment while the writes are going on: after a random
+            # number of them, plus a random fraction of one more.
+            cut_after = random.randrange(1, writes - 1)
+            while len(acknowledged) < cut_after and t.is_alive():
+                time.sleep(0.0005)
+            time.sleep(random.uniform(0, 0.003))
+            proc.send_signal(signal.SIGKILL)  # the power cut
+            proc.wait()
+            stop.set()
+            t.join()
+            proc = serve(tmp, port, history=False)
+            _, listed = call(port, "GET", "/api/numbers", headers={"X-Client-Token": token})
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+            stored = {s["label"] for s in listed["numbers"]}
+            lost = [a for a in acknowledged if a not in stored]
+            verdict = sqlite3.connect(Path(tmp) / "lp.db").execute("PRAGMA integrity_check").fetchone()[0]
+            print(f"  cut {n + 1:2}: {len(acknowledged):4} acknowledged, {len(stored):4} stored, "
+                  f"{len(lost)} lost, integrity {verdict}")
+            lost_total += len(lost)
+            acknowledged_total += len(acknowledged)
+            if lost or verdict != "ok":
+                failures += 1
+    print(f"power cut: {rounds} cuts, {acknowledged_total} acknowledged writes, {lost_total} lost")
+    print("power cut: PASS" if failures == 0 else "power cut: FAIL")
+    return failures == 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    runs = {"load": load_test, "redis-outage": redis_outage, "power-cut": power_cut}
+    if command not in runs:
+        sys.exit(__doc__)
+    sys.exit(0 if runs[command]() else 1)
