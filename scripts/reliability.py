@@ -35,7 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("LOTTOPRO_DATA_DIR", ROOT.parent / "shared" / "data"))
-BIN = ROOT / "target" / "release" / "lottopro"
+# LOTTOPRO_BIN picks another build (scripts/test uses the debug one).
+BIN = Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "release" / "lottopro"))
 
 MIX_LUA = r"""
 -- A mix of the service's routes, taken in turn by each connection.
@@ -93,6 +94,8 @@ def call(port, method, path, body=None, headers=None, timeout=10):
 
 
 def build():
+    if "LOTTOPRO_BIN" in os.environ:
+        return
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "lottopro-http"], cwd=ROOT, check=True)
 
 
@@ -265,4 +268,6 @@ if __name__ == "__main__":
     runs = {"load": load_test, "redis-outage": redis_outage, "power-cut": power_cut}
     if command not in runs:
         sys.exit(__doc__)
-    sys.exit(0 if runs[command]() else 1)
+    # An optional length in seconds (load, redis-outage) or cuts (power-cut).
+    arg = [int(a) for a in sys.argv[2:3]]
+    sys.exit(0 if runs[command](*arg) else 1)
