@@ -157,6 +157,25 @@ where
     tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal())
 }
 
+/// JSON lines to a file writer.
+fn json_lines<S, W>(
+    writer: W,
+) -> tracing_subscriber::fmt::Layer<
+    S,
+    tracing_subscriber::fmt::format::JsonFields,
+    tracing_subscriber::fmt::format::Format<tracing_subscriber::fmt::format::Json>,
+    W,
+>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + 'static,
+{
+    tracing_subscriber::fmt::layer()
+        .json()
+        .with_ansi(false)
+        .with_writer(writer)
+}
+
 /// Installs the process's subscriber. Keep the guards until exit: they
 /// flush the files.
 pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
@@ -184,34 +203,10 @@ pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
     let error = file(dir.join("error").join("error.log"))?;
     let _ = tracing_subscriber::registry()
         .with(stdout_layer().with_filter(level))
-        .with(
-            tracing_subscriber::fmt::layer()
-                .json()
-                .with_ansi(false)
-                .with_writer(all)
-                .with_filter(level),
-        )
-        .with(
-            tracing_subscriber::fmt::layer()
-                .json()
-                .with_ansi(false)
-                .with_writer(performance)
-                .with_filter(Targets::new().with_target("performance", level)),
-        )
-        .with(
-            tracing_subscriber::fmt::layer()
-                .json()
-                .with_ansi(false)
-                .with_writer(cache)
-                .with_filter(Targets::new().with_target("cache", level)),
-        )
-        .with(
-            tracing_subscriber::fmt::layer()
-                .json()
-                .with_ansi(false)
-                .with_writer(error)
-                .with_filter(LevelFilter::WARN),
-        )
+        .with(json_lines(all).with_filter(level))
+        .with(json_lines(performance).with_filter(Targets::new().with_target("performance", level)))
+        .with(json_lines(cache).with_filter(Targets::new().with_target("cache", level)))
+        .with(json_lines(error).with_filter(LevelFilter::WARN))
         .try_init();
     Ok(guards)
 }

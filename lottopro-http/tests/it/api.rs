@@ -10,21 +10,10 @@ use lottopro_http::api::{AppState, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::common::shared;
+use crate::common::real_history;
 
 fn real() -> AppState {
-    let h = lottopro_core::io::load_history(
-        std::path::Path::new(&shared("kr_lotto_645.csv")),
-        None,
-        GameSpec::kr645(),
-    )
-    .unwrap();
-    let h = lottopro_core::io::load_prizes(
-        &h,
-        std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
-    )
-    .unwrap();
-    AppState::new(Arc::new(Engine::new(h)), None)
+    AppState::new(Arc::new(Engine::new(real_history(u32::MAX))), None)
 }
 
 fn empty() -> AppState {

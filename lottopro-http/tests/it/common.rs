@@ -18,6 +18,29 @@ pub(crate) fn shared(name: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// The real history with its prizes, rounds up to `up_to`.
+pub(crate) fn real_history(up_to: u32) -> lottopro_core::History {
+    let game = lottopro_core::GameSpec::kr645();
+    let h = lottopro_core::io::load_history(
+        std::path::Path::new(&shared("kr_lotto_645.csv")),
+        None,
+        game.clone(),
+    )
+    .expect("the real history");
+    let h = lottopro_core::io::load_prizes(
+        &h,
+        std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
+    )
+    .expect("the real prizes");
+    let draws = h
+        .draws()
+        .iter()
+        .filter(|d| d.round() <= up_to)
+        .cloned()
+        .collect();
+    lottopro_core::History::new(game, draws).expect("a prefix of a history is one")
+}
+
 /// A real `lottopro serve` on a free loopback port, killed (SIGKILL) on drop.
 pub(crate) struct Server {
     pub(crate) port: u16,

@@ -16,30 +16,9 @@ use lottopro_http::store::Store;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::common::shared;
+use crate::common::real_history;
 
 const ADMIN: &str = "admin-token-for-tests-0123";
-
-fn real_history(up_to: u32) -> History {
-    let h = lottopro_core::io::load_history(
-        std::path::Path::new(&shared("kr_lotto_645.csv")),
-        None,
-        GameSpec::kr645(),
-    )
-    .unwrap();
-    let h = lottopro_core::io::load_prizes(
-        &h,
-        std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
-    )
-    .unwrap();
-    let draws = h
-        .draws()
-        .iter()
-        .filter(|d| d.round() <= up_to)
-        .cloned()
-        .collect();
-    History::new(GameSpec::kr645(), draws).unwrap()
-}
 
 fn temp_store(name: &str) -> Arc<Store> {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))

@@ -18,7 +18,7 @@ use lottopro_http::store::Store;
 use lottopro_http::sync::{DrawSource, SyncConfig, SyncReport, Syncer};
 use serde_json::{Value, json};
 
-use crate::common::shared;
+use crate::common::{real_history, shared};
 
 /// How one source misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +46,28 @@ struct Replay {
 
 type Shared = Arc<Mutex<Replay>>;
 
+/// Counts a request to `source` and returns how it behaves and what it holds.
+fn take(s: &Shared, source: &str) -> (Mode, Vec<Draw>) {
+    let mut r = s.lock().unwrap();
+    r.requests.push(source.into());
+    let mode = match source {
+        "api" => r.api,
+        "legacy" => r.legacy,
+        _ => r.mirror,
+    };
+    (mode, r.draws.clone())
+}
+
+/// A round number from a query parameter.
+fn round_in(q: &[(String, String)], key: &str) -> u32 {
+    q.iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}
+
 fn real() -> History {
-    let h = lottopro_core::io::load_history(
-        std::path::Path::new(&shared("kr_lotto_645.csv")),
-        None,
-        GameSpec::kr645(),
-    )
-    .unwrap();
-    lottopro_core::io::load_prizes(&h, std::path::Path::new(&shared("kr_lotto_645_prizes.csv")))
-        .unwrap()
+    real_history(u32::MAX)
 }
 
 /// The real history and three more valid Saturdays.
@@ -125,19 +138,11 @@ async fn misbehave(mode: Mode) -> Option<Response> {
 }
 
 async fn api(State(s): State<Shared>, Query(q): Query<Vec<(String, String)>>) -> Response {
-    let (mode, draws) = {
-        let mut r = s.lock().unwrap();
-        r.requests.push("api".into());
-        (r.api, r.draws.clone())
-    };
+    let (mode, draws) = take(&s, "api");
     if let Some(r) = misbehave(mode).await {
         return r;
     }
-    let round: u32 = q
-        .iter()
-        .find(|(k, _)| k == "srchLtEpsd")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
+    let round = round_in(&q, "srchLtEpsd");
     let latest = draws.last().map_or(0, Draw::round);
     // Up to ten rows around the round, newest first; nothing for a future round.
     let list: Vec<Value> = if round > latest {
@@ -157,19 +162,11 @@ async fn api(State(s): State<Shared>, Query(q): Query<Vec<(String, String)>>) ->
 }
 
 async fn legacy(State(s): State<Shared>, Query(q): Query<Vec<(String, String)>>) -> Response {
-    let (mode, draws) = {
-        let mut r = s.lock().unwrap();
-        r.requests.push("legacy".into());
-        (r.legacy, r.draws.clone())
-    };
+    let (mode, draws) = take(&s, "legacy");
     if let Some(r) = misbehave(mode).await {
         return r;
     }
-    let round: u32 = q
-        .iter()
-        .find(|(k, _)| k == "drwNo")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
+    let round = round_in(&q, "drwNo");
     let Some(d) = draws.iter().find(|d| d.round() == round) else {
         return json!({"returnValue": "fail"}).to_string().into_response();
     };
@@ -188,11 +185,7 @@ async fn legacy(State(s): State<Shared>, Query(q): Query<Vec<(String, String)>>)
 }
 
 async fn mirror(State(s): State<Shared>, Path(file): Path<String>) -> Response {
-    let (mode, draws) = {
-        let mut r = s.lock().unwrap();
-        r.requests.push("mirror".into());
-        (r.mirror, r.draws.clone())
-    };
+    let (mode, draws) = take(&s, "mirror");
     if let Some(r) = misbehave(mode).await {
         return r;
     }
