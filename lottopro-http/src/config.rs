@@ -82,7 +82,7 @@ pub struct ServeConfig {
     #[arg(long, env = "RATE_LIMIT_SAVE_NUMBERS", default_value = "50/hour")]
     pub rate_limit_save_numbers: Rate,
     /// Origins allowed to call the API from a browser (comma-separated,
-    /// e.g. https://example.org). Unset: no cross-origin access.
+    /// e.g. `https://example.org`). Unset: no cross-origin access.
     #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
     /// Rate-limit by the first X-Forwarded-For address (only behind a proxy you run).

@@ -1,9 +1,16 @@
-//! The `lottopro` command line (and, from the service issue on, the HTTP
-//! service). Everything it shows is computed by `lottopro-core`; this crate
-//! parses arguments, loads files and renders results as text or JSON.
+//! The `lottopro` command line and the HTTP service with its dashboard.
+//! Everything shown is computed by `lottopro-core`; this crate parses
+//! arguments and requests, keeps state in SQLite, and renders results as
+//! text, JSON, HTML and SVG.
 //!
-//! The client of the official results site (`sync`) lives here too, never
-//! in the core.
+//! - [`cli`]: the subcommands; `serve` reads [`config::ServeConfig`].
+//! - [`api`]: the router (`app`), every route with its OpenAPI description;
+//!   the dashboard lives in the private `web` module.
+//! - [`store`]: SQLite (draws, saved numbers, prediction history);
+//!   [`backup`]: consistent copies of it.
+//! - [`sync`]: the client of the official results site and its mirror
+//!   (network code stays out of the core).
+//! - [`monitoring`] and [`logs`]: the service watching itself.
 
 pub mod api;
 pub mod backup;

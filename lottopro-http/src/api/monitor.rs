@@ -56,7 +56,7 @@ const LATENCY_BUCKETS: [f64; 12] = [
 ];
 
 /// Seconds between upkeeps of the Prometheus recorder.
-const UPKEEP_SECS: u64 = 5;
+pub const UPKEEP_SECS: u64 = 5;
 
 /// The process's Prometheus recorder, installed on first use; `None` if
 /// another recorder was installed first.

@@ -2,7 +2,7 @@
 //!
 //! Every subcommand accepts `--json` and then prints exactly one JSON document
 //! on stdout. Errors go to stderr with exit code 1 (bad input or data) or 2
-//! (bad usage, reported by clap). A command computes a [`Report`] once and
+//! (bad usage, reported by clap). A command computes a `Report` once and
 //! renders it either way, so the text and JSON outputs cannot disagree.
 
 mod commands;
