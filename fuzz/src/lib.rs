@@ -315,3 +315,32 @@ pub fn http_bodies(data: &[u8]) {
         );
     }
 }
+
+/// The URL of a ticket's QR code: whatever parses has a round, one to five
+/// valid games, and reads the same after a round trip through the printed
+/// form.
+pub fn qr_url(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let game = GameSpec::kr645();
+    let Ok(qr) = lottopro_core::TicketQr::parse(&game, text) else {
+        return;
+    };
+    assert!((1..=5).contains(&qr.games.len()));
+    assert_eq!(qr.kinds.len(), qr.games.len());
+    assert!((1..=9999).contains(&qr.round));
+    let mut v = format!("{:04}", qr.round);
+    for (t, k) in qr.games.iter().zip(&qr.kinds) {
+        v.push(*k);
+        for n in t.numbers() {
+            v.push_str(&format!("{n:02}"));
+        }
+    }
+    let again = lottopro_core::TicketQr::parse(
+        &game,
+        &format!("https://m.dhlottery.co.kr/qr.do?method=winQr&v={v}0"),
+    )
+    .expect("a printed QR URL parses");
+    assert_eq!(again, qr);
+}

@@ -16,6 +16,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("simulate_request", lottopro_fuzz::simulate_request),
     ("official_rows", lottopro_fuzz::official_rows),
     ("http_bodies", lottopro_fuzz::http_bodies),
+    ("qr_url", lottopro_fuzz::qr_url),
 ];
 
 #[test]

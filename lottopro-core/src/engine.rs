@@ -60,6 +60,32 @@ impl Default for PrizeOptions {
     }
 }
 
+/// A ticket's QR code checked against its round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QrCheck {
+    /// The round the ticket was bought for.
+    pub round: u32,
+    /// Every game, in print order.
+    pub games: Vec<QrGame>,
+}
+
+/// One game of a checked QR ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QrGame {
+    /// Its numbers.
+    pub numbers: Vec<u8>,
+    /// How it was chosen, as printed (`q` quick pick, `m` manual, `s` semi).
+    pub kind: char,
+    /// Main numbers matched.
+    pub matches: u8,
+    /// Whether the bonus matched.
+    pub bonus: bool,
+    /// The prize rank, if any.
+    pub rank: Option<u8>,
+    /// What the draw paid at that rank, when known.
+    pub prize: Option<Money>,
+}
+
 /// What [`Engine::warm`] precomputed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WarmReport {
@@ -291,6 +317,33 @@ impl Engine {
         self.timed("check", || {
             let h = self.history();
             Ok(h.require(round)?.check(h.game(), ticket))
+        })
+    }
+
+    /// Every game of a ticket's QR code checked against the draw of its
+    /// round (see [`TicketQr`](crate::qr::TicketQr)); the URL is never fetched.
+    pub fn check_qr(&self, url: &str) -> Result<QrCheck> {
+        let h = self.history();
+        let qr = crate::qr::TicketQr::parse(h.game(), url)?;
+        let games = qr
+            .games
+            .iter()
+            .zip(&qr.kinds)
+            .map(|(t, kind)| {
+                let c = self.check(t, qr.round)?;
+                Ok(QrGame {
+                    numbers: c.ticket.numbers.clone(),
+                    kind: *kind,
+                    matches: c.matches,
+                    bonus: c.bonus,
+                    rank: c.rank,
+                    prize: c.prize,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(QrCheck {
+            round: qr.round,
+            games,
         })
     }
 

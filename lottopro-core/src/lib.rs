@@ -39,6 +39,7 @@ pub mod money;
 pub mod odds;
 pub mod predict;
 pub mod prize;
+pub mod qr;
 pub mod rng;
 pub mod simulate;
 pub mod stats;
@@ -49,7 +50,7 @@ pub use backtest::{BacktestOptions, BacktestReport, ModelResult, backtest};
 pub use cache::{Cache, CacheConfig, MemoryCache, RedisCache, TieredCache};
 pub use date::Date;
 pub use draw::{CheckResult, Draw, TierResult};
-pub use engine::{Engine, EngineBuilder, PrizeOptions};
+pub use engine::{Engine, EngineBuilder, PrizeOptions, QrCheck, QrGame};
 pub use error::{Error, ErrorKind, Result};
 pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
 pub use history::{History, HistoryView};
@@ -57,6 +58,7 @@ pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, match_distribution};
 pub use predict::{FittedModel, Model, PredictRequest, Prediction, Predictor, predict};
 pub use prize::{PoolOutcome, TierPool, pool_prizes};
+pub use qr::TicketQr;
 pub use simulate::{
     Method, Plan, PrizeModel, SimulationReport, SimulationRequest, Strategy, simulate,
 };

@@ -212,6 +212,15 @@ impl PyEngine {
         to_python(py, &c)
     }
 
+    /// Every game of a ticket's QR code (the URL printed on it) checked
+    /// against the draw of its round; the URL is never fetched.
+    fn check_qr(&self, py: Python<'_>, url: &str) -> PyResult<Py<PyAny>> {
+        let engine = self.inner.clone();
+        let url = url.to_owned();
+        let c = py.detach(move || engine.check_qr(&url)).py_err()?;
+        to_python(py, &c)
+    }
+
     /// Exact odds (of the history's game, or of `game`).
     #[pyo3(signature = (game=None))]
     fn odds(&self, py: Python<'_>, game: Option<&str>) -> PyResult<Py<PyAny>> {

@@ -106,3 +106,20 @@ def test_threads_share_one_engine(history):
     assert all(r[1] == 1245 for r in results.values())
     # The same seed gives the same tickets whichever thread asked.
     assert results[0][0] == results[4][0] and results[1][0] == results[5][0]
+
+
+QR_1179 = (
+    "http://m.dhlottery.co.kr/qr.do?method=winQr&v=1179m052527293436m192427303134"
+    "m021012152244m041623253540m1618212440440000000645.net"
+)
+
+
+def test_check_qr(engine):
+    r = engine.check_qr(QR_1179)
+    assert r["round"] == 1179 and len(r["games"]) == 5
+    assert r["games"][1]["numbers"] == [19, 24, 27, 30, 31, 34]
+    for g in r["games"]:
+        assert g["matches"] == engine.check(g["numbers"], 1179)["matches"]
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        engine.check_qr(QR_1179.replace("m.dhlottery.co.kr", "evil.example"))
+    assert e.value.field == "qr"

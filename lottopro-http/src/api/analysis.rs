@@ -221,7 +221,8 @@ pub(crate) async fn run_predict(
     Ok(outcome)
 }
 
-/// `{"numbers": [..] | "ticket": "3 11 17 25 33 41", "round": 1245}`.
+/// `{"numbers": [..] | "ticket": "3 11 17 25 33 41", "round": 1245}`, or
+/// `{"qr": "https://m.dhlottery.co.kr/qr.do?method=winQr&v=..."}`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CheckBody {
@@ -229,27 +230,46 @@ struct CheckBody {
     numbers: Option<Vec<u8>>,
     /// The ticket as text, e.g. "3 11 17 25 33 41".
     ticket: Option<String>,
-    /// The round to check against.
-    round: u32,
+    /// The round to check against (with `numbers` or `ticket`).
+    round: Option<u32>,
+    /// The URL of a ticket's QR code: every game is checked against its round
+    /// (the URL is never fetched).
+    qr: Option<String>,
 }
 
-/// A ticket against one draw: matches, rank and what that draw paid.
+/// A ticket against one draw: matches, rank and what that draw paid; or
+/// every game of a ticket's QR code against the draw of its round.
 #[utoipa::path(post, path = "/api/check", tag = "analysis", request_body = CheckBody,
-    responses((status = 200, description = "matches, rank and prize", body = serde_json::Value),
-              (status = 400, description = "a bad ticket", body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "matches, rank and prize; for qr: round and games", body = serde_json::Value),
+              (status = 400, description = "a bad ticket or QR URL", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "no such round", body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn check(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<CheckBody>,
-) -> Result<Json<CheckResult>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     require_draws(&state)?;
+    if let Some(url) = b.qr {
+        if b.numbers.is_some() || b.ticket.is_some() || b.round.is_some() {
+            return Err(ApiError::from(lottopro_core::Error::invalid(
+                "qr",
+                "give either qr, or numbers/ticket with round",
+            )));
+        }
+        let checked = blocking(&state, move |e| e.check_qr(&url)).await?;
+        return serde_json::to_value(checked)
+            .map(Json)
+            .map_err(ApiError::internal);
+    }
     let game = state.engine.game();
     let ticket = ticket_from(&game, b.numbers, b.ticket)?;
-    let round = b.round;
-    Ok(Json(
-        blocking(&state, move |e| e.check(&ticket, round)).await?,
-    ))
+    let round = b
+        .round
+        .ok_or_else(|| ApiError::from(lottopro_core::Error::invalid("round", "is missing")))?;
+    let checked: CheckResult = blocking(&state, move |e| e.check(&ticket, round)).await?;
+    serde_json::to_value(checked)
+        .map(Json)
+        .map_err(ApiError::internal)
 }
 
 #[derive(Deserialize, ToSchema, Default)]

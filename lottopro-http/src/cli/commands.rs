@@ -649,3 +649,34 @@ pub(super) fn restore(from: &Path, db: &Path) -> Result<Report> {
         ok: true,
     })
 }
+
+/// `lottopro check --qr URL`: every game of a ticket's QR code.
+pub(super) fn check_qr(history: &HistoryArgs, url: &str) -> Result<Report> {
+    let engine = lottopro_core::Engine::builder(history.load()?)
+        .cache(None)
+        .build();
+    let checked = engine.check_qr(url)?;
+    let cur = engine.game().currency().clone();
+    let mut text = format!("round {}: {} game(s)\n", checked.round, checked.games.len());
+    for (i, g) in checked.games.iter().enumerate() {
+        let outcome = match (g.rank, g.prize) {
+            (Some(r), Some(p)) => format!("rank {r}, paid {}", cur.format(p)),
+            (Some(r), None) => format!("rank {r}"),
+            (None, _) => "no prize".to_owned(),
+        };
+        let _ = writeln!(
+            text,
+            "  {} {} {:?}: {} matched{} → {outcome}",
+            i + 1,
+            g.kind,
+            g.numbers,
+            g.matches,
+            if g.bonus { " + bonus" } else { "" }
+        );
+    }
+    Ok(Report {
+        json: serde_json::to_value(&checked).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}

@@ -50,11 +50,19 @@ enum Command {
         #[command(flatten)]
         history: HistoryArgs,
         /// The round (회차) to check against.
-        #[arg(long)]
-        round: u32,
+        #[arg(long, required_unless_present = "qr")]
+        round: Option<u32>,
         /// The ticket: "3 11 17 25 33 41" or "3,11,17,25,33,41" (two-pool games: "1 2 3 4 5 + 6").
-        #[arg(long, allow_hyphen_values = true)]
-        ticket: String,
+        #[arg(
+            long,
+            allow_hyphen_values = true,
+            required_unless_present = "qr",
+            conflicts_with = "qr"
+        )]
+        ticket: Option<String>,
+        /// The URL in a ticket's QR code: every game is checked against its round.
+        #[arg(long, conflicts_with = "round")]
+        qr: Option<String>,
         #[command(flatten)]
         out: Output,
     },
@@ -351,8 +359,19 @@ where
             history,
             round,
             ticket,
+            qr,
             out,
-        } => (out.json, commands::check(history, *round, ticket)),
+        } => (
+            out.json,
+            match (qr, round, ticket) {
+                (Some(url), _, _) => commands::check_qr(history, url),
+                (None, Some(round), Some(ticket)) => commands::check(history, *round, ticket),
+                _ => Err(lottopro_core::Error::invalid(
+                    "ticket",
+                    "give --round and --ticket, or --qr",
+                )),
+            },
+        ),
         Command::Import {
             file,
             format,

@@ -568,6 +568,9 @@ async fn ui_check(
     UiForm(f): UiForm<CheckForm>,
 ) -> Fragment {
     let t = text_for(q.lang.as_deref(), &headers);
+    if f.ticket.trim_start().starts_with("http") {
+        return qr_fragment(&state, t, f.ticket).await;
+    }
     let result = async {
         let game = state.engine.game();
         let ticket = Ticket::parse(&game, &f.ticket)?;
@@ -606,6 +609,41 @@ async fn ui_check(
                 t.matches,
                 outcome
             ))
+        }
+    }
+}
+
+/// Every game of a pasted QR URL, checked against its round.
+async fn qr_fragment(state: &AppState, t: &Text, url: String) -> Fragment {
+    if state.engine.history().is_empty() {
+        return Fragment::error(t, ApiError::no_draws());
+    }
+    let engine = state.engine.clone();
+    let checked = tokio::task::spawn_blocking(move || engine.check_qr(&url))
+        .await
+        .map_err(ApiError::internal)
+        .and_then(|r| r.map_err(ApiError::from));
+    match checked {
+        Err(e) => Fragment::error(t, e),
+        Ok(c) => {
+            let mut h = format!(r#"<div class="check"><p>{} {}</p><ol>"#, t.round, c.round);
+            for g in &c.games {
+                let outcome = match (g.rank, g.prize) {
+                    (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, won(p)),
+                    (Some(r), None) => format!("{} {r}", t.rank),
+                    (None, _) => t.no_prize.to_owned(),
+                };
+                let _ = write!(
+                    h,
+                    "<li>{} · {} {} · <strong>{}</strong></li>",
+                    balls(&g.numbers),
+                    g.matches,
+                    t.matches,
+                    outcome
+                );
+            }
+            h.push_str("</ol></div>");
+            Fragment::ok(h)
         }
     }
 }

@@ -907,3 +907,31 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// `lottopro check --qr` checks every game of a ticket's QR code.
+#[test]
+fn check_reads_a_ticket_qr_code() {
+    let url = "http://m.dhlottery.co.kr/qr.do?method=winQr&v=1179m052527293436m192427303134m021012152244m041623253540m1618212440440000000645.net";
+    let v = json(&[
+        "check",
+        "--history",
+        &shared("kr_lotto_645.csv"),
+        "--qr",
+        url,
+    ]);
+    assert_eq!(v["round"], 1179);
+    assert_eq!(v["games"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        v["games"][1]["numbers"],
+        serde_json::json!([19, 24, 27, 30, 31, 34])
+    );
+    let out = lottopro(&[
+        "check",
+        "--history",
+        &shared("kr_lotto_645.csv"),
+        "--qr",
+        "https://example.org/qr.do?method=winQr&v=1179m052527293436",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -657,3 +657,56 @@ async fn the_dashboard_without_draws_says_how_to_load_them() {
     let t = s.post_form("/ui/tax?lang=en", "amount=5000", &[]).await;
     assert_eq!(t.status, StatusCode::OK);
 }
+
+const QR_997: &str = "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144q111215232740q031114212226q2328304042441785483554";
+
+#[tokio::test]
+async fn tickets_are_checked_from_their_qr_code() {
+    let history = real_history(1245);
+    let draw = history.get(997).unwrap().numbers().to_vec();
+    let s = Service::new(history, None, options());
+    let a = s.post_json("/api/check", &json!({"qr": QR_997}), &[]).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["round"], 997);
+    let games = v["games"].as_array().unwrap();
+    assert_eq!(games.len(), 5);
+    for g in games {
+        let numbers: Vec<u8> = g["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap() as u8)
+            .collect();
+        let matches = numbers.iter().filter(|n| draw.contains(n)).count();
+        assert_eq!(g["matches"], matches, "{g}");
+        assert_eq!(g["kind"], "q");
+    }
+    let wrong_host = QR_997.replace("m.dhlottery.co.kr", "m.dhlottery.co.kr.evil.example");
+    assert_problem(
+        &s.post_json("/api/check", &json!({"qr": wrong_host}), &[])
+            .await,
+        StatusCode::BAD_REQUEST,
+        Some("qr"),
+    );
+    assert_problem(
+        &s.post_json("/api/check", &json!({"qr": QR_997, "round": 997}), &[])
+            .await,
+        StatusCode::BAD_REQUEST,
+        Some("qr"),
+    );
+    let future = QR_997.replace("v=0997", "v=1300");
+    assert_problem(
+        &s.post_json("/api/check", &json!({"qr": future}), &[]).await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    // The dashboard's checker takes a pasted QR URL too.
+    let form = format!(
+        "ticket={}&round=1",
+        QR_997.replace('&', "%26").replace('?', "%3F")
+    );
+    let ui = s.post_form("/ui/check?lang=en", &form, &[]).await;
+    assert_eq!(ui.status, StatusCode::OK, "{}", ui.text());
+    assert_eq!(ui.text().matches("<li>").count(), 5, "{}", ui.text());
+}

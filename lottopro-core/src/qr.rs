@@ -1,0 +1,237 @@
+//! The QR code printed on a Korean Lotto 6/45 ticket.
+//!
+//! It holds a URL such as
+//! `https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144...1785483554`:
+//! `v` is the round (4 digits), then one to five games, each a letter (the
+//! way it was chosen: `q` quick pick, `m` manual, `s` semi-automatic)
+//! followed by six two-digit numbers, then a tail the operator uses to
+//! identify the ticket. [`TicketQr::parse`] reads it strictly — the scheme,
+//! the exact host (`m.dhlottery.co.kr`, or `m.nlotto.co.kr` / `nlotto.co.kr`
+//! on older tickets), the path, exactly the two keys — and validates every
+//! game like any other ticket. It never fetches the URL: checking a ticket
+//! needs only the draw of its round.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::game::GameSpec;
+use crate::ticket::Ticket;
+
+/// Hosts the operator has printed on tickets.
+pub const HOSTS: [&str; 3] = ["m.dhlottery.co.kr", "m.nlotto.co.kr", "nlotto.co.kr"];
+/// The most games one ticket holds.
+pub const MAX_GAMES: usize = 5;
+
+/// A ticket read from its QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketQr {
+    /// The round it was bought for.
+    pub round: u32,
+    /// Its games, in print order.
+    pub games: Vec<Ticket>,
+    /// How each game was chosen: `q`, `m`, `s`, as printed.
+    pub kinds: Vec<char>,
+}
+
+fn bad(message: impl Into<String>) -> Error {
+    Error::invalid("qr", message)
+}
+
+impl TicketQr {
+    /// Reads `url` for `game` (Korean Lotto 6/45 tickets: six numbers a game).
+    pub fn parse(game: &GameSpec, url: &str) -> Result<TicketQr> {
+        let url = url.trim();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| bad("is not an http(s) URL"))?;
+        let (host, rest) = rest.split_once('/').ok_or_else(|| bad("has no path"))?;
+        if !HOSTS.contains(&host) {
+            return Err(bad(format!(
+                "host '{host}' is not the lottery's ({})",
+                HOSTS.join(", ")
+            )));
+        }
+        let (path, query) = rest.split_once('?').ok_or_else(|| bad("has no query"))?;
+        if path != "qr.do" {
+            return Err(bad(format!("path '/{path}' is not /qr.do")));
+        }
+        let mut method = None;
+        let mut v = None;
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let slot = match key {
+                "method" => &mut method,
+                "v" => &mut v,
+                other => return Err(bad(format!("has an unexpected key '{other}'"))),
+            };
+            if slot.replace(value).is_some() {
+                return Err(bad(format!("has the key '{key}' twice")));
+            }
+        }
+        if method != Some("winQr") {
+            return Err(bad("method is not winQr"));
+        }
+        let v = v.ok_or_else(|| bad("has no v"))?;
+        if !v.is_ascii() {
+            return Err(bad("v holds characters that are not ASCII"));
+        }
+        let round: u32 = v
+            .get(..4)
+            .filter(|r| r.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|r| r.parse().ok())
+            .filter(|&r| r > 0)
+            .ok_or_else(|| bad("v does not start with a 4-digit round"))?;
+        let mut games = Vec::new();
+        let mut kinds = Vec::new();
+        let mut at = 4;
+        let bytes = v.as_bytes();
+        // A game: a letter and twelve digits.
+        let is_game = |i: usize| {
+            bytes.get(i).is_some_and(u8::is_ascii_lowercase)
+                && bytes.len() >= i + 13
+                && bytes[i + 1..i + 13].iter().all(u8::is_ascii_digit)
+        };
+        while is_game(at) {
+            if games.len() == MAX_GAMES {
+                return Err(bad(format!("holds more than {MAX_GAMES} games")));
+            }
+            let n = games.len() + 1;
+            let numbers: Vec<u8> = (0..6)
+                .map(|k| {
+                    let d = &v[at + 1 + 2 * k..at + 3 + 2 * k];
+                    d.parse().unwrap_or(0)
+                })
+                .collect();
+            let ticket = Ticket::new(game, &numbers, &[])
+                .map_err(|e| Error::invalid(format!("qr.games[{n}]"), e.to_string()))?;
+            kinds.push(char::from(bytes[at]));
+            games.push(ticket);
+            at += 13;
+        }
+        if games.is_empty() {
+            return Err(bad("v holds no game after the round"));
+        }
+        // What follows is the operator's ticket id: digits, maybe a suffix.
+        let tail = &v[at..];
+        if tail.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) {
+            return Err(bad(format!(
+                "game {} is not a letter and 12 digits",
+                games.len() + 1
+            )));
+        }
+        if !tail.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+            return Err(bad("the end of v holds unexpected characters"));
+        }
+        Ok(TicketQr {
+            round,
+            games,
+            kinds,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kr() -> GameSpec {
+        GameSpec::kr645()
+    }
+
+    #[test]
+    fn the_printed_examples_parse() {
+        let a = TicketQr::parse(
+            &kr(),
+            "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144q111215232740q031114212226q2328304042441785483554",
+        )
+        .unwrap();
+        assert_eq!(a.round, 997);
+        assert_eq!(a.games.len(), 5);
+        assert_eq!(a.games[0].numbers(), vec![7, 15, 24, 40, 42, 45]);
+        assert_eq!(a.games[4].numbers(), vec![23, 28, 30, 40, 42, 44]);
+        assert_eq!(a.kinds, vec!['q'; 5]);
+        let b = TicketQr::parse(
+            &kr(),
+            "http://m.dhlottery.co.kr/qr.do?method=winQr&v=1179m052527293436m192427303134m021012152244m041623253540m1618212440440000000645.net",
+        )
+        .unwrap();
+        assert_eq!(b.round, 1179);
+        assert_eq!(b.games[1].numbers(), vec![19, 24, 27, 30, 31, 34]);
+        assert_eq!(b.games[4].numbers(), vec![16, 18, 21, 24, 40, 44]);
+        let old = TicketQr::parse(
+            &kr(),
+            "http://nlotto.co.kr/qr.do?v=0500q010203040506123&method=winQr",
+        )
+        .unwrap();
+        assert_eq!((old.round, old.games.len()), (500, 1));
+    }
+
+    #[test]
+    fn malformed_urls_are_refused_with_the_reason() {
+        let cases = [
+            (
+                "https://evil.example/qr.do?method=winQr&v=0997q0102030405061",
+                "host",
+            ),
+            (
+                "https://m.dhlottery.co.kr.evil.example/qr.do?method=winQr&v=0997q0102030405061",
+                "host",
+            ),
+            (
+                "ftp://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q0102030405061",
+                "http(s)",
+            ),
+            (
+                "https://m.dhlottery.co.kr/gr.do?method=winQr&v=0997q0102030405061",
+                "path",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q0102030405061&x=1",
+                "unexpected key",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q0102030405061&v=1",
+                "twice",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=other&v=0997q0102030405061",
+                "winQr",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=97q010203040506",
+                "4-digit round",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q01020304051",
+                "no game",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q010203040546",
+                "games[1]",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q010203040500",
+                "games[1]",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q010203040505",
+                "games[1]",
+            ),
+            (
+                "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q010203040506q0102",
+                "game 2",
+            ),
+        ];
+        for (url, says) in cases {
+            let e = TicketQr::parse(&kr(), url).unwrap_err().to_string();
+            assert!(e.contains(says), "{url}: '{e}' does not say '{says}'");
+        }
+        let six = format!(
+            "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997{}123",
+            "q010203040506".repeat(6)
+        );
+        let e = TicketQr::parse(&kr(), &six).unwrap_err().to_string();
+        assert!(e.contains("more than 5 games"), "{e}");
+    }
+}
