@@ -243,7 +243,7 @@ fn run_model(
         tickets,
         mean_matches: mean_round / k,
         ci95: (mean_round / k - half, mean_round / k + half),
-        chance_mean_matches: (picks * picks) as f64 / n_pool,
+        chance_mean_matches: game.chance_mean_matches(),
         z,
         p_value,
         p_holm: p_value,

@@ -92,15 +92,8 @@ pub struct ServeConfig {
     /// through Sunday.
     #[arg(long, env = "SYNC_SCHEDULE", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub sync_schedule: bool,
-    /// Base URL of the official 2026 results endpoint.
-    #[arg(long, env = "LOTTOPRO_API_BASE", default_value = crate::sync::OFFICIAL_BASE)]
-    pub api_base: String,
-    /// Base URL of the official legacy endpoint.
-    #[arg(long, env = "LOTTOPRO_LEGACY_BASE", default_value = crate::sync::OFFICIAL_BASE)]
-    pub legacy_base: String,
-    /// Base URL of the public results mirror.
-    #[arg(long, env = "LOTTOPRO_MIRROR_BASE", default_value = crate::sync::MIRROR_BASE)]
-    pub mirror_base: String,
+    #[command(flatten)]
+    pub sources: SourceUrls,
     /// Write logs as JSON lines under this folder too (lottopro.log,
     /// performance/, cache/, error/), rotated daily.
     #[arg(long, env = "LOG_DIR")]
@@ -141,6 +134,32 @@ pub struct ServeConfig {
     /// Alert threshold: memory use of the machine, percent.
     #[arg(long, env = "THRESHOLD_MEMORY_USAGE", default_value_t = 85.0)]
     pub threshold_memory_usage: f64,
+}
+
+/// Where the draw sources live (`lottopro sync` and `serve`).
+#[derive(Debug, Clone, Args)]
+pub struct SourceUrls {
+    /// Base URL of the official 2026 results endpoint.
+    #[arg(long, env = "LOTTOPRO_API_BASE", default_value = crate::sync::OFFICIAL_BASE)]
+    pub api_base: String,
+    /// Base URL of the official legacy endpoint.
+    #[arg(long, env = "LOTTOPRO_LEGACY_BASE", default_value = crate::sync::OFFICIAL_BASE)]
+    pub legacy_base: String,
+    /// Base URL of the public results mirror.
+    #[arg(long, env = "LOTTOPRO_MIRROR_BASE", default_value = crate::sync::MIRROR_BASE)]
+    pub mirror_base: String,
+}
+
+impl SourceUrls {
+    /// `config` with these base URLs.
+    pub fn apply(&self, config: crate::sync::SyncConfig) -> crate::sync::SyncConfig {
+        crate::sync::SyncConfig {
+            api_base: self.api_base.clone(),
+            legacy_base: self.legacy_base.clone(),
+            mirror_base: self.mirror_base.clone(),
+            ..config
+        }
+    }
 }
 
 /// Booleans as the original read them: 1/true/yes/on and 0/false/no/off.
@@ -235,9 +254,11 @@ impl ServeConfig {
             log_dir: None,
             log_max_files: 30,
             log_max_bytes: None,
-            api_base: crate::sync::OFFICIAL_BASE.into(),
-            legacy_base: crate::sync::OFFICIAL_BASE.into(),
-            mirror_base: crate::sync::MIRROR_BASE.into(),
+            sources: SourceUrls {
+                api_base: crate::sync::OFFICIAL_BASE.into(),
+                legacy_base: crate::sync::OFFICIAL_BASE.into(),
+                mirror_base: crate::sync::MIRROR_BASE.into(),
+            },
             monitoring_enabled: true,
             monitor_interval: 10,
             alert_cooldown: 300,

@@ -138,9 +138,10 @@ fn dir_bytes(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-/// What is watched, with the values that count as trouble.
+/// The alert thresholds (`THRESHOLD_*`): what is watched, with the values
+/// that count as trouble.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Limits {
+pub struct Thresholds {
     /// p95 response time, seconds (`THRESHOLD_RESPONSE_TIME`).
     pub response_time_secs: f64,
     /// Machine CPU, percent (`THRESHOLD_CPU_USAGE`).
@@ -149,6 +150,18 @@ pub struct Limits {
     pub memory_percent: f64,
     /// Requests answered 5xx, percent.
     pub error_rate_percent: f64,
+}
+
+impl Default for Thresholds {
+    /// The original app's defaults, and 5 % of requests failing.
+    fn default() -> Self {
+        Thresholds {
+            response_time_secs: 10.0,
+            cpu_percent: 80.0,
+            memory_percent: 85.0,
+            error_rate_percent: 5.0,
+        }
+    }
 }
 
 /// The readings one evaluation looks at.
@@ -204,14 +217,14 @@ struct State {
 
 /// Turns readings into notices; see the module docs.
 pub struct Alerter {
-    limits: Limits,
+    limits: Thresholds,
     cooldown: Duration,
     states: BTreeMap<&'static str, State>,
 }
 
 impl Alerter {
     /// An alerter with `limits` and a `cooldown` between alerts of one metric.
-    pub fn new(limits: Limits, cooldown: Duration) -> Alerter {
+    pub fn new(limits: Thresholds, cooldown: Duration) -> Alerter {
         Alerter {
             limits,
             cooldown,
@@ -430,13 +443,8 @@ async fn send_mail(url: &str, from: &str, to: &str, notice: &Notice) -> Result<(
 mod tests {
     use super::*;
 
-    fn limits() -> Limits {
-        Limits {
-            response_time_secs: 10.0,
-            cpu_percent: 80.0,
-            memory_percent: 85.0,
-            error_rate_percent: 5.0,
-        }
+    fn limits() -> Thresholds {
+        Thresholds::default()
     }
 
     #[test]

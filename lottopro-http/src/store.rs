@@ -372,9 +372,7 @@ impl Store {
                 limit: MAX_SAVED_PER_OWNER as u64,
             });
         }
-        let created_at = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let created_at = now_secs();
         let numbers = ticket.to_string();
         conn.execute(
             "INSERT INTO saved_numbers (owner, game, numbers, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",

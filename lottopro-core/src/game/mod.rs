@@ -274,6 +274,13 @@ impl GameSpec {
     pub fn picks(&self) -> u8 {
         self.def.picks
     }
+    /// Main numbers a ticket matches on average by chance: each of its
+    /// `picks` numbers is among the `picks` drawn with probability
+    /// `picks / pool` (the hypergeometric mean).
+    pub fn chance_mean_matches(&self) -> f64 {
+        let k = f64::from(self.def.picks);
+        k * k / f64::from(self.def.pool)
+    }
     /// The bonus rule.
     pub fn bonus(&self) -> BonusRule {
         self.def.bonus

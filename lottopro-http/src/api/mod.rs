@@ -39,7 +39,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub(crate) use admin::Admin;
 pub use admin::{follow_store, scheduled_sync, sync_now};
 pub use analysis::MAX_HTTP_TRIALS;
-pub(crate) use analysis::{PredictBody, SimulateBody, run_predict, run_simulate};
+pub(crate) use analysis::{BacktestSummary, PredictBody, SimulateBody, run_predict, run_simulate};
 pub(crate) use client::random_hex;
 pub(crate) use docs::Problem as ProblemDoc;
 pub use draws::MAX_PAGE;
@@ -114,12 +114,7 @@ impl Options {
                 memory_percent: config.threshold_memory_usage,
                 ..Thresholds::default()
             },
-            sync: crate::sync::SyncConfig {
-                api_base: config.api_base.clone(),
-                legacy_base: config.legacy_base.clone(),
-                mirror_base: config.mirror_base.clone(),
-                ..crate::sync::SyncConfig::default()
-            },
+            sync: config.sources.apply(crate::sync::SyncConfig::default()),
             cors_origins: config
                 .cors_origins
                 .iter()

@@ -89,41 +89,7 @@ pub fn prometheus() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// Alert thresholds (`THRESHOLD_*`), shown with the figures they apply to.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Thresholds {
-    /// p95 response time, seconds.
-    pub response_time_secs: f64,
-    /// CPU use, percent.
-    pub cpu_percent: f64,
-    /// Memory use, percent.
-    pub memory_percent: f64,
-    /// Share of requests answered 5xx, percent.
-    pub error_rate_percent: f64,
-}
-
-impl Thresholds {
-    /// The same thresholds as the alerter's limits.
-    pub fn limits(&self) -> crate::monitoring::Limits {
-        crate::monitoring::Limits {
-            response_time_secs: self.response_time_secs,
-            cpu_percent: self.cpu_percent,
-            memory_percent: self.memory_percent,
-            error_rate_percent: self.error_rate_percent,
-        }
-    }
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Thresholds {
-            response_time_secs: 10.0,
-            cpu_percent: 80.0,
-            memory_percent: 85.0,
-            error_rate_percent: 5.0,
-        }
-    }
-}
+pub use crate::monitoring::Thresholds;
 
 /// One bucket of the time series.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -416,7 +382,7 @@ pub async fn watch(
         3,
         Duration::from_secs(1),
     ));
-    let mut alerter = crate::monitoring::Alerter::new(monitor.thresholds.limits(), cooldown);
+    let mut alerter = crate::monitoring::Alerter::new(monitor.thresholds, cooldown);
     let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;

@@ -29,10 +29,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
               (status = 400, description = "a malformed token", body = Problem, content_type = "application/problem+json")))]
 async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
     let game = state.engine.game();
-    // Hypergeometric mean: each of a ticket's k numbers is among the k drawn
-    // with probability k / pool.
-    let k = f64::from(game.picks());
-    let chance = k * k / f64::from(game.pool());
+    let chance = game.chance_mean_matches();
     let Some(client) = Client::from_headers(&headers)? else {
         return Ok(Json(
             json!({ "predictions": [], "chance_mean_matches": chance }),

@@ -205,15 +205,8 @@ enum Command {
         /// Sources in the order they are tried.
         #[arg(long, default_value = "api,legacy,mirror")]
         sources: String,
-        /// Base URL of the 2026 endpoint.
-        #[arg(long, env = "LOTTOPRO_API_BASE", default_value = crate::sync::OFFICIAL_BASE)]
-        api_base: String,
-        /// Base URL of the legacy endpoint.
-        #[arg(long, env = "LOTTOPRO_LEGACY_BASE", default_value = crate::sync::OFFICIAL_BASE)]
-        legacy_base: String,
-        /// Base URL of the mirror.
-        #[arg(long, env = "LOTTOPRO_MIRROR_BASE", default_value = crate::sync::MIRROR_BASE)]
-        mirror_base: String,
+        #[command(flatten)]
+        urls: crate::config::SourceUrls,
         /// Seconds before a request is given up.
         #[arg(long, default_value_t = 10.0)]
         timeout: f64,
@@ -452,9 +445,7 @@ where
             db,
             to,
             sources,
-            api_base,
-            legacy_base,
-            mirror_base,
+            urls,
             timeout,
             delay,
             game,
@@ -469,16 +460,13 @@ where
                         )
                     })
                 };
-                Ok(crate::sync::SyncConfig {
+                Ok(urls.apply(crate::sync::SyncConfig {
                     sources,
-                    api_base: api_base.clone(),
-                    legacy_base: legacy_base.clone(),
-                    mirror_base: mirror_base.clone(),
                     to: *to,
                     timeout: secs(*timeout, "timeout")?,
                     delay: secs(*delay, "delay")?,
                     ..crate::sync::SyncConfig::default()
-                })
+                }))
             });
             (out.json, config.and_then(|c| commands::sync(db, c, game)))
         }

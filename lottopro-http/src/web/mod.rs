@@ -227,22 +227,32 @@ fn page_data(engine: &Engine, history_len: usize) -> lottopro_core::Result<PageD
     })
 }
 
-fn backtest_line(t: &Text, m: &lottopro_core::backtest::ModelResult) -> String {
+/// A model's backtest in one line: its mean matches beside chance.
+fn backtest_line(t: &Text, b: &crate::api::BacktestSummary) -> String {
     format!(
         r#"{} {:.3} ({:.3}–{:.3}) · {} {:.3} · p = {:.2} · <strong>{}</strong>"#,
         t.mean_matches,
-        m.mean_matches,
-        m.ci95.0,
-        m.ci95.1,
+        b.mean_matches,
+        b.ci95.0,
+        b.ci95.1,
         t.chance,
-        m.chance_mean_matches,
-        m.p_value,
-        if m.significant {
+        b.chance_mean_matches,
+        b.p_value,
+        if b.significant {
             t.differs
         } else {
             t.no_better
         }
     )
+}
+
+/// A check's outcome: the rank and what the draw paid, or no prize.
+fn outcome(t: &Text, rank: Option<u8>, prize: Option<Money>) -> String {
+    match (rank, prize) {
+        (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, won(p)),
+        (Some(r), None) => format!("{} {r}", t.rank),
+        (None, _) => t.no_prize.to_owned(),
+    }
 }
 
 fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> String {
@@ -318,7 +328,7 @@ fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> String {
                     .backtest
                     .as_ref()
                     .and_then(|b| b.models.iter().find(|m| m.model == *model))
-                    .map(|m| backtest_line(t, m))
+                    .map(|m| backtest_line(t, &m.into()))
                     .unwrap_or_default();
                 let _ = write!(
                     h,
@@ -528,20 +538,9 @@ async fn ui_predict(
     if let Some(b) = &outcome.backtest {
         let _ = write!(
             h,
-            r#"<p class="backtest">{}: {} {:.3} ({:.3}–{:.3}) · {} {:.3} · p = {:.2} · <strong>{}</strong></p>"#,
+            r#"<p class="backtest">{}: {}</p>"#,
             t.backtest,
-            t.mean_matches,
-            b.mean_matches,
-            b.ci95.0,
-            b.ci95.1,
-            t.chance,
-            b.chance_mean_matches,
-            b.p_value,
-            if b.significant {
-                t.differs
-            } else {
-                t.no_better
-            }
+            backtest_line(t, b)
         );
     }
     h.push_str("</div>");
@@ -593,11 +592,7 @@ async fn ui_check(
     match result {
         Err(e) => Fragment::error(t, e),
         Ok(c) => {
-            let outcome = match (c.rank, c.prize) {
-                (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, won(p)),
-                (Some(r), None) => format!("{} {r}", t.rank),
-                (None, _) => t.no_prize.to_owned(),
-            };
+            let outcome = outcome(t, c.rank, c.prize);
             Fragment::ok(format!(
                 r#"<div class="check"><p>{} {}: {} + {}</p><p>{} · {} {} · <strong>{}</strong></p></div>"#,
                 t.round,
@@ -628,11 +623,7 @@ async fn qr_fragment(state: &AppState, t: &Text, url: String) -> Fragment {
         Ok(c) => {
             let mut h = format!(r#"<div class="check"><p>{} {}</p><ol>"#, t.round, c.round);
             for g in &c.games {
-                let outcome = match (g.rank, g.prize) {
-                    (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, won(p)),
-                    (Some(r), None) => format!("{} {r}", t.rank),
-                    (None, _) => t.no_prize.to_owned(),
-                };
+                let outcome = outcome(t, g.rank, g.prize);
                 let _ = write!(
                     h,
                     "<li>{} · {} {} · <strong>{}</strong></li>",

@@ -151,11 +151,15 @@ def test_the_dashboard_predicts_and_saves_in_a_real_browser(server, browser):
     assert (SHOTS / "dashboard.png").stat().st_size > 10_000
 
 
-def test_korean_is_the_default_language(server, browser):
-    browser.get(server + "/")
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") in ("ko", "en")
+def test_the_page_switches_to_korean(server, browser):
+    # (Korean as the default without ?lang is the Rust test
+    # the_language_follows_the_query_then_the_browser: this browser sends
+    # an English Accept-Language.)
     browser.get(server + "/?lang=ko")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ko"
     assert "번호별 출현 횟수" in browser.find_element(By.ID, "frequency").text
+    browser.find_element(By.LINK_TEXT, "English").click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
 
 
 def test_the_monitoring_page_takes_the_token_and_updates(server, browser):

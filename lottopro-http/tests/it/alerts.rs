@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
-use lottopro_http::monitoring::{Alerter, Channels, Limits, Notifier, Readings};
+use lottopro_http::monitoring::{Alerter, Channels, Notifier, Readings, Thresholds};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -102,7 +102,7 @@ async fn a_crossing_alerts_once_cools_down_and_resolves_on_both_channels() {
         2,
         Duration::from_millis(10),
     );
-    let limits = Limits {
+    let limits = Thresholds {
         response_time_secs: 10.0,
         cpu_percent: 80.0,
         memory_percent: 85.0,
@@ -177,7 +177,7 @@ async fn an_unreachable_channel_is_reported_not_fatal() {
         Duration::from_millis(5),
     );
     let mut alerter = Alerter::new(
-        Limits {
+        Thresholds {
             response_time_secs: 1.0,
             cpu_percent: 80.0,
             memory_percent: 85.0,
