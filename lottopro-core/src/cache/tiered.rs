@@ -2,9 +2,12 @@
 //!
 //! Reads try memory, then Redis (and keep what Redis had in memory); writes
 //! go to both. A Redis failure marks the cache degraded and starts a backoff
-//! (0.1 s, doubling to at most 30 s) during which Redis is not tried at all,
+//! (0.1 s, doubling to at most 5 s) during which Redis is not tried at all,
 //! so requests never wait on a dead server; the first Redis operation after
-//! the backoff that succeeds clears the degraded state by itself.
+//! the backoff that succeeds clears the degraded state by itself. The cap is
+//! short because one failed attempt every few seconds costs nothing, while a
+//! long cap would keep a recovered Redis unused (and the cache degraded) for
+//! as long.
 //!
 //! **Invalidation across processes.** Every memory entry remembers the
 //! versions of its tags (and of the pseudo-tag `*` that `clear` bumps) as
@@ -40,7 +43,7 @@ struct Backoff {
 }
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 impl TieredCache {
     /// `front` in front of `back`.
