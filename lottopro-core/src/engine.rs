@@ -32,11 +32,13 @@ use crate::history::History;
 use crate::metrics::{CacheEvent, Metrics, MetricsRecorder, MetricsSnapshot, NoopMetrics, Outcome};
 use crate::money::Money;
 use crate::odds::Odds;
+use crate::popularity::{Popularity, PopularityEvaluation, TicketPopularity};
 use crate::predict::{FittedModel, Model, PredictRequest, Prediction, Sampler};
 use crate::simulate::{PrizeModel, SimulationReport, SimulationRequest, simulate};
 use crate::stats::{Stats, StatsOptions};
 use crate::tax::{TaxAssessment, TaxRule};
 use crate::ticket::{Ticket, TicketRecord};
+use crate::wheel::{Guarantee, Wheel};
 use std::sync::Mutex;
 
 /// Version of the cache key layout; bump it when a cached type changes shape.
@@ -106,6 +108,8 @@ pub struct Engine {
     ttl: Duration,
     /// Fitted models of the current epoch, one per model.
     fitted: Mutex<Vec<(u64, Arc<FittedModel>)>>,
+    /// The popularity model of the current epoch.
+    popularity: Mutex<Option<(u64, Arc<Popularity>)>>,
 }
 
 /// Builds an [`Engine`].
@@ -156,6 +160,7 @@ impl EngineBuilder {
             recorder,
             ttl: self.ttl,
             fitted: Mutex::new(Vec::new()),
+            popularity: Mutex::new(None),
         }
     }
 }
@@ -279,6 +284,56 @@ impl Engine {
         fitted
     }
 
+    /// What the popularity model fitted to the current history says about
+    /// `ticket` in a draw with `sales` (default: the mean of the last ten
+    /// draws). Changes the expected share of a prize, never the chance.
+    pub fn popularity(&self, ticket: &Ticket, sales: Option<Money>) -> Result<TicketPopularity> {
+        self.timed("popularity", || {
+            let h = self.history();
+            self.popularity_model(&h)?
+                .ticket(h.game(), ticket, Some(h.view()), sales)
+        })
+    }
+
+    /// The popularity model's out-of-sample evaluation on the current
+    /// history (trained up to round 1000, scored on the rest).
+    pub fn popularity_evaluation(&self) -> Result<PopularityEvaluation> {
+        self.timed("popularity_evaluation", || {
+            let h = self.history();
+            Popularity::evaluate(h.view(), crate::popularity::VALIDATION_SPLIT)
+        })
+    }
+
+    fn popularity_model(&self, h: &History) -> Result<Arc<Popularity>> {
+        let epoch = h.epoch();
+        if let Some(m) = self.popularity.lock().ok().and_then(|m| {
+            m.as_ref()
+                .filter(|(e, _)| *e == epoch)
+                .map(|(_, m)| m.clone())
+        }) {
+            self.metrics.cache("fitted", CacheEvent::Hit);
+            return Ok(m);
+        }
+        self.metrics.cache("fitted", CacheEvent::Miss);
+        let model = Arc::new(Popularity::fit(h.view())?);
+        if let Ok(mut memo) = self.popularity.lock() {
+            *memo = Some((epoch, model.clone()));
+        }
+        Ok(model)
+    }
+
+    /// A verified wheel of `numbers` for the history's game; see [`Wheel`].
+    pub fn wheel(&self, numbers: &[u8], guarantee: Guarantee, seed: u64) -> Result<Wheel> {
+        self.timed("wheel", || {
+            Wheel::build(&self.game(), numbers, guarantee, seed)
+        })
+    }
+
+    /// The full-pool wheel guaranteeing `t` matches in every draw.
+    pub fn full_pool_wheel(&self, t: u8) -> Result<Wheel> {
+        self.timed("wheel", || Wheel::full_pool(&self.game(), t))
+    }
+
     /// A walk-forward backtest over the current history.
     pub fn backtest(&self, opts: &BacktestOptions) -> Result<BacktestReport> {
         self.timed("backtest", || {
@@ -396,6 +451,9 @@ impl Engine {
 
     /// Empties the cache (and forgets the fitted models).
     pub fn clear_cache(&self) -> Result<()> {
+        if let Ok(mut memo) = self.popularity.lock() {
+            *memo = None;
+        }
         if let Ok(mut memo) = self.fitted.lock() {
             memo.clear();
         }

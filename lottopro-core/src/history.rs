@@ -192,6 +192,12 @@ impl History {
 }
 
 impl<'a> HistoryView<'a> {
+    /// A view of `draws`, which must be in round order with no gaps (the
+    /// caller holds them from a [`History`]).
+    pub(crate) fn of(game: &'a GameSpec, draws: &'a [Draw]) -> HistoryView<'a> {
+        HistoryView { game, draws }
+    }
+
     /// The game.
     pub fn game(&self) -> &'a GameSpec {
         self.game
@@ -211,6 +217,21 @@ impl<'a> HistoryView<'a> {
     /// The latest round in view.
     pub fn latest_round(&self) -> Option<u32> {
         self.draws.last().map(Draw::round)
+    }
+    /// The draws up to and including `round`, and the draws after it.
+    pub fn split_at_round(&self, round: u32) -> (HistoryView<'a>, HistoryView<'a>) {
+        let n = self.draws.partition_point(|d| d.round() <= round);
+        let (before, after) = self.draws.split_at(n);
+        (
+            HistoryView {
+                game: self.game,
+                draws: before,
+            },
+            HistoryView {
+                game: self.game,
+                draws: after,
+            },
+        )
     }
 }
 

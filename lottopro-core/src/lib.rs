@@ -1,6 +1,7 @@
 //! LottoPro core: games, tickets, draws and histories; exact odds, prize
-//! ranks, the pari-mutuel pool model and tax; statistics, five
-//! number-generation models and an honest walk-forward backtest.
+//! ranks, the pari-mutuel pool model and tax; statistics, the
+//! number-generation models and an honest walk-forward backtest; how many
+//! players share a combination, and wheels with verified guarantees.
 //!
 //! No model can predict a fair draw, and nothing here pretends to: odds are
 //! counted, prizes follow the operator's published rules, and every amount of
@@ -21,8 +22,9 @@
 //!
 //! Modules, upstream first: [`game`] (rules), [`ticket`] and [`draw`],
 //! [`history`] and [`io`] (files); [`odds`], [`prize`] and [`tax`];
-//! [`stats`], [`predict`] and [`backtest`]; [`rng`] holds the one seeded
-//! generator everything random uses.
+//! [`stats`], [`predict`] and [`backtest`]; [`popularity`] (how many
+//! players share a combination) and [`wheel`] (covering designs); [`rng`]
+//! holds the one seeded generator everything random uses.
 #![warn(missing_docs)]
 
 pub mod backtest;
@@ -37,6 +39,7 @@ pub mod io;
 pub mod metrics;
 pub mod money;
 pub mod odds;
+pub mod popularity;
 pub mod predict;
 pub mod prize;
 pub mod qr;
@@ -45,6 +48,7 @@ pub mod simulate;
 pub mod stats;
 pub mod tax;
 pub mod ticket;
+pub mod wheel;
 
 pub use backtest::{BacktestOptions, BacktestReport, ModelResult, backtest};
 pub use cache::{Cache, CacheConfig, MemoryCache, RedisCache, TieredCache};
@@ -55,7 +59,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
 pub use history::{History, HistoryView};
 pub use money::{Currency, Money};
-pub use odds::{MatchProbability, Odds, TierOdds, match_distribution};
+pub use odds::{MatchProbability, Odds, TierOdds, enumerate_wins, match_distribution};
+pub use popularity::{Popularity, PopularityEvaluation, TicketPopularity};
 pub use predict::{FittedModel, Model, PredictRequest, Prediction, Predictor, predict};
 pub use prize::{PoolOutcome, TierPool, pool_prizes};
 pub use qr::TicketQr;
@@ -65,3 +70,4 @@ pub use simulate::{
 pub use stats::{Stats, StatsOptions};
 pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};
 pub use ticket::{Matches, NumberSet, Ticket};
+pub use wheel::{Guarantee, Wheel};

@@ -49,6 +49,63 @@ pub struct Odds {
     pub any_prize_one_in: f64,
 }
 
+/// Wins of each tier for one ticket's main numbers, counted by going
+/// through every possible draw (main numbers and bonus) rather than by
+/// formula: the check that a ticket's chances do not depend on which numbers
+/// it holds. Counts are of (main draw, bonus) pairs; their total is
+/// `C(pool, picks) · (pool − picks)` with one bonus number, `C(pool, picks)`
+/// without. Covers games without a second pool, at most one bonus number
+/// and a pool of at most 63.
+pub fn enumerate_wins(
+    game: &GameSpec,
+    main: crate::ticket::NumberSet,
+) -> crate::error::Result<Vec<u64>> {
+    let bonus = match game.bonus() {
+        BonusRule::None => false,
+        BonusRule::SamePool { count: 1 } => true,
+        _ => {
+            return Err(crate::error::Error::invalid(
+                "game",
+                "enumeration covers games with at most one bonus number from the main pool",
+            ));
+        }
+    };
+    let (pool, k) = (u32::from(game.pool()), u32::from(game.picks()));
+    if pool > 63 || main.len() != k {
+        return Err(crate::error::Error::invalid(
+            "ticket",
+            "needs the game's number of picks from a pool of at most 63",
+        ));
+    }
+    let t = (main.bits() >> 1) as u64;
+    let tiers = game.tiers();
+    let mut wins = vec![0u64; tiers.len()];
+    let mut x: u64 = (1u64 << k) - 1;
+    let limit = 1u64 << pool;
+    while x < limit {
+        let m = (x & t).count_ones();
+        for (i, tier) in tiers.iter().enumerate() {
+            if u32::from(tier.main) != m {
+                continue;
+            }
+            if bonus {
+                // The bonus is one of the pool − k undrawn numbers; k − m of
+                // them are on the ticket.
+                let on_ticket = u64::from(k - m);
+                let off_ticket = u64::from(pool - k) - on_ticket;
+                wins[i] += if tier.bonus.accepts(1) { on_ticket } else { 0 }
+                    + if tier.bonus.accepts(0) { off_ticket } else { 0 };
+            } else if tier.bonus.accepts(0) {
+                wins[i] += 1;
+            }
+        }
+        let c = x & x.wrapping_neg();
+        let r = x + c;
+        x = (((r ^ x) >> 2) / c) | r;
+    }
+    Ok(wins)
+}
+
 /// The chance of matching exactly `matches` main numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MatchProbability {

@@ -39,7 +39,7 @@ def test_backtest(engine):
     assert m["rounds"] == 145 and abs(m["chance_mean_matches"] - 0.8) < 1e-12
     assert isinstance(m["significant"], bool) and 0 <= m["p_value"] <= 1
     assert len(engine.backtest(models="ml", warmup=1200)["models"]) == 1
-    assert len(engine.backtest(warmup=1240)["models"]) == 6
+    assert len(engine.backtest(warmup=1240)["models"]) == 7
 
 
 def test_simulate(engine):
@@ -65,14 +65,14 @@ def test_check_odds_tax(engine):
 def test_cache_metrics_and_warming(history):
     e = lottopro.Engine(history)
     w = e.warm()
-    assert len(w["computed"]) == 7
+    assert len(w["computed"]) == 8
     e.predict(model="pattern", count=5, seed=0)
     m = e.metrics()
     # Warming fitted every model: the prediction reused the fitted one.
     fitted = next(t for t in m["cache"] if t["tier"] == "fitted")
-    assert fitted["hits"] == 1 and fitted["misses"] == 6
+    assert fitted["hits"] == 1 and fitted["misses"] == 7
     predict = next(o for o in m["operations"] if o["name"] == "predict")
-    assert predict["count"] == 7 and predict["p99_ms"] >= predict["p50_ms"] >= 0
+    assert predict["count"] == 8 and predict["p99_ms"] >= predict["p50_ms"] >= 0
     stats = e.cache_stats()
     # The statistics are cached; tickets are not (they depend on the seed).
     assert stats["backend"] == "memory" and stats["tiers"][0]["entries"] == 1

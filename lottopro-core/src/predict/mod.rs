@@ -17,8 +17,10 @@
 //! | `pattern` | equal weights; each ticket must match the odd/low counts of a randomly chosen past draw, keep its sum within the central 80 % of past sums and have no more consecutive pairs than 90 % of past draws |
 //! | `statistical` | "due numbers": a softmax of the gap z-score (draws since last seen, against the geometric expectation) plus the frequency deficit over the last 100 draws |
 //! | `ml` | a logistic regression per number on lagged features (recent and long-run frequency, gap, carry-over, pair affinity with the last draw), trained online with SGD on earlier rounds only |
+//! | `anti-popular` | equal weights; each ticket is the best of 64 random candidates by expected value under the [popularity model](crate::popularity) refitted every 100 draws: fewer people to share a prize with, the same chance to win it |
 //! | `random` | equal weights: the control |
 
+mod anti_popular;
 mod ml;
 mod models;
 mod pattern;
@@ -57,6 +59,18 @@ pub trait Predictor: Send + Sync {
 
     /// In words, why number `n` has the weight it has now.
     fn explain(&self, n: u8) -> String;
+
+    /// Candidate tickets drawn per ticket, the best by
+    /// [`Predictor::score`] kept; 1 for models that weigh numbers only.
+    fn candidates(&self) -> usize {
+        1
+    }
+
+    /// How good a whole ticket's main numbers are (larger is better); only
+    /// consulted when [`Predictor::candidates`] is above 1.
+    fn score(&self, _main: crate::ticket::NumberSet) -> f64 {
+        0.0
+    }
 }
 
 /// The models by name; see the module docs.
@@ -75,16 +89,22 @@ pub enum Model {
     Ml,
     /// Uniformly random tickets: the control.
     Random,
+    /// The least shared: the best of 64 random tickets by expected value
+    /// under the [popularity model](crate::popularity). Same chance of
+    /// winning as any ticket; a smaller crowd to share a prize with.
+    #[serde(rename = "anti-popular")]
+    AntiPopular,
 }
 
 impl Model {
     /// Every model, the control last.
-    pub const ALL: [Model; 6] = [
+    pub const ALL: [Model; 7] = [
         Model::Frequency,
         Model::Trend,
         Model::Pattern,
         Model::Statistical,
         Model::Ml,
+        Model::AntiPopular,
         Model::Random,
     ];
 
@@ -97,6 +117,7 @@ impl Model {
             Model::Statistical => "statistical",
             Model::Ml => "ml",
             Model::Random => "random",
+            Model::AntiPopular => "anti-popular",
         }
     }
 
@@ -109,6 +130,7 @@ impl Model {
             Model::Statistical => Box::new(models::Statistical::new(game)),
             Model::Ml => Box::new(ml::Ml::new(game)),
             Model::Random => Box::new(models::Uniform::new(game)),
+            Model::AntiPopular => Box::new(anti_popular::AntiPopular::new(game)),
         }
     }
 
@@ -280,11 +302,10 @@ impl FittedModel {
         // Each model draws from its own stream of the seed, so two models with
         // near-uniform weights do not hand out near-identical tickets.
         let mut rng = rng::stream(request.seed, request.model as u64);
-        let p: &dyn Predictor = self.predictor.as_ref();
         let tickets = sampler.tickets(
             game,
             &self.weights,
-            |r| p.constraint(r),
+            self.predictor.as_ref(),
             request.count,
             &mut rng,
         )?;
@@ -350,6 +371,5 @@ pub(crate) fn generate(
 ) -> Result<Vec<(Ticket, Option<Constraint>)>> {
     let mut weights = vec![0.0; usize::from(game.pool()) + 1];
     predictor.weights(&mut weights);
-    let p: &dyn Predictor = predictor;
-    sampler.tickets(game, &weights, |r| p.constraint(r), count, rng)
+    sampler.tickets(game, &weights, predictor, count, rng)
 }

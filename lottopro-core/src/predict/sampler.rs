@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::game::{BonusRule, GameSpec, check_numbers};
 use crate::odds::binomial;
+use crate::predict::Predictor;
 use crate::rng::LottoRng;
 use crate::stats::Features;
 use crate::ticket::{NumberSet, Ticket};
@@ -167,15 +168,19 @@ impl Sampler {
     }
 
     /// `count` distinct tickets drawn with `weights[n]` (index 0 unused) for
-    /// the free numbers, each passing `constraint()` where possible.
+    /// the free numbers, each passing `predictor`'s constraint where
+    /// possible. A predictor that ranks whole tickets
+    /// ([`Predictor::candidates`] > 1) gets that many candidates per ticket
+    /// and the best by [`Predictor::score`] is kept.
     pub fn tickets(
         &self,
         game: &GameSpec,
         weights: &[f64],
-        mut constraint: impl FnMut(&mut LottoRng) -> Option<Constraint>,
+        predictor: &dyn Predictor,
         count: usize,
         rng: &mut LottoRng,
     ) -> Result<Vec<(Ticket, Option<Constraint>)>> {
+        let candidates = predictor.candidates().max(1);
         let mut out: Vec<(Ticket, Option<Constraint>)> = Vec::with_capacity(count);
         let mut duplicates = 0usize;
         while out.len() < count {
@@ -183,9 +188,25 @@ impl Sampler {
             // have (a tiny ticket space), finish with uniform, unconstrained
             // tickets; such tickets record no constraint.
             let relaxed = duplicates > 10 * count;
-            let c = if relaxed { None } else { constraint(rng) };
+            let c = if relaxed {
+                None
+            } else {
+                predictor.constraint(rng)
+            };
             let main = match &c {
                 Some(c) => self.constrained(weights, c, rng),
+                None if candidates > 1 && !relaxed => {
+                    let mut best = self.weighted(weights, false, rng);
+                    let mut best_score = predictor.score(best);
+                    for _ in 1..candidates {
+                        let t = self.weighted(weights, false, rng);
+                        let s = predictor.score(t);
+                        if s > best_score {
+                            (best, best_score) = (t, s);
+                        }
+                    }
+                    best
+                }
                 None => self.weighted(weights, relaxed, rng),
             };
             let extra = self.second(rng);

@@ -112,7 +112,7 @@ impl Strategy {
             other => Strategy::Model(other.parse().map_err(|_| {
                 Error::invalid(
                     "strategy",
-                    format!("'{other}' is not random, fixed or a model (frequency, trend, pattern, statistical, ml)"),
+                    format!("'{other}' is not random, fixed or a model (frequency, trend, pattern, statistical, ml, anti-popular)"),
                 )
             })?),
         };

@@ -80,7 +80,7 @@ fn real_history_report_adds_up() {
     let h = real_history();
     let r = backtest(h.view(), &BacktestOptions::default()).unwrap();
     assert_eq!((r.first_round, r.last_round), (101, 1245));
-    assert_eq!(r.models.len(), 6);
+    assert_eq!(r.models.len(), 7);
     for m in &r.models {
         assert_eq!((m.rounds, m.tickets), (1145, 5725));
         assert_eq!(m.matches.iter().sum::<u64>(), 5725);

@@ -175,7 +175,7 @@ fn check_odds_tax_and_warming() {
         296_999_670
     );
     let w = engine.warm().unwrap();
-    assert_eq!(w.computed.len(), 7);
+    assert_eq!(w.computed.len(), 8);
     let before = hits_and_misses(&engine);
     engine
         .predict(&PredictRequest {

@@ -101,7 +101,7 @@ def test_the_dashboard_predicts_and_saves_in_a_real_browser(server, browser):
     chart = browser.find_element(By.ID, "frequency-chart")
     assert chart.tag_name == "svg"
     assert len(chart.find_elements(By.CSS_SELECTOR, "rect.bar")) == 45
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#models tbody tr")) == 6
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#models tbody tr")) == 7
 
     # A prediction through the form, answered without a page load.
     form = browser.find_element(By.ID, "predict-form")

@@ -556,7 +556,7 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
     assert!(!html.contains("<script>"), "no inline script");
     assert!(html.contains("Round 1245"));
     // One row per model, each with its backtest line.
-    assert_eq!(html.matches("mean matches").count(), 6, "{html}");
+    assert_eq!(html.matches("mean matches").count(), 7, "{html}");
     let ko = s
         .get("/", &[("accept-language", "ko-KR,ko;q=0.9")])
         .await

@@ -1,0 +1,66 @@
+//! Benchmarks of the popularity model and of wheels: fitting the model to
+//! the real Korean history (with per-rank winners), valuing one ticket, the
+//! anti-popular strategy's tickets, and the exhaustive wheel checks.
+
+#![allow(clippy::expect_used)] // Setup failures should stop a benchmark loudly.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use lottopro_benches::shared_data;
+use lottopro_core::io::{load_history, load_prizes};
+use lottopro_core::{
+    BacktestOptions, GameSpec, Guarantee, Model, Popularity, PredictRequest, Ticket, Wheel,
+    backtest, predict,
+};
+
+fn popularity(c: &mut Criterion) {
+    let game = GameSpec::kr645();
+    let h = load_history(&shared_data("kr_lotto_645.csv"), None, game.clone())
+        .expect("../shared/data/kr_lotto_645.csv");
+    let h = load_prizes(&h, &shared_data("kr_lotto_645_prizes.csv")).expect("the prizes file");
+    let model = Popularity::fit(h.view()).expect("a fit");
+    let ticket = Ticket::parse(&game, "3 11 17 25 33 41").expect("a ticket");
+
+    let mut g = c.benchmark_group("popularity");
+    g.sample_size(20);
+    g.bench_function("fit_1245_draws", |b| {
+        b.iter(|| Popularity::fit(black_box(h.view())));
+    });
+    g.bench_function("ticket_value", |b| {
+        b.iter(|| model.ticket(&game, black_box(&ticket), Some(h.view()), None));
+    });
+    g.bench_function("anti_popular_predict_5_tickets", |b| {
+        let request = PredictRequest {
+            model: Model::AntiPopular,
+            count: 5,
+            include: vec![],
+            exclude: vec![],
+            seed: 1,
+        };
+        b.iter(|| predict(black_box(h.view()), &request));
+    });
+    g.bench_function("backtest_anti_popular_1245_draws", |b| {
+        // Walk-forward: the model is refitted every 100 draws.
+        let options = BacktestOptions {
+            models: vec![Model::AntiPopular],
+            ..BacktestOptions::default()
+        };
+        b.iter(|| backtest(black_box(h.view()), &options));
+    });
+    g.finish();
+
+    let mut w = c.benchmark_group("wheel");
+    w.sample_size(10);
+    w.bench_function("full_pool_3_verified_8145060_draws", |b| {
+        b.iter(|| Wheel::full_pool(&game, 3));
+    });
+    let numbers: Vec<u8> = (1..=12).collect();
+    w.bench_function("build_12_numbers_3if4", |b| {
+        b.iter(|| Wheel::build(&game, &numbers, Guarantee { t: 3, m: 4 }, 1));
+    });
+    w.finish();
+}
+
+criterion_group!(benches, popularity);
+criterion_main!(benches);

@@ -1,0 +1,231 @@
+//! The popularity model on the real Korean history: out-of-sample
+//! validation, pattern tickets, and the anti-popular strategy.
+
+use lottopro_core::popularity::VALIDATION_SPLIT;
+use lottopro_core::{
+    GameSpec, Model, Odds, Popularity, PredictRequest, Ticket, enumerate_wins, predict,
+};
+
+use crate::common::{real_history, synthetic_history};
+
+#[test]
+fn out_of_sample_the_model_beats_uniform_choice() {
+    let h = real_history();
+    let e = Popularity::evaluate(h.view(), VALIDATION_SPLIT).unwrap();
+    assert_eq!((e.train.first_round, e.train.last_round), (1, 1000));
+    assert_eq!(e.train.draws, 1000);
+    assert_eq!(
+        (e.test_first_round, e.test_last_round, e.test_draws),
+        (1001, 1245, 245)
+    );
+    // Every rank's held-out deviance is lower than uniform choice's; ranks
+    // 4 and 5 (hundreds of thousands of winners a draw) by far and
+    // significantly, rank 1 only a little and not significantly.
+    for t in &e.tiers {
+        assert!(
+            t.deviance_model < t.deviance_uniform,
+            "rank {}: {t:?}",
+            t.rank
+        );
+    }
+    assert!(
+        e.tiers[3].improvement > 0.3 && e.tiers[3].p_value < 0.01,
+        "{:?}",
+        e.tiers[3]
+    );
+    assert!(
+        e.tiers[4].improvement > 0.3 && e.tiers[4].p_value < 0.01,
+        "{:?}",
+        e.tiers[4]
+    );
+    assert!(e.tiers[0].p_value > 0.05, "{:?}", e.tiers[0]);
+    // Over all ranks together the improvement is significant.
+    assert!(e.combined_p_value < 0.005, "{}", e.combined_p_value);
+    // The pattern share: estimated, with an honest interval that reaches 0.
+    let (lo, hi) = e.pattern_multiplier_interval;
+    assert!(
+        lo <= e.pattern_multiplier && e.pattern_multiplier <= hi,
+        "{e:?}"
+    );
+    assert!(e.pattern_p_value > 0.0 && e.pattern_p_value < 1.0);
+    // The calibration alone (uniform choice rescaled per rank) explains
+    // none of it.
+    for t in &e.tiers {
+        assert!(
+            t.deviance_calibrated_uniform > 0.99 * t.deviance_uniform,
+            "{t:?}"
+        );
+    }
+}
+
+#[test]
+fn pattern_tickets_share_a_jackpot_with_many_times_more_people() {
+    let h = real_history();
+    let game = GameSpec::kr645();
+    let model = Popularity::fit(h.view()).unwrap();
+    let co1 = |text: &str| {
+        let t = Ticket::parse(&game, text).unwrap();
+        model
+            .ticket(&game, &t, Some(h.view()), None)
+            .unwrap()
+            .expected_co_winners["1"]
+    };
+    // A typical ticket: the median of 201 uniformly random ones.
+    let mut typical: Vec<f64> = predict(
+        h.view(),
+        &PredictRequest {
+            model: Model::Random,
+            count: 100,
+            include: vec![],
+            exclude: vec![],
+            seed: 11,
+        },
+    )
+    .unwrap()
+    .tickets
+    .iter()
+    .map(|t| co1(&t.ticket.to_string()))
+    .collect();
+    typical.sort_by(f64::total_cmp);
+    let median = typical[typical.len() / 2];
+    for pattern in ["1 2 3 4 5 6", "7 14 21 28 35 42", "5 10 15 20 25 30"] {
+        let c = co1(pattern);
+        assert!(
+            c > 5.0 * median,
+            "{pattern}: {c:.1} co-winners vs a typical {median:.1}"
+        );
+    }
+}
+
+#[test]
+fn anti_popular_tickets_are_worth_more_and_win_exactly_as_often() {
+    let h = real_history();
+    let game = GameSpec::kr645();
+    let model = Popularity::fit(h.view()).unwrap();
+    let tickets = |m: Model| {
+        predict(
+            h.view(),
+            &PredictRequest {
+                model: m,
+                count: 30,
+                include: vec![],
+                exclude: vec![],
+                seed: 5,
+            },
+        )
+        .unwrap()
+        .tickets
+        .into_iter()
+        .map(|t| t.ticket)
+        .collect::<Vec<Ticket>>()
+    };
+    let ev = |ts: &[Ticket]| {
+        ts.iter()
+            .map(|t| {
+                model
+                    .ticket(&game, t, Some(h.view()), None)
+                    .unwrap()
+                    .ev_per_ticket
+            })
+            .sum::<f64>()
+            / ts.len() as f64
+    };
+    let (anti, random) = (tickets(Model::AntiPopular), tickets(Model::Random));
+    let (ev_anti, ev_random) = (ev(&anti), ev(&random));
+    assert!(
+        ev_anti > 1.1 * ev_random,
+        "anti-popular {ev_anti:.1} won vs random {ev_random:.1} won"
+    );
+    // The chance of every rank, counted over all 8,145,060 × 39 draws, is the
+    // same for both and equals the published odds.
+    let odds = Odds::of(&game);
+    let total = 8_145_060u64 * 39;
+    for t in anti.iter().take(2).chain(random.iter().take(2)) {
+        let wins = enumerate_wins(&game, t.main()).unwrap();
+        for (w, o) in wins.iter().zip(&odds.tiers) {
+            assert!(
+                (*w as f64 / total as f64 - o.probability).abs() < 1e-15,
+                "{t}: rank {} {w}",
+                o.rank
+            );
+        }
+    }
+}
+
+#[test]
+fn anti_popular_honours_include_and_exclude() {
+    let h = real_history();
+    let p = predict(
+        h.view(),
+        &PredictRequest {
+            model: Model::AntiPopular,
+            count: 10,
+            include: vec![1, 2],
+            exclude: vec![40, 41, 42, 43, 44, 45],
+            seed: 1,
+        },
+    )
+    .unwrap();
+    for t in &p.tickets {
+        let n = t.ticket.numbers();
+        assert!(n.contains(&1) && n.contains(&2), "{n:?}");
+        assert!(n.iter().all(|x| *x < 40), "{n:?}");
+        assert!(
+            t.why.numbers[0]
+                .reason
+                .contains("shares a prize with fewer people")
+        );
+    }
+}
+
+#[test]
+fn without_winner_counts_there_is_nothing_to_learn() {
+    let h = synthetic_history(300, 3, None);
+    let e = Popularity::fit(h.view()).unwrap_err();
+    assert!(e.to_string().starts_with("history:"), "{e}");
+    // The strategy still answers, with uniform tickets, and says why.
+    let p = predict(
+        h.view(),
+        &PredictRequest {
+            model: Model::AntiPopular,
+            count: 2,
+            include: vec![],
+            exclude: vec![],
+            seed: 1,
+        },
+    )
+    .unwrap();
+    assert!(
+        p.tickets[0].why.numbers[0]
+            .reason
+            .contains("no sales and winner counts")
+    );
+}
+
+#[test]
+fn ticket_values_need_sales_and_refuse_other_games() {
+    let h = real_history();
+    let game = GameSpec::kr645();
+    let model = Popularity::fit(h.view()).unwrap();
+    let t = Ticket::parse(&game, "3 11 17 25 33 41").unwrap();
+    let e = model.ticket(&game, &t, None, None).unwrap_err();
+    assert!(e.to_string().starts_with("sales:"), "{e}");
+    let r = model
+        .ticket(
+            &game,
+            &t,
+            None,
+            Some(lottopro_core::Money::new(100_000_000_000, "sales").unwrap()),
+        )
+        .unwrap();
+    assert!((r.tickets_sold - 1e8).abs() < 1e-6);
+    // Under uniform choice a ticket returns the prize fund: half its price.
+    assert!(
+        (r.uniform_ev_per_ticket - 500.0).abs() < 1.0,
+        "{}",
+        r.uniform_ev_per_ticket
+    );
+    let uk = GameSpec::preset("uk-lotto").unwrap();
+    let other = Ticket::parse(&uk, "1 2 3 4 5 59").unwrap();
+    assert!(model.ticket(&uk, &other, None, None).is_err());
+}
