@@ -221,6 +221,66 @@ impl PyEngine {
         to_python(py, &c)
     }
 
+    /// How many other players are expected to share each prize of a ticket,
+    /// and its expected value, under the popularity model fitted to the
+    /// history (which needs per-rank winners and sales). `sales` is the
+    /// draw's expected sales in won; the mean of the last ten draws when
+    /// omitted. The chance of winning is the same for every ticket.
+    #[pyo3(signature = (ticket, sales=None))]
+    fn popularity(
+        &self,
+        py: Python<'_>,
+        ticket: &Bound<'_, PyAny>,
+        sales: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let t = ticket_from_python(&self.inner.game(), ticket)?;
+        let sales = sales.map(|s| money(s, "sales")).transpose()?;
+        let engine = self.inner.clone();
+        let p = py.detach(move || engine.popularity(&t, sales)).py_err()?;
+        to_python(py, &p)
+    }
+
+    /// The popularity model's out-of-sample evaluation: trained on draws up
+    /// to 1000, scored on the rest against uniform choice.
+    fn popularity_evaluation(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let engine = self.inner.clone();
+        let e = py.detach(move || engine.popularity_evaluation()).py_err()?;
+        to_python(py, &e)
+    }
+
+    /// A wheel: a small set of tickets of `numbers` guaranteeing `t` matches
+    /// whenever `m` drawn numbers are among them (`guarantee="3if4"`),
+    /// verified over every draw before it is returned. With `full_pool=True`
+    /// and no numbers, the designs over the whole pool (`guarantee="2"` or
+    /// `"3"`). Its expected value is that of as many random tickets.
+    #[pyo3(signature = (numbers=None, guarantee="3if4", full_pool=false, seed=1))]
+    fn wheel(
+        &self,
+        py: Python<'_>,
+        numbers: Option<Vec<u8>>,
+        guarantee: &str,
+        full_pool: bool,
+        seed: u64,
+    ) -> PyResult<Py<PyAny>> {
+        let game = self.inner.game();
+        let g = lottopro_core::Guarantee::parse(guarantee, game.picks()).py_err()?;
+        let engine = self.inner.clone();
+        let w = match (full_pool, numbers) {
+            (true, None) if g.m == game.picks() => py.detach(move || engine.full_pool_wheel(g.t)),
+            (true, _) => Err(lottopro_core::Error::invalid(
+                "full_pool",
+                "a full-pool design takes no numbers and a guarantee of just t, e.g. \"3\"",
+            )),
+            (false, Some(n)) => py.detach(move || engine.wheel(&n, g, seed)),
+            (false, None) => Err(lottopro_core::Error::invalid(
+                "numbers",
+                "give the numbers to wheel, or full_pool=True",
+            )),
+        }
+        .py_err()?;
+        to_python(py, &w)
+    }
+
     /// Exact odds (of the history's game, or of `game`).
     #[pyo3(signature = (game=None))]
     fn odds(&self, py: Python<'_>, game: Option<&str>) -> PyResult<Py<PyAny>> {

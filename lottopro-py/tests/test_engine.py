@@ -123,3 +123,38 @@ def test_check_qr(engine):
     with pytest.raises(lottopro.InvalidInputError) as e:
         engine.check_qr(QR_1179.replace("m.dhlottery.co.kr", "evil.example"))
     assert e.value.field == "qr"
+
+
+def test_popularity_changes_the_share_not_the_chance(engine):
+    pattern = engine.popularity("1 2 3 4 5 6")
+    plain = engine.popularity([3, 11, 17, 25, 33, 41], sales=120_000_000_000)
+    assert pattern["expected_co_winners"]["1"] > 5 * plain["expected_co_winners"]["1"]
+    assert pattern["ev_per_ticket"] < plain["ev_per_ticket"]
+    assert pattern["win_probability"] == plain["win_probability"]
+    assert plain["sales"] == 120_000_000_000
+    assert "never the probability" in pattern["note"]
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        engine.popularity("1 2 3 4 5 6", sales=-1)
+    assert e.value.field == "sales"
+    evaluation = engine.popularity_evaluation()
+    assert evaluation["test_draws"] == 245
+    assert evaluation["combined_p_value"] < 0.005
+
+
+def test_anti_popular_is_a_model(engine):
+    p = engine.predict("anti-popular", count=3, include=[7], seed=1)
+    assert all(7 in t["numbers"] for t in p["tickets"])
+
+
+def test_wheels_are_verified(engine):
+    w = engine.wheel([1, 5, 9, 13, 17, 21, 26, 30], guarantee="3if4")
+    assert w["verified"] and w["guarantee"] == {"t": 3, "m": 4}
+    assert w["cost"] == 1000 * len(w["tickets"])
+    full = engine.wheel(full_pool=True, guarantee="2")
+    assert len(full["tickets"]) == 15 and full["draws_checked"] == 8_145_060
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        engine.wheel([1, 2, 3, 4, 5, 6, 7], guarantee="5if4")
+    assert e.value.field == "guarantee"
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        engine.wheel(guarantee="3")
+    assert e.value.field == "numbers"

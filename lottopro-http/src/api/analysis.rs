@@ -73,7 +73,7 @@ pub(crate) struct PredictBody {
     /// Numbers no ticket may contain.
     #[serde(default)]
     pub exclude: Vec<u8>,
-    /// frequency (default), trend, pattern, statistical, ml or random.
+    /// frequency (default), trend, pattern, statistical, ml, anti-popular or random.
     pub model: Option<String>,
     /// Tickets, 1..=100 (default 5).
     pub count: Option<usize>,

@@ -22,6 +22,7 @@ mod game;
 pub mod limit;
 pub mod monitor;
 mod numbers;
+mod popularity;
 mod predictions;
 mod qr;
 
@@ -199,6 +200,8 @@ fn routes(options: &Options) -> OpenApiRouter<AppState> {
         .merge(game::router())
         .merge(limited(analysis::predict_router(), &predict_limit))
         .merge(limited(crate::web::predict_router(), &predict_limit))
+        .merge(limited(popularity::wheel_router(), &predict_limit))
+        .merge(popularity::router())
         .merge(analysis::router())
         .merge(draws::router())
         .merge(limited(numbers::router(), &save_limit))

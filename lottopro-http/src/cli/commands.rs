@@ -13,7 +13,7 @@ use lottopro_core::{
 };
 use serde_json::json;
 
-use super::{GameArg, HistoryArgs, Report};
+use super::{GameArg, HistoryArgs, PopularitySource, Report};
 
 type Result<T> = lottopro_core::Result<T>;
 
@@ -676,6 +676,150 @@ pub(super) fn check_qr(history: &HistoryArgs, url: &str) -> Result<Report> {
     }
     Ok(Report {
         json: serde_json::to_value(&checked).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+pub(super) fn popularity(
+    source: &PopularitySource,
+    ticket: &str,
+    sales: Option<&str>,
+) -> Result<Report> {
+    let engine = lottopro_core::Engine::builder(source.load()?)
+        .cache(None)
+        .build();
+    let game = engine.game();
+    let ticket = Ticket::parse(&game, ticket)?;
+    let sales = sales.map(|s| Money::parse(s, "sales")).transpose()?;
+    let p = engine.popularity(&ticket, sales)?;
+    let cur = game.currency();
+    let mut text = format!(
+        "ticket {ticket}: played {:.1}× as often as a uniformly random ticket\n\
+         draw with {} in sales ({:.0} tickets)\n\
+         rank  chance          co-winners (uniform)   your prize\n",
+        p.popularity,
+        cur.format(p.sales),
+        p.tickets_sold
+    );
+    for (rank, chance) in &p.win_probability {
+        let _ = writeln!(
+            text,
+            "{rank:>4}  1 in {:<11.0} {:>10.1} ({:>9.1})   {:>14.0}",
+            1.0 / chance,
+            p.expected_co_winners[rank],
+            p.uniform_co_winners[rank],
+            p.expected_prize[rank]
+        );
+    }
+    let _ = writeln!(
+        text,
+        "expected value {:.1} per ticket ({:.1} if everyone chose uniformly), price {}\n{}",
+        p.ev_per_ticket,
+        p.uniform_ev_per_ticket,
+        cur.format(p.ticket_price),
+        p.note
+    );
+    Ok(Report {
+        json: serde_json::to_value(&p).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+pub(super) fn popularity_evaluation(source: &PopularitySource) -> Result<Report> {
+    let engine = lottopro_core::Engine::builder(source.load()?)
+        .cache(None)
+        .build();
+    let e = engine.popularity_evaluation()?;
+    let mut text = format!(
+        "trained on {} draws ({}–{}), scored on {} draws ({}–{})\n\
+         rank  deviance: uniform      model   gain      t  p (one-sided)\n",
+        e.train.draws,
+        e.train.first_round,
+        e.train.last_round,
+        e.test_draws,
+        e.test_first_round,
+        e.test_last_round
+    );
+    for t in &e.tiers {
+        let _ = writeln!(
+            text,
+            "{:>4}  {:>16.1} {:>10.1} {:>5.1} % {:>6.2}  {:.2e}",
+            t.rank,
+            t.deviance_uniform,
+            t.deviance_model,
+            100.0 * t.improvement,
+            t.t,
+            t.p_value
+        );
+    }
+    let _ = writeln!(
+        text,
+        "all ranks: t = {:.2}, p = {:.2e}\npattern tickets (180 progressions) are played {:.1}× as often as a uniform one\n{}",
+        e.combined_t, e.combined_p_value, e.pattern_multiplier, e.note
+    );
+    Ok(Report {
+        json: serde_json::to_value(&e).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+pub(super) fn wheel(
+    game: &GameArg,
+    numbers: Option<&str>,
+    guarantee: &str,
+    full_pool: bool,
+    seed: u64,
+) -> Result<Report> {
+    let spec = game.spec()?;
+    let engine = lottopro_core::Engine::builder(lottopro_core::History::empty(spec.clone()))
+        .cache(None)
+        .build();
+    let w = if full_pool {
+        let g = lottopro_core::Guarantee::parse(guarantee, spec.picks())?;
+        if g.m != spec.picks() {
+            return Err(lottopro_core::Error::invalid(
+                "guarantee",
+                "a full-pool design guarantees matches in every draw: give just t, e.g. --guarantee 3",
+            ));
+        }
+        engine.full_pool_wheel(g.t)?
+    } else {
+        let numbers = lottopro_core::ticket::parse_numbers(
+            numbers.unwrap_or_default(),
+            "numbers",
+            spec.pool(),
+        )?;
+        engine.wheel(
+            &numbers,
+            lottopro_core::Guarantee::parse(guarantee, spec.picks())?,
+            seed,
+        )?
+    };
+    let cur = spec.currency();
+    let mut text = format!(
+        "{} tickets guarantee {} matches if {} drawn numbers are among {} of yours; verified over all {} draws where that applies (of {})\ncost {}",
+        w.tickets.len(),
+        w.guarantee.t,
+        w.guarantee.m,
+        w.numbers.len(),
+        w.draws_checked,
+        w.total_draws,
+        cur.format(w.cost)
+    );
+    if let Some(ev) = w.expected_value {
+        let _ = write!(text, ", expected prizes {}", cur.format(ev));
+    }
+    text.push('\n');
+    for t in &w.tickets {
+        let _ = writeln!(text, "  {t:?}");
+    }
+    text.push_str(w.note);
+    text.push('\n');
+    Ok(Report {
+        json: serde_json::to_value(&w).unwrap_or_default(),
         text,
         ok: true,
     })

@@ -66,6 +66,47 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// How many other players share a ticket's prizes (the popularity model),
+    /// and the expected value that follows. Never changes the chance of winning.
+    Popularity {
+        #[command(flatten)]
+        source: PopularitySource,
+        /// The ticket: "3 11 17 25 33 41".
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "evaluate")]
+        ticket: Option<String>,
+        /// Expected sales of the draw, in won; the mean of the last ten draws when omitted.
+        #[arg(long, allow_hyphen_values = true)]
+        sales: Option<String>,
+        /// Report the model's out-of-sample evaluation (trained on draws ≤ 1000, scored on the rest).
+        #[arg(long)]
+        evaluate: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// A small set of tickets with a guarantee, verified over every draw (a wheel).
+    Wheel {
+        /// The numbers to wheel: "1 5 9 13 17 21 26 30" (at most 24).
+        #[arg(
+            long,
+            allow_hyphen_values = true,
+            required_unless_present = "full_pool"
+        )]
+        numbers: Option<String>,
+        /// "3if4": at least one ticket matches 3 whenever 4 drawn numbers are yours;
+        /// "3" alone: whenever all six are (the only form with --full-pool).
+        #[arg(long)]
+        guarantee: String,
+        /// The designs over the whole 6/45 pool: --guarantee 2 (15 tickets) or 3.
+        #[arg(long, conflicts_with = "numbers")]
+        full_pool: bool,
+        /// Seed of the search; the same seed gives the same wheel.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        game: GameArg,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Validate a history file and report what it holds (and the first error).
     Import {
         /// The file to read.
@@ -101,7 +142,7 @@ enum Command {
     Predict {
         #[command(flatten)]
         history: HistoryArgs,
-        /// frequency, trend, pattern, statistical, ml or random.
+        /// frequency, trend, pattern, statistical, ml, anti-popular or random.
         #[arg(long, default_value = "frequency")]
         model: String,
         /// How many distinct tickets (at most 100).
@@ -123,7 +164,7 @@ enum Command {
     Backtest {
         #[command(flatten)]
         history: HistoryArgs,
-        /// A model name, or "all" for the five models and the random control.
+        /// A model name, or "all" for every model and the random control.
         #[arg(long, default_value = "all")]
         model: String,
         /// Tickets per model per round (at most 100).
@@ -295,6 +336,54 @@ struct HistoryArgs {
     game: GameArg,
 }
 
+/// Where the popularity model learns from: a history file with per-rank
+/// winners, or the service's database.
+#[derive(Debug, Args)]
+struct PopularitySource {
+    /// A draw history (CSV, legacy JSON or JSON lines); without it the
+    /// database is read.
+    #[arg(long)]
+    history: Option<PathBuf>,
+    /// Its per-rank prizes CSV; `<history>_prizes.csv` beside it is used when present.
+    #[arg(long)]
+    prizes: Option<PathBuf>,
+    /// The SQLite database `serve` and `sync` keep.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    db: PathBuf,
+    #[command(flatten)]
+    game: GameArg,
+}
+
+impl PopularitySource {
+    fn load(&self) -> lottopro_core::Result<History> {
+        let spec = self.game.spec()?;
+        let Some(file) = &self.history else {
+            if !self.db.exists() {
+                return Err(lottopro_core::Error::invalid(
+                    "history",
+                    format!(
+                        "give --history FILE (with per-rank winners), or --db with a database `lottopro sync` filled; {} does not exist",
+                        self.db.display()
+                    ),
+                ));
+            }
+            return crate::store::Store::open(&self.db)?.history(&spec);
+        };
+        let h = lottopro_core::io::load_history(file, None, spec)?;
+        let beside = file.with_file_name(format!(
+            "{}_prizes.csv",
+            file.file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        match (&self.prizes, beside.exists()) {
+            (Some(p), _) => lottopro_core::io::load_prizes(&h, p),
+            (None, true) => lottopro_core::io::load_prizes(&h, &beside),
+            (None, false) => Ok(h),
+        }
+    }
+}
+
 impl HistoryArgs {
     fn load(&self) -> lottopro_core::Result<History> {
         let h = lottopro_core::io::load_history(&self.history, self.format, self.game.spec()?)?;
@@ -364,6 +453,35 @@ where
                     "give --round and --ticket, or --qr",
                 )),
             },
+        ),
+        Command::Popularity {
+            source,
+            ticket,
+            sales,
+            evaluate,
+            out,
+        } => (
+            out.json,
+            if *evaluate {
+                commands::popularity_evaluation(source)
+            } else {
+                commands::popularity(
+                    source,
+                    ticket.as_deref().unwrap_or_default(),
+                    sales.as_deref(),
+                )
+            },
+        ),
+        Command::Wheel {
+            numbers,
+            guarantee,
+            full_pool,
+            seed,
+            game,
+            out,
+        } => (
+            out.json,
+            commands::wheel(game, numbers.as_deref(), guarantee, *full_pool, *seed),
         ),
         Command::Import {
             file,

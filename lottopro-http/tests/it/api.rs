@@ -621,3 +621,125 @@ async fn saved_numbers_belong_to_a_client_token() {
         StatusCode::SERVICE_UNAVAILABLE
     );
 }
+
+#[tokio::test]
+async fn popularity_and_wheels() {
+    let s = real();
+    // The anti-popular strategy is a model like the others, with its
+    // backtest (chance-level: it changes what a win is worth, not how often).
+    let (st, _, v) = call(
+        &s,
+        Method::POST,
+        "/api/predict",
+        Some(json!({"model": "anti-popular", "count": 2, "user_numbers": [40], "seed": 3})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["model"], "anti-popular");
+    assert!(
+        v["tickets"][0]["numbers"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(40))
+    );
+    assert_eq!(v["backtest"]["rounds"], 1145);
+    let (st, _, pattern) = call(
+        &s,
+        Method::POST,
+        "/api/popularity",
+        Some(json!({"ticket": "1 2 3 4 5 6"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{pattern}");
+    let (_, _, plain) = call(
+        &s,
+        Method::POST,
+        "/api/popularity",
+        Some(json!({"numbers": [3, 11, 17, 25, 33, 41], "sales": 120_000_000_000u64})),
+    )
+    .await;
+    let co = |v: &Value| v["expected_co_winners"]["1"].as_f64().unwrap();
+    assert!(co(&pattern) > 5.0 * co(&plain), "{pattern} {plain}");
+    assert!(pattern["ev_per_ticket"].as_f64() < plain["ev_per_ticket"].as_f64());
+    assert_eq!(plain["sales"], 120_000_000_000u64);
+    assert_eq!(pattern["win_probability"], plain["win_probability"]);
+    assert!(
+        pattern["note"]
+            .as_str()
+            .unwrap()
+            .contains("never the probability")
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::POST,
+            "/api/popularity",
+            Some(json!({"numbers": [1, 2, 3, 4, 5, 46]})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "numbers[5]",
+    );
+    let (st, _, e) = call(&s, Method::GET, "/api/popularity/evaluation", None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(e["test_draws"], 245);
+    assert!(e["combined_p_value"].as_f64().unwrap() < 0.005, "{e}");
+
+    let (st, _, w) = call(
+        &s,
+        Method::POST,
+        "/api/wheel",
+        Some(json!({"numbers": [1, 5, 9, 13, 17, 21, 26, 30], "guarantee": "3if4"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    assert_eq!(w["verified"], true);
+    assert_eq!(w["guarantee"], json!({"t": 3, "m": 4}));
+    let n = w["tickets"].as_array().unwrap().len() as u64;
+    assert_eq!(w["cost"], 1_000 * n);
+    let (_, _, full) = call(
+        &s,
+        Method::POST,
+        "/api/wheel",
+        Some(json!({"full_pool": true, "guarantee": "2"})),
+    )
+    .await;
+    assert_eq!(full["tickets"].as_array().unwrap().len(), 15);
+    assert_eq!(full["draws_checked"], 8_145_060);
+    for (body, field) in [
+        (
+            json!({"numbers": [1, 2, 3, 4, 5, 6, 7], "guarantee": "5if4"}),
+            "guarantee",
+        ),
+        (
+            json!({"numbers": [1, 2, 3], "guarantee": "2if2"}),
+            "numbers",
+        ),
+        (json!({"guarantee": "3if4"}), "numbers"),
+        (json!({"full_pool": true, "guarantee": "3if4"}), "full_pool"),
+    ] {
+        let r = call(&s, Method::POST, "/api/wheel", Some(body.clone())).await;
+        assert_eq!(r.0, StatusCode::BAD_REQUEST, "{body}: {}", r.2);
+        assert!(
+            r.2["field"].as_str().unwrap_or_default().starts_with(field),
+            "{body}: {}",
+            r.2
+        );
+    }
+    let unknown = json!({"numbers": [1, 2, 3, 4, 5, 6, 7], "guarantee": "3if4", "extra": 1});
+    assert_problem(
+        call(&s, Method::POST, "/api/wheel", Some(unknown)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+    );
+    let many: Vec<u8> = (1..=30).collect();
+    let r = call(
+        &s,
+        Method::POST,
+        "/api/wheel",
+        Some(json!({"numbers": many, "guarantee": "3if4"})),
+    )
+    .await;
+    assert_eq!(r.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.2);
+    assert_eq!(r.2["field"], "numbers");
+}

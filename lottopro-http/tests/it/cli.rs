@@ -467,6 +467,42 @@ fn bad_input_table() {
             ],
             "cannot open '/nonexistent/draws.csv'",
         ),
+        (
+            vec!["wheel", "--numbers", "1 2 3 4 5 6 7", "--guarantee", "5if4"],
+            "guarantee: 5 matches cannot be guaranteed from 4 drawn numbers",
+        ),
+        (
+            vec!["wheel", "--numbers", "1 2 3 4 5 46", "--guarantee", "2if2"],
+            "numbers[5]: 46 is out of range 1..=45",
+        ),
+        (
+            vec!["wheel", "--full-pool", "--guarantee", "3if4"],
+            "guarantee: a full-pool design guarantees matches in every draw",
+        ),
+        (
+            vec![
+                "popularity",
+                "--history",
+                &draws,
+                "--ticket",
+                "1 2 3 4 5 6",
+                "--sales",
+                "-5",
+            ],
+            "sales: -5 is negative",
+        ),
+        (
+            vec![
+                "popularity",
+                "--history",
+                &draws,
+                "--prizes",
+                "/nonexistent/p.csv",
+                "--ticket",
+                "1 2 3 4 5 6",
+            ],
+            "cannot open '/nonexistent/p.csv'",
+        ),
     ];
     for (args, message) in cases {
         for json in [false, true] {
@@ -934,4 +970,86 @@ fn check_reads_a_ticket_qr_code() {
         "--json",
     ]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn popularity_and_wheels() {
+    let draws = shared("kr_lotto_645.csv");
+    // The prizes file beside the history is found without --prizes.
+    let pattern = json(&["popularity", "--history", &draws, "--ticket", "1 2 3 4 5 6"]);
+    let plain = json(&[
+        "popularity",
+        "--history",
+        &draws,
+        "--ticket",
+        "3 11 17 25 33 41",
+    ]);
+    for key in [
+        "expected_co_winners",
+        "uniform_co_winners",
+        "win_probability",
+    ] {
+        for rank in ["1", "2", "3", "4", "5"] {
+            assert!(
+                pattern[key][rank].as_f64().is_some(),
+                "{key} {rank}: {pattern}"
+            );
+        }
+    }
+    let co = |v: &Value| v["expected_co_winners"]["1"].as_f64().unwrap();
+    assert!(co(&pattern) > 5.0 * co(&plain));
+    let ev = |v: &Value, k: &str| v[k].as_f64().unwrap();
+    assert!(ev(&pattern, "ev_per_ticket") < ev(&plain, "ev_per_ticket"));
+    assert_eq!(
+        ev(&pattern, "uniform_ev_per_ticket"),
+        ev(&plain, "uniform_ev_per_ticket")
+    );
+    let evaluation = json(&["popularity", "--history", &draws, "--evaluate"]);
+    let prizes = shared("kr_lotto_645_prizes.csv");
+    let simulated = json(&[
+        "simulate",
+        "--history",
+        &draws,
+        "--prizes",
+        &prizes,
+        "--strategy",
+        "anti-popular",
+        "--tickets-per-draw",
+        "2",
+        "--draws",
+        "52",
+        "--trials",
+        "20",
+    ]);
+    assert_eq!(simulated["strategy"], "anti-popular");
+    assert_eq!(evaluation["train"]["last_round"], 1000);
+    // Without winner counts there is nothing to learn from.
+    let bare = temp_file("bare.csv", &std::fs::read_to_string(&draws).unwrap());
+    let out = lottopro(&["popularity", "--history", &bare, "--ticket", "1 2 3 4 5 6"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("history:"));
+
+    let w = json(&[
+        "wheel",
+        "--numbers",
+        "1 5 9 13 17 21 26 30",
+        "--guarantee",
+        "3if4",
+    ]);
+    assert_eq!(w["verified"], true);
+    assert_eq!(w["guarantee"], serde_json::json!({"t": 3, "m": 4}));
+    let tickets = w["tickets"].as_array().unwrap();
+    assert!(tickets.iter().all(|t| t.as_array().unwrap().len() == 6));
+    assert_eq!(w["cost"].as_u64(), Some(1_000 * tickets.len() as u64));
+    let two = json(&["wheel", "--full-pool", "--guarantee", "2"]);
+    assert_eq!(two["tickets"].as_array().unwrap().len(), 15);
+    assert_eq!(two["draws_checked"], 8_145_060);
+    let three = json(&["wheel", "--full-pool", "--guarantee", "3"]);
+    assert!(three["tickets"].as_array().unwrap().len() <= 146);
+    assert_eq!(three["draws_checked"], 8_145_060);
+    let text = lottopro(&["wheel", "--full-pool", "--guarantee", "2"]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .contains("expected value is exactly that of the same number of random tickets")
+    );
 }

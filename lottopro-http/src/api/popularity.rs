@@ -1,0 +1,122 @@
+//! The popularity model and wheels: how many people share a ticket's
+//! prizes, and small ticket sets with a verified guarantee. Neither changes
+//! the chance of winning; both say so in every answer.
+
+use axum::Json;
+use axum::extract::State;
+use lottopro_core::popularity::{PopularityEvaluation, TicketPopularity};
+use lottopro_core::wheel::Wheel;
+use lottopro_core::{Guarantee, Money};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::docs::Problem;
+use super::{ApiError, ApiJson, AppState, blocking, require_draws, ticket_from};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(popularity))
+        .routes(routes!(evaluation))
+}
+
+/// Building a wheel costs as much CPU as a prediction, so it shares the
+/// prediction allowance.
+pub(super) fn wheel_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(wheel))
+}
+
+/// `{"numbers": [..] | "ticket": "1 2 3 4 5 6", "sales": 120000000000}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PopularityBody {
+    /// The ticket's numbers (or give `ticket`).
+    numbers: Option<Vec<u8>>,
+    /// The ticket as text.
+    ticket: Option<String>,
+    /// Expected sales of the draw in minor units (won); the mean of the last
+    /// ten draws when omitted.
+    sales: Option<u64>,
+}
+
+/// How many other players are expected to share each prize of a ticket, and
+/// its expected value; the chance of winning is the same for every ticket.
+#[utoipa::path(post, path = "/api/popularity", tag = "analysis", request_body = PopularityBody,
+    responses((status = 200, description = "co-winners per rank, prize shares and expected value", body = serde_json::Value),
+              (status = 400, description = "a bad ticket or sales figure, or a history without winner counts", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
+async fn popularity(
+    State(state): State<AppState>,
+    ApiJson(b): ApiJson<PopularityBody>,
+) -> Result<Json<TicketPopularity>, ApiError> {
+    require_draws(&state)?;
+    let ticket = ticket_from(&state.engine.game(), b.numbers, b.ticket)?;
+    let sales = b.sales.map(|s| Money::new(s, "sales")).transpose()?;
+    Ok(Json(
+        blocking(&state, move |e| e.popularity(&ticket, sales)).await?,
+    ))
+}
+
+/// The popularity model's out-of-sample evaluation: trained on draws up to
+/// 1000, scored on the rest against uniform choice.
+#[utoipa::path(get, path = "/api/popularity/evaluation", tag = "analysis",
+    responses((status = 200, description = "deviance per rank against uniform choice, with one-sided p-values", body = serde_json::Value),
+              (status = 400, description = "the history lacks winner counts", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
+async fn evaluation(State(state): State<AppState>) -> Result<Json<PopularityEvaluation>, ApiError> {
+    require_draws(&state)?;
+    Ok(Json(blocking(&state, |e| e.popularity_evaluation()).await?))
+}
+
+/// `{"numbers": [..], "guarantee": "3if4"}` or `{"full_pool": true, "guarantee": "3"}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct WheelBody {
+    /// The numbers to wheel (at most 24).
+    numbers: Option<Vec<u8>>,
+    /// "3if4" (3 matches whenever 4 drawn numbers are yours); "3" alone for
+    /// the full-pool designs.
+    guarantee: String,
+    /// The designs over the whole pool (guarantee 2 or 3).
+    #[serde(default)]
+    full_pool: bool,
+    /// Seed of the search (default 1).
+    seed: Option<u64>,
+}
+
+/// A small set of tickets with a guarantee, verified over every draw before
+/// it is returned. Its expected value is that of as many random tickets.
+#[utoipa::path(post, path = "/api/wheel", tag = "analysis", request_body = WheelBody,
+    responses((status = 200, description = "tickets, guarantee, draws checked, cost and expected value", body = serde_json::Value),
+              (status = 400, description = "bad numbers or guarantee", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "more numbers than a wheel may hold", body = Problem, content_type = "application/problem+json")))]
+async fn wheel(
+    State(state): State<AppState>,
+    ApiJson(b): ApiJson<WheelBody>,
+) -> Result<Json<Wheel>, ApiError> {
+    let picks = state.engine.game().picks();
+    let guarantee = Guarantee::parse(&b.guarantee, picks)?;
+    let w = match (b.full_pool, b.numbers) {
+        (true, None) if guarantee.m == picks => {
+            blocking(&state, move |e| e.full_pool_wheel(guarantee.t)).await?
+        }
+        (true, _) => {
+            return Err(ApiError::from(lottopro_core::Error::invalid(
+                "full_pool",
+                "a full-pool design takes no numbers and a guarantee of just t, e.g. \"3\"",
+            )));
+        }
+        (false, Some(numbers)) => {
+            let seed = b.seed.unwrap_or(1);
+            blocking(&state, move |e| e.wheel(&numbers, guarantee, seed)).await?
+        }
+        (false, None) => {
+            return Err(ApiError::from(lottopro_core::Error::invalid(
+                "numbers",
+                "give the numbers to wheel, or full_pool: true",
+            )));
+        }
+    };
+    Ok(Json(w))
+}
