@@ -344,3 +344,58 @@ pub fn qr_url(data: &[u8]) {
     .expect("a printed QR URL parses");
     assert_eq!(again, qr);
 }
+
+/// Wheel requests as the CLI takes them, `numbers;guarantee;seed` (e.g.
+/// `1 5 9 13 17 21 26 30;3if4;1`): rejected with a named field, or the
+/// wheel holds its guarantee by a brute force written here, with distinct
+/// tickets of the chosen numbers. At most ten numbers keep each run short.
+pub fn wheel_request(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut parts = text.splitn(3, ';');
+    let (numbers, guarantee) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let seed = parts.next().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(1);
+    let game = GameSpec::kr645();
+    let named = |e: lottopro_core::Error, fields: &[&str]| {
+        let m = e.to_string();
+        assert!(fields.iter().any(|f| m.starts_with(f)), "{m}");
+    };
+    let guarantee = match lottopro_core::Guarantee::parse(guarantee, 6) {
+        Ok(g) => g,
+        Err(e) => return named(e, &["guarantee"]),
+    };
+    let numbers = match lottopro_core::ticket::parse_numbers(numbers, "numbers", 45) {
+        Ok(n) if n.len() <= 10 => n,
+        Ok(_) => return,
+        Err(e) => return named(e, &["numbers"]),
+    };
+    let wheel = match lottopro_core::Wheel::build(&game, &numbers, guarantee, seed) {
+        Ok(wheel) => wheel,
+        Err(e) => return named(e, &["numbers", "guarantee"]),
+    };
+    assert!(wheel.verified);
+    let mut seen = std::collections::HashSet::new();
+    for t in &wheel.tickets {
+        assert_eq!(t.len(), 6);
+        assert!(t.iter().all(|n| numbers.contains(n)));
+        assert!(seen.insert(t.clone()), "tickets repeat");
+    }
+    // Every m-subset of the numbers meets some ticket in t numbers.
+    let v = wheel.numbers.len();
+    for mask in 0u32..(1 << v) {
+        if mask.count_ones() != u32::from(guarantee.m) {
+            continue;
+        }
+        let drawn: Vec<u8> = (0..v)
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| wheel.numbers[i])
+            .collect();
+        assert!(
+            wheel.tickets.iter().any(|t| {
+                drawn.iter().filter(|n| t.contains(n)).count() >= usize::from(guarantee.t)
+            }),
+            "{drawn:?} is not covered"
+        );
+    }
+}

@@ -17,6 +17,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("official_rows", lottopro_fuzz::official_rows),
     ("http_bodies", lottopro_fuzz::http_bodies),
     ("qr_url", lottopro_fuzz::qr_url),
+    ("wheel_request", lottopro_fuzz::wheel_request),
 ];
 
 #[test]
