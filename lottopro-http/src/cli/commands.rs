@@ -756,8 +756,17 @@ pub(super) fn popularity_evaluation(source: &PopularitySource) -> Result<Report>
     }
     let _ = writeln!(
         text,
-        "all ranks: t = {:.2}, p = {:.2e}\npattern tickets (180 progressions) are played {:.1}× as often as a uniform one\n{}",
-        e.combined_t, e.combined_p_value, e.pattern_multiplier, e.note
+        "all ranks: t = {:.2}, p = {:.2e}\n\
+         pattern tickets ({} progressions) are played {:.1}× as often as a uniform one \
+         (95 % profile interval {:.1}–{:.1}×; p = {:.3} against no pattern share)\n{}",
+        e.combined_t,
+        e.combined_p_value,
+        e.patterns,
+        e.pattern_multiplier,
+        e.pattern_multiplier_interval.0,
+        e.pattern_multiplier_interval.1,
+        e.pattern_p_value,
+        e.note
     );
     Ok(Report {
         json: serde_json::to_value(&e).unwrap_or_default(),
