@@ -38,7 +38,7 @@ use crate::simulate::{PrizeModel, SimulationReport, SimulationRequest, simulate}
 use crate::stats::{Stats, StatsOptions};
 use crate::tax::{TaxAssessment, TaxRule};
 use crate::ticket::{Ticket, TicketRecord};
-use crate::wheel::{Guarantee, Wheel};
+use crate::wheel::{Wheel, WheelRequest};
 use std::sync::Mutex;
 
 /// Version of the cache key layout; bump it when a cached type changes shape.
@@ -322,16 +322,10 @@ impl Engine {
         Ok(model)
     }
 
-    /// A verified wheel of `numbers` for the history's game; see [`Wheel`].
-    pub fn wheel(&self, numbers: &[u8], guarantee: Guarantee, seed: u64) -> Result<Wheel> {
-        self.timed("wheel", || {
-            Wheel::build(&self.game(), numbers, guarantee, seed)
-        })
-    }
-
-    /// The full-pool wheel guaranteeing `t` matches in every draw.
-    pub fn full_pool_wheel(&self, t: u8) -> Result<Wheel> {
-        self.timed("wheel", || Wheel::full_pool(&self.game(), t))
+    /// The verified wheel `request` asks for, for the history's game; see
+    /// [`Wheel`].
+    pub fn wheel(&self, request: &WheelRequest) -> Result<Wheel> {
+        self.timed("wheel", || request.build(&self.game()))
     }
 
     /// A walk-forward backtest over the current history.

@@ -70,4 +70,4 @@ pub use simulate::{
 pub use stats::{Stats, StatsOptions};
 pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};
 pub use ticket::{Matches, NumberSet, Ticket};
-pub use wheel::{Guarantee, Wheel};
+pub use wheel::{Guarantee, Wheel, WheelRequest};

@@ -134,6 +134,51 @@ impl FromStr for Guarantee {
     }
 }
 
+/// What to build, as the CLI, Python and HTTP take it: a wheel of `numbers`,
+/// or (`full_pool`) a design over the whole pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WheelRequest {
+    /// The numbers to wheel; none with `full_pool`.
+    #[serde(default)]
+    pub numbers: Option<Vec<u8>>,
+    /// `3if4`, or a bare `3` (all drawn numbers: the only form with
+    /// `full_pool`); see [`Guarantee::parse`].
+    pub guarantee: String,
+    /// The full-pool design instead of a wheel of `numbers`.
+    #[serde(default)]
+    pub full_pool: bool,
+    /// Seed of the search (default 1).
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+impl WheelRequest {
+    /// The verified wheel this request asks for; bad requests name the field.
+    pub fn build(&self, game: &GameSpec) -> Result<Wheel> {
+        let picks = game.picks();
+        let g = Guarantee::parse(&self.guarantee, picks)?;
+        match (self.full_pool, &self.numbers) {
+            (true, Some(_)) => Err(Error::invalid(
+                "full_pool",
+                "a full-pool design takes no numbers: it wheels the whole pool",
+            )),
+            (true, None) if g.m != picks => Err(Error::invalid(
+                "guarantee",
+                format!(
+                    "a full-pool design guarantees matches in every draw: give just t, e.g. 3, not {g}"
+                ),
+            )),
+            (true, None) => Wheel::full_pool(game, g.t),
+            (false, Some(numbers)) => Wheel::build(game, numbers, g, self.seed.unwrap_or(1)),
+            (false, None) => Err(Error::invalid(
+                "numbers",
+                "give the numbers to wheel, or ask for the full-pool design",
+            )),
+        }
+    }
+}
+
 /// A verified wheel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Wheel {

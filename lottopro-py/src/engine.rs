@@ -262,22 +262,14 @@ impl PyEngine {
         full_pool: bool,
         seed: u64,
     ) -> PyResult<Py<PyAny>> {
-        let game = self.inner.game();
-        let g = lottopro_core::Guarantee::parse(guarantee, game.picks()).py_err()?;
+        let request = lottopro_core::WheelRequest {
+            numbers,
+            guarantee: guarantee.to_owned(),
+            full_pool,
+            seed: Some(seed),
+        };
         let engine = self.inner.clone();
-        let w = match (full_pool, numbers) {
-            (true, None) if g.m == game.picks() => py.detach(move || engine.full_pool_wheel(g.t)),
-            (true, _) => Err(lottopro_core::Error::invalid(
-                "full_pool",
-                "a full-pool design takes no numbers and a guarantee of just t, e.g. \"3\"",
-            )),
-            (false, Some(n)) => py.detach(move || engine.wheel(&n, g, seed)),
-            (false, None) => Err(lottopro_core::Error::invalid(
-                "numbers",
-                "give the numbers to wheel, or full_pool=True",
-            )),
-        }
-        .py_err()?;
+        let w = py.detach(move || engine.wheel(&request)).py_err()?;
         to_python(py, &w)
     }
 

@@ -136,6 +136,34 @@ fn bad_requests_name_the_field() {
     let e = Wheel::build(&game, &(1..=24).collect::<Vec<u8>>(), g(3, 6), 1).unwrap_err();
     assert!(e.to_string().contains("at most 50000"), "{e}");
     assert!(Wheel::full_pool(&game, 4).is_err());
+    // A request, as the CLI, Python and HTTP pass it, names the field at fault.
+    let request = |numbers: Option<Vec<u8>>, guarantee: &str, full_pool: bool| {
+        lottopro_core::WheelRequest {
+            numbers,
+            guarantee: guarantee.into(),
+            full_pool,
+            seed: None,
+        }
+        .build(&game)
+    };
+    for (r, field) in [
+        (
+            request(Some(vec![1, 2, 3, 4, 5, 6]), "2", true),
+            "full_pool",
+        ),
+        (request(None, "3if4", true), "guarantee"),
+        (request(None, "3", false), "numbers"),
+        (request(None, "x", true), "guarantee"),
+    ] {
+        let e = r.unwrap_err();
+        assert!(e.to_string().starts_with(field), "{e}");
+    }
+    assert_eq!(request(None, "2", true).unwrap().tickets.len(), 15);
+    assert!(
+        request(Some((1..=8).collect()), "3if4", false)
+            .unwrap()
+            .verified
+    );
     // The public check refuses what it cannot check, by name.
     let ticket = [NumberSet::from_numbers(&[1, 2, 3, 4, 5, 6])];
     for (numbers, field) in [

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use lottopro_core::popularity::{PopularityEvaluation, TicketPopularity};
 use lottopro_core::wheel::Wheel;
-use lottopro_core::{Guarantee, Money};
+use lottopro_core::{Money, WheelRequest};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -95,28 +95,12 @@ async fn wheel(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<WheelBody>,
 ) -> Result<Json<Wheel>, ApiError> {
-    let picks = state.engine.game().picks();
-    let guarantee = Guarantee::parse(&b.guarantee, picks)?;
-    let w = match (b.full_pool, b.numbers) {
-        (true, None) if guarantee.m == picks => {
-            blocking(&state, move |e| e.full_pool_wheel(guarantee.t)).await?
-        }
-        (true, _) => {
-            return Err(ApiError::from(lottopro_core::Error::invalid(
-                "full_pool",
-                "a full-pool design takes no numbers and a guarantee of just t, e.g. \"3\"",
-            )));
-        }
-        (false, Some(numbers)) => {
-            let seed = b.seed.unwrap_or(1);
-            blocking(&state, move |e| e.wheel(&numbers, guarantee, seed)).await?
-        }
-        (false, None) => {
-            return Err(ApiError::from(lottopro_core::Error::invalid(
-                "numbers",
-                "give the numbers to wheel, or full_pool: true",
-            )));
-        }
+    let request = WheelRequest {
+        numbers: b.numbers,
+        guarantee: b.guarantee,
+        full_pool: b.full_pool,
+        seed: b.seed,
     };
+    let w = blocking(&state, move |e| e.wheel(&request)).await?;
     Ok(Json(w))
 }

@@ -783,30 +783,16 @@ pub(super) fn wheel(
     seed: u64,
 ) -> Result<Report> {
     let spec = game.spec()?;
-    let engine = lottopro_core::Engine::builder(lottopro_core::History::empty(spec.clone()))
-        .cache(None)
-        .build();
-    let w = if full_pool {
-        let g = lottopro_core::Guarantee::parse(guarantee, spec.picks())?;
-        if g.m != spec.picks() {
-            return Err(lottopro_core::Error::invalid(
-                "guarantee",
-                "a full-pool design guarantees matches in every draw: give just t, e.g. --guarantee 3",
-            ));
-        }
-        engine.full_pool_wheel(g.t)?
-    } else {
-        let numbers = lottopro_core::ticket::parse_numbers(
-            numbers.unwrap_or_default(),
-            "numbers",
-            spec.pool(),
-        )?;
-        engine.wheel(
-            &numbers,
-            lottopro_core::Guarantee::parse(guarantee, spec.picks())?,
-            seed,
-        )?
-    };
+    let numbers = numbers
+        .map(|n| lottopro_core::ticket::parse_numbers(n, "numbers", spec.pool()))
+        .transpose()?;
+    let w = lottopro_core::WheelRequest {
+        numbers,
+        guarantee: guarantee.to_owned(),
+        full_pool,
+        seed: Some(seed),
+    }
+    .build(&spec)?;
     let cur = spec.currency();
     let mut text = format!(
         "{} tickets guarantee {} matches if {} drawn numbers are among {} of yours; verified over all {} draws where that applies (of {})\ncost {}",

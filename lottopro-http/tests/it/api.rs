@@ -716,7 +716,11 @@ async fn popularity_and_wheels() {
             "numbers",
         ),
         (json!({"guarantee": "3if4"}), "numbers"),
-        (json!({"full_pool": true, "guarantee": "3if4"}), "full_pool"),
+        (json!({"full_pool": true, "guarantee": "3if4"}), "guarantee"),
+        (
+            json!({"full_pool": true, "numbers": [1, 2, 3, 4, 5, 6], "guarantee": "2"}),
+            "full_pool",
+        ),
     ] {
         let r = call(&s, Method::POST, "/api/wheel", Some(body.clone())).await;
         assert_eq!(r.0, StatusCode::BAD_REQUEST, "{body}: {}", r.2);
