@@ -53,6 +53,8 @@
 //! (an exact count over draws). With co-winners taken as Poisson, your share
 //! of a pari-mutuel pool is `pool · (1 − e^{−λ}) / λ`.
 
+use std::collections::BTreeMap;
+
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF, StudentsT};
@@ -740,24 +742,21 @@ impl Popularity {
             .collect();
         let ev = value.ev(&co);
         let uniform_ev = value.ev(&uniform);
-        let by_rank = |v: &[f64]| -> Vec<(String, f64)> {
+        let by_rank = |v: &[f64]| -> BTreeMap<String, f64> {
             self.tiers
                 .iter()
                 .zip(v)
                 .map(|(t, x)| (t.rank.to_string(), *x))
                 .collect()
         };
+        let probabilities: Vec<f64> = self.tiers.iter().map(|t| t.probability).collect();
         Ok(TicketPopularity {
             numbers: ticket.numbers(),
             popularity: self.multiplier(ticket.main()),
-            expected_co_winners: by_rank(&co).into_iter().collect(),
-            uniform_co_winners: by_rank(&uniform).into_iter().collect(),
-            expected_prize: by_rank(&value.shares(&co)).into_iter().collect(),
-            win_probability: self
-                .tiers
-                .iter()
-                .map(|t| (t.rank.to_string(), t.probability))
-                .collect(),
+            expected_co_winners: by_rank(&co),
+            uniform_co_winners: by_rank(&uniform),
+            expected_prize: by_rank(&value.shares(&co)),
+            win_probability: by_rank(&probabilities),
             ev_per_ticket: ev,
             uniform_ev_per_ticket: uniform_ev,
             ticket_price: game.ticket_price(),
@@ -855,14 +854,13 @@ impl Popularity {
         let mut numbers: Vec<(u8, f64)> =
             (1..=model.pool).map(|n| (n, pop[usize::from(n)])).collect();
         numbers.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let first = |d: &[Obs]| d.len();
         Ok(PopularityEvaluation {
             train: model.training.clone().unwrap_or(Training {
                 draws: 0,
                 first_round: 0,
                 last_round: 0,
             }),
-            test_draws: first(&obs),
+            test_draws: obs.len(),
             test_first_round: test.draws().first().map_or(0, Draw::round),
             test_last_round: test.latest_round().unwrap_or(0),
             tiers,
@@ -973,14 +971,14 @@ pub struct TicketPopularity {
     /// How many times more often than a uniformly random ticket it is played.
     pub popularity: f64,
     /// Other winners expected at each rank if this ticket wins it.
-    pub expected_co_winners: std::collections::BTreeMap<String, f64>,
+    pub expected_co_winners: BTreeMap<String, f64>,
     /// The same under uniform choice (tickets sold × odds).
-    pub uniform_co_winners: std::collections::BTreeMap<String, f64>,
+    pub uniform_co_winners: BTreeMap<String, f64>,
     /// What this ticket would receive at each rank (pool share for
     /// pari-mutuel ranks, the amount for fixed ones), before tax.
-    pub expected_prize: std::collections::BTreeMap<String, f64>,
+    pub expected_prize: BTreeMap<String, f64>,
     /// The chance of each rank: the same for every ticket.
-    pub win_probability: std::collections::BTreeMap<String, f64>,
+    pub win_probability: BTreeMap<String, f64>,
     /// Expected value of one ticket under the model, before tax.
     pub ev_per_ticket: f64,
     /// Expected value if every player chose uniformly.

@@ -225,7 +225,10 @@ fn ticket_values_need_sales_and_refuse_other_games() {
         "{}",
         r.uniform_ev_per_ticket
     );
+    // A ticket of another game is refused as such, even with sales given.
     let uk = GameSpec::preset("uk-lotto").unwrap();
     let other = Ticket::parse(&uk, "1 2 3 4 5 59").unwrap();
-    assert!(model.ticket(&uk, &other, None, None).is_err());
+    let sales = lottopro_core::Money::new(100_000_000_000, "sales").unwrap();
+    let e = model.ticket(&uk, &other, None, Some(sales)).unwrap_err();
+    assert!(e.to_string().starts_with("ticket:"), "{e}");
 }
