@@ -67,12 +67,7 @@ impl RotatingFile {
         let date = lottopro_core::Date::parse("1970-01-01")
             .and_then(|d| d.add_days(self.day))
             .map_or_else(|_| "unknown".to_owned(), |d| d.to_string());
-        let name = self
-            .path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let name = self.file_name();
         let mut target = self.path.with_file_name(format!("{name}.{date}"));
         let mut n = 1;
         while target.exists() {
@@ -89,17 +84,21 @@ impl RotatingFile {
         self.prune()
     }
 
+    /// The live file's name, which rotated files extend.
+    fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    }
+
     /// Deletes the oldest rotated files beyond `max_files` (the live file counts).
     fn prune(&self) -> std::io::Result<()> {
         let Some(dir) = self.path.parent() else {
             return Ok(());
         };
-        let name = self
-            .path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let name = self.file_name();
         let prefix = format!("{name}.");
         let mut rotated: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)?
             .filter_map(std::result::Result::ok)

@@ -32,12 +32,7 @@ pub(crate) fn real_history(up_to: u32) -> lottopro_core::History {
         std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
     )
     .expect("the real prizes");
-    let draws = h
-        .draws()
-        .iter()
-        .filter(|d| d.round() <= up_to)
-        .cloned()
-        .collect();
+    let draws = h.prefix(up_to).draws().to_vec();
     lottopro_core::History::new(game, draws).expect("a prefix of a history is one")
 }
 

@@ -250,15 +250,7 @@ fn store(name: &str, up_to: u32) -> Arc<Store> {
         .join(format!("sync-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let s = Store::open(&dir.join("lp.db")).unwrap();
-    let h = real();
-    let draws = h
-        .draws()
-        .iter()
-        .filter(|d| d.round() <= up_to)
-        .cloned()
-        .collect();
-    s.add(&History::new(h.game().clone(), draws).unwrap())
-        .unwrap();
+    s.add(&real_history(up_to)).unwrap();
     Arc::new(s)
 }
 
