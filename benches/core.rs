@@ -4,15 +4,13 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lottopro_benches::shared_data;
 use lottopro_core::io::{self, Format};
 use lottopro_core::{GameSpec, Money, Odds, TaxRule, Ticket};
 
 fn foundation(c: &mut Criterion) {
     let game = GameSpec::kr645();
-    let csv =
-        std::fs::read(shared_data("kr_lotto_645.csv")).expect("../shared/data/kr_lotto_645.csv");
-    let history = io::read_history(&csv[..], Format::Csv, game.clone()).expect("valid history");
+    let csv = lottopro_core::data::KR645_DRAWS_CSV.as_bytes();
+    let history = io::read_history(csv, Format::Csv, game.clone()).expect("valid history");
     let ticket = Ticket::parse(&game, "3 11 17 25 33 41").expect("valid ticket");
 
     c.bench_function("ticket_parse", |b| {
@@ -37,7 +35,7 @@ fn foundation(c: &mut Criterion) {
         });
     });
     c.bench_function("import_csv_1245_draws", |b| {
-        b.iter(|| io::read_history(black_box(&csv[..]), Format::Csv, game.clone()));
+        b.iter(|| io::read_history(black_box(csv), Format::Csv, game.clone()));
     });
 }
 

@@ -6,13 +6,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lottopro_benches::shared_data;
-use lottopro_core::io::load_history;
-use lottopro_core::{BacktestOptions, Engine, GameSpec, Model, PredictRequest, StatsOptions};
+use lottopro_core::{BacktestOptions, Engine, Model, PredictRequest, StatsOptions};
 
 fn engine(c: &mut Criterion) {
-    let h = load_history(&shared_data("kr_lotto_645.csv"), None, GameSpec::kr645())
-        .expect("../shared/data/kr_lotto_645.csv");
+    let h = lottopro_core::History::bundled();
     let cached = Engine::new(h.clone());
     let uncached = Engine::builder(h).cache(None).build();
     let stats = StatsOptions::default();

@@ -6,14 +6,11 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lottopro_benches::shared_data;
-use lottopro_core::io::load_history;
 use lottopro_core::stats::{Stats, StatsOptions};
-use lottopro_core::{BacktestOptions, GameSpec, Model, PredictRequest, backtest, predict};
+use lottopro_core::{BacktestOptions, Model, PredictRequest, backtest, predict};
 
 fn models(c: &mut Criterion) {
-    let h = load_history(&shared_data("kr_lotto_645.csv"), None, GameSpec::kr645())
-        .expect("../shared/data/kr_lotto_645.csv");
+    let h = lottopro_core::History::bundled();
     let opts = |models: &[Model]| BacktestOptions {
         models: models.to_vec(),
         tickets_per_round: 5,

@@ -7,18 +7,14 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lottopro_benches::shared_data;
-use lottopro_core::io::{load_history, load_prizes};
 use lottopro_core::{
-    BacktestOptions, GameSpec, Guarantee, Model, Popularity, PredictRequest, Ticket, Wheel,
-    backtest, predict,
+    BacktestOptions, GameSpec, Guarantee, History, Model, Popularity, PredictRequest, Ticket,
+    Wheel, backtest, predict,
 };
 
 fn popularity(c: &mut Criterion) {
     let game = GameSpec::kr645();
-    let h = load_history(&shared_data("kr_lotto_645.csv"), None, game.clone())
-        .expect("../shared/data/kr_lotto_645.csv");
-    let h = load_prizes(&h, &shared_data("kr_lotto_645_prizes.csv")).expect("the prizes file");
+    let h = History::bundled();
     let model = Popularity::fit(h.view()).expect("a fit");
     let ticket = Ticket::parse(&game, "3 11 17 25 33 41").expect("a ticket");
 

@@ -1,15 +1,11 @@
 //! Loads the real Korean history and checks one ticket against every draw.
 //!
 //! `cargo run -p lottopro-examples --example check_history [TICKET]`
-//! (reads `../shared/data`, or the folder in `LOTTOPRO_DATA_DIR`).
 
-use lottopro_core::io::{load_history, load_prizes};
-use lottopro_core::{GameSpec, Ticket};
-use lottopro_examples::shared_data;
+use lottopro_core::{History, Ticket};
 
 fn main() -> Result<(), lottopro_core::Error> {
-    let history = load_history(&shared_data("kr_lotto_645.csv"), None, GameSpec::kr645())?;
-    let history = load_prizes(&history, &shared_data("kr_lotto_645_prizes.csv"))?;
+    let history = History::bundled();
     let game = history.game();
     let text = std::env::args()
         .nth(1)

@@ -5,15 +5,12 @@
 //!
 //! `cargo run --release -p lottopro-examples --example popularity`
 
-use lottopro_core::io::{load_history, load_prizes};
 use lottopro_core::popularity::VALIDATION_SPLIT;
-use lottopro_core::{GameSpec, Model, Popularity, PredictRequest, Ticket, predict};
-use lottopro_examples::shared_data;
+use lottopro_core::{GameSpec, History, Model, Popularity, PredictRequest, Ticket, predict};
 
 fn main() -> Result<(), lottopro_core::Error> {
     let game = GameSpec::kr645();
-    let history = load_history(&shared_data("kr_lotto_645.csv"), None, game.clone())?;
-    let history = load_prizes(&history, &shared_data("kr_lotto_645_prizes.csv"))?;
+    let history = History::bundled();
     let started = std::time::Instant::now();
     let e = Popularity::evaluate(history.view(), VALIDATION_SPLIT)?;
     println!(

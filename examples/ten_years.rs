@@ -3,15 +3,11 @@
 //! model on the last year of real draws.
 //!
 //! `cargo run --release -p lottopro-examples --example ten_years`
-//! (reads `../shared/data`, or the folder in `LOTTOPRO_DATA_DIR`).
 
-use lottopro_core::io::{load_history, load_prizes};
-use lottopro_core::{GameSpec, Method, Plan, PrizeModel, SimulationRequest, Strategy, simulate};
-use lottopro_examples::shared_data;
+use lottopro_core::{History, Method, Plan, PrizeModel, SimulationRequest, Strategy, simulate};
 
 fn main() -> Result<(), lottopro_core::Error> {
-    let history = load_history(&shared_data("kr_lotto_645.csv"), None, GameSpec::kr645())?;
-    let history = load_prizes(&history, &shared_data("kr_lotto_645_prizes.csv"))?;
+    let history = History::bundled();
     let game = history.game();
     let prizes = PrizeModel::new(game, Some(history.view()), 52, &[])?;
     let request = SimulationRequest {

@@ -34,7 +34,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("LOTTOPRO_DATA_DIR", ROOT.parent / "shared" / "data"))
+DATA = ROOT / "lottopro-core" / "data"
 # LOTTOPRO_BIN picks another build (scripts/test uses the debug one).
 BIN = Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "release" / "lottopro"))
 

@@ -41,6 +41,12 @@ impl History {
         }
     }
 
+    /// The real Korean Lotto 6/45 history that ships with LottoPro (draws
+    /// 1–1245 with per-rank prizes); see [`crate::data`].
+    pub fn bundled() -> History {
+        crate::data::kr645()
+    }
+
     /// A history from draws in any order. Rounds must be unique and
     /// contiguous; dates must strictly increase with the round.
     pub fn new(game: GameSpec, mut draws: Vec<Draw>) -> Result<History> {

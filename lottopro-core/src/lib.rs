@@ -29,6 +29,7 @@
 
 pub mod backtest;
 pub mod cache;
+pub mod data;
 pub mod date;
 pub mod draw;
 pub mod engine;

@@ -23,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benches" / "peer"))
 import simulate_numpy  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT / "lottopro-core" / "data"
 
 
 def best_of(n, f):

@@ -9,8 +9,8 @@ use lottopro_core::rng::entropy_seed;
 use lottopro_core::stats::StatsOptions;
 use lottopro_core::ticket::parse_tickets;
 use lottopro_core::{
-    BacktestOptions, Engine, GameSpec, History, Method, Model, Money, Plan, PredictRequest,
-    PrizeOptions, SimulationRequest, Strategy,
+    BacktestOptions, Engine, GameSpec, Method, Model, Money, Plan, PredictRequest, PrizeOptions,
+    SimulationRequest, Strategy,
 };
 use pyo3::prelude::*;
 
@@ -46,7 +46,7 @@ impl PyEngine {
     ) -> PyResult<Self> {
         let history = match history {
             Some(h) => (*h.inner).clone(),
-            None => History::empty(GameSpec::preset(game).py_err()?),
+            None => lottopro_core::data::default_history(&GameSpec::preset(game).py_err()?),
         };
         let mut config = CacheConfig::from_lookup(|name| match name {
             "CACHE_TYPE" => cache.map(str::to_owned),

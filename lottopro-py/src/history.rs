@@ -19,6 +19,16 @@ pub(crate) struct PyHistory {
 
 #[pymethods]
 impl PyHistory {
+    /// The real history that ships with LottoPro (Korean Lotto 6/45, draws
+    /// 1–1245 with per-rank prizes); other games have none bundled.
+    #[staticmethod]
+    #[pyo3(signature = (game="kr645"))]
+    fn bundled(game: &str) -> PyResult<Self> {
+        let game = GameSpec::preset(game).py_err()?;
+        let h = lottopro_core::data::history(&game).py_err()?;
+        Ok(PyHistory { inner: Arc::new(h) })
+    }
+
     /// Reads a history file (CSV, legacy JSON or JSON lines; the format comes
     /// from the extension unless given) and optionally a per-rank prizes CSV.
     #[staticmethod]

@@ -1,6 +1,5 @@
-"""Shared fixtures: the real Korean history in ../shared/data beside the repository."""
+"""Shared fixtures: the real Korean history, LottoPro's own data."""
 
-import os
 import pathlib
 
 import pytest
@@ -10,19 +9,14 @@ import lottopro
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
-def shared_data(name: str) -> pathlib.Path:
-    folder = pathlib.Path(os.environ.get("LOTTOPRO_DATA_DIR", REPO.parent / "shared" / "data"))
-    path = folder / name
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the real history lives in ../shared/data beside the repository")
-    return path
+def data_file(name: str) -> pathlib.Path:
+    """A file of the repository's data folder (the same files the module embeds)."""
+    return REPO / "lottopro-core" / "data" / name
 
 
 @pytest.fixture(scope="session")
 def history() -> lottopro.History:
-    return lottopro.History.from_csv(
-        shared_data("kr_lotto_645.csv"), prizes=shared_data("kr_lotto_645_prizes.csv")
-    )
+    return lottopro.History.bundled()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 import pytest
 
 import lottopro
-from conftest import shared_data
+from conftest import data_file
 
 
 def test_real_history(history):
@@ -43,7 +43,7 @@ def test_bad_history_input():
     with pytest.raises(lottopro.LottoIOError):
         lottopro.History.from_csv("/nonexistent/draws.csv")
     with pytest.raises(lottopro.NotFoundError, match="round 9999 is not in the history"):
-        lottopro.History.from_csv(shared_data("kr_lotto_645.csv"))[9999]
+        lottopro.History.from_csv(data_file("kr_lotto_645.csv"))[9999]
 
 
 def test_bad_csv_line_is_located(tmp_path):
@@ -68,3 +68,17 @@ def test_tickets():
         with pytest.raises(lottopro.InvalidInputError) as e:
             lottopro.Ticket(bad)
         assert e.value.field == field, (bad, e.value)
+
+
+def test_bundled_history_is_the_repository_data():
+    bundled = lottopro.History.bundled()
+    from_files = lottopro.History.from_csv(
+        data_file("kr_lotto_645.csv"), prizes=data_file("kr_lotto_645_prizes.csv")
+    )
+    assert bundled.epoch == from_files.epoch and len(bundled) == 1245
+    assert len(lottopro.Engine().history) == 1245
+    # Another game has no bundled history: an empty engine, or a clear error.
+    assert len(lottopro.Engine(game="powerball").history) == 0
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        lottopro.History.bundled(game="powerball")
+    assert e.value.field == "game"

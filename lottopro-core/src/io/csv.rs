@@ -1,4 +1,5 @@
-//! The CSV layouts of `../shared/data`: draws, and per-rank prizes.
+//! The CSV layouts of LottoPro's data files (`lottopro-core/data/`): draws,
+//! per-rank prizes, and how 1st-prize winners picked their numbers.
 
 use std::io::{Read, Write};
 
@@ -213,6 +214,62 @@ pub fn read_prize_rows<R: Read>(r: R) -> Result<Vec<PrizeRow>> {
             },
             line,
         });
+    }
+    Ok(rows)
+}
+
+/// How the 1st-prize winning games of one draw were picked: a row of
+/// `draw,auto,semi_auto,manual`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FirstPrizeChoice {
+    /// The round.
+    pub round: u32,
+    /// Quick picks (자동): uniform over every combination.
+    pub auto: u32,
+    /// Partly chosen by the player, the rest picked by the terminal (반자동).
+    pub semi_auto: u32,
+    /// Chosen by the player (수동).
+    pub manual: u32,
+}
+
+/// Reads a first-prize choice CSV (`draw,auto,semi_auto,manual`); rounds
+/// must increase.
+pub fn read_first_prize_choice<R: Read>(r: R) -> Result<Vec<FirstPrizeChoice>> {
+    let mut rdr = reader(r);
+    let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                Error::invalid(name, format!("the header has no '{name}' column"))
+                    .at_line(1, Some(name))
+            })
+    };
+    let cols = [
+        col("draw")?,
+        col("auto")?,
+        col("semi_auto")?,
+        col("manual")?,
+    ];
+    let mut rows: Vec<FirstPrizeChoice> = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(&e))?;
+        let line = rec.position().map_or(0, csv::Position::line);
+        let row = FirstPrizeChoice {
+            round: int(&rec, cols[0], "draw", line)?,
+            auto: int(&rec, cols[1], "auto", line)?,
+            semi_auto: int(&rec, cols[2], "semi_auto", line)?,
+            manual: int(&rec, cols[3], "manual", line)?,
+        };
+        if rows.last().is_some_and(|prev| prev.round >= row.round) {
+            return Err(Error::invalid(
+                "draw",
+                format!("round {} does not follow the round before it", row.round),
+            )
+            .at_line(line, Some("draw")));
+        }
+        rows.push(row);
     }
     Ok(rows)
 }

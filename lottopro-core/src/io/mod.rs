@@ -27,7 +27,9 @@ use crate::game::GameSpec;
 use crate::history::History;
 use crate::money::Money;
 
-pub use self::csv::{PrizeRow, read_prize_rows, write_prize_rows};
+pub use self::csv::{
+    FirstPrizeChoice, PrizeRow, read_first_prize_choice, read_prize_rows, write_prize_rows,
+};
 
 /// A file format of draw histories; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

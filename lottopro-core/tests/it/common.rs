@@ -4,21 +4,11 @@ use std::path::PathBuf;
 
 use lottopro_core::{GameSpec, History};
 
-/// A file of the real Korean history in `../shared/data` (beside the
-/// repository); `LOTTOPRO_DATA_DIR` overrides the folder.
-pub(crate) fn shared_data(name: &str) -> PathBuf {
-    let dir = std::env::var_os("LOTTOPRO_DATA_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
-        PathBuf::from,
-    );
-    let path = dir.join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: the real history lives in ../shared/data beside the repository \
-         (set LOTTOPRO_DATA_DIR to another folder)",
-        path.display()
-    );
-    path
+/// A file of LottoPro's own data (`lottopro-core/data/`).
+pub(crate) fn data_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
 }
 
 /// A data file of this test suite.
@@ -37,12 +27,14 @@ pub(crate) fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
         .map(|l| l.split(',').collect())
 }
 
-/// The full real history, with per-rank prizes attached.
+/// The full real history, with per-rank prizes attached, read from the
+/// repository's files (so the files on disk and the embedded copy are both
+/// exercised; `history_io` checks that they agree).
 pub(crate) fn real_history() -> History {
     let h =
-        lottopro_core::io::load_history(&shared_data("kr_lotto_645.csv"), None, GameSpec::kr645())
+        lottopro_core::io::load_history(&data_file("kr_lotto_645.csv"), None, GameSpec::kr645())
             .unwrap();
-    lottopro_core::io::load_prizes(&h, &shared_data("kr_lotto_645_prizes.csv")).unwrap()
+    lottopro_core::io::load_prizes(&h, &data_file("kr_lotto_645_prizes.csv")).unwrap()
 }
 
 /// A synthetic Korean history of `len` weekly draws from `seed`: fair

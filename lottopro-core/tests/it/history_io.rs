@@ -3,7 +3,7 @@
 use lottopro_core::io::{self, DrawRecord, Format, PrizeRow};
 use lottopro_core::{Date, ErrorKind, GameSpec, History, Money, TierResult};
 
-use crate::common::{real_history, shared_data};
+use crate::common::{data_file, real_history};
 
 #[test]
 fn imports_all_real_draws() {
@@ -73,16 +73,43 @@ fn every_format_round_trips_the_real_history() {
             );
         }
     }
-    // The CSV writer reproduces the shared file byte for byte.
-    let original = std::fs::read_to_string(shared_data("kr_lotto_645.csv")).unwrap();
+    // The CSV writer reproduces the repository's file byte for byte.
+    let original = std::fs::read_to_string(data_file("kr_lotto_645.csv")).unwrap();
     let mut buf = Vec::new();
     io::write_draws(&mut buf, Format::Csv, &game, h.draws()).unwrap();
     assert_eq!(String::from_utf8(buf).unwrap(), original);
     // So does the prizes writer.
-    let original = std::fs::read_to_string(shared_data("kr_lotto_645_prizes.csv")).unwrap();
+    let original = std::fs::read_to_string(data_file("kr_lotto_645_prizes.csv")).unwrap();
     let mut buf = Vec::new();
     io::write_prize_rows(&mut buf, h.draws()).unwrap();
     assert_eq!(String::from_utf8(buf).unwrap(), original);
+}
+
+#[test]
+fn the_embedded_history_is_the_repository_data() {
+    // The files on disk and the copy compiled into the library are one.
+    assert_eq!(History::bundled(), real_history());
+    assert_eq!(
+        lottopro_core::data::KR645_FIRST_PRIZE_CHOICE_CSV,
+        std::fs::read_to_string(data_file("kr_lotto_645_first_prize_choice.csv")).unwrap()
+    );
+    let choice = lottopro_core::data::kr645_first_prize_choice();
+    assert_eq!(
+        (choice.first().map(|c| c.round), choice.last().map(|c| c.round)),
+        (Some(262), Some(1238))
+    );
+}
+
+#[test]
+fn first_prize_choice_rows_are_checked() {
+    let bad = "draw,auto,semi_auto,manual\n262,2,0,0\n262,1,0,0\n";
+    let e = io::read_first_prize_choice(bad.as_bytes()).unwrap_err();
+    assert_eq!((e.field(), e.to_string().starts_with("line 3")), (Some("draw"), true), "{e}");
+    let e = io::read_first_prize_choice("draw,auto,semi_auto,manual\n262,2,-1,0\n".as_bytes())
+        .unwrap_err();
+    assert_eq!(e.field(), Some("semi_auto"), "{e}");
+    let e = io::read_first_prize_choice("draw,auto,manual\n262,2,0\n".as_bytes()).unwrap_err();
+    assert_eq!(e.field(), Some("semi_auto"), "{e}");
 }
 
 #[test]

@@ -288,7 +288,7 @@ enum Command {
         /// The SQLite database.
         #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
         db: PathBuf,
-        /// csv (the layout of ../shared/data), json (the official legacy JSON) or jsonl.
+        /// csv (the layout of lottopro-core/data), json (the official legacy JSON) or jsonl.
         #[arg(long, value_parser = parse_format, default_value = "csv")]
         format: Format,
         #[command(flatten)]
@@ -323,9 +323,10 @@ struct Output {
 
 #[derive(Debug, Args)]
 struct HistoryArgs {
-    /// The draw history: CSV, legacy JSON or JSON lines (see `lottopro import`).
+    /// The draw history: CSV, legacy JSON or JSON lines (see `lottopro import`);
+    /// the Korean history that ships with LottoPro when omitted.
     #[arg(long)]
-    history: PathBuf,
+    history: Option<PathBuf>,
     /// The history's format; taken from the extension when omitted.
     #[arg(long, value_parser = parse_format)]
     format: Option<Format>,
@@ -341,7 +342,7 @@ struct HistoryArgs {
 #[derive(Debug, Args)]
 struct PopularitySource {
     /// A draw history (CSV, legacy JSON or JSON lines); without it the
-    /// database is read.
+    /// database is read when it exists, else the bundled history.
     #[arg(long)]
     history: Option<PathBuf>,
     /// Its per-rank prizes CSV; `<history>_prizes.csv` beside it is used when present.
@@ -358,16 +359,13 @@ impl PopularitySource {
     fn load(&self) -> lottopro_core::Result<History> {
         let spec = self.game.spec()?;
         let Some(file) = &self.history else {
-            if !self.db.exists() {
-                return Err(lottopro_core::Error::invalid(
-                    "history",
-                    format!(
-                        "give --history FILE (with per-rank winners), or --db with a database `lottopro sync` filled; {} does not exist",
-                        self.db.display()
-                    ),
-                ));
+            if self.db.exists() {
+                let stored = crate::store::Store::open(&self.db)?.history(&spec)?;
+                if !stored.is_empty() {
+                    return Ok(stored);
+                }
             }
-            return crate::store::Store::open(&self.db)?.history(&spec);
+            return lottopro_core::data::history(&spec);
         };
         let h = lottopro_core::io::load_history(file, None, spec)?;
         let beside = file.with_file_name(format!(
@@ -386,7 +384,11 @@ impl PopularitySource {
 
 impl HistoryArgs {
     fn load(&self) -> lottopro_core::Result<History> {
-        let h = lottopro_core::io::load_history(&self.history, self.format, self.game.spec()?)?;
+        let spec = self.game.spec()?;
+        let h = match &self.history {
+            Some(file) => lottopro_core::io::load_history(file, self.format, spec)?,
+            None => lottopro_core::data::history(&spec)?,
+        };
         match &self.prizes {
             Some(p) => lottopro_core::io::load_prizes(&h, p),
             None => Ok(h),
@@ -684,7 +686,22 @@ fn serve(config: &crate::config::ServeConfig) -> ExitCode {
             };
             store.add(&h)?;
         }
-        let history = store.history(&spec)?;
+        let mut history = store.history(&spec)?;
+        if history.is_empty() {
+            let bundled = lottopro_core::data::default_history(&spec);
+            if !bundled.is_empty() {
+                store.add(&bundled)?;
+                history = store.history(&spec)?;
+                tracing::info!(
+                    draws = history.len(),
+                    latest_round = history.latest_round(),
+                    db = %config.db.display(),
+                    "the database held no draws: loaded the {} history bundled with LottoPro; sync continues from round {}",
+                    spec.id(),
+                    history.latest_round().unwrap_or(0) + 1
+                );
+            }
+        }
         let cache = config.cache()?;
         let engine = crate::api::monitor::instrumented(lottopro_core::Engine::builder(history))
             .cache(cache.build()?)

@@ -24,7 +24,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-DATA = pathlib.Path(os.environ.get("LOTTOPRO_DATA_DIR", ROOT.parent / "shared" / "data"))
+DATA = ROOT / "lottopro-core" / "data"
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 SHOTS = ROOT / "target" / "browser"
 CHROMIUM = pathlib.Path("/usr/bin/chromium")

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::common::{Server, free_port, shared};
+use crate::common::{Server, data_file, free_port};
 
 fn lottopro(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lottopro"))
@@ -65,8 +65,8 @@ fn tax_json() {
 #[test]
 fn check_reports_what_the_draw_paid() {
     let (draws, prizes) = (
-        shared("kr_lotto_645.csv"),
-        shared("kr_lotto_645_prizes.csv"),
+        data_file("kr_lotto_645.csv"),
+        data_file("kr_lotto_645_prizes.csv"),
     );
     // Draw 1245: 4 5 25 28 32 42 + 12.
     let base = [
@@ -124,9 +124,9 @@ fn check_reports_what_the_draw_paid() {
 fn import_reports_counts_or_the_first_error() {
     let v = json(&[
         "import",
-        &shared("kr_lotto_645.csv"),
+        &data_file("kr_lotto_645.csv"),
         "--prizes",
-        &shared("kr_lotto_645_prizes.csv"),
+        &data_file("kr_lotto_645_prizes.csv"),
     ]);
     assert_eq!(
         (
@@ -167,7 +167,7 @@ fn import_reports_counts_or_the_first_error() {
 
 #[test]
 fn stats_predict_and_backtest() {
-    let draws = shared("kr_lotto_645.csv");
+    let draws = data_file("kr_lotto_645.csv");
     let v = json(&["stats", "--history", &draws]);
     assert_eq!(
         (v["draws"].as_u64(), v["numbers"].as_array().unwrap().len()),
@@ -253,8 +253,8 @@ fn stats_predict_and_backtest() {
 #[test]
 fn simulate_reports_exact_and_simulated_values() {
     let (draws, prizes) = (
-        shared("kr_lotto_645.csv"),
-        shared("kr_lotto_645_prizes.csv"),
+        data_file("kr_lotto_645.csv"),
+        data_file("kr_lotto_645_prizes.csv"),
     );
     let base = [
         "simulate",
@@ -361,7 +361,7 @@ fn games_lists_every_preset() {
 /// nothing on stdout.
 #[test]
 fn bad_input_table() {
-    let draws = shared("kr_lotto_645.csv");
+    let draws = data_file("kr_lotto_645.csv");
     let bonus_in_six = temp_file(
         "bonus.csv",
         "draw,date,n1,n2,n3,n4,n5,n6,bonus\n1,2002-12-07,10,23,29,33,37,40,40\n",
@@ -540,9 +540,9 @@ fn readme_backtest_table_is_current() {
     let out = lottopro(&[
         "backtest",
         "--history",
-        &shared("kr_lotto_645.csv"),
+        &data_file("kr_lotto_645.csv"),
         "--prizes",
-        &shared("kr_lotto_645_prizes.csv"),
+        &data_file("kr_lotto_645_prizes.csv"),
     ]);
     assert!(out.status.success());
     let readme =
@@ -566,7 +566,7 @@ fn a_closed_pipe_is_not_a_panic() {
         .args([
             "predict",
             "--history",
-            &shared("kr_lotto_645.csv"),
+            &data_file("kr_lotto_645.csv"),
             "--count",
             "100",
             "--seed",
@@ -594,7 +594,7 @@ fn import_stores_draws_once_and_refuses_conflicts() {
         .join("lp.db");
     let _ = std::fs::remove_file(&db);
     let db_arg = db.to_string_lossy().into_owned();
-    let draws = shared("kr_lotto_645.csv");
+    let draws = data_file("kr_lotto_645.csv");
     let v = json(&["import", &draws, "--db", &db_arg]);
     assert_eq!(
         (v["added"].as_u64(), v["stored_latest_round"].as_u64()),
@@ -618,32 +618,72 @@ fn import_stores_draws_once_and_refuses_conflicts() {
     );
 }
 
-/// `lottopro serve` keeps its draws in SQLite: killed and started again
-/// without `--history`, it serves the same draws.
+/// A first start on an empty database loads the history bundled with
+/// LottoPro, says so in the log, and keeps it: started again, it serves the
+/// same draws from the store. A `--history` file given on an empty database
+/// is what the service holds instead.
 #[test]
-fn serve_loads_its_draws_from_the_store() {
-    let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("serve-{}", std::process::id()))
-        .join("lp.db");
-    let _ = std::fs::remove_file(&db);
-    let db_arg = db.to_string_lossy().into_owned();
-    let draws = shared("kr_lotto_645.csv");
-    for with_history in [true, false] {
-        let mut args = vec!["--db", &db_arg];
-        if with_history {
-            args.extend(["--history", &draws]);
-        }
-        let server = Server::start(&args, &[]);
-        let (_, v) = server
-            .json("GET", "/api/health", &[], "")
-            .expect("the service answered /api/health");
-        server.kill();
+fn serve_starts_with_the_bundled_history_and_keeps_it() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db_arg = dir.join("lp.db").to_string_lossy().into_owned();
+    let logs = dir.join("logs");
+    for start in 0..2 {
+        let server = Server::start(&["--db", &db_arg], &[("LOG_DIR", &logs.to_string_lossy())]);
+        let (status, stats) = server
+            .json("GET", "/api/stats", &[], "")
+            .expect("the service answered /api/stats");
+        let (_, v) = server.json("GET", "/api/health", &[], "").unwrap();
+        assert!(server.terminate().success());
+        assert_eq!(status, 200, "start {start}: {stats}");
+        assert_eq!(stats["draws"], 1245, "start {start}");
         assert_eq!(
             (v["draws"].as_u64(), v["latest_round"].as_u64()),
             (Some(1245), Some(1245)),
-            "with_history {with_history}"
+            "start {start}"
         );
     }
+    let log = std::fs::read_to_string(logs.join("lottopro.log")).unwrap();
+    assert_eq!(
+        log.matches("loaded the kr645 history bundled with LottoPro").count(),
+        1,
+        "said once, on the first start only: {log}"
+    );
+
+    let first_ten = temp_file(
+        "first-ten.csv",
+        &std::fs::read_to_string(data_file("kr_lotto_645.csv"))
+            .unwrap()
+            .lines()
+            .take(11)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let other_db = dir.join("other.db").to_string_lossy().into_owned();
+    let server = Server::start(&["--db", &other_db, "--history", &first_ten], &[]);
+    let (_, v) = server.json("GET", "/api/health", &[], "").unwrap();
+    server.kill();
+    assert_eq!(v["latest_round"], 10);
+}
+
+/// Every command that reads a history works without `--history`, on the
+/// bundled one; another game without a file is refused by name.
+#[test]
+fn commands_default_to_the_bundled_history() {
+    let v = json(&["stats", "--top", "3"]);
+    assert_eq!(v["draws"], 1245);
+    let v = json(&["check", "--round", "1245", "--ticket", "4 5 25 28 32 12"]);
+    assert_eq!((v["rank"].as_u64(), v["prize"].as_u64()), (Some(2), Some(55_064_392)));
+    let v = json(&["predict", "--model", "frequency", "--count", "2", "--seed", "1"]);
+    assert_eq!(v["tickets"].as_array().map(Vec::len), Some(2));
+    let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("no-such-folder/none.db");
+    let v = json(&["popularity", "--ticket", "1 2 3 4 5 6", "--db", &db.to_string_lossy()]);
+    assert!(v["expected_co_winners"]["1"].as_f64().unwrap() > 100.0, "{v}");
+    let out = lottopro(&["stats", "--game", "powerball"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("game: no history of powerball is bundled"), "{err}");
 }
 
 /// Saved numbers acknowledged by the API survive a `kill -9` of the server
@@ -716,7 +756,7 @@ fn serve_uses_redis_when_told() {
             "--db",
             &db.to_string_lossy(),
             "--history",
-            &shared("kr_lotto_645.csv"),
+            &data_file("kr_lotto_645.csv"),
         ],
         &[
             ("CACHE_TYPE", "tiered"),
@@ -951,7 +991,7 @@ fn check_reads_a_ticket_qr_code() {
     let v = json(&[
         "check",
         "--history",
-        &shared("kr_lotto_645.csv"),
+        &data_file("kr_lotto_645.csv"),
         "--qr",
         url,
     ]);
@@ -964,7 +1004,7 @@ fn check_reads_a_ticket_qr_code() {
     let out = lottopro(&[
         "check",
         "--history",
-        &shared("kr_lotto_645.csv"),
+        &data_file("kr_lotto_645.csv"),
         "--qr",
         "https://example.org/qr.do?method=winQr&v=1179m052527293436",
         "--json",
@@ -974,7 +1014,7 @@ fn check_reads_a_ticket_qr_code() {
 
 #[test]
 fn popularity_and_wheels() {
-    let draws = shared("kr_lotto_645.csv");
+    let draws = data_file("kr_lotto_645.csv");
     // The prizes file beside the history is found without --prizes.
     let pattern = json(&["popularity", "--history", &draws, "--ticket", "1 2 3 4 5 6"]);
     let plain = json(&[
@@ -1005,7 +1045,7 @@ fn popularity_and_wheels() {
         ev(&plain, "uniform_ev_per_ticket")
     );
     let evaluation = json(&["popularity", "--history", &draws, "--evaluate"]);
-    let prizes = shared("kr_lotto_645_prizes.csv");
+    let prizes = data_file("kr_lotto_645_prizes.csv");
     let simulated = json(&[
         "simulate",
         "--history",

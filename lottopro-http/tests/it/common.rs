@@ -2,38 +2,20 @@
 
 use std::path::PathBuf;
 
-/// A file of the real history in `../shared/data` beside the repository
-/// (or `LOTTOPRO_DATA_DIR`), as a path string.
-pub(crate) fn shared(name: &str) -> String {
-    let dir = std::env::var_os("LOTTOPRO_DATA_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
-        PathBuf::from,
-    );
-    let p = dir.join(name);
-    assert!(
-        p.exists(),
-        "{} is missing (the real history lives in ../shared/data)",
-        p.display()
-    );
-    p.to_string_lossy().into_owned()
+/// A file of LottoPro's own data (`lottopro-core/data/`), as a path string.
+pub(crate) fn data_file(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../lottopro-core/data")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The real history with its prizes, rounds up to `up_to`.
 pub(crate) fn real_history(up_to: u32) -> lottopro_core::History {
-    let game = lottopro_core::GameSpec::kr645();
-    let h = lottopro_core::io::load_history(
-        std::path::Path::new(&shared("kr_lotto_645.csv")),
-        None,
-        game.clone(),
-    )
-    .expect("the real history");
-    let h = lottopro_core::io::load_prizes(
-        &h,
-        std::path::Path::new(&shared("kr_lotto_645_prizes.csv")),
-    )
-    .expect("the real prizes");
+    let h = lottopro_core::History::bundled();
     let draws = h.prefix(up_to).draws().to_vec();
-    lottopro_core::History::new(game, draws).expect("a prefix of a history is one")
+    lottopro_core::History::new(h.game().clone(), draws).expect("a prefix of a history is one")
 }
 
 /// A real `lottopro serve` on a free loopback port, killed (SIGKILL) on drop.

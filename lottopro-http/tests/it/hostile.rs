@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::common::{Server, shared};
+use crate::common::{Server, data_file};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const ADMIN: &str = "hostile-admin-token-0123456789";
@@ -60,7 +60,7 @@ fn hostile_requests_get_clear_4xx_and_change_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
     let db = dir.join("lp.db").to_string_lossy().into_owned();
     let server = Server::start(
-        &["--db", &db, "--history", &shared("kr_lotto_645.csv")],
+        &["--db", &db, "--history", &data_file("kr_lotto_645.csv")],
         &[("ADMIN_TOKEN", ADMIN), ("RATE_LIMIT_ENABLED", "false")],
     );
     let long = "x".repeat(200 * 1024);

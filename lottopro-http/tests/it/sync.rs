@@ -1,7 +1,7 @@
 //! `lottopro sync` against a real local HTTP server (axum on loopback) that
 //! replays the response formats of the three sources: the official 2026
 //! endpoint, the legacy endpoint and the public mirror. The rows are the
-//! real history of `../shared/data`, plus three synthetic but valid rounds
+//! real history of `lottopro-core/data`, plus three synthetic but valid rounds
 //! after it (1246–1248) to stand for the next Saturdays.
 
 use std::net::SocketAddr;
@@ -18,7 +18,7 @@ use lottopro_http::store::Store;
 use lottopro_http::sync::{DrawSource, SyncConfig, SyncReport, Syncer};
 use serde_json::{Value, json};
 
-use crate::common::{real_history, shared};
+use crate::common::{data_file, real_history};
 
 /// How one source misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,9 +411,9 @@ async fn the_command_line_syncs_and_exports() {
     let out = tokio::process::Command::new(bin)
         .args([
             "import",
-            &shared("kr_lotto_645.csv"),
+            &data_file("kr_lotto_645.csv"),
             "--prizes",
-            &shared("kr_lotto_645_prizes.csv"),
+            &data_file("kr_lotto_645_prizes.csv"),
             "--db",
             &db,
         ])
@@ -430,7 +430,7 @@ async fn the_command_line_syncs_and_exports() {
     assert!(out.status.success());
     assert_eq!(
         out.stdout,
-        std::fs::read(shared("kr_lotto_645.csv")).unwrap()
+        std::fs::read(data_file("kr_lotto_645.csv")).unwrap()
     );
     let out = tokio::process::Command::new(bin)
         .args([

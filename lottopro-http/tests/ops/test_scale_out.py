@@ -23,7 +23,7 @@ import urllib.request
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-DATA = pathlib.Path(os.environ.get("LOTTOPRO_DATA_DIR", ROOT.parent / "shared" / "data"))
+DATA = ROOT / "lottopro-core" / "data"
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 ADMIN = "scale-out-admin-token-0123456789"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -27,6 +27,9 @@ class History:
     """The draws of one game, in round order, without gaps."""
 
     @staticmethod
+    def bundled(game: str = "kr645") -> History:
+        """The real history that ships with LottoPro (Korean Lotto 6/45)."""
+    @staticmethod
     def from_csv(
         path: Union[str, PathLike[str]],
         prizes: Optional[Union[str, PathLike[str]]] = None,
