@@ -252,20 +252,20 @@ pub fn http_bodies(data: &[u8]) {
         )
         .expect("a simulated history");
         let engine = std::sync::Arc::new(lottopro_core::Engine::new(history));
-        let state = lottopro_http::api::AppState::with_options(
+        let state = lottopro_http::app::AppState::with_options(
             engine,
             None,
-            lottopro_http::api::Options {
+            lottopro_http::app::Options {
                 predict_limit: None,
                 save_limit: None,
-                ..lottopro_http::api::Options::default()
+                ..lottopro_http::app::Options::default()
             },
         );
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a runtime");
-        (runtime, lottopro_http::api::app(state))
+        (runtime, lottopro_http::app::app(state))
     });
     let Some((&selector, rest)) = data.split_first() else {
         return;

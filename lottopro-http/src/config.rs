@@ -222,53 +222,27 @@ impl std::fmt::Display for Rate {
 }
 
 impl ServeConfig {
-    /// The defaults, as `lottopro serve` with no flags and no environment.
+    /// The defaults, as `lottopro serve` with no flags and no environment:
+    /// read from the flags' own declarations above (with every environment
+    /// variable unset for the occasion), so there is one place for each.
     pub fn defaults() -> ServeConfig {
-        ServeConfig {
-            bind: SocketAddr::from(([127, 0, 0, 1], 5000)),
-            db: PathBuf::from("data/lottopro.db"),
-            history: None,
-            prizes: None,
-            game: "kr645".into(),
-            secret_key: None,
-            debug: false,
-            admin_token: None,
-            cache_type: "memory".into(),
-            redis_url: "redis://127.0.0.1:6379/0".into(),
-            cache_default_timeout: 300,
-            memory_cache_size: 1000,
-            cache_compression: false,
-            cache_warming: true,
-            rate_limit_enabled: true,
-            rate_limit_predict: Rate {
-                count: 30,
-                period: Duration::from_secs(3_600),
-            },
-            rate_limit_save_numbers: Rate {
-                count: 50,
-                period: Duration::from_secs(3_600),
-            },
-            trust_proxy: false,
-            cors_origins: vec![],
-            sync_schedule: true,
-            log_dir: None,
-            log_max_files: 30,
-            log_max_bytes: None,
-            sources: SourceUrls {
-                api_base: crate::sync::OFFICIAL_BASE.into(),
-                legacy_base: crate::sync::OFFICIAL_BASE.into(),
-                mirror_base: crate::sync::MIRROR_BASE.into(),
-            },
-            monitoring_enabled: true,
-            monitor_interval: 10,
-            alert_cooldown: 300,
-            slack_webhook_url: None,
-            smtp_url: None,
-            alert_email_to: None,
-            alert_email_from: "lottopro@localhost".into(),
-            threshold_response_time: 10.0,
-            threshold_cpu_usage: 80.0,
-            threshold_memory_usage: 85.0,
+        use clap::{CommandFactory, FromArgMatches};
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            config: ServeConfig,
+        }
+        let command = Defaults::command().mut_args(|a| a.env(None));
+        let parsed = command
+            .try_get_matches_from(["serve"])
+            .map_err(|e| e.to_string())
+            .and_then(|m| Defaults::from_arg_matches(&m).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(d) => d.config,
+            // Every flag has a valid default; `defaults_come_from_the_flags`
+            // parses them, so this cannot happen in a tested build.
+            #[allow(clippy::panic)]
+            Err(e) => panic!("the serve flags' defaults do not parse: {e}"),
         }
     }
 
@@ -316,7 +290,7 @@ impl ServeConfig {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir)?;
                 }
-                let key = crate::api::random_hex(32);
+                let key = crate::secret::random_hex(32);
                 match write_private(&path, &key) {
                     Ok(()) => Ok(key.into_bytes()),
                     // Another replica on the same data directory wrote it first.
@@ -366,6 +340,21 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_come_from_the_flags() {
+        // Even with a variable set in this process, the defaults are the
+        // flags' own.
+        let d = ServeConfig::defaults();
+        assert_eq!(d.bind, SocketAddr::from(([127, 0, 0, 1], 5000)));
+        assert_eq!(d.db, PathBuf::from("data/lottopro.db"));
+        assert_eq!(d.cache_type, "memory");
+        assert_eq!(d.rate_limit_predict.to_string(), "30/hour");
+        assert_eq!(d.rate_limit_save_numbers.to_string(), "50/hour");
+        assert_eq!((d.monitor_interval, d.log_max_files), (10, 30));
+        assert!(d.cache_warming && d.sync_schedule && d.monitoring_enabled && !d.debug);
+        assert_eq!(d.sources.mirror_base, crate::sync::MIRROR_BASE);
+    }
 
     #[test]
     fn rates_parse_and_print() {

@@ -1,23 +1,28 @@
 //! The `lottopro` command line and the HTTP service with its dashboard.
 //! Everything shown is computed by `lottopro-core`; this crate parses
-//! arguments and requests, keeps state in SQLite, and renders results as
+//! arguments and requests, keeps state in a store, and renders results as
 //! text, JSON, HTML and SVG.
 //!
-//! - [`cli`]: the subcommands; `serve` reads [`config::ServeConfig`].
-//! - [`api`]: the router (`app`), every route with its OpenAPI description;
-//!   the dashboard lives in the private `web` module.
-//! - [`store`]: SQLite (draws, saved numbers, prediction history);
-//!   [`backup`]: consistent copies of it.
+//! - [`cli`]: the subcommands, one clap `Args` each; `serve` reads
+//!   [`config::ServeConfig`] and runs [`server::serve`].
+//! - [`app`]: the state, the options and `app(state) -> Router`, with the
+//!   plumbing the API and the dashboard share; [`api`] (JSON routes) and the
+//!   private `web` module (the dashboard) are its leaves and never import
+//!   each other.
+//! - [`server`]: start-up, background tasks and shutdown.
+//! - [`store`]: draws, saved numbers, prediction history and backups.
 //! - [`sync`]: the client of the official results site and its mirror
 //!   (network code stays out of the core).
-//! - [`monitoring`] and [`logs`]: the service watching itself.
+//! - [`telemetry`]: monitoring, alerts and logs.
+//! - [`secret`]: random secrets and their constant-time comparison.
 
 pub mod api;
-pub mod backup;
+pub mod app;
 pub mod cli;
 pub mod config;
-pub mod logs;
-pub mod monitoring;
+pub mod secret;
+pub mod server;
 pub mod store;
 pub mod sync;
+pub mod telemetry;
 mod web;

@@ -95,7 +95,10 @@ fn the_embedded_history_is_the_repository_data() {
     );
     let choice = lottopro_core::data::kr645_first_prize_choice();
     assert_eq!(
-        (choice.first().map(|c| c.round), choice.last().map(|c| c.round)),
+        (
+            choice.first().map(|c| c.round),
+            choice.last().map(|c| c.round)
+        ),
         (Some(262), Some(1238))
     );
 }
@@ -104,7 +107,11 @@ fn the_embedded_history_is_the_repository_data() {
 fn first_prize_choice_rows_are_checked() {
     let bad = "draw,auto,semi_auto,manual\n262,2,0,0\n262,1,0,0\n";
     let e = io::read_first_prize_choice(bad.as_bytes()).unwrap_err();
-    assert_eq!((e.field(), e.to_string().starts_with("line 3")), (Some("draw"), true), "{e}");
+    assert_eq!(
+        (e.field(), e.to_string().starts_with("line 3")),
+        (Some("draw"), true),
+        "{e}"
+    );
     let e = io::read_first_prize_choice("draw,auto,semi_auto,manual\n262,2,-1,0\n".as_bytes())
         .unwrap_err();
     assert_eq!(e.field(), Some("semi_auto"), "{e}");

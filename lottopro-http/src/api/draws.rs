@@ -9,8 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::docs::Problem;
-use super::{ApiError, ApiQuery, AppState, require_draws};
+use crate::app::{ApiError, ApiQuery, AppState, Problem, require_draws};
 
 /// Most draws one page of `GET /api/draws` returns.
 pub const MAX_PAGE: usize = 500;

@@ -9,8 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::docs::Problem;
-use super::{ApiError, ApiJson, ApiQuery, AppState, blocking};
+use crate::app::{ApiError, ApiJson, ApiQuery, AppState, Problem, blocking};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,5 +1,5 @@
 //! Saved numbers: `POST/GET /api/numbers`, `DELETE /api/numbers/{id}`,
-//! owned by the client token (see [`super::client`]).
+//! owned by the client token (see `crate::app::client`).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -12,36 +12,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::client::Client;
-use super::docs::Problem;
-use super::{ApiError, ApiJson, AppState, ticket_from};
-use crate::store::Store;
+use crate::app::client::Client;
+use crate::app::{ApiError, ApiJson, AppState, Problem, on_store, ticket_from};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, save))
         .routes(routes!(remove))
-}
-
-pub(crate) fn store(state: &AppState) -> Result<std::sync::Arc<Store>, ApiError> {
-    state.store.clone().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "No store",
-            "this service runs without a database",
-        )
-    })
-}
-
-pub(super) async fn on_store<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&Store) -> lottopro_core::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    let s = store(state)?;
-    match tokio::task::spawn_blocking(move || f(&s)).await {
-        Ok(r) => r.map_err(ApiError::from),
-        Err(e) => Err(ApiError::internal(e)),
-    }
 }
 
 /// `{"numbers": [3, 11, 17, 25, 33, 41]}` or `{"ticket": "3 11 17 25 33 41"}`, and an optional label.
@@ -75,7 +52,7 @@ async fn save(
     let game = state.engine.game();
     let ticket = ticket_from(&game, b.numbers, b.ticket)?;
     let client = Client::or_issue(&headers)?;
-    let owner = client.owner(&state.options.secret);
+    let owner = client.owner(&state.options().secret);
     let label = b.label;
     let saved = on_store(&state, move |s| {
         s.save_numbers(&owner, &game, &ticket, &label)
@@ -102,7 +79,7 @@ async fn list(
     let Some(client) = Client::from_headers(&headers)? else {
         return Ok(Json(json!({ "numbers": [] })));
     };
-    let owner = client.owner(&state.options.secret);
+    let owner = client.owner(&state.options().secret);
     let saved = on_store(&state, move |s| s.saved_numbers(&owner)).await?;
     Ok(Json(json!({ "numbers": saved })))
 }
@@ -131,7 +108,7 @@ async fn remove(
         )))
     };
     let client = Client::from_headers(&headers)?.ok_or_else(not_found)?;
-    let owner = client.owner(&state.options.secret);
+    let owner = client.owner(&state.options().secret);
     if on_store(&state, move |s| s.delete_numbers(&owner, id)).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

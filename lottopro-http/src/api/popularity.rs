@@ -12,8 +12,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::docs::Problem;
-use super::{ApiError, ApiJson, AppState, blocking, require_draws, ticket_from};
+use crate::app::{ApiError, ApiJson, AppState, Problem, blocking, require_draws, ticket_from};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

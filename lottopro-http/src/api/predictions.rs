@@ -12,10 +12,8 @@ use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::client::Client;
-use super::docs::Problem;
-use super::numbers::on_store;
-use super::{ApiError, AppState};
+use crate::app::client::Client;
+use crate::app::{ApiError, AppState, Problem, on_store};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
@@ -35,7 +33,7 @@ async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<
             json!({ "predictions": [], "chance_mean_matches": chance }),
         ));
     };
-    let owner = client.owner(&state.options.secret);
+    let owner = client.owner(&state.options().secret);
     let predictions = on_store(&state, move |s| s.predictions(&owner)).await?;
     let scored: Vec<_> = predictions
         .iter()

@@ -23,8 +23,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::docs::Problem;
-use super::{ApiError, ApiQuery, AppState};
+use crate::app::{ApiError, ApiQuery, AppState, Problem};
 
 /// The most tickets one code holds (a Korean play slip has five games).
 pub const MAX_QR_TICKETS: usize = 5;

@@ -615,7 +615,7 @@ pub(super) fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -
 
 /// `lottopro backup`.
 pub(super) fn backup(db: &Path, to: &Path) -> Result<Report> {
-    let (file, manifest) = crate::backup::backup(db, to)?;
+    let (file, manifest) = crate::store::backup::backup(db, to)?;
     let rows: Vec<String> = manifest
         .rows
         .iter()
@@ -637,7 +637,7 @@ pub(super) fn backup(db: &Path, to: &Path) -> Result<Report> {
 
 /// `lottopro restore`.
 pub(super) fn restore(from: &Path, db: &Path) -> Result<Report> {
-    let manifest = crate::backup::restore(from, db)?;
+    let manifest = crate::store::backup::restore(from, db)?;
     Ok(Report {
         text: format!(
             "restored {} from {} (taken at {}, checksum verified)\n",

@@ -29,8 +29,9 @@ use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::client::Client;
-use crate::api::{ApiError, AppState, PredictBody, SimulateBody};
+use crate::app::client::Client;
+use crate::app::ops::{BacktestSummary, PredictBody, SimulateBody, run_predict, run_simulate};
+use crate::app::{Admin, ApiError, AppState, Limits, Problem, require_store};
 pub(crate) use text::{EN, KO, Text};
 
 const APP_JS: &str = include_str!("static/app.js");
@@ -42,8 +43,12 @@ const MONITORING_JS: &str = include_str!("static/monitoring.js");
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-pub(crate) fn router() -> OpenApiRouter<AppState> {
+/// Every dashboard route, with the allowances of `limits` on the forms
+/// that spend them (shared with `POST /api/predict` and `/api/numbers`).
+pub(crate) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(limits.predictions(OpenApiRouter::new().routes(routes!(ui_predict))))
+        .merge(limits.saves(OpenApiRouter::new().routes(routes!(ui_save))))
         .routes(routes!(index))
         .routes(routes!(app_js))
         .routes(routes!(style_css))
@@ -55,17 +60,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ui_tax))
         .routes(routes!(ui_simulate))
         .routes(routes!(ui_saved))
-}
-
-/// The dashboard's save form (rate-limited with `POST /api/numbers`).
-pub(crate) fn save_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(ui_save))
-}
-
-/// Dashboard routes that spend the prediction allowance (rate-limited with
-/// `POST /api/predict`).
-pub(crate) fn predict_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(ui_predict))
 }
 
 /// Security headers on every response; the CSP and frame denial on HTML.
@@ -228,7 +222,7 @@ fn page_data(engine: &Engine, history_len: usize) -> lottopro_core::Result<PageD
 }
 
 /// A model's backtest in one line: its mean matches beside chance.
-fn backtest_line(t: &Text, b: &crate::api::BacktestSummary) -> String {
+fn backtest_line(t: &Text, b: &BacktestSummary) -> String {
     format!(
         r#"{} {:.3} ({:.3}–{:.3}) · {} {:.3} · p = {:.2} · <strong>{}</strong>"#,
         t.mean_matches,
@@ -519,7 +513,7 @@ async fn ui_predict(
             count,
             seed: None,
         };
-        let outcome = crate::api::run_predict(&state, &client, body).await?;
+        let outcome = run_predict(&state, &client, body).await?;
         Ok::<_, ApiError>((client, outcome))
     }
     .await;
@@ -705,7 +699,7 @@ async fn ui_simulate(
             trials: Some(whole(&f.trials, "trials")?),
             ..SimulateBody::default()
         };
-        crate::api::run_simulate(&state, body).await
+        run_simulate(&state, body).await
     }
     .await;
     match result {
@@ -806,7 +800,7 @@ async fn ui_save(
         let game = state.engine.game();
         let ticket = Ticket::parse(&game, &f.ticket)?;
         let client = Client::or_issue(&headers)?;
-        let store = crate::api::require_store(&state)?;
+        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
         let label = f.label;
         tokio::task::spawn_blocking(move || store.save_numbers(&owner, &game, &ticket, &label))
@@ -864,8 +858,8 @@ async fn monitoring_page() -> Html<&'static str> {
 /// The monitoring page's figures and charts, as an HTML fragment.
 #[utoipa::path(get, path = "/admin/monitoring/charts", tag = "admin", security(("admin" = [])),
     responses((status = 200, description = "an HTML fragment with the figures and SVG charts", content_type = "text/html"),
-              (status = 401, description = "no or a wrong admin token", body = crate::api::ProblemDoc, content_type = "application/problem+json")))]
-async fn monitoring_charts(_: crate::api::Admin, State(state): State<AppState>) -> Html<String> {
+              (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
+async fn monitoring_charts(_: Admin, State(state): State<AppState>) -> Html<String> {
     Html(monitoring_fragment(&state))
 }
 
@@ -877,7 +871,10 @@ fn monitoring_fragment(state: &AppState) -> String {
         .system
         .lock()
         .ok()
-        .and_then(|s| s.as_ref().map(crate::monitoring::SystemSampler::samples))
+        .and_then(|s| {
+            s.as_ref()
+                .map(crate::telemetry::alerts::SystemSampler::samples)
+        })
         .unwrap_or_default();
     let p95 = p.routes.iter().map(|r| r.p95_ms).fold(0.0, f64::max);
     let latest = system.last().copied().unwrap_or_default();

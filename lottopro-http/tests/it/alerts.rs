@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
-use lottopro_http::monitoring::{Alerter, Channels, Notifier, Readings, Thresholds};
+use lottopro_http::telemetry::alerts::{Alerter, Channels, Notifier, Readings, Thresholds};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 

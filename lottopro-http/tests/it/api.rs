@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use lottopro_core::{Engine, GameSpec, History};
-use lottopro_http::api::{AppState, app};
+use lottopro_http::app::{AppState, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

@@ -646,7 +646,8 @@ fn serve_starts_with_the_bundled_history_and_keeps_it() {
     }
     let log = std::fs::read_to_string(logs.join("lottopro.log")).unwrap();
     assert_eq!(
-        log.matches("loaded the kr645 history bundled with LottoPro").count(),
+        log.matches("loaded the kr645 history bundled with LottoPro")
+            .count(),
         1,
         "said once, on the first start only: {log}"
     );
@@ -674,16 +675,39 @@ fn commands_default_to_the_bundled_history() {
     let v = json(&["stats", "--top", "3"]);
     assert_eq!(v["draws"], 1245);
     let v = json(&["check", "--round", "1245", "--ticket", "4 5 25 28 32 12"]);
-    assert_eq!((v["rank"].as_u64(), v["prize"].as_u64()), (Some(2), Some(55_064_392)));
-    let v = json(&["predict", "--model", "frequency", "--count", "2", "--seed", "1"]);
+    assert_eq!(
+        (v["rank"].as_u64(), v["prize"].as_u64()),
+        (Some(2), Some(55_064_392))
+    );
+    let v = json(&[
+        "predict",
+        "--model",
+        "frequency",
+        "--count",
+        "2",
+        "--seed",
+        "1",
+    ]);
     assert_eq!(v["tickets"].as_array().map(Vec::len), Some(2));
     let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("no-such-folder/none.db");
-    let v = json(&["popularity", "--ticket", "1 2 3 4 5 6", "--db", &db.to_string_lossy()]);
-    assert!(v["expected_co_winners"]["1"].as_f64().unwrap() > 100.0, "{v}");
+    let v = json(&[
+        "popularity",
+        "--ticket",
+        "1 2 3 4 5 6",
+        "--db",
+        &db.to_string_lossy(),
+    ]);
+    assert!(
+        v["expected_co_winners"]["1"].as_f64().unwrap() > 100.0,
+        "{v}"
+    );
     let out = lottopro(&["stats", "--game", "powerball"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("game: no history of powerball is bundled"), "{err}");
+    assert!(
+        err.contains("game: no history of powerball is bundled"),
+        "{err}"
+    );
 }
 
 /// Saved numbers acknowledged by the API survive a `kill -9` of the server

@@ -10,9 +10,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use lottopro_core::{Engine, GameSpec, History};
-use lottopro_http::api::{AppState, Options, app, monitor, openapi};
+use lottopro_http::app::{AppState, Options, app, openapi};
 use lottopro_http::config::Rate;
 use lottopro_http::store::Store;
+use lottopro_http::telemetry::monitor;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

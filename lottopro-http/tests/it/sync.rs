@@ -505,7 +505,7 @@ async fn the_service_syncs_on_request_and_scores_predictions() {
     use axum::body::Body;
     use axum::http::{Request, header};
     use http_body_util::BodyExt;
-    use lottopro_http::api::{AppState, Options, app};
+    use lottopro_http::app::{AppState, Options, app};
     use tower::ServiceExt;
 
     let (base, _) = replay(Mode::Normal, Mode::Normal, Mode::Normal).await;

@@ -18,20 +18,12 @@ use lottopro_core::Error;
 use sha2::Sha256;
 
 use super::ApiError;
+use crate::secret::random_hex;
 
 /// The header a client sends its token in.
 pub const TOKEN_HEADER: &str = "x-client-token";
 /// The cookie a browser keeps its token in.
 pub const TOKEN_COOKIE: &str = "lottopro_token";
-
-/// `n` random lowercase hex digits from the OS-seeded CSPRNG.
-pub(crate) fn random_hex(n: usize) -> String {
-    use rand::RngExt;
-    let mut rng = rand::rng();
-    (0..n)
-        .map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16usize)]))
-        .collect()
-}
 
 /// A client's token, as sent or newly issued.
 pub(crate) struct Client {
@@ -148,18 +140,6 @@ pub(crate) fn address(
     peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
 }
 
-/// Constant-time equality of two secrets: the time taken depends on the
-/// lengths only, never on where they differ.
-pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= usize::from(x ^ y);
-    }
-    diff == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,15 +160,6 @@ mod tests {
             a,
             owner_key(b"secret one", "0123456789abcdef0123456789abcdee")
         );
-    }
-
-    #[test]
-    fn secrets_compare_exactly() {
-        assert!(same_secret(b"token-1234", b"token-1234"));
-        assert!(!same_secret(b"token-1234", b"token-1235"));
-        assert!(!same_secret(b"token-1234", b"token-12345"));
-        assert!(!same_secret(b"", b"x"));
-        assert!(same_secret(b"", b""));
     }
 
     #[test]

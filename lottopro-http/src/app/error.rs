@@ -9,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lottopro_core::{Error, ErrorKind};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A problem to report to the client.
 #[derive(Debug)]
@@ -20,7 +21,7 @@ pub struct ApiError {
 }
 
 #[derive(Serialize)]
-struct Problem<'a> {
+struct ProblemBody<'a> {
     #[serde(rename = "type")]
     kind: &'a str,
     title: &'a str,
@@ -111,7 +112,7 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Problem {
+        let body = ProblemBody {
             kind: "about:blank",
             title: self.title,
             status: self.status.as_u16(),
@@ -125,4 +126,21 @@ impl IntoResponse for ApiError {
         );
         response
     }
+}
+
+/// An error response, `application/problem+json` (RFC 9457).
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the body ApiError writes
+pub(crate) struct Problem {
+    /// Always `about:blank`.
+    #[schema(rename = "type")]
+    kind: String,
+    /// A short summary, e.g. "Invalid input".
+    title: String,
+    /// The HTTP status.
+    status: u16,
+    /// What was wrong, for a person.
+    detail: String,
+    /// The request field at fault, when there is one.
+    field: Option<String>,
 }

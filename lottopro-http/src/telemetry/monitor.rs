@@ -14,36 +14,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::Method;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use lottopro_core::metrics::{
     CacheEvent, Metrics, MetricsRecorder, MetricsSnapshot, OperationStats, Outcome,
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use serde::Serialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub(super) fn router() -> OpenApiRouter<super::AppState> {
-    OpenApiRouter::new().routes(routes!(prometheus_text))
-}
-
-/// Prometheus metrics: requests and latency histograms per matched route,
-/// engine operations, cache lookups per tier.
-#[utoipa::path(get, path = "/metrics", tag = "service",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain; version=0.0.4")))]
-async fn prometheus_text() -> Response {
-    let text = prometheus()
-        .map(PrometheusHandle::render)
-        .unwrap_or_default();
-    let mut r = text.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-    );
-    r
-}
 
 /// Seconds per time-series bucket.
 pub const BUCKET_SECS: u64 = 10;
@@ -89,7 +67,7 @@ pub fn prometheus() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-pub use crate::monitoring::Thresholds;
+pub use super::alerts::Thresholds;
 
 /// One bucket of the time series.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -124,7 +102,7 @@ pub struct Performance {
     /// The thresholds, and which are crossed now.
     pub thresholds: Thresholds,
     /// The latest system reading.
-    pub system: Option<crate::monitoring::SystemSample>,
+    pub system: Option<super::alerts::SystemSample>,
     /// Names of the crossed thresholds (`response_time`, `error_rate`).
     pub alerts: Vec<&'static str>,
 }
@@ -132,7 +110,7 @@ pub struct Performance {
 /// See the module docs.
 pub struct Monitor {
     /// Readings of the process and machine, when the service samples them.
-    pub system: Mutex<Option<crate::monitoring::SystemSampler>>,
+    pub system: Mutex<Option<super::alerts::SystemSampler>>,
     enabled: bool,
     started: Instant,
     routes: MetricsRecorder,
@@ -367,22 +345,21 @@ impl Metrics for EngineMetrics {
     }
 }
 
-/// The self-check loop of the service (see `crate::monitoring`): samples
+/// The self-check loop of the service (see `super::alerts`): samples
 /// the system every `interval`, evaluates the thresholds, and delivers
 /// notices on tasks of their own. Runs until the process ends.
 pub async fn watch(
-    state: super::AppState,
+    monitor: Arc<Monitor>,
     interval: Duration,
     cooldown: Duration,
-    channels: crate::monitoring::Channels,
+    channels: super::alerts::Channels,
 ) {
-    let monitor = state.monitor.clone();
-    let notifier = Arc::new(crate::monitoring::Notifier::new(
+    let notifier = Arc::new(super::alerts::Notifier::new(
         channels,
         3,
         Duration::from_secs(1),
     ));
-    let mut alerter = crate::monitoring::Alerter::new(monitor.thresholds, cooldown);
+    let mut alerter = super::alerts::Alerter::new(monitor.thresholds, cooldown);
     let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;
@@ -391,14 +368,14 @@ pub async fn watch(
             m.system
                 .lock()
                 .ok()
-                .and_then(|mut s| s.as_mut().map(crate::monitoring::SystemSampler::sample))
+                .and_then(|mut s| s.as_mut().map(super::alerts::SystemSampler::sample))
         })
         .await
         .ok()
         .flatten();
         let performance = monitor.performance(None);
         let (requests, errors) = monitor.recent(60);
-        let readings = crate::monitoring::Readings {
+        let readings = super::alerts::Readings {
             response_time_secs: performance
                 .routes
                 .iter()

@@ -1,0 +1,30 @@
+//! `GET /metrics`: the Prometheus text of `crate::telemetry::monitor`.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::PrometheusHandle;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::telemetry::monitor::prometheus;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(prometheus_text))
+}
+
+/// Prometheus metrics: requests and latency histograms per matched route,
+/// engine operations, cache lookups per tier.
+#[utoipa::path(get, path = "/metrics", tag = "service",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain; version=0.0.4")))]
+async fn prometheus_text() -> Response {
+    let text = prometheus()
+        .map(PrometheusHandle::render)
+        .unwrap_or_default();
+    let mut r = text.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    r
+}

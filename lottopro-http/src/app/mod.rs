@@ -1,0 +1,358 @@
+//! The application: its state and options, the router that puts the API and
+//! the dashboard together (`app(state) -> Router`), and the request plumbing
+//! both surfaces share — errors, extractors, client tokens, rate limits and
+//! the operations both of them run (`ops`).
+//!
+//! `api` and `web` are leaves: each imports this module and neither imports
+//! the other, so a page and an endpoint that do the same thing call the same
+//! function here (or in the core) instead of each other. `lottopro serve`
+//! builds the state and runs it (see `crate::server`); tests drive `app`
+//! with `tower::ServiceExt::oneshot`, without a socket.
+//!
+//! Every handler parses its input into core types, runs the engine call on
+//! tokio's blocking pool (the core is synchronous and some calls take
+//! milliseconds), and renders the core's result. Errors are
+//! `application/problem+json` through [`ApiError`]. Request bodies are
+//! limited to [`MAX_BODY_BYTES`]; every count is limited before any work
+//! starts.
+
+pub mod client;
+mod error;
+mod extract;
+pub mod limit;
+mod openapi;
+pub(crate) mod ops;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::from_fn_with_state;
+use lottopro_core::Engine;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use error::ApiError;
+pub(crate) use error::Problem;
+pub(crate) use extract::Admin;
+pub use extract::{ApiJson, ApiQuery};
+pub use ops::MAX_HTTP_TRIALS;
+
+use crate::config::{Rate, ServeConfig};
+use crate::store::Store;
+use crate::telemetry::monitor::{self, Monitor, Thresholds};
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The most header bytes (names and values) a request may carry.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// How the service protects and measures itself; see [`ServeConfig`] for
+/// the variables behind each field.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Key that client tokens are hashed with before storage.
+    pub secret: Vec<u8>,
+    /// Bearer token of the admin routes; `None` switches them off.
+    pub admin_token: Option<String>,
+    /// Limit of `POST /api/predict` per client (`None`: unlimited).
+    pub predict_limit: Option<Rate>,
+    /// Limit of `POST /api/numbers` per client.
+    pub save_limit: Option<Rate>,
+    /// Count clients by `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// Keep per-route figures for `/admin/performance`.
+    pub monitoring: bool,
+    /// Alert thresholds.
+    pub thresholds: Thresholds,
+    /// Where `POST /admin/sync` and the schedule fetch new draws.
+    pub sync: crate::sync::SyncConfig,
+    /// Origins allowed cross-origin access (none by default).
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for Options {
+    /// A random secret, no admin routes, the original's rate limits.
+    fn default() -> Self {
+        let c = ServeConfig::defaults();
+        Options {
+            secret: crate::secret::random_hex(32).into_bytes(),
+            admin_token: None,
+            predict_limit: Some(c.rate_limit_predict),
+            save_limit: Some(c.rate_limit_save_numbers),
+            trust_proxy: false,
+            monitoring: true,
+            thresholds: Thresholds::default(),
+            sync: crate::sync::SyncConfig::default(),
+            cors_origins: vec![],
+        }
+    }
+}
+
+impl Options {
+    /// The options `config` asks for, with the resolved `secret`.
+    pub fn from_config(config: &ServeConfig, secret: Vec<u8>) -> Options {
+        let limits = config.rate_limit_enabled;
+        Options {
+            secret,
+            admin_token: config.admin_token.clone(),
+            predict_limit: limits.then_some(config.rate_limit_predict),
+            save_limit: limits.then_some(config.rate_limit_save_numbers),
+            trust_proxy: config.trust_proxy,
+            monitoring: config.monitoring_enabled,
+            thresholds: Thresholds {
+                response_time_secs: config.threshold_response_time,
+                cpu_percent: config.threshold_cpu_usage,
+                memory_percent: config.threshold_memory_usage,
+                ..Thresholds::default()
+            },
+            sync: config.sources.apply(crate::sync::SyncConfig::default()),
+            cors_origins: config
+                .cors_origins
+                .iter()
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The engine, with its history snapshot and cache.
+    pub engine: Arc<Engine>,
+    /// The database (saved numbers, predictions); `None` runs without one.
+    pub store: Option<Arc<Store>>,
+    options: Arc<Options>,
+    monitor: Arc<Monitor>,
+}
+
+impl AppState {
+    /// A state with the default [`Options`].
+    pub fn new(engine: Arc<Engine>, store: Option<Arc<Store>>) -> AppState {
+        AppState::with_options(engine, store, Options::default())
+    }
+
+    /// A state with `options`.
+    pub fn with_options(
+        engine: Arc<Engine>,
+        store: Option<Arc<Store>>,
+        options: Options,
+    ) -> AppState {
+        let monitor = Arc::new(Monitor::new(options.monitoring, options.thresholds));
+        AppState {
+            engine,
+            store,
+            options: Arc::new(options),
+            monitor,
+        }
+    }
+
+    /// Starts sampling the process and machine (for `/admin/performance`,
+    /// `/admin/monitoring` and the alerts).
+    pub fn sample_system(&self, data_dir: &std::path::Path) {
+        if let Ok(mut s) = self.monitor.system.lock() {
+            *s = crate::telemetry::alerts::SystemSampler::new(data_dir);
+            if let Some(s) = s.as_mut() {
+                s.sample();
+            }
+        }
+    }
+
+    /// The service's own figures.
+    pub fn monitor(&self) -> &Monitor {
+        &self.monitor
+    }
+
+    /// A shared handle on [`AppState::monitor`], for tasks that outlive a request.
+    pub fn monitor_handle(&self) -> Arc<Monitor> {
+        self.monitor.clone()
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+}
+
+/// The per-client allowances that several routers share: one allowance per
+/// client, whichever way it is spent (API or dashboard).
+pub(crate) struct Limits {
+    predict: Option<Arc<limit::Limit>>,
+    save: Option<Arc<limit::Limit>>,
+}
+
+impl Limits {
+    fn new(options: &Options) -> Limits {
+        let limit = |name, rate: Option<Rate>| {
+            rate.map(|rate| {
+                Arc::new(
+                    limit::Limit::new(name, rate, options.trust_proxy)
+                        .only(axum::http::Method::POST),
+                )
+            })
+        };
+        Limits {
+            predict: limit("predictions", options.predict_limit),
+            save: limit("saved-number writes", options.save_limit),
+        }
+    }
+
+    /// `router` counted against the prediction allowance.
+    pub(crate) fn predictions(&self, router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+        Self::apply(router, self.predict.as_ref())
+    }
+
+    /// `router` counted against the saved-number allowance.
+    pub(crate) fn saves(&self, router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+        Self::apply(router, self.save.as_ref())
+    }
+
+    fn apply(
+        router: OpenApiRouter<AppState>,
+        limit: Option<&Arc<limit::Limit>>,
+    ) -> OpenApiRouter<AppState> {
+        match limit {
+            Some(l) => router.route_layer(from_fn_with_state(l.clone(), limit::enforce)),
+            None => router,
+        }
+    }
+}
+
+/// The routes and their OpenAPI description, before the state is attached.
+fn routes(options: &Options) -> OpenApiRouter<AppState> {
+    let limits = Limits::new(options);
+    OpenApiRouter::with_openapi(openapi::base())
+        .merge(crate::api::router(&limits))
+        .merge(crate::web::router(&limits))
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes(&Options::default()).into_openapi()
+}
+
+/// The whole service: API, admin routes, metrics and dashboard.
+pub fn app(state: AppState) -> Router {
+    // Install the Prometheus recorder before the first request is counted.
+    monitor::prometheus();
+    let (router, _) = routes(&state.options).split_for_parts();
+    // CORS is closed unless origins are configured: without the headers a
+    // browser refuses cross-origin calls. The admin routes never allow it.
+    let router = match cors(&state.options.cors_origins) {
+        Some(layer) => router.layer(layer),
+        None => router,
+    };
+    router
+        .layer(from_fn_with_state(state.monitor.clone(), monitor::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limit_headers))
+        .layer(axum::middleware::from_fn(crate::web::security_headers))
+        .with_state(state)
+}
+
+/// Refuses requests whose headers exceed [`MAX_HEADER_BYTES`] (hyper's own
+/// limit is far larger) with a problem+json 431.
+async fn limit_headers(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if size > MAX_HEADER_BYTES {
+        return ApiError::new(
+            axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Headers too large",
+            format!(
+                "the request headers hold {size} bytes; at most {MAX_HEADER_BYTES} are accepted"
+            ),
+        )
+        .with_field("headers")
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// The CORS layer for `origins`, or `None` when there are none.
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use axum::http::{HeaderName, HeaderValue, Method};
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([
+                axum::http::header::CONTENT_TYPE,
+                HeaderName::from_static(client::TOKEN_HEADER),
+            ])
+            .expose_headers([HeaderName::from_static(client::TOKEN_HEADER)]),
+    )
+}
+
+/// Runs an engine call on the blocking pool.
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine) -> lottopro_core::Result<T> + Send + 'static,
+{
+    let engine = state.engine.clone();
+    match tokio::task::spawn_blocking(move || f(&engine)).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+/// The draws must exist for history-dependent routes.
+pub(crate) fn require_draws(state: &AppState) -> Result<(), ApiError> {
+    if state.engine.history().is_empty() {
+        Err(ApiError::no_draws())
+    } else {
+        Ok(())
+    }
+}
+
+/// The database, or 503 when the service runs without one.
+pub(crate) fn require_store(state: &AppState) -> Result<Arc<Store>, ApiError> {
+    state.store.clone().ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "No store",
+            "this service runs without a database",
+        )
+    })
+}
+
+/// Runs a store call on the blocking pool.
+pub(crate) async fn on_store<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&Store) -> lottopro_core::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let s = require_store(state)?;
+    match tokio::task::spawn_blocking(move || f(&s)).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+/// A ticket as clients send it: `numbers` (a list) or `ticket` (text), exactly one.
+pub(crate) fn ticket_from(
+    game: &lottopro_core::GameSpec,
+    numbers: Option<Vec<u8>>,
+    text: Option<String>,
+) -> Result<lottopro_core::Ticket, ApiError> {
+    match (numbers, text) {
+        (Some(n), None) => Ok(lottopro_core::Ticket::new(game, &n, &[])?),
+        (None, Some(t)) => Ok(lottopro_core::Ticket::parse(game, &t)?),
+        _ => Err(ApiError::from(lottopro_core::Error::InvalidInput {
+            field: "numbers".into(),
+            message: "give either numbers (a list) or ticket (text)".into(),
+        })),
+    }
+}

@@ -1,0 +1,272 @@
+//! `lottopro serve`: start-up (configuration, logs, store, engine), the
+//! background tasks (cache warming, the sync schedule, following draws that
+//! another replica stored, the self-monitoring loop) and a graceful
+//! shutdown on Ctrl-C or SIGTERM that finishes the requests in flight.
+
+use std::process::ExitCode;
+
+use lottopro_core::Error;
+
+use crate::app::AppState;
+use crate::config::ServeConfig;
+use crate::sync::{Next, SyncReport, Syncer, plan};
+
+/// `lottopro serve`: checks the configuration, opens the store, adds
+/// `--history` to it, builds the engine on the stored draws and serves until
+/// Ctrl-C or SIGTERM, finishing the requests in flight.
+pub fn serve(config: &ServeConfig) -> ExitCode {
+    use std::io::Write;
+    use std::sync::Arc;
+    let fail = |e: &dyn std::fmt::Display| {
+        let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
+        ExitCode::FAILURE
+    };
+    let _log_guards = match crate::telemetry::logs::init(&crate::telemetry::logs::LogConfig {
+        dir: config.log_dir.clone(),
+        max_files: config.log_max_files,
+        max_bytes: config.log_max_bytes,
+        debug: config.debug,
+    }) {
+        Ok(guards) => guards,
+        Err(e) => return fail(&format!("cannot open the log files: {e}")),
+    };
+    let built = (|| -> lottopro_core::Result<AppState> {
+        config.check_secrets()?;
+        let spec = lottopro_core::GameSpec::preset(&config.game)?;
+        let store = crate::store::Store::open(&config.db)?;
+        if let Some(path) = &config.history {
+            let h = lottopro_core::io::load_history(path, None, spec.clone())?;
+            let h = match &config.prizes {
+                Some(p) => lottopro_core::io::load_prizes(&h, p)?,
+                None => h,
+            };
+            store.add(&h)?;
+        }
+        let mut history = store.history(&spec)?;
+        if history.is_empty() {
+            let bundled = lottopro_core::data::default_history(&spec);
+            if !bundled.is_empty() {
+                store.add(&bundled)?;
+                history = store.history(&spec)?;
+                tracing::info!(
+                    draws = history.len(),
+                    latest_round = history.latest_round(),
+                    db = %config.db.display(),
+                    "the database held no draws: loaded the {} history bundled with LottoPro; sync continues from round {}",
+                    spec.id(),
+                    history.latest_round().unwrap_or(0) + 1
+                );
+            }
+        }
+        let cache = config.cache()?;
+        let engine =
+            crate::telemetry::monitor::instrumented(lottopro_core::Engine::builder(history))
+                .cache(cache.build()?)
+                .ttl(cache.default_ttl)
+                .build();
+        let options = crate::app::Options::from_config(config, config.secret()?);
+        Ok(AppState::with_options(
+            Arc::new(engine),
+            Some(Arc::new(store)),
+            options,
+        ))
+    })();
+    let state = match built {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    // Engine calls run on the blocking pool. Tokio allows 512 threads there
+    // by default; under load that many runnable threads on a few cores spend
+    // their time switching. A few per core keep the cores busy while one
+    // waits on the disk.
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads((2 * cores).max(4))
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let bind = config.bind;
+    let draws = state.engine.history().len();
+    let db = config.db.display().to_string();
+    let warm = config.cache_warming && draws > 0;
+    let sync_schedule = config.sync_schedule;
+    let watch = config.monitoring_enabled.then(|| {
+        (
+            std::time::Duration::from_secs(config.monitor_interval.max(1)),
+            std::time::Duration::from_secs(config.alert_cooldown),
+            crate::telemetry::alerts::Channels {
+                webhook: config.slack_webhook_url.clone(),
+                smtp: config.smtp_url.clone(),
+                email_to: config.alert_email_to.clone(),
+                email_from: config.alert_email_from.clone(),
+            },
+            config
+                .db
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(
+                    || std::path::PathBuf::from("."),
+                    std::path::Path::to_path_buf,
+                ),
+        )
+    });
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(bind).await {
+            Ok(l) => l,
+            Err(e) => return fail(&format!("cannot listen on {bind}: {e}")),
+        };
+        tracing::info!(draws, db = %db, %bind, "lottopro: serving on http://{bind}/ (Ctrl-C stops)");
+        if warm {
+            let engine = state.engine.clone();
+            tokio::task::spawn_blocking(move || {
+                let started = std::time::Instant::now();
+                let result = engine
+                    .warm()
+                    .and_then(|_| engine.backtest(&lottopro_core::BacktestOptions::default()));
+                match result {
+                    Ok(_) => tracing::info!(
+                        target: "cache",
+                        seconds = started.elapsed().as_secs_f64(),
+                        "cache warmed"
+                    ),
+                    Err(e) => tracing::warn!(target: "cache", error = %e, "cache warming failed"),
+                }
+            });
+        }
+        if sync_schedule {
+            tokio::spawn(scheduled_sync(state.clone()));
+        }
+        tokio::spawn(follow_store(
+            state.clone(),
+            std::time::Duration::from_secs(30),
+        ));
+        if let Some((interval, cooldown, channels, data_dir)) = watch {
+            state.sample_system(&data_dir);
+            tokio::spawn(crate::telemetry::monitor::watch(
+                state.monitor_handle(),
+                interval,
+                cooldown,
+                channels,
+            ));
+        }
+        let app =
+            crate::app::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        match axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        }
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Syncs the store, then moves the engine onto the new history (new
+/// draws change the history epoch, so no cached result is stale; the
+/// `history` tag is dropped to free the old ones). Predictions for the new
+/// rounds are scored by the store as the draws are added.
+pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
+    let Some(store) = state.store.clone() else {
+        return Err(Error::invalid("db", "the service runs without a database"));
+    };
+    let game = state.engine.game();
+    let syncer = Syncer::new(state.options().sync.clone())?;
+    let report = syncer.sync(&store, &game).await?;
+    if report.latest_round != state.engine.history().latest_round() {
+        let engine = state.engine.clone();
+        tokio::task::spawn_blocking(move || {
+            let history = store.history(&game)?;
+            engine.replace_history(history);
+            engine.invalidate("history");
+            tracing::info!(target: "cache", tag = "history", "invalidated after new draws");
+            Ok::<_, Error>(())
+        })
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e)))??;
+    }
+    Ok(report)
+}
+
+/// The service's sync schedule (see `sync::plan`): runs until the process ends.
+pub async fn scheduled_sync(state: AppState) {
+    let mut last_attempt = None;
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let latest = state
+            .engine
+            .history()
+            .latest()
+            .map(lottopro_core::Draw::date);
+        match plan(now, latest, last_attempt) {
+            Next::SyncNow => {
+                last_attempt = Some(now);
+                match sync_now(&state).await {
+                    Ok(r) if !r.added.is_empty() => tracing::info!(
+                        added = ?r.added,
+                        source = r.source.unwrap_or("?"),
+                        "sync added rounds"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "sync failed"),
+                }
+            }
+            // Wake at least hourly, so a changed clock or history is seen.
+            Next::Wait(secs) => {
+                let secs = u64::try_from(secs.clamp(1, 3_600)).unwrap_or(3_600);
+                tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+            }
+        }
+    }
+}
+
+/// Keeps the engine on the stored draws when another replica sharing the
+/// database adds some: every `every`, compares the latest stored round with
+/// the engine's and reloads when they differ. Runs until the process ends.
+pub async fn follow_store(state: AppState, every: std::time::Duration) {
+    let Some(store) = state.store.clone() else {
+        return;
+    };
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        let (store, engine) = (store.clone(), state.engine.clone());
+        let _ = tokio::task::spawn_blocking(move || {
+            let game = engine.game();
+            if store.latest_round(&game)? != engine.history().latest_round() {
+                engine.replace_history(store.history(&game)?);
+                engine.invalidate("history");
+                tracing::info!(target: "cache", "draws added by another replica: history reloaded");
+            }
+            Ok::<_, Error>(())
+        })
+        .await;
+    }
+}

@@ -1,0 +1,114 @@
+//! The stored draws of each game, and the order their balls were drawn in.
+
+use lottopro_core::io::DrawRecord;
+use lottopro_core::{Draw, Error, GameSpec, History, Result};
+use rusqlite::params;
+
+use super::{Store, db_error};
+
+impl Store {
+    /// Records the order in which a stored draw's main numbers were drawn
+    /// (the draw itself keeps them sorted).
+    pub fn set_draw_order(&self, game: &GameSpec, round: u32, order: &[u8]) -> Result<()> {
+        let stored = self.history(game)?;
+        let draw = stored.require(round)?;
+        let mut sorted = order.to_vec();
+        sorted.sort_unstable();
+        if sorted != draw.numbers().to_vec() {
+            return Err(Error::invalid(
+                "order",
+                format!("{order:?} are not the numbers of round {round}"),
+            ));
+        }
+        let text = order
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.conn()?
+            .execute(
+                "INSERT OR REPLACE INTO draw_orders (game, round, numbers) VALUES (?1, ?2, ?3)",
+                params![game.id(), round, text],
+            )
+            .map_err(|e| db_error(&e))?;
+        Ok(())
+    }
+
+    /// The order a round's numbers were drawn in, when a source gave it.
+    pub fn draw_order(&self, game: &GameSpec, round: u32) -> Result<Option<Vec<u8>>> {
+        let conn = self.conn()?;
+        let text: Option<String> = conn
+            .query_row(
+                "SELECT numbers FROM draw_orders WHERE game = ?1 AND round = ?2",
+                params![game.id(), round],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| db_error(&e))?;
+        Ok(text.map(|t| t.split(' ').filter_map(|n| n.parse().ok()).collect()))
+    }
+
+    /// The stored history of `game`.
+    pub fn history(&self, game: &GameSpec) -> Result<History> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT record FROM draws WHERE game = ?1 ORDER BY round")
+            .map_err(|e| db_error(&e))?;
+        let rows = stmt
+            .query_map(params![game.id()], |row| row.get::<_, String>(0))
+            .map_err(|e| db_error(&e))?;
+        let mut draws = Vec::new();
+        for (i, row) in rows.enumerate() {
+            let text = row.map_err(|e| db_error(&e))?;
+            let record: DrawRecord = serde_json::from_str(&text).map_err(|e| Error::History {
+                round: None,
+                message: format!("stored draw {} is unreadable: {e}", i + 1),
+            })?;
+            draws.push(record.into_draw(game)?);
+        }
+        History::new(game.clone(), draws)
+    }
+
+    /// The latest stored round of `game` (a cheap query, for replicas that
+    /// share the database and must notice draws another one added).
+    pub fn latest_round(&self, game: &GameSpec) -> Result<Option<u32>> {
+        self.conn()?
+            .query_row(
+                "SELECT MAX(round) FROM draws WHERE game = ?1",
+                params![game.id()],
+                |r| r.get(0),
+            )
+            .map_err(|e| db_error(&e))
+    }
+
+    /// Appends the draws of `from` that the store does not hold yet; they
+    /// must continue the stored history and agree with it where both hold a
+    /// round (see `History::continuation`), and scores the stored
+    /// predictions made for them. Returns the rounds added.
+    pub fn add(&self, from: &History) -> Result<Vec<u32>> {
+        let stored = self.history(from.game())?;
+        let new = stored.continuation(from)?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction().map_err(|e| db_error(&e))?;
+        for d in &new {
+            let record = serde_json::to_string(&DrawRecord::from(d))
+                .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+            tx.execute(
+                "INSERT INTO draws (game, round, record) VALUES (?1, ?2, ?3)",
+                params![from.game().id(), d.round(), record],
+            )
+            .map_err(|e| db_error(&e))?;
+        }
+        tx.commit().map_err(|e| db_error(&e))?;
+        drop(conn);
+        if !new.is_empty() {
+            // Predictions made for these rounds can be scored now.
+            self.score_predictions(&self.history(from.game())?)?;
+        }
+        Ok(new.iter().map(Draw::round).collect())
+    }
+}

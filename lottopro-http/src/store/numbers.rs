@@ -1,0 +1,115 @@
+//! Saved tickets, each owned by a client's owner key.
+
+use lottopro_core::{Error, GameSpec, Result, Ticket};
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{Store, db_error, now_secs};
+
+/// The longest label of a saved ticket, in characters.
+pub const MAX_LABEL_CHARS: usize = 100;
+/// The most tickets one client may keep.
+pub const MAX_SAVED_PER_OWNER: usize = 1_000;
+/// A ticket a client saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedNumbers {
+    /// Its id.
+    pub id: i64,
+    /// The game id.
+    pub game: String,
+    /// The ticket as text, e.g. `3 11 17 25 33 41`.
+    pub numbers: String,
+    /// The client's label.
+    pub label: String,
+    /// When it was saved, seconds since 1970.
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Saves a ticket for `owner` (a client token). The label is at most
+    /// [`MAX_LABEL_CHARS`] characters without control characters; a client
+    /// keeps at most [`MAX_SAVED_PER_OWNER`] tickets. The write is durable
+    /// when this returns.
+    pub fn save_numbers(
+        &self,
+        owner: &str,
+        game: &GameSpec,
+        ticket: &Ticket,
+        label: &str,
+    ) -> Result<SavedNumbers> {
+        if label.chars().count() > MAX_LABEL_CHARS {
+            return Err(Error::InvalidInput {
+                field: "label".into(),
+                message: format!("is longer than {MAX_LABEL_CHARS} characters"),
+            });
+        }
+        if label.chars().any(char::is_control) {
+            return Err(Error::InvalidInput {
+                field: "label".into(),
+                message: "contains control characters".into(),
+            });
+        }
+        let conn = self.conn()?;
+        let held: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM saved_numbers WHERE owner = ?1",
+                params![owner],
+                |r| r.get(0),
+            )
+            .map_err(|e| db_error(&e))?;
+        if usize::try_from(held).unwrap_or(usize::MAX) >= MAX_SAVED_PER_OWNER {
+            return Err(Error::Limit {
+                field: "numbers".into(),
+                value: u64::try_from(held).unwrap_or(u64::MAX) + 1,
+                limit: MAX_SAVED_PER_OWNER as u64,
+            });
+        }
+        let created_at = now_secs();
+        let numbers = ticket.to_string();
+        conn.execute(
+            "INSERT INTO saved_numbers (owner, game, numbers, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![owner, game.id(), numbers, label, created_at],
+        )
+        .map_err(|e| db_error(&e))?;
+        Ok(SavedNumbers {
+            id: conn.last_insert_rowid(),
+            game: game.id().to_owned(),
+            numbers,
+            label: label.to_owned(),
+            created_at,
+        })
+    }
+
+    /// The tickets `owner` saved, oldest first.
+    pub fn saved_numbers(&self, owner: &str) -> Result<Vec<SavedNumbers>> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT id, game, numbers, label, created_at FROM saved_numbers WHERE owner = ?1 ORDER BY id")
+            .map_err(|e| db_error(&e))?;
+        let rows = stmt
+            .query_map(params![owner], |r| {
+                Ok(SavedNumbers {
+                    id: r.get(0)?,
+                    game: r.get(1)?,
+                    numbers: r.get(2)?,
+                    label: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })
+            .map_err(|e| db_error(&e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| db_error(&e))
+    }
+
+    /// Deletes one of `owner`'s tickets; whether it existed.
+    pub fn delete_numbers(&self, owner: &str, id: i64) -> Result<bool> {
+        let conn = self.conn()?;
+        let n = conn
+            .execute(
+                "DELETE FROM saved_numbers WHERE owner = ?1 AND id = ?2",
+                params![owner, id],
+            )
+            .map_err(|e| db_error(&e))?;
+        Ok(n > 0)
+    }
+}

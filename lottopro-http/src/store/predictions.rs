@@ -1,0 +1,311 @@
+//! The prediction history: predictions written behind the request by a
+//! writer thread, read back per owner, and scored once their round is drawn.
+
+use std::sync::mpsc::{Receiver, SyncSender};
+
+use lottopro_core::draw::DrawNumbers;
+use lottopro_core::{Error, History, Money, Result, Ticket};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use super::{Store, db_error, now_secs};
+
+/// Predictions kept per client; older ones are dropped as new ones arrive.
+pub const MAX_PREDICTIONS_PER_OWNER: usize = 200;
+
+/// A prediction a client was given, with its score once the draw is known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredPrediction {
+    /// Its id.
+    pub id: i64,
+    /// The game id.
+    pub game: String,
+    /// The model's name.
+    pub model: String,
+    /// The seed the tickets came from.
+    pub seed: u64,
+    /// The round the tickets were made for (the one after the latest known).
+    pub target_round: u32,
+    /// The tickets as text.
+    pub tickets: Vec<String>,
+    /// When it was made, seconds since 1970.
+    pub created_at: i64,
+    /// How the tickets did; `None` until the target round is drawn.
+    pub score: Option<PredictionScore>,
+}
+
+/// How a prediction's tickets did in its target round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PredictionScore {
+    /// The round.
+    pub round: u32,
+    /// What was drawn.
+    pub draw: DrawNumbers,
+    /// Per ticket, in order.
+    pub tickets: Vec<TicketScore>,
+    /// The most main numbers any ticket matched.
+    pub best_matches: u8,
+    /// The best prize rank any ticket reached.
+    pub best_rank: Option<u8>,
+}
+
+/// One ticket's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketScore {
+    /// Main numbers matched.
+    pub matches: u8,
+    /// Whether a bonus number matched.
+    pub bonus: bool,
+    /// The prize rank, if any.
+    pub rank: Option<u8>,
+    /// What the draw paid at that rank, when known.
+    pub prize: Option<Money>,
+}
+
+/// What one `predictions` row holds besides its score.
+#[derive(Debug, Clone)]
+pub struct NewPrediction {
+    /// The owner key.
+    pub owner: String,
+    /// The game id.
+    pub game: String,
+    /// The model's name.
+    pub model: String,
+    /// The seed.
+    pub seed: u64,
+    /// The round the tickets are for.
+    pub target_round: u32,
+    /// The tickets as text.
+    pub tickets: Vec<String>,
+}
+
+/// What the writer thread is asked to do.
+pub(super) enum LogMessage {
+    Record(NewPrediction, i64),
+    Flush(SyncSender<std::result::Result<(), String>>),
+}
+
+/// Predictions that may wait for the writer; beyond this, predicting waits.
+pub(super) const LOG_QUEUE: usize = 1_024;
+/// Most rows in one commit of the writer.
+const LOG_BATCH: usize = 512;
+
+/// The writer thread: commits queued predictions in batches until the
+/// store is dropped.
+pub(super) fn write_log(mut conn: Connection, rx: &Receiver<LogMessage>) {
+    let mut batch = Vec::new();
+    let mut waiting = Vec::new();
+    while let Ok(first) = rx.recv() {
+        let mut next = Some(first);
+        while let Some(message) = next {
+            match message {
+                LogMessage::Record(p, at) => batch.push((p, at)),
+                LogMessage::Flush(ack) => waiting.push(ack),
+            }
+            next = if batch.len() < LOG_BATCH {
+                rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        let result = commit_predictions(&mut conn, &batch).map_err(|e| e.to_string());
+        if let Err(e) = &result {
+            tracing::error!(count = batch.len(), error = %e, "predictions not stored");
+        }
+        batch.clear();
+        for ack in waiting.drain(..) {
+            let _ = ack.send(result.clone());
+        }
+    }
+}
+
+fn commit_predictions(
+    conn: &mut Connection,
+    batch: &[(NewPrediction, i64)],
+) -> rusqlite::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO predictions (owner, game, model, seed, target_round, tickets, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        // Drop what falls off the end of an owner's history: the rows up to
+        // the newest one beyond the limit (an index range, not a scan).
+        let mut trim = tx.prepare_cached(
+            "DELETE FROM predictions WHERE owner = ?1 AND id <=
+             (SELECT id FROM predictions WHERE owner = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+        )?;
+        for (p, at) in batch {
+            let tickets = serde_json::to_string(&p.tickets).unwrap_or_else(|_| "[]".into());
+            insert.execute(params![
+                p.owner,
+                p.game,
+                p.model,
+                p.seed.to_string(),
+                p.target_round,
+                tickets,
+                at
+            ])?;
+            trim.execute(params![p.owner, MAX_PREDICTIONS_PER_OWNER as i64])?;
+        }
+    }
+    tx.commit()
+}
+
+impl Store {
+    /// Waits until every prediction recorded so far is committed.
+    pub fn flush_predictions(&self) -> Result<()> {
+        let (ack, done) = std::sync::mpsc::sync_channel(1);
+        let gone = || {
+            Error::Io(std::io::Error::other(
+                "database: the prediction writer stopped",
+            ))
+        };
+        self.log
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(LogMessage::Flush(ack))
+            .map_err(|_| gone())?;
+        done.recv()
+            .map_err(|_| gone())?
+            .map_err(|e| Error::Io(std::io::Error::other(format!("database: {e}"))))
+    }
+
+    /// Records a prediction (committed behind the caller; see the type's
+    /// docs); keeps the owner's newest [`MAX_PREDICTIONS_PER_OWNER`].
+    pub fn save_prediction(&self, p: NewPrediction) -> Result<()> {
+        let gone = || {
+            Error::Io(std::io::Error::other(
+                "database: the prediction writer stopped",
+            ))
+        };
+        self.log
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(LogMessage::Record(p, now_secs()))
+            .map_err(|_| gone())
+    }
+
+    /// The owner's predictions, newest first.
+    pub fn predictions(&self, owner: &str) -> Result<Vec<StoredPrediction>> {
+        self.flush_predictions()?;
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, game, model, seed, target_round, tickets, created_at, score
+                 FROM predictions WHERE owner = ?1 ORDER BY id DESC",
+            )
+            .map_err(|e| db_error(&e))?;
+        let rows = stmt
+            .query_map(params![owner], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, u32>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            })
+            .map_err(|e| db_error(&e))?;
+        let unreadable = |id: i64, what: &str| {
+            Error::Io(std::io::Error::other(format!(
+                "database: prediction {id} has an unreadable {what}"
+            )))
+        };
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, game, model, seed, target_round, tickets, created_at, score) =
+                row.map_err(|e| db_error(&e))?;
+            out.push(StoredPrediction {
+                id,
+                game,
+                model,
+                seed: seed.parse().map_err(|_| unreadable(id, "seed"))?,
+                target_round,
+                tickets: serde_json::from_str(&tickets)
+                    .map_err(|_| unreadable(id, "ticket list"))?,
+                created_at,
+                score: score
+                    .map(|s| serde_json::from_str(&s))
+                    .transpose()
+                    .map_err(|_| unreadable(id, "score"))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Scores every unscored prediction whose target round `history` holds.
+    /// Returns how many were scored.
+    pub fn score_predictions(&self, history: &History) -> Result<usize> {
+        let game = history.game();
+        let Some(latest) = history.latest_round() else {
+            return Ok(0);
+        };
+        self.flush_predictions()?;
+        let mut conn = self.conn()?;
+        let pending: Vec<(i64, u32, String)> = {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT id, target_round, tickets FROM predictions
+                     WHERE game = ?1 AND score IS NULL AND target_round <= ?2",
+                )
+                .map_err(|e| db_error(&e))?;
+            stmt.query_map(params![game.id(), latest], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(|e| db_error(&e))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| db_error(&e))?
+        };
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let tx = conn.transaction().map_err(|e| db_error(&e))?;
+        let mut scored = 0;
+        for (id, round, tickets) in pending {
+            let Some(draw) = history.get(round) else {
+                continue;
+            };
+            let texts: Vec<String> = serde_json::from_str(&tickets).unwrap_or_default();
+            let checks: Vec<_> = texts
+                .iter()
+                .filter_map(|t| Ticket::parse(game, t).ok())
+                .map(|t| draw.check(game, &t))
+                .collect();
+            let score = PredictionScore {
+                round,
+                draw: DrawNumbers {
+                    numbers: draw.numbers().to_vec(),
+                    bonus: draw.bonus().to_vec(),
+                },
+                best_matches: checks.iter().map(|c| c.matches).max().unwrap_or(0),
+                best_rank: checks.iter().filter_map(|c| c.rank).min(),
+                tickets: checks
+                    .into_iter()
+                    .map(|c| TicketScore {
+                        matches: c.matches,
+                        bonus: c.bonus,
+                        rank: c.rank,
+                        prize: c.prize,
+                    })
+                    .collect(),
+            };
+            let text =
+                serde_json::to_string(&score).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+            tx.execute(
+                "UPDATE predictions SET score = ?1 WHERE id = ?2",
+                params![text, id],
+            )
+            .map_err(|e| db_error(&e))?;
+            scored += 1;
+        }
+        tx.commit().map_err(|e| db_error(&e))?;
+        Ok(scored)
+    }
+}
