@@ -102,6 +102,66 @@ pub struct ModelResult {
     pub unpriced_wins: u64,
 }
 
+/// One model's row of a backtest, as shown beside that model's tickets: the
+/// same figures as its row in the table, with the p-value its verdict uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BacktestLine {
+    /// Rounds scored.
+    pub rounds: u64,
+    /// Mean main numbers matched per ticket.
+    pub mean_matches: f64,
+    /// What chance gives.
+    pub chance_mean_matches: f64,
+    /// 95 % interval of the mean.
+    pub ci95: (f64, f64),
+    /// One-sided p-value of this model alone: the chance of at least this
+    /// many matches under a fair draw.
+    pub p_value: f64,
+    /// The p-value the verdict uses: Holm-adjusted over every model of the
+    /// table (`models_tested`).
+    pub p_holm: f64,
+    /// How many models were tested together.
+    pub models_tested: usize,
+    /// Whether the model beat chance at the family-wise level.
+    pub significant: bool,
+    /// The verdict in words: "beats chance" or "no evidence that it beats chance".
+    pub verdict: String,
+    /// What the line means.
+    pub note: String,
+}
+
+impl ModelResult {
+    /// The verdict in words, from the Holm-adjusted p-value: the test is
+    /// one-sided, so "beats chance" or "no evidence that it beats chance"
+    /// (never "differs").
+    pub fn verdict(&self) -> &'static str {
+        if self.significant {
+            "beats chance"
+        } else {
+            "no evidence that it beats chance"
+        }
+    }
+
+    /// This row as a line beside a prediction; `models_tested` is the size
+    /// of the family the Holm correction ran over.
+    pub fn line(&self, models_tested: usize) -> BacktestLine {
+        BacktestLine {
+            rounds: self.rounds,
+            mean_matches: self.mean_matches,
+            chance_mean_matches: self.chance_mean_matches,
+            ci95: self.ci95,
+            p_value: self.p_value,
+            p_holm: self.p_holm,
+            models_tested,
+            significant: self.significant,
+            verdict: self.verdict().to_owned(),
+            note: "walk-forward backtest over the history (one-sided test, Holm-corrected \
+                   across the models tested); no model can predict a fair draw"
+                .to_owned(),
+        }
+    }
+}
+
 /// A backtest of several models over one history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestReport {

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::backtest::{BacktestOptions, BacktestReport, backtest};
+use crate::backtest::{BacktestLine, BacktestOptions, BacktestReport, backtest};
 use crate::cache::{Cache, CacheStats, MemoryCache, get_or_compute};
 use crate::draw::{CheckResult, Draw};
 use crate::error::{Error, Result};
@@ -53,13 +53,31 @@ pub struct PrizeOptions {
     pub overrides: Vec<(u8, Money)>,
 }
 
+impl PrizeOptions {
+    /// Recent draws the pool model samples from by default: a year.
+    pub const DEFAULT_RECENT: usize = 52;
+}
+
 impl Default for PrizeOptions {
     fn default() -> Self {
         PrizeOptions {
-            recent: 52,
+            recent: Self::DEFAULT_RECENT,
             overrides: Vec::new(),
         }
     }
+}
+
+/// A prediction with its honest context; see [`Engine::predict_with_backtest`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictionReport {
+    /// The tickets and how they were made.
+    #[serde(flatten)]
+    pub prediction: Prediction,
+    /// The model's row of the backtest table (`None` for a history too short
+    /// to backtest).
+    pub backtest: Option<BacktestLine>,
+    /// The round the tickets are for: the one after the latest known.
+    pub target_round: u32,
 }
 
 /// A ticket's QR code checked against its round.
@@ -259,6 +277,35 @@ impl Engine {
             let game = h.game();
             Sampler::new(game, &request.include, &request.exclude, request.count)?;
             self.fitted(request.model, &h).predict(game, request)
+        })
+    }
+
+    /// Tickets as LottoPro shows them: the prediction, that model's line of
+    /// the walk-forward backtest table beside it (the table of every model
+    /// with the default options, cached per history epoch, so the line is the
+    /// very row the table shows and its verdict is Holm-corrected over the
+    /// same family), and the round the tickets are for. The line is left out
+    /// when the history is too short to backtest (no more draws than the
+    /// default warm-up).
+    pub fn predict_with_backtest(&self, request: &PredictRequest) -> Result<PredictionReport> {
+        let prediction = self.predict(request)?;
+        let h = self.history();
+        let options = BacktestOptions::default();
+        let backtest = if h.len() > options.warmup {
+            let table = self.backtest(&options)?;
+            table
+                .models
+                .iter()
+                .find(|m| m.model == request.model)
+                .map(|m| m.line(table.models.len()))
+        } else {
+            None
+        };
+        let target_round = prediction.based_on_round.map_or(1, |r| r + 1);
+        Ok(PredictionReport {
+            prediction,
+            backtest,
+            target_round,
         })
     }
 

@@ -51,18 +51,20 @@ pub mod tax;
 pub mod ticket;
 pub mod wheel;
 
-pub use backtest::{BacktestOptions, BacktestReport, ModelResult, backtest};
+pub use backtest::{BacktestLine, BacktestOptions, BacktestReport, ModelResult, backtest};
 pub use cache::{Cache, CacheConfig, MemoryCache, RedisCache, TieredCache};
 pub use date::Date;
 pub use draw::{CheckResult, Draw, TierResult};
-pub use engine::{Engine, EngineBuilder, PrizeOptions, QrCheck, QrGame};
+pub use engine::{Engine, EngineBuilder, PredictionReport, PrizeOptions, QrCheck, QrGame};
 pub use error::{Error, ErrorKind, Result};
 pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
 pub use history::{History, HistoryView};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, enumerate_wins, match_distribution};
 pub use popularity::{Popularity, PopularityEvaluation, TicketPopularity};
-pub use predict::{FittedModel, Model, PredictRequest, Prediction, Predictor, predict};
+pub use predict::{
+    FittedModel, Model, ModelSelection, PredictRequest, Prediction, Predictor, predict,
+};
 pub use prize::{PoolOutcome, TierPool, pool_prizes};
 pub use qr::TicketQr;
 pub use simulate::{

@@ -116,10 +116,35 @@ impl FromStr for Money {
     }
 }
 
+/// An amount is read from a whole number (`1000000`) or from text as
+/// [`Money::parse`] reads it (`"1,000,000"`): clients of the HTTP API, forms
+/// and Python all send either, and both mean the same amount.
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Money, D::Error> {
-        let v = i64::deserialize(d)?;
-        Money::from_i64(v, "amount").map_err(serde::de::Error::custom)
+        struct AmountVisitor;
+        impl serde::de::Visitor<'_> for AmountVisitor {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "an amount: a whole number of minor units, or text such as \"1,000,000\"",
+                )
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Money, E> {
+                Money::new(v, "amount").map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Money, E> {
+                Money::from_i64(v, "amount").map_err(E::custom)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Money, E> {
+                Err(E::custom(format!(
+                    "amount: {v} is not a whole amount in minor units"
+                )))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Money, E> {
+                Money::parse(v, "amount").map_err(E::custom)
+            }
+        }
+        d.deserialize_any(AmountVisitor)
     }
 }
 
@@ -164,6 +189,20 @@ pub fn group_thousands(v: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_deserialize_from_numbers_and_text() {
+        let read = |json: &str| serde_json::from_str::<Money>(json);
+        assert_eq!(read("1000000").unwrap().get(), 1_000_000);
+        assert_eq!(read("\"1,000,000\"").unwrap().get(), 1_000_000);
+        for bad in ["-5", "\"-5\"", "1.5", "\"\"", "\"12 won\"", "null"] {
+            let e = read(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("amount") || e.contains("invalid type"),
+                "{bad}: {e}"
+            );
+        }
+    }
 
     #[test]
     fn parses_grouped_digits_and_rejects_the_rest() {

@@ -9,14 +9,21 @@ use lottopro_core::rng::entropy_seed;
 use lottopro_core::stats::StatsOptions;
 use lottopro_core::ticket::parse_tickets;
 use lottopro_core::{
-    BacktestOptions, Engine, GameSpec, Method, Model, Money, Plan, PredictRequest, PrizeOptions,
-    SimulationRequest, Strategy,
+    BacktestOptions, Engine, GameSpec, Method, Model, ModelSelection, Money, PredictRequest,
+    PrizeOptions, SimulationRequest, Strategy,
 };
 use pyo3::prelude::*;
 
 use crate::conversion::{small_numbers, stats_to_python, ticket_from_python, to_python};
 use crate::error::IntoPy;
 use crate::history::PyHistory;
+
+// Python shows a signature's defaults only when they are literals; these
+// pin the literals of `Engine.simulate` to the core's defaults.
+const _: () = assert!(SimulationRequest::DEFAULT_DRAWS == 520);
+const _: () = assert!(SimulationRequest::DEFAULT_TRIALS == 1000);
+const _: () = assert!(SimulationRequest::DEFAULT_SEED == 42);
+const _: () = assert!(PrizeOptions::DEFAULT_RECENT == 52);
 
 /// Statistics, predictions, backtests, simulations and checks over one history.
 #[pyclass(name = "Engine", module = "lottopro._lottopro", frozen)]
@@ -88,7 +95,9 @@ impl PyEngine {
         stats_to_python(py, &s)
     }
 
-    /// Tickets from a model; `seed` None picks one (reported in the result).
+    /// Tickets from a model, with that model's row of the backtest table
+    /// (`backtest`, `None` for a short history) and the round they are for
+    /// (`target_round`); `seed` None picks one (reported in the result).
     #[pyo3(signature = (model="frequency", count=5, include=None, exclude=None, seed=None))]
     fn predict(
         &self,
@@ -108,7 +117,9 @@ impl PyEngine {
             seed: seed.unwrap_or_else(entropy_seed),
         };
         let engine = self.inner.clone();
-        let p = py.detach(move || engine.predict(&request)).py_err()?;
+        let p = py
+            .detach(move || engine.predict_with_backtest(&request))
+            .py_err()?;
         to_python(py, &p)
     }
 
@@ -124,26 +135,16 @@ impl PyEngine {
         seed: u64,
         alpha: f64,
     ) -> PyResult<Py<PyAny>> {
-        let all = || {
-            Model::ALL
-                .iter()
-                .map(|m| m.as_str().to_owned())
-                .collect::<Vec<_>>()
-        };
-        let names: Vec<String> = match models {
-            None => all(),
+        let selection = match models {
+            None => ModelSelection::all(),
             Some(m) => match m.extract::<String>() {
-                Ok(s) if s.eq_ignore_ascii_case("all") => all(),
-                Ok(s) => s.split(',').map(str::to_owned).collect(),
-                Err(_) => m.extract()?,
-            },
+                Ok(text) => ModelSelection::parse(&text),
+                Err(_) => ModelSelection::from_names(m.extract::<Vec<String>>()?),
+            }
+            .py_err()?,
         };
         let opts = BacktestOptions {
-            models: names
-                .iter()
-                .map(|n| n.parse())
-                .collect::<lottopro_core::Result<_>>()
-                .py_err()?,
+            models: selection.into(),
             tickets_per_round: tickets,
             warmup,
             seed,
@@ -155,7 +156,9 @@ impl PyEngine {
     }
 
     /// Monte Carlo of a playing plan next to its exact expected value.
-    /// `prizes`: {rank: amount} for ranks without a pool model.
+    /// `prizes`: {rank: amount} (or (rank, amount) pairs) for ranks without
+    /// a pool model. The defaults are the core's (`SimulationRequest::new`,
+    /// `PrizeOptions::default`).
     #[pyo3(signature = (tickets_per_draw=None, draws=520, trials=1000, strategy="random", tickets=None, method="auto", threads=None, seed=42, recent=52, prizes=None))]
     #[allow(clippy::too_many_arguments)]
     fn simulate(
@@ -170,7 +173,7 @@ impl PyEngine {
         threads: Option<usize>,
         seed: u64,
         recent: usize,
-        prizes: Option<Vec<(u8, Bound<'_, PyAny>)>>,
+        prizes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let game = self.inner.game();
         let played = tickets
@@ -178,24 +181,28 @@ impl PyEngine {
             .transpose()
             .py_err()?
             .unwrap_or_default();
-        let count = played.len() as u64;
         let strategy = Strategy::from_name(strategy, played).py_err()?;
-        let overrides = prizes
-            .unwrap_or_default()
+        let pairs: Vec<(u8, Bound<'_, PyAny>)> = match prizes {
+            None => Vec::new(),
+            Some(p) => match p.cast::<pyo3::types::PyDict>() {
+                Ok(d) => d
+                    .iter()
+                    .map(|(k, v)| Ok((k.extract::<u8>()?, v)))
+                    .collect::<PyResult<_>>()?,
+                Err(_) => p.extract()?,
+            },
+        };
+        let overrides = pairs
             .iter()
             .map(|(rank, amount)| Ok((*rank, money(amount, "prizes")?)))
             .collect::<PyResult<Vec<_>>>()?;
-        let request = SimulationRequest {
-            plan: Plan {
-                tickets_per_draw: tickets_per_draw.unwrap_or(if count > 0 { count } else { 5 }),
-                draws,
-                trials,
-            },
-            strategy,
-            method: method.parse::<Method>().py_err()?,
-            threads,
-            seed,
-        };
+        let mut request = SimulationRequest::new(strategy);
+        request.plan.tickets_per_draw = tickets_per_draw.unwrap_or(request.plan.tickets_per_draw);
+        request.plan.draws = draws;
+        request.plan.trials = trials;
+        request.method = method.parse::<Method>().py_err()?;
+        request.threads = threads;
+        request.seed = seed;
         let prize_options = PrizeOptions { recent, overrides };
         let engine = self.inner.clone();
         let r = py

@@ -152,6 +152,29 @@ pub fn load_history(path: &Path, format: Option<Format>, game: GameSpec) -> Resu
     read_history(BufReader::new(open(path)?), format, game)
 }
 
+/// Opens a history file with its per-rank prizes: the `prizes` file when
+/// given, else `<stem>_prizes.csv` beside the history when it exists (the
+/// layout of LottoPro's own data), else none.
+pub fn load_history_with_prizes(
+    path: &Path,
+    format: Option<Format>,
+    prizes: Option<&Path>,
+    game: GameSpec,
+) -> Result<History> {
+    let history = load_history(path, format, game)?;
+    let beside = path.with_file_name(format!(
+        "{}_prizes.csv",
+        path.file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    match prizes {
+        Some(p) => load_prizes(&history, p),
+        None if beside.is_file() => load_prizes(&history, &beside),
+        None => Ok(history),
+    }
+}
+
 /// Opens a per-rank prizes CSV and attaches its rows to `history`.
 pub fn load_prizes(history: &History, path: &Path) -> Result<History> {
     let rows = read_prize_rows(BufReader::new(open(path)?))?;

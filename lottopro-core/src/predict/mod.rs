@@ -166,6 +166,96 @@ impl FromStr for Model {
     }
 }
 
+/// A set of models as users name them: `all`, or names separated by commas.
+/// A name given twice counts once, so a selection never holds more models
+/// than exist; order follows the first mention.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ModelSelection(Vec<Model>);
+
+impl ModelSelection {
+    /// Every model ([`Model::ALL`]).
+    pub fn all() -> ModelSelection {
+        ModelSelection(Model::ALL.to_vec())
+    }
+
+    /// `all` (any case) or comma-separated names; blanks around names are
+    /// ignored. An empty list or an unknown name is an error naming `model`.
+    pub fn parse(text: &str) -> Result<ModelSelection> {
+        if text.trim().eq_ignore_ascii_case("all") {
+            return Ok(ModelSelection::all());
+        }
+        ModelSelection::from_names(text.split(','))
+    }
+
+    /// Models by name, each at most once.
+    pub fn from_names<I, S>(names: I) -> Result<ModelSelection>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut models = Vec::new();
+        for name in names {
+            let name = name.as_ref();
+            if name.trim().is_empty() {
+                continue;
+            }
+            let model: Model = name.parse()?;
+            if !models.contains(&model) {
+                models.push(model);
+            }
+        }
+        if models.is_empty() {
+            return Err(Error::invalid("model", "name at least one model, or all"));
+        }
+        Ok(ModelSelection(models))
+    }
+
+    /// The models, in order.
+    pub fn models(&self) -> &[Model] {
+        &self.0
+    }
+}
+
+impl Default for ModelSelection {
+    fn default() -> Self {
+        ModelSelection::all()
+    }
+}
+
+impl FromStr for ModelSelection {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<ModelSelection> {
+        ModelSelection::parse(s)
+    }
+}
+
+impl TryFrom<String> for ModelSelection {
+    type Error = Error;
+    fn try_from(s: String) -> Result<ModelSelection> {
+        ModelSelection::parse(&s)
+    }
+}
+
+impl From<ModelSelection> for String {
+    fn from(m: ModelSelection) -> String {
+        m.to_string()
+    }
+}
+
+impl From<ModelSelection> for Vec<Model> {
+    fn from(m: ModelSelection) -> Vec<Model> {
+        m.0
+    }
+}
+
+impl std::fmt::Display for ModelSelection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.0.iter().map(|m| m.as_str()).collect();
+        f.write_str(&names.join(","))
+    }
+}
+
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PredictRequest {

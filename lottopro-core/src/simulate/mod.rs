@@ -186,6 +186,48 @@ pub struct SimulationRequest {
     pub seed: u64,
 }
 
+impl SimulationRequest {
+    /// Tickets a draw when the strategy does not fix them: five, a common
+    /// weekly play.
+    pub const DEFAULT_TICKETS_PER_DRAW: u64 = 5;
+    /// Draws a trial: 520, ten years of weekly draws.
+    pub const DEFAULT_DRAWS: u64 = 520;
+    /// Trials.
+    pub const DEFAULT_TRIALS: u64 = 1_000;
+    /// Seed.
+    pub const DEFAULT_SEED: u64 = 42;
+
+    /// A request for `strategy` with LottoPro's defaults: as many tickets a
+    /// draw as a fixed strategy plays (else
+    /// [`DEFAULT_TICKETS_PER_DRAW`](Self::DEFAULT_TICKETS_PER_DRAW)), ten
+    /// years of draws, a thousand trials, the automatic method, seed 42, one
+    /// thread per core. Change any field afterwards.
+    pub fn new(strategy: Strategy) -> SimulationRequest {
+        let tickets_per_draw = match &strategy {
+            Strategy::Fixed(t) if !t.is_empty() => t.len() as u64,
+            _ => Self::DEFAULT_TICKETS_PER_DRAW,
+        };
+        SimulationRequest {
+            plan: Plan {
+                tickets_per_draw,
+                draws: Self::DEFAULT_DRAWS,
+                trials: Self::DEFAULT_TRIALS,
+            },
+            strategy,
+            method: Method::Auto,
+            threads: None,
+            seed: Self::DEFAULT_SEED,
+        }
+    }
+}
+
+impl Default for SimulationRequest {
+    /// Random quick picks with the defaults of [`SimulationRequest::new`].
+    fn default() -> Self {
+        SimulationRequest::new(Strategy::Random)
+    }
+}
+
 /// Wins of one rank.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RankWins {

@@ -199,3 +199,69 @@ fn check_odds_tax_and_warming() {
     engine.clear_cache().unwrap();
     assert_eq!(engine.cache_stats().unwrap().tiers[0].entries, 0);
 }
+
+/// The line beside a prediction is the model's row of the backtest table
+/// (same figures, Holm-adjusted over the same family), and the tickets are
+/// for the round after the latest.
+#[test]
+fn a_prediction_carries_its_row_of_the_backtest_table() {
+    let e = Engine::new(synthetic_history(300, 11, None));
+    let table = e.backtest(&BacktestOptions::default()).unwrap();
+    for model in [Model::Frequency, Model::Random] {
+        let report = e.predict_with_backtest(&request(model)).unwrap();
+        assert_eq!(report.target_round, 301);
+        let line = report.backtest.expect("300 draws are enough to backtest");
+        let row = table.models.iter().find(|m| m.model == model).unwrap();
+        assert_eq!(line, row.line(table.models.len()));
+        assert_eq!((line.p_holm, line.models_tested), (row.p_holm, 7));
+        assert_eq!(line.verdict, row.verdict());
+    }
+    // Too short to backtest: no line, and the target is still the next round.
+    let short = Engine::new(synthetic_history(50, 11, None));
+    let report = short.predict_with_backtest(&request(Model::Trend)).unwrap();
+    assert_eq!((report.backtest, report.target_round), (None, 51));
+}
+
+#[test]
+fn model_selections_are_sets_named_once() {
+    use lottopro_core::ModelSelection;
+    assert_eq!(
+        ModelSelection::parse(" ALL ").unwrap().models(),
+        &Model::ALL
+    );
+    let s = ModelSelection::parse("frequency, FREQUENCY,ml,,frequency").unwrap();
+    assert_eq!(s.models(), &[Model::Frequency, Model::Ml]);
+    assert_eq!(s.to_string(), "frequency,ml");
+    assert_eq!(
+        ModelSelection::from_names(["random"; 9_350])
+            .unwrap()
+            .models()
+            .len(),
+        1
+    );
+    for bad in ["", " , ", "mlx", "frequency,mlx"] {
+        let e = ModelSelection::parse(bad).unwrap_err();
+        assert_eq!(e.field(), Some("model"), "{bad:?}: {e}");
+    }
+}
+
+#[test]
+fn simulation_requests_default_in_one_place() {
+    use lottopro_core::Strategy;
+    let d = SimulationRequest::default();
+    assert_eq!(
+        (d.plan.tickets_per_draw, d.plan.draws, d.plan.trials, d.seed),
+        (5, 520, 1_000, 42)
+    );
+    let game = lottopro_core::GameSpec::kr645();
+    let tickets = vec![
+        Ticket::parse(&game, "1 2 3 4 5 6").unwrap(),
+        Ticket::parse(&game, "7 8 9 10 11 12").unwrap(),
+    ];
+    let fixed = SimulationRequest::new(Strategy::Fixed(tickets));
+    assert_eq!(fixed.plan.tickets_per_draw, 2);
+    assert_eq!(
+        lottopro_core::PrizeOptions::default().recent,
+        lottopro_core::PrizeOptions::DEFAULT_RECENT
+    );
+}

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lottopro_core::stats::{Stats, StatsOptions};
-use lottopro_core::{BacktestOptions, BacktestReport, CheckResult, Model, SimulationReport};
+use lottopro_core::{
+    BacktestOptions, BacktestReport, CheckResult, ModelSelection, SimulationReport,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -170,15 +172,12 @@ async fn backtest(
 ) -> Result<Json<BacktestReport>, ApiError> {
     require_draws(&state)?;
     let models = match q.model.as_deref() {
-        None | Some("all") => Model::ALL.to_vec(),
-        Some(list) => list
-            .split(',')
-            .map(str::parse)
-            .collect::<lottopro_core::Result<Vec<Model>>>()?,
+        None => ModelSelection::all(),
+        Some(text) => ModelSelection::parse(text)?,
     };
     let defaults = BacktestOptions::default();
     let opts = BacktestOptions {
-        models,
+        models: models.into(),
         tickets_per_round: q.tickets.unwrap_or(defaults.tickets_per_round),
         warmup: q.warmup.unwrap_or(defaults.warmup),
         seed: q.seed.unwrap_or(defaults.seed),

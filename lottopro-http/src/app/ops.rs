@@ -3,15 +3,13 @@
 //! Each surface parses its own syntax into these bodies and renders what
 //! comes back.
 
-use lottopro_core::backtest::ModelResult;
 use lottopro_core::rng::entropy_seed;
 use lottopro_core::ticket::parse_tickets;
 use lottopro_core::{
-    BacktestOptions, Method, Model, Plan, PredictRequest, Prediction, PrizeModel, PrizeOptions,
-    SimulationReport, SimulationRequest, Strategy,
+    Method, Model, Money, PredictRequest, PredictionReport, PrizeOptions, SimulationReport,
+    SimulationRequest, Strategy,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::client::Client;
@@ -36,48 +34,13 @@ pub(crate) struct PredictBody {
     pub seed: Option<u64>,
 }
 
-/// A model's walk-forward backtest in brief, shown beside its tickets.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct BacktestSummary {
-    /// Rounds scored.
-    pub rounds: u64,
-    /// Mean main numbers matched per ticket.
-    pub mean_matches: f64,
-    /// What chance gives.
-    pub chance_mean_matches: f64,
-    /// 95 % interval of the mean.
-    pub ci95: (f64, f64),
-    /// Two-sided p-value against chance.
-    pub p_value: f64,
-    /// Whether the difference is significant at 5 %.
-    pub significant: bool,
-    /// The reading.
-    pub note: &'static str,
-}
-
-impl From<&ModelResult> for BacktestSummary {
-    fn from(m: &ModelResult) -> Self {
-        BacktestSummary {
-            rounds: m.rounds,
-            mean_matches: m.mean_matches,
-            chance_mean_matches: m.chance_mean_matches,
-            ci95: m.ci95,
-            p_value: m.p_value,
-            significant: m.significant,
-            note: "walk-forward backtest over the history; no model can predict a fair draw",
-        }
-    }
-}
-
-/// What `POST /api/predict` answers.
+/// What `POST /api/predict` answers: the core's prediction report, and
+/// what the service did with it.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct PredictOutcome {
+    /// The tickets, the model's backtest line and the target round.
     #[serde(flatten)]
-    pub prediction: Prediction,
-    /// The model's backtest (`null` with 100 draws or fewer).
-    pub backtest: Option<BacktestSummary>,
-    /// The round the tickets are for.
-    pub target_round: u32,
+    pub report: PredictionReport,
     /// Whether it was added to the client's history (`/api/predictions`).
     pub stored: bool,
     /// The client token, when this request issued it.
@@ -85,10 +48,8 @@ pub(crate) struct PredictOutcome {
     pub token: Option<String>,
 }
 
-/// The draws a model needs before its backtest means anything.
-const MIN_BACKTEST_DRAWS: usize = 100;
-
-/// Predicts, adds the backtest summary and records the prediction for
+/// Predicts (with the backtest line, see `Engine::predict_with_backtest`)
+/// and records the prediction for
 /// `client`; shared by the API and the dashboard.
 pub(crate) async fn run_predict(
     state: &AppState,
@@ -109,27 +70,16 @@ pub(crate) async fn run_predict(
     // One trip to the blocking pool for the tickets, the backtest line and
     // the history row: each hop is a thread hand-off under load.
     let work = move || -> lottopro_core::Result<PredictOutcome> {
-        let prediction = engine.predict(&request)?;
-        // The honest line beside the tickets: this model's walk-forward
-        // backtest against chance (cached per history epoch).
-        let backtest = if engine.history().len() > MIN_BACKTEST_DRAWS {
-            let report = engine.backtest(&BacktestOptions {
-                models: vec![model],
-                ..BacktestOptions::default()
-            })?;
-            report.models.first().map(BacktestSummary::from)
-        } else {
-            None
-        };
-        let target_round = prediction.based_on_round.map_or(1, |r| r + 1);
+        let report = engine.predict_with_backtest(&request)?;
         if let Some(store) = &store {
             store.save_prediction(NewPrediction {
                 owner,
                 game: engine.game().id().to_owned(),
-                model: prediction.model.as_str().to_owned(),
-                seed: prediction.seed,
-                target_round,
-                tickets: prediction
+                model: report.prediction.model.as_str().to_owned(),
+                seed: report.prediction.seed,
+                target_round: report.target_round,
+                tickets: report
+                    .prediction
                     .tickets
                     .iter()
                     .map(|t| t.ticket.to_string())
@@ -137,9 +87,7 @@ pub(crate) async fn run_predict(
             })?;
         }
         Ok(PredictOutcome {
-            prediction,
-            backtest,
-            target_round,
+            report,
             stored: store.is_some(),
             token: None,
         })
@@ -172,10 +120,11 @@ pub(crate) struct SimulateBody {
     pub seed: Option<u64>,
     /// Recent draws the prize model samples from (default 52).
     pub recent: Option<usize>,
-    /// `{"1": 2000000000}`: amounts of ranks without a pool model.
+    /// `{"1": 2000000000}` or `{"1": "2,000,000,000"}`: amounts of ranks
+    /// without a pool model.
     #[serde(default)]
     #[schema(value_type = Object)]
-    pub prizes: std::collections::BTreeMap<String, Value>,
+    pub prizes: std::collections::BTreeMap<u8, Money>,
 }
 
 /// Simulations a request may ask for over HTTP: at most this many trials.
@@ -193,44 +142,25 @@ pub(crate) async fn run_simulate(
         .map(|t| parse_tickets(&game, t))
         .transpose()?
         .unwrap_or_default();
-    let count = tickets.len() as u64;
     let strategy = Strategy::from_name(b.strategy.as_deref().unwrap_or("random"), tickets)?;
-    let method: Method = b.method.as_deref().unwrap_or("auto").parse()?;
-    let overrides = b
-        .prizes
-        .iter()
-        .map(|(rank, amount)| {
-            let amount = match amount {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            PrizeModel::parse_override(&format!("{rank}={amount}"))
-        })
-        .collect::<lottopro_core::Result<Vec<_>>>()?;
-    let trials = b.trials.unwrap_or(1000);
-    if trials > MAX_HTTP_TRIALS {
+    let mut request = SimulationRequest::new(strategy);
+    request.plan.tickets_per_draw = b.tickets_per_draw.unwrap_or(request.plan.tickets_per_draw);
+    request.plan.draws = b.draws.unwrap_or(request.plan.draws);
+    request.plan.trials = b.trials.unwrap_or(request.plan.trials);
+    if request.plan.trials > MAX_HTTP_TRIALS {
         return Err(ApiError::from(lottopro_core::Error::Limit {
             field: "trials".into(),
-            value: trials,
+            value: request.plan.trials,
             limit: MAX_HTTP_TRIALS,
         }));
     }
-    let request = SimulationRequest {
-        plan: Plan {
-            tickets_per_draw: b
-                .tickets_per_draw
-                .unwrap_or(if count > 0 { count } else { 5 }),
-            draws: b.draws.unwrap_or(520),
-            trials,
-        },
-        strategy,
-        method,
-        threads: None,
-        seed: b.seed.unwrap_or(42),
-    };
+    if let Some(method) = b.method.as_deref() {
+        request.method = method.parse::<Method>()?;
+    }
+    request.seed = b.seed.unwrap_or(request.seed);
     let prizes = PrizeOptions {
-        recent: b.recent.unwrap_or(52),
-        overrides,
+        recent: b.recent.unwrap_or(PrizeOptions::DEFAULT_RECENT),
+        overrides: b.prizes.into_iter().collect(),
     };
     blocking(state, move |e| e.simulate(&request, &prizes)).await
 }

@@ -22,7 +22,8 @@ use lottopro_core::money::group_thousands;
 use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::ticket::parse_numbers;
 use lottopro_core::{
-    BacktestOptions, BacktestReport, Engine, Model, Money, Odds, PredictRequest, Ticket,
+    BacktestLine, BacktestOptions, BacktestReport, Engine, Model, Money, Odds, PredictRequest,
+    Ticket,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -30,7 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::client::Client;
-use crate::app::ops::{BacktestSummary, PredictBody, SimulateBody, run_predict, run_simulate};
+use crate::app::ops::{PredictBody, SimulateBody, run_predict, run_simulate};
 use crate::app::{Admin, ApiError, AppState, Limits, Problem, require_store};
 pub(crate) use text::{EN, KO, Text};
 
@@ -221,22 +222,19 @@ fn page_data(engine: &Engine, history_len: usize) -> lottopro_core::Result<PageD
     })
 }
 
-/// A model's backtest in one line: its mean matches beside chance.
-fn backtest_line(t: &Text, b: &BacktestSummary) -> String {
+/// A model's backtest in one line: its mean matches beside chance, and the
+/// Holm-adjusted p its verdict uses (one-sided: "beats chance" or not).
+fn backtest_line(t: &Text, b: &BacktestLine) -> String {
     format!(
-        r#"{} {:.3} ({:.3}–{:.3}) · {} {:.3} · p = {:.2} · <strong>{}</strong>"#,
+        r#"{} {:.3} ({:.3}–{:.3}) · {} {:.3} · p<sub>Holm</sub> = {:.2} · <strong>{}</strong>"#,
         t.mean_matches,
         b.mean_matches,
         b.ci95.0,
         b.ci95.1,
         t.chance,
         b.chance_mean_matches,
-        b.p_value,
-        if b.significant {
-            t.differs
-        } else {
-            t.no_better
-        }
+        b.p_holm,
+        if b.significant { t.beats } else { t.no_better }
     )
 }
 
@@ -322,7 +320,12 @@ fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> String {
                     .backtest
                     .as_ref()
                     .and_then(|b| b.models.iter().find(|m| m.model == *model))
-                    .map(|m| backtest_line(t, &m.into()))
+                    .map(|m| {
+                        backtest_line(
+                            t,
+                            &m.line(d.backtest.as_ref().map_or(1, |b| b.models.len())),
+                        )
+                    })
                     .unwrap_or_default();
                 let _ = write!(
                     h,
@@ -523,13 +526,13 @@ async fn ui_predict(
     };
     let mut h = format!(
         r#"<div class="prediction"><p>{} · {} {}</p><ol class="tickets">"#,
-        outcome.prediction.model, t.target_round, outcome.target_round
+        outcome.report.prediction.model, t.target_round, outcome.report.target_round
     );
-    for ticket in &outcome.prediction.tickets {
+    for ticket in &outcome.report.prediction.tickets {
         let _ = write!(h, "<li>{}</li>", balls(&ticket.ticket.numbers()));
     }
     h.push_str("</ol>");
-    if let Some(b) = &outcome.backtest {
+    if let Some(b) = &outcome.report.backtest {
         let _ = write!(
             h,
             r#"<p class="backtest">{}: {}</p>"#,

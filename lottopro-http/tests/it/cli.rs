@@ -106,11 +106,26 @@ fn check_reports_what_the_draw_paid() {
     );
     let v = with("1 2 3 6 7 8");
     assert!(v["rank"].is_null() && v["prize"].is_null());
-    // Without the prizes file only rank 1 is known.
+    // The prizes file beside the history is found without --prizes ...
     let v = json(&[
         "check",
         "--history",
         &draws,
+        "--round",
+        "1245",
+        "--ticket",
+        "4 5 25 1 2 3",
+    ]);
+    assert_eq!(
+        (v["rank"].as_u64(), v["prize"].as_u64()),
+        (Some(5), Some(5_000))
+    );
+    // ... and without one only rank 1 is known.
+    let alone = temp_file("alone.csv", &std::fs::read_to_string(&draws).unwrap());
+    let v = json(&[
+        "check",
+        "--history",
+        &alone,
         "--round",
         "1245",
         "--ticket",
@@ -302,7 +317,8 @@ fn simulate_reports_exact_and_simulated_values() {
             .retain(|k, _| k != "threads" && k != "elapsed_seconds");
     }
     assert_eq!(one, two);
-    // A fixed set of tickets, and a game without history (pari-mutuel ranks unvalued).
+    // A fixed set of tickets on the bundled history (every rank valued), and a
+    // game without history (pari-mutuel ranks unvalued).
     let v = json(&[
         "simulate",
         "--strategy",
@@ -318,7 +334,7 @@ fn simulate_reports_exact_and_simulated_values() {
         (v["plan"]["tickets_per_draw"].as_u64(), v["method"].as_str()),
         (Some(2), Some("per_ticket"))
     );
-    assert_eq!(v["unvalued_ranks"], serde_json::json!([1, 2, 3]));
+    assert_eq!(v["unvalued_ranks"], serde_json::json!([]));
     let v = json(&[
         "simulate",
         "--game",
@@ -579,7 +595,7 @@ fn a_closed_pipe_is_not_a_panic() {
         .unwrap();
     let mut first = [0u8; 8];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
-    assert_eq!(&first, b"{\"based_");
+    assert_eq!(&first, b"{\"backte");
     // stdout is now closed; the rest of the output meets a broken pipe.
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

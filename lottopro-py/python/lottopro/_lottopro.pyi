@@ -1,7 +1,7 @@
 """Type stub of the native module `lottopro._lottopro`."""
 
 from os import PathLike
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union, final
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 __version__: str
 
@@ -107,7 +107,7 @@ class Engine:
         threads: Optional[int] = None,
         seed: int = 42,
         recent: int = 52,
-        prizes: Optional[Sequence[Tuple[int, int]]] = None,
+        prizes: Optional[Union[Mapping[int, Union[int, str]], Sequence[Tuple[int, Union[int, str]]]]] = None,
     ) -> Dict[str, Any]: ...
     def check(self, ticket: Union[str, Sequence[int]], round: int) -> Dict[str, Any]: ...
     def check_qr(self, url: str) -> Dict[str, Any]: ...

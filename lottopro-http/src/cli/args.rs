@@ -1,0 +1,98 @@
+//! Argument groups several commands share: the game, the output format, and
+//! where a history comes from.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use lottopro_core::io::Format;
+use lottopro_core::{GameSpec, History};
+
+#[derive(Debug, Args)]
+pub(super) struct GameArg {
+    /// Game id; see `lottopro games`.
+    #[arg(long = "game", default_value = "kr645")]
+    pub(super) id: String,
+}
+
+impl GameArg {
+    pub(super) fn spec(&self) -> lottopro_core::Result<GameSpec> {
+        GameSpec::preset(&self.id)
+    }
+}
+
+#[derive(Debug, Args)]
+pub(super) struct Output {
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long)]
+    pub(super) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct HistoryArgs {
+    /// The draw history: CSV, legacy JSON or JSON lines (see `lottopro import`);
+    /// the Korean history that ships with LottoPro when omitted.
+    #[arg(long)]
+    history: Option<PathBuf>,
+    /// The history's format; taken from the extension when omitted.
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// A per-rank prizes CSV (draw,rank,winners,prize_each) to attach;
+    /// `<history>_prizes.csv` beside the history is used when present.
+    #[arg(long)]
+    prizes: Option<PathBuf>,
+    #[command(flatten)]
+    game: GameArg,
+}
+
+/// Where the popularity model learns from: a history file with per-rank
+/// winners, or the service's database.
+#[derive(Debug, Args)]
+pub(super) struct PopularitySource {
+    /// A draw history (CSV, legacy JSON or JSON lines); without it the
+    /// database is read when it exists, else the bundled history.
+    #[arg(long)]
+    history: Option<PathBuf>,
+    /// Its per-rank prizes CSV; `<history>_prizes.csv` beside it is used when present.
+    #[arg(long)]
+    prizes: Option<PathBuf>,
+    /// The SQLite database `serve` and `sync` keep.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    db: PathBuf,
+    #[command(flatten)]
+    game: GameArg,
+}
+
+impl PopularitySource {
+    pub(super) fn load(&self) -> lottopro_core::Result<History> {
+        let spec = self.game.spec()?;
+        let Some(file) = &self.history else {
+            if self.db.exists() {
+                let stored = crate::store::Store::open(&self.db)?.history(&spec)?;
+                if !stored.is_empty() {
+                    return Ok(stored);
+                }
+            }
+            return lottopro_core::data::history(&spec);
+        };
+        lottopro_core::io::load_history_with_prizes(file, None, self.prizes.as_deref(), spec)
+    }
+}
+
+impl HistoryArgs {
+    pub(super) fn load(&self) -> lottopro_core::Result<History> {
+        let spec = self.game.spec()?;
+        match &self.history {
+            Some(file) => lottopro_core::io::load_history_with_prizes(
+                file,
+                self.format,
+                self.prizes.as_deref(),
+                spec,
+            ),
+            None => lottopro_core::data::history(&spec),
+        }
+    }
+}
+
+pub(super) fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse().map_err(|e: lottopro_core::Error| e.to_string())
+}

@@ -1,0 +1,342 @@
+//! `import`, `export`, `sync`, `backup` and `restore`: moving draws and databases.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use lottopro_core::io::Format;
+use serde_json::json;
+
+use super::args::parse_format;
+use super::args::{GameArg, Output};
+use super::{Report, Run};
+
+type Result<T> = lottopro_core::Result<T>;
+
+/// Validate a history file and report what it holds (and the first error).
+#[derive(Debug, Args)]
+pub(super) struct ImportArgs {
+    /// The file to read.
+    file: PathBuf,
+    /// Its format; taken from the extension when omitted.
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// A per-rank prizes CSV (draw,rank,winners,prize_each) to validate with it.
+    #[arg(long)]
+    prizes: Option<PathBuf>,
+    /// Also store the draws the database does not hold yet in this SQLite file.
+    #[arg(long)]
+    db: Option<PathBuf>,
+    #[command(flatten)]
+    game: GameArg,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for ImportArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    fn run(&self) -> Result<Report> {
+        let (file, format, prizes, db, game) = (
+            self.file.as_path(),
+            self.format,
+            self.prizes.as_deref(),
+            self.db.as_deref(),
+            &self.game,
+        );
+        let spec = game.spec()?;
+        let format = match format {
+            Some(f) => f,
+            None => Format::from_path(file)?,
+        };
+        let loaded =
+            lottopro_core::io::load_history(file, Some(format), spec).and_then(|h| match prizes {
+                Some(p) => lottopro_core::io::load_prizes(&h, p),
+                None => Ok(h),
+            });
+        let mut json = json!({
+            "file": file.display().to_string(),
+            "format": format,
+            "game": game.id,
+        });
+        let (text, ok) = match loaded {
+            Ok(h) if h.is_empty() => {
+                json["valid"] = json!(false);
+                json["draws"] = json!(0);
+                json["error"] = json!({ "kind": "history", "message": "the file holds no draws" });
+                (
+                    format!("{}: the file holds no draws\n", file.display()),
+                    false,
+                )
+            }
+            Ok(h) => {
+                let with_prizes = h.draws().iter().filter(|d| !d.results().is_empty()).count();
+                let with_sales = h
+                    .draws()
+                    .iter()
+                    .filter(|d| d.total_sales().is_some())
+                    .count();
+                json["valid"] = json!(true);
+                json["draws"] = json!(h.len());
+                json["first_round"] = json!(h.first_round());
+                json["latest_round"] = json!(h.latest_round());
+                json["first_date"] = json!(h.draws().first().map(|d| d.date()));
+                json["latest_date"] = json!(h.latest().map(|d| d.date()));
+                json["draws_with_prizes"] = json!(with_prizes);
+                json["draws_with_sales"] = json!(with_sales);
+                json["epoch"] = json!(format!("{:016x}", h.epoch()));
+                json["error"] = json!(null);
+                if let Some(path) = db {
+                    // A file that does not fit the stored draws is an error, and
+                    // the store is left as it was.
+                    let store = crate::store::Store::open(path)?;
+                    let added = store.add(&h)?;
+                    json["db"] = json!(path.display().to_string());
+                    json["added"] = json!(added.len());
+                    json["stored_latest_round"] = json!(store.history(h.game())?.latest_round());
+                }
+                let text = format!(
+                    "{}: {} valid draws, rounds {}..={} ({} to {}); {} with prize results, {} with sales\n",
+                    file.display(),
+                    h.len(),
+                    h.first_round().unwrap_or(0),
+                    h.latest_round().unwrap_or(0),
+                    h.draws()
+                        .first()
+                        .map(|d| d.date().to_string())
+                        .unwrap_or_default(),
+                    h.latest().map(|d| d.date().to_string()).unwrap_or_default(),
+                    with_prizes,
+                    with_sales
+                );
+                (text, true)
+            }
+            // An unreadable file is reported, not raised: the report is the result.
+            Err(e) => {
+                json["valid"] = json!(false);
+                json["draws"] = json!(null);
+                json["error"] = json!({ "kind": e.kind().as_str(), "message": e.to_string() });
+                (format!("{}: invalid: {e}\n", file.display()), false)
+            }
+        };
+        Ok(Report { json, text, ok })
+    }
+}
+
+/// Fetch the draws the database lacks from the official site (or its
+/// legacy endpoint, or the public mirror) and store them.
+#[derive(Debug, Args)]
+pub(super) struct SyncArgs {
+    /// The SQLite database.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    db: PathBuf,
+    /// Stop after this round.
+    #[arg(long)]
+    to: Option<u32>,
+    /// Sources in the order they are tried.
+    #[arg(long, default_value = "api,legacy,mirror")]
+    sources: String,
+    #[command(flatten)]
+    urls: crate::config::SourceUrls,
+    /// Seconds before a request is given up.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Seconds between two requests to one source (be polite).
+    #[arg(long, default_value_t = 1.0)]
+    delay: f64,
+    #[command(flatten)]
+    game: GameArg,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for SyncArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    fn run(&self) -> Result<Report> {
+        let (db, to, sources, urls, timeout, delay, game) = (
+            &self.db,
+            &self.to,
+            &self.sources,
+            &self.urls,
+            &self.timeout,
+            &self.delay,
+            &self.game,
+        );
+        let config = crate::sync::DrawSource::parse_list(sources).and_then(|sources| {
+            let secs = |v: f64, name: &str| {
+                std::time::Duration::try_from_secs_f64(v).map_err(|_| {
+                    lottopro_core::Error::invalid(name, format!("{v} is not a duration in seconds"))
+                })
+            };
+            Ok(urls.apply(crate::sync::SyncConfig {
+                sources,
+                to: *to,
+                timeout: secs(*timeout, "timeout")?,
+                delay: secs(*delay, "delay")?,
+                ..crate::sync::SyncConfig::default()
+            }))
+        });
+        config.and_then(|c| sync(db, c, game))
+    }
+}
+
+/// `lottopro sync`: fetches and stores the rounds the database lacks.
+fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Report> {
+    let spec = game.spec()?;
+    let store = std::sync::Arc::new(crate::store::Store::open(db)?);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let syncer = crate::sync::Syncer::new(config)?;
+    let report = runtime.block_on(syncer.sync(&store, &spec))?;
+    let mut text = match (report.added.first(), report.added.last()) {
+        (Some(a), Some(b)) => format!(
+            "added rounds {a}..={b} from {}; latest stored round {}\n",
+            report.source.unwrap_or("?"),
+            report.latest_round.map_or("none".into(), |r| r.to_string())
+        ),
+        _ => format!(
+            "nothing new; latest stored round {}\n",
+            report.latest_round.map_or("none".into(), |r| r.to_string())
+        ),
+    };
+    for f in &report.failures {
+        text.push_str(&format!("source {} failed: {}\n", f.source, f.reason));
+    }
+    Ok(Report {
+        ok: !report.failed(),
+        json: serde_json::to_value(&report).unwrap_or_default(),
+        text,
+    })
+}
+
+/// Copy the database, consistently, while the service runs; writes a
+/// manifest (time, rows per table, SHA-256) beside the copy.
+#[derive(Debug, Args)]
+pub(super) struct BackupArgs {
+    /// The SQLite database.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    db: PathBuf,
+    /// The folder to write the backup into.
+    #[arg(long)]
+    to: PathBuf,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for BackupArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    /// `lottopro backup`.
+    fn run(&self) -> Result<Report> {
+        let (db, to) = (self.db.as_path(), self.to.as_path());
+        let (file, manifest) = crate::store::backup::backup(db, to)?;
+        let rows: Vec<String> = manifest
+            .rows
+            .iter()
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
+        Ok(Report {
+            text: format!(
+                "backed up {} to {} ({} bytes, sha256 {}; rows: {})\n",
+                db.display(),
+                file.display(),
+                manifest.bytes,
+                manifest.sha256,
+                rows.join(", ")
+            ),
+            json: json!({ "file": file.display().to_string(), "manifest": manifest }),
+            ok: true,
+        })
+    }
+}
+
+/// Restore the database from a backup after checking its checksum and
+/// integrity (stop the service first).
+#[derive(Debug, Args)]
+pub(super) struct RestoreArgs {
+    /// The backup file (or its .manifest.json).
+    #[arg(long)]
+    from: PathBuf,
+    /// The database to write.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    db: PathBuf,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for RestoreArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    /// `lottopro restore`.
+    fn run(&self) -> Result<Report> {
+        let (from, db) = (self.from.as_path(), self.db.as_path());
+        let manifest = crate::store::backup::restore(from, db)?;
+        Ok(Report {
+            text: format!(
+                "restored {} from {} (taken at {}, checksum verified)\n",
+                db.display(),
+                from.display(),
+                manifest.created_at
+            ),
+            json: json!({ "db": db.display().to_string(), "manifest": manifest }),
+            ok: true,
+        })
+    }
+}
+
+/// Write the stored draws to stdout.
+#[derive(Debug, Args)]
+pub(super) struct ExportArgs {
+    /// The SQLite database.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    db: PathBuf,
+    /// csv (the layout of lottopro-core/data), json (the official legacy JSON) or jsonl.
+    #[arg(long, value_parser = parse_format, default_value = "csv")]
+    format: Format,
+    #[command(flatten)]
+    game: GameArg,
+}
+
+impl ExportArgs {
+    /// `lottopro export`: the stored draws in `format` on stdout.
+    pub(super) fn run(&self) -> ExitCode {
+        let (db, format, game) = (self.db.as_path(), self.format, &self.game);
+        use std::io::Write;
+        let result = (|| -> lottopro_core::Result<()> {
+            let spec = game.spec()?;
+            if !db.exists() {
+                return Err(lottopro_core::Error::invalid(
+                    "db",
+                    format!("{} does not exist", db.display()),
+                ));
+            }
+            let history = crate::store::Store::open(db)?.history(&spec)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            lottopro_core::io::write_draws(&mut out, format, &spec, history.draws())?;
+            out.flush()?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            // A closed pipe (`lottopro export | head`) is not an error.
+            Err(lottopro_core::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

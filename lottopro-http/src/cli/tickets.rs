@@ -1,0 +1,329 @@
+//! `check`, `popularity` and `wheel`: what happens to one ticket, or a set of them.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use lottopro_core::{Money, Ticket};
+use serde_json::json;
+
+use super::args::PopularitySource;
+use super::args::{GameArg, HistoryArgs, Output};
+use super::{Report, Run};
+
+type Result<T> = lottopro_core::Result<T>;
+
+/// Check a ticket against the draw of one round.
+#[derive(Debug, Args)]
+pub(super) struct CheckArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// The round (회차) to check against.
+    #[arg(long, required_unless_present = "qr")]
+    round: Option<u32>,
+    /// The ticket: "3 11 17 25 33 41" or "3,11,17,25,33,41" (two-pool games: "1 2 3 4 5 + 6").
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        required_unless_present = "qr",
+        conflicts_with = "qr"
+    )]
+    ticket: Option<String>,
+    /// The URL in a ticket's QR code: every game is checked against its round.
+    #[arg(long, conflicts_with = "round")]
+    qr: Option<String>,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for CheckArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    fn run(&self) -> Result<Report> {
+        match (&self.qr, self.round, &self.ticket) {
+            (Some(url), _, _) => check_qr(&self.history, url),
+            (None, Some(round), Some(ticket)) => check(&self.history, round, ticket),
+            _ => Err(lottopro_core::Error::invalid(
+                "ticket",
+                "give --round and --ticket, or --qr",
+            )),
+        }
+    }
+}
+
+fn check(history: &HistoryArgs, round: u32, ticket: &str) -> Result<Report> {
+    let h = history.load()?;
+    let game = h.game();
+    let ticket = Ticket::parse(game, ticket)?;
+    let c = h.require(round)?.check(game, &ticket);
+    let cur = game.currency();
+    let mut text = format!(
+        "round {round} ({}): {:?} + bonus {:?}\nticket: {ticket}\nmatched {} number(s){}",
+        c.date,
+        c.draw.numbers,
+        c.draw.bonus,
+        c.matches,
+        if c.bonus { " and the bonus" } else { "" }
+    );
+    match (c.rank, c.prize) {
+        (Some(r), Some(p)) => {
+            let _ = writeln!(
+                text,
+                " → rank {r}: this draw paid {} per winning ticket",
+                cur.format(p)
+            );
+        }
+        (Some(r), None) => {
+            let _ = writeln!(
+                text,
+                " → rank {r} (the history does not say what this draw paid for it)"
+            );
+        }
+        (None, _) => text.push_str(" → no prize\n"),
+    }
+    let mut json = serde_json::to_value(&c).unwrap_or_default();
+    json["game"] = json!(game.id());
+    json["currency"] = json!(cur);
+    Ok(Report {
+        json,
+        text,
+        ok: true,
+    })
+}
+
+/// `lottopro check --qr URL`: every game of a ticket's QR code.
+fn check_qr(history: &HistoryArgs, url: &str) -> Result<Report> {
+    let engine = lottopro_core::Engine::builder(history.load()?)
+        .cache(None)
+        .build();
+    let checked = engine.check_qr(url)?;
+    let cur = engine.game().currency().clone();
+    let mut text = format!("round {}: {} game(s)\n", checked.round, checked.games.len());
+    for (i, g) in checked.games.iter().enumerate() {
+        let outcome = match (g.rank, g.prize) {
+            (Some(r), Some(p)) => format!("rank {r}, paid {}", cur.format(p)),
+            (Some(r), None) => format!("rank {r}"),
+            (None, _) => "no prize".to_owned(),
+        };
+        let _ = writeln!(
+            text,
+            "  {} {} {:?}: {} matched{} → {outcome}",
+            i + 1,
+            g.kind,
+            g.numbers,
+            g.matches,
+            if g.bonus { " + bonus" } else { "" }
+        );
+    }
+    Ok(Report {
+        json: serde_json::to_value(&checked).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+/// How many other players share a ticket's prizes (the popularity model),
+/// and the expected value that follows. Never changes the chance of winning.
+#[derive(Debug, Args)]
+pub(super) struct PopularityArgs {
+    #[command(flatten)]
+    source: PopularitySource,
+    /// The ticket: "3 11 17 25 33 41".
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "evaluate")]
+    ticket: Option<String>,
+    /// Expected sales of the draw, in won; the mean of the last ten draws when omitted.
+    #[arg(long, allow_hyphen_values = true)]
+    sales: Option<String>,
+    /// Report the model's out-of-sample evaluation (trained on draws ≤ 1000, scored on the rest).
+    #[arg(long)]
+    evaluate: bool,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for PopularityArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    fn run(&self) -> Result<Report> {
+        if self.evaluate {
+            popularity_evaluation(&self.source)
+        } else {
+            popularity(
+                &self.source,
+                self.ticket.as_deref().unwrap_or_default(),
+                self.sales.as_deref(),
+            )
+        }
+    }
+}
+
+fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> Result<Report> {
+    let engine = lottopro_core::Engine::builder(source.load()?)
+        .cache(None)
+        .build();
+    let game = engine.game();
+    let ticket = Ticket::parse(&game, ticket)?;
+    let sales = sales.map(|s| Money::parse(s, "sales")).transpose()?;
+    let p = engine.popularity(&ticket, sales)?;
+    let cur = game.currency();
+    let mut text = format!(
+        "ticket {ticket}: played {:.1}× as often as a uniformly random ticket\n\
+         draw with {} in sales ({:.0} tickets)\n\
+         rank  chance          co-winners (uniform)   your prize\n",
+        p.popularity,
+        cur.format(p.sales),
+        p.tickets_sold
+    );
+    for (rank, chance) in &p.win_probability {
+        let _ = writeln!(
+            text,
+            "{rank:>4}  1 in {:<11.0} {:>10.1} ({:>9.1})   {:>14.0}",
+            1.0 / chance,
+            p.expected_co_winners[rank],
+            p.uniform_co_winners[rank],
+            p.expected_prize[rank]
+        );
+    }
+    let _ = writeln!(
+        text,
+        "expected value {:.1} per ticket ({:.1} if everyone chose uniformly), price {}\n{}",
+        p.ev_per_ticket,
+        p.uniform_ev_per_ticket,
+        cur.format(p.ticket_price),
+        p.note
+    );
+    Ok(Report {
+        json: serde_json::to_value(&p).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+fn popularity_evaluation(source: &PopularitySource) -> Result<Report> {
+    let engine = lottopro_core::Engine::builder(source.load()?)
+        .cache(None)
+        .build();
+    let e = engine.popularity_evaluation()?;
+    let mut text = format!(
+        "trained on {} draws ({}–{}), scored on {} draws ({}–{})\n\
+         rank  deviance: uniform      model   gain      t  p (one-sided)\n",
+        e.train.draws,
+        e.train.first_round,
+        e.train.last_round,
+        e.test_draws,
+        e.test_first_round,
+        e.test_last_round
+    );
+    for t in &e.tiers {
+        let _ = writeln!(
+            text,
+            "{:>4}  {:>16.1} {:>10.1} {:>5.1} % {:>6.2}  {:.2e}",
+            t.rank,
+            t.deviance_uniform,
+            t.deviance_model,
+            100.0 * t.improvement,
+            t.t,
+            t.p_value
+        );
+    }
+    let _ = writeln!(
+        text,
+        "all ranks: t = {:.2}, p = {:.2e}\n\
+         pattern tickets ({} progressions) are played {:.1}× as often as a uniform one \
+         (95 % profile interval {:.1}–{:.1}×; p = {:.3} against no pattern share)\n{}",
+        e.combined_t,
+        e.combined_p_value,
+        e.patterns,
+        e.pattern_multiplier,
+        e.pattern_multiplier_interval.0,
+        e.pattern_multiplier_interval.1,
+        e.pattern_p_value,
+        e.note
+    );
+    Ok(Report {
+        json: serde_json::to_value(&e).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+/// A small set of tickets with a guarantee, verified over every draw (a wheel).
+#[derive(Debug, Args)]
+pub(super) struct WheelArgs {
+    /// The numbers to wheel: "1 5 9 13 17 21 26 30" (at most 24).
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        required_unless_present = "full_pool"
+    )]
+    numbers: Option<String>,
+    /// "3if4": at least one ticket matches 3 whenever 4 drawn numbers are yours;
+    /// "3" alone: whenever all six are (the only form with --full-pool).
+    #[arg(long)]
+    guarantee: String,
+    /// The designs over the whole 6/45 pool: --guarantee 2 (15 tickets) or 3.
+    #[arg(long, conflicts_with = "numbers")]
+    full_pool: bool,
+    /// Seed of the search; the same seed gives the same wheel.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    game: GameArg,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for WheelArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    fn run(&self) -> Result<Report> {
+        let (game, numbers, guarantee, full_pool, seed) = (
+            &self.game,
+            self.numbers.as_deref(),
+            self.guarantee.as_str(),
+            self.full_pool,
+            self.seed,
+        );
+        let spec = game.spec()?;
+        let numbers = numbers
+            .map(|n| lottopro_core::ticket::parse_numbers(n, "numbers", spec.pool()))
+            .transpose()?;
+        let w = lottopro_core::WheelRequest {
+            numbers,
+            guarantee: guarantee.to_owned(),
+            full_pool,
+            seed: Some(seed),
+        }
+        .build(&spec)?;
+        let cur = spec.currency();
+        let mut text = format!(
+            "{} tickets guarantee {} matches if {} drawn numbers are among {} of yours; verified over all {} draws where that applies (of {})\ncost {}",
+            w.tickets.len(),
+            w.guarantee.t,
+            w.guarantee.m,
+            w.numbers.len(),
+            w.draws_checked,
+            w.total_draws,
+            cur.format(w.cost)
+        );
+        if let Some(ev) = w.expected_value {
+            let _ = write!(text, ", expected prizes {}", cur.format(ev));
+        }
+        text.push('\n');
+        for t in &w.tickets {
+            let _ = writeln!(text, "  {t:?}");
+        }
+        text.push_str(w.note);
+        text.push('\n');
+        Ok(Report {
+            json: serde_json::to_value(&w).unwrap_or_default(),
+            text,
+            ok: true,
+        })
+    }
+}

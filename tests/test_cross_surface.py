@@ -1,0 +1,212 @@
+"""One question, three surfaces, one answer.
+
+The command line (`lottopro ... --json`), the HTTP API and the Python module
+are asked the same questions about the bundled history and must give the
+same answers: every field of the core's result is present on each surface
+and equal to the last bit. A surface may add fields of its own (the CLI's
+`currency`, HTTP's `stored` and `token`, Python's numpy `frequencies`), but
+never answer differently, because each one only converts its own syntax into
+the core's request types and prints what comes back.
+
+Operations: predict, backtest, simulate, popularity, wheel, tax, odds,
+check, check of a QR code, and stats.
+"""
+
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import lottopro
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
+
+# The QR code of a real five-game ticket of round 997 (lottopro-core/src/qr.rs).
+QR = "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144q111215232740q031114212226q2328304042441785483554"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not BIN.exists():
+        pytest.fail(f"{BIN} is missing: build it with `cargo build -p lottopro-http` (or set LOTTOPRO_BIN)")
+    folder = tempfile.mkdtemp()
+    port = free_port()
+    env = dict(os.environ, CACHE_WARMING="false", SYNC_SCHEDULE="false", RATE_LIMIT_ENABLED="false")
+    proc = subprocess.Popen(
+        [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", f"{folder}/lp.db"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(400):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", folder
+    proc.kill()
+    proc.wait()
+
+
+def http(base: str, method: str, path: str, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, method=method, data=data, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+def cli(*args: str):
+    out = subprocess.run([str(BIN), *args, "--json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def plain(value):
+    """A Python result as JSON would carry it (tuples as lists, numpy as lists)."""
+    return json.loads(json.dumps(value, default=lambda o: o.tolist()))
+
+
+def same_answer(name: str, py, others: dict, python_only=()):
+    """Every field of the Python result (the core's result, converted) is on
+    every other surface with the same value."""
+    py = plain(py)
+    assert isinstance(py, dict), name
+    for surface, answer in others.items():
+        for key, value in py.items():
+            if key in python_only:
+                continue
+            assert key in answer, f"{name}: {surface} lacks {key!r}"
+            assert answer[key] == value, f"{name}: {surface} answers {key!r} = {answer[key]!r}, Python {value!r}"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return lottopro.Engine()
+
+
+def test_predict(server, engine):
+    base, _ = server
+    py = engine.predict(model="ml", count=3, include=[7], seed=7)
+    assert py["target_round"] == 1246 and py["backtest"]["models_tested"] == 7
+    same_answer(
+        "predict",
+        py,
+        {
+            "cli": cli("predict", "--model", "ml", "--count", "3", "--include", "7", "--seed", "7"),
+            "http": http(base, "POST", "/api/predict", {"model": "ml", "count": 3, "user_numbers": [7], "seed": 7}),
+        },
+    )
+
+
+def test_backtest(server, engine):
+    base, _ = server
+    py = engine.backtest(models="frequency,random", tickets=2, warmup=1200, seed=5)
+    same_answer(
+        "backtest",
+        py,
+        {
+            "cli": cli("backtest", "--model", "frequency,random", "--tickets", "2", "--warmup", "1200", "--seed", "5"),
+            "http": http(base, "GET", "/api/backtest?model=frequency,random&tickets=2&warmup=1200&seed=5"),
+        },
+    )
+
+
+def test_simulate(server, engine):
+    base, _ = server
+    py = engine.simulate(draws=52, trials=200, seed=3, prizes={1: 2_000_000_000})
+    assert py["unvalued_ranks"] == []
+    same_answer(
+        "simulate",
+        py,
+        {
+            "cli": cli("simulate", "--draws", "52", "--trials", "200", "--seed", "3", "--prize", "1=2000000000"),
+            "http": http(base, "POST", "/api/simulate", {"draws": 52, "trials": 200, "seed": 3, "prizes": {"1": "2,000,000,000"}}),
+        },
+    )
+
+
+def test_popularity(server, engine):
+    base, folder = server
+    py = engine.popularity("1 2 3 4 5 6")
+    same_answer(
+        "popularity",
+        py,
+        {
+            "cli": cli("popularity", "--ticket", "1 2 3 4 5 6", "--db", f"{folder}/none.db"),
+            "http": http(base, "POST", "/api/popularity", {"ticket": "1 2 3 4 5 6"}),
+        },
+    )
+
+
+def test_wheel(server, engine):
+    base, _ = server
+    numbers = [1, 5, 9, 13, 17, 21, 26, 30]
+    py = engine.wheel(numbers, guarantee="3if4")
+    assert py["verified"]
+    same_answer(
+        "wheel",
+        py,
+        {
+            "cli": cli("wheel", "--numbers", " ".join(map(str, numbers)), "--guarantee", "3if4"),
+            "http": http(base, "POST", "/api/wheel", {"numbers": numbers, "guarantee": "3if4"}),
+        },
+    )
+
+
+def test_tax_and_odds(server, engine):
+    base, _ = server
+    same_answer(
+        "tax",
+        engine.tax(1_000_000_000),
+        {"cli": cli("tax", "1000000000"), "http": http(base, "POST", "/api/tax", {"amount": 1_000_000_000})},
+    )
+    same_answer(
+        "odds",
+        engine.odds("powerball"),
+        {"cli": cli("odds", "--game", "powerball"), "http": http(base, "GET", "/api/odds?game=powerball")},
+    )
+
+
+def test_check(server, engine):
+    base, _ = server
+    py = engine.check("4 5 25 28 32 12", round=1245)
+    assert (py["rank"], py["prize"]) == (2, 55_064_392)
+    same_answer(
+        "check",
+        py,
+        {
+            "cli": cli("check", "--round", "1245", "--ticket", "4 5 25 28 32 12"),
+            "http": http(base, "POST", "/api/check", {"ticket": "4 5 25 28 32 12", "round": 1245}),
+        },
+    )
+    same_answer(
+        "check_qr",
+        engine.check_qr(QR),
+        {"cli": cli("check", "--qr", QR), "http": http(base, "POST", "/api/check", {"qr": QR})},
+    )
+
+
+def test_stats(server, engine):
+    base, _ = server
+    same_answer(
+        "stats",
+        engine.stats(window=30, top=5),
+        {"cli": cli("stats", "--window", "30", "--top", "5"), "http": http(base, "GET", "/api/stats?window=30&top=5")},
+        # numpy arrays of what `numbers` holds, for Python users only.
+        python_only=("frequencies",),
+    )
