@@ -13,7 +13,7 @@
                                the database passes PRAGMA integrity_check
 
 Each prints its figures and exits non-zero on a failed check. They use the
-release binary (built on demand), the real history in ../shared/data, and
+release binary (built on demand), the real history that ships in lottopro-core/data, and
 free loopback ports; nothing outside a temporary folder is touched.
 """
 

@@ -31,25 +31,28 @@
 
 mod kernel;
 mod prizes;
+mod report;
+mod request;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rand_distr::{Binomial, Distribution};
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::game::{BonusRule, GameSpec};
 use crate::history::HistoryView;
-use crate::money::Money;
 use crate::odds::Odds;
-use crate::predict::{Model, PredictRequest, predict};
+use crate::predict::{PredictRequest, predict};
 use crate::rng;
 use crate::ticket::{Ticket, TicketRecord};
 
 use kernel::{Bits, Scorer, Shape, Uniforms};
 pub use prizes::{Payment, PrizeModel};
+use report::report;
+pub use report::{Percentiles, RankWins, SimulationReport};
+pub use request::{Method, Plan, SimulationRequest, Strategy};
 
 /// Most tickets per draw.
 pub const MAX_TICKETS_PER_DRAW: u64 = 10_000;
@@ -67,255 +70,9 @@ const MAX_TIERS: usize = 16;
 /// Tickets per batch of the per-ticket method.
 const BATCH_TICKETS: u64 = 1 << 16;
 
-/// How much is played.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Plan {
-    /// Tickets in each draw.
-    pub tickets_per_draw: u64,
-    /// Draws played.
-    pub draws: u64,
-    /// Independent repetitions of the whole plan.
-    pub trials: u64,
-}
-
-/// Which tickets are played.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Strategy {
-    /// A fresh random quick pick for every ticket.
-    Random,
-    /// The same tickets every draw (`tickets_per_draw` must equal their number).
-    Fixed(Vec<Ticket>),
-    /// The tickets a model picks from the history (with the request's seed),
-    /// played every draw: a player who keeps the model's numbers.
-    Model(Model),
-}
-
-impl Strategy {
-    /// The name used in reports.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Strategy::Random => "random",
-            Strategy::Fixed(_) => "fixed",
-            Strategy::Model(m) => m.as_str(),
-        }
-    }
-}
-
-impl Strategy {
-    /// A strategy by name: `random`, `fixed` (playing `tickets`) or a model
-    /// name. `tickets` must be empty unless the strategy is `fixed`.
-    pub fn from_name(name: &str, tickets: Vec<Ticket>) -> Result<Strategy> {
-        let strategy = match name.trim().to_ascii_lowercase().as_str() {
-            "random" => Strategy::Random,
-            "fixed" if tickets.is_empty() => return Err(Error::invalid("tickets", "the fixed strategy needs tickets to play")),
-            "fixed" => return Ok(Strategy::Fixed(tickets)),
-            other => Strategy::Model(other.parse().map_err(|_| {
-                Error::invalid(
-                    "strategy",
-                    format!("'{other}' is not random, fixed or a model (frequency, trend, pattern, statistical, ml, anti-popular)"),
-                )
-            })?),
-        };
-        if !tickets.is_empty() {
-            return Err(Error::invalid(
-                "tickets",
-                format!("tickets are played only by the fixed strategy, not {name}"),
-            ));
-        }
-        Ok(strategy)
-    }
-}
-
-/// How the plan is simulated; see the module docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Outcome counts for random quick picks, per ticket otherwise.
-    Auto,
-    /// Every ticket generated and scored.
-    PerTicket,
-    /// Rank counts sampled directly (random quick picks only).
-    OutcomeCounts,
-}
-
-impl Method {
-    /// The name as written on the command line: `auto`, `per-ticket`, `outcome-counts`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Auto => "auto",
-            Method::PerTicket => "per-ticket",
-            Method::OutcomeCounts => "outcome-counts",
-        }
-    }
-}
-
-impl std::fmt::Display for Method {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Method {
-    type Err = Error;
-    /// `auto`, `per-ticket` or `outcome-counts` (`_` may stand for `-`).
-    fn from_str(s: &str) -> Result<Method> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "auto" => Ok(Method::Auto),
-            "per-ticket" => Ok(Method::PerTicket),
-            "outcome-counts" => Ok(Method::OutcomeCounts),
-            other => Err(Error::invalid(
-                "method",
-                format!("'{other}' is not auto, per-ticket or outcome-counts"),
-            )),
-        }
-    }
-}
-
-/// A simulation request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SimulationRequest {
-    /// How much is played.
-    pub plan: Plan,
-    /// Which tickets.
-    pub strategy: Strategy,
-    /// How.
-    pub method: Method,
-    /// Worker threads (`None`: one per core). The result does not depend on it.
-    pub threads: Option<usize>,
-    /// Seed of everything random.
-    pub seed: u64,
-}
-
-impl SimulationRequest {
-    /// Tickets a draw when the strategy does not fix them: five, a common
-    /// weekly play.
-    pub const DEFAULT_TICKETS_PER_DRAW: u64 = 5;
-    /// Draws a trial: 520, ten years of weekly draws.
-    pub const DEFAULT_DRAWS: u64 = 520;
-    /// Trials.
-    pub const DEFAULT_TRIALS: u64 = 1_000;
-    /// Seed.
-    pub const DEFAULT_SEED: u64 = 42;
-
-    /// A request for `strategy` with LottoPro's defaults: as many tickets a
-    /// draw as a fixed strategy plays (else
-    /// [`DEFAULT_TICKETS_PER_DRAW`](Self::DEFAULT_TICKETS_PER_DRAW)), ten
-    /// years of draws, a thousand trials, the automatic method, seed 42, one
-    /// thread per core. Change any field afterwards.
-    pub fn new(strategy: Strategy) -> SimulationRequest {
-        let tickets_per_draw = match &strategy {
-            Strategy::Fixed(t) if !t.is_empty() => t.len() as u64,
-            _ => Self::DEFAULT_TICKETS_PER_DRAW,
-        };
-        SimulationRequest {
-            plan: Plan {
-                tickets_per_draw,
-                draws: Self::DEFAULT_DRAWS,
-                trials: Self::DEFAULT_TRIALS,
-            },
-            strategy,
-            method: Method::Auto,
-            threads: None,
-            seed: Self::DEFAULT_SEED,
-        }
-    }
-}
-
-impl Default for SimulationRequest {
-    /// Random quick picks with the defaults of [`SimulationRequest::new`].
-    fn default() -> Self {
-        SimulationRequest::new(Strategy::Random)
-    }
-}
-
-/// Wins of one rank.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct RankWins {
-    /// The rank.
-    pub rank: u8,
-    /// Winning tickets over all trials.
-    pub wins: u64,
-    /// Expected winning tickets: tickets × P(rank).
-    pub expected: f64,
-    /// Prizes paid to them before tax.
-    pub gross: u128,
-}
-
-/// Percentiles of the net outcome of a trial (winnings after tax − spent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Percentiles {
-    /// 1st percentile.
-    pub p1: i128,
-    /// 5th.
-    pub p5: i128,
-    /// Median.
-    pub p50: i128,
-    /// 95th.
-    pub p95: i128,
-    /// 99th.
-    pub p99: i128,
-}
-
-/// What a plan did; amounts in minor units of the game's currency.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SimulationReport {
-    /// The game id.
-    pub game: String,
-    /// The strategy's name.
-    pub strategy: String,
-    /// The tickets played every draw (fixed and model strategies).
-    pub tickets_played: Vec<TicketRecord>,
-    /// The method used.
-    pub method: Method,
-    /// The plan.
-    pub plan: Plan,
-    /// The seed.
-    pub seed: u64,
-    /// Threads used (the result does not depend on it).
-    pub threads: usize,
-    /// Tickets over all trials.
-    pub tickets: u64,
-    /// Price of one ticket.
-    pub ticket_price: Money,
-    /// Spent in one trial.
-    pub spent_per_trial: u128,
-    /// Wins per rank over all trials.
-    pub wins: Vec<RankWins>,
-    /// Prizes before tax, all trials.
-    pub gross: u128,
-    /// Tax, all trials.
-    pub tax: u128,
-    /// Prizes after tax, all trials.
-    pub net_winnings: u128,
-    /// Mean over trials of (winnings after tax − spent).
-    pub mean_net: f64,
-    /// (winnings after tax − spent) / spent, over all trials.
-    pub roi: f64,
-    /// Percentiles over trials of (winnings after tax − spent).
-    pub percentiles: Percentiles,
-    /// Share of trials that ended with more than they spent.
-    pub p_profit: f64,
-    /// Exact expected prize per ticket before tax.
-    pub exact_ev_per_ticket: f64,
-    /// Exact expected prize per ticket after tax.
-    pub exact_ev_per_ticket_after_tax: f64,
-    /// Simulated mean prize per ticket before tax.
-    pub simulated_ev_per_ticket: f64,
-    /// Simulated mean prize per ticket after tax.
-    pub simulated_ev_per_ticket_after_tax: f64,
-    /// Standard error of the simulated mean before tax.
-    pub standard_error: f64,
-    /// Standard error of the simulated mean after tax.
-    pub standard_error_after_tax: f64,
-    /// How prizes were valued.
-    pub prize_basis: String,
-    /// Pari-mutuel ranks valued at 0 for lack of information.
-    pub unvalued_ranks: Vec<u8>,
-}
-
 /// Totals of one batch (or of many, summed).
 #[derive(Debug, Clone, Copy, Default)]
-struct Totals {
+pub(super) struct Totals {
     counts: [u64; MAX_TIERS],
     gross_by_rank: [u128; MAX_TIERS],
     gross: u128,
@@ -684,80 +441,4 @@ fn run_counts(
         (totals, trial)
     };
     Ok(run_batches(plan.trials, threads, plan.trials, work))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn report(
-    game: &GameSpec,
-    prizes: &PrizeModel,
-    odds: &Odds,
-    request: &SimulationRequest,
-    method: Method,
-    threads: usize,
-    tickets_played: Vec<TicketRecord>,
-    totals: &Totals,
-    nets: Vec<u128>,
-) -> SimulationReport {
-    let plan = request.plan;
-    let tickets = plan.tickets_per_draw * plan.draws * plan.trials;
-    let price = game.ticket_price();
-    let spent_per_trial = u128::from(plan.tickets_per_draw * plan.draws) * u128::from(price.get());
-    let spent = spent_per_trial * u128::from(plan.trials);
-    let wins = odds
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(i, t)| RankWins {
-            rank: t.rank,
-            wins: totals.counts[i],
-            expected: t.probability * tickets as f64,
-            gross: totals.gross_by_rank[i],
-        })
-        .collect();
-    let mut outcomes: Vec<i128> = nets
-        .iter()
-        .map(|&n| n as i128 - spent_per_trial as i128)
-        .collect();
-    outcomes.sort_unstable();
-    let pct = |q: f64| -> i128 {
-        let idx = ((q * outcomes.len() as f64).ceil() as usize).clamp(1, outcomes.len().max(1)) - 1;
-        outcomes.get(idx).copied().unwrap_or(0)
-    };
-    let trials = plan.trials as f64;
-    let (ev, ev_net, m2, m2_net) = prizes.moments(odds);
-    let n = tickets as f64;
-    SimulationReport {
-        game: game.id().to_owned(),
-        strategy: request.strategy.name().to_owned(),
-        tickets_played,
-        method,
-        plan,
-        seed: request.seed,
-        threads,
-        tickets,
-        ticket_price: price,
-        spent_per_trial,
-        wins,
-        gross: totals.gross,
-        tax: totals.gross - totals.net,
-        net_winnings: totals.net,
-        mean_net: outcomes.iter().map(|&o| o as f64).sum::<f64>() / trials,
-        roi: (totals.net as f64 - spent as f64) / spent as f64,
-        percentiles: Percentiles {
-            p1: pct(0.01),
-            p5: pct(0.05),
-            p50: pct(0.50),
-            p95: pct(0.95),
-            p99: pct(0.99),
-        },
-        p_profit: outcomes.iter().filter(|&&o| o > 0).count() as f64 / trials,
-        exact_ev_per_ticket: ev,
-        exact_ev_per_ticket_after_tax: ev_net,
-        simulated_ev_per_ticket: totals.gross as f64 / n,
-        simulated_ev_per_ticket_after_tax: totals.net as f64 / n,
-        standard_error: ((m2 - ev * ev).max(0.0) / n).sqrt(),
-        standard_error_after_tax: ((m2_net - ev_net * ev_net).max(0.0) / n).sqrt(),
-        prize_basis: prizes.basis.clone(),
-        unvalued_ranks: prizes.unvalued_ranks.clone(),
-    }
 }

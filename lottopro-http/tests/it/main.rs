@@ -7,5 +7,6 @@ mod api;
 mod cli;
 mod common;
 mod hostile;
+mod layout;
 mod service;
 mod sync;

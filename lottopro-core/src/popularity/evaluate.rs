@@ -1,0 +1,151 @@
+//! Out-of-sample evaluation: trained up to a round, scored on the draws
+//! after it against uniform choice.
+
+use serde::Serialize;
+
+use super::{NOTE, Popularity};
+use super::{Training, deviance, paired_t};
+use crate::draw::Draw;
+use crate::error::{Error, Result};
+use crate::history::HistoryView;
+
+impl Popularity {
+    /// Trains on the draws of `history` up to round `split` and scores the
+    /// draws after it against uniform choice; see [`PopularityEvaluation`].
+    pub fn evaluate(view: HistoryView<'_>, split: u32) -> Result<PopularityEvaluation> {
+        let (train, test) = view.split_at_round(split);
+        let model = Popularity::fit(train)?;
+        let (interval, pattern_p_value) = model.pattern_interval(&model.observations(train));
+        let uniform = Popularity::uniform(view.game())?;
+        let obs = model.observations(test);
+        if obs.len() < 2 {
+            return Err(Error::invalid(
+                "history",
+                format!(
+                    "{} usable draws after round {split}; at least 2 are needed to evaluate",
+                    obs.len()
+                ),
+            ));
+        }
+        let n = obs.len();
+        let mut combined = vec![0.0; n];
+        let mut tiers = Vec::new();
+        for (r, tier) in model.tiers.iter().enumerate() {
+            let mut diffs = Vec::with_capacity(n);
+            let (mut du, mut ds, mut dm, mut y) = (0.0, 0.0, 0.0, 0.0);
+            for (i, o) in obs.iter().enumerate() {
+                let mu_u = uniform.mu_and_grad(o, r, None);
+                let mu_m = model.mu_and_grad(o, r, None);
+                let u = deviance(o.winners[r], mu_u);
+                let m = deviance(o.winners[r], mu_m);
+                du += u;
+                dm += m;
+                ds += deviance(o.winners[r], mu_u * model.scale[r]);
+                y += o.winners[r];
+                diffs.push(u - m);
+                combined[i] += (u - m) / model.dispersion[r];
+            }
+            let (t, p) = paired_t(&diffs);
+            tiers.push(TierEvaluation {
+                rank: tier.rank,
+                winners: y,
+                deviance_uniform: du,
+                deviance_calibrated_uniform: ds,
+                deviance_model: dm,
+                improvement: 1.0 - dm / du,
+                dispersion: model.dispersion[r],
+                t,
+                p_value: p,
+            });
+        }
+        let (t, p) = paired_t(&combined);
+        let pop = model.number_popularity();
+        let mut numbers: Vec<(u8, f64)> =
+            (1..=model.pool).map(|n| (n, pop[usize::from(n)])).collect();
+        numbers.sort_by(|a, b| b.1.total_cmp(&a.1));
+        Ok(PopularityEvaluation {
+            train: model.training.clone().unwrap_or(Training {
+                draws: 0,
+                first_round: 0,
+                last_round: 0,
+            }),
+            test_draws: obs.len(),
+            test_first_round: test.draws().first().map_or(0, Draw::round),
+            test_last_round: test.latest_round().unwrap_or(0),
+            tiers,
+            combined_t: t,
+            combined_p_value: p,
+            pattern_share: model.share,
+            pattern_multiplier: model.pattern_multiplier(),
+            pattern_multiplier_interval: interval,
+            pattern_p_value,
+            patterns: model.patterns.len(),
+            most_popular_numbers: numbers.iter().take(5).copied().collect(),
+            least_popular_numbers: numbers.iter().rev().take(5).copied().collect(),
+            note: NOTE,
+        })
+    }
+}
+
+/// The out-of-sample evaluation of [`Popularity::evaluate`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PopularityEvaluation {
+    /// What the model was trained on.
+    pub train: Training,
+    /// Held-out draws scored.
+    pub test_draws: usize,
+    /// The first held-out round.
+    pub test_first_round: u32,
+    /// The last held-out round.
+    pub test_last_round: u32,
+    /// Per rank.
+    pub tiers: Vec<TierEvaluation>,
+    /// Paired t statistic of the per-draw deviance gain over all ranks
+    /// (each rank's gain divided by its dispersion).
+    pub combined_t: f64,
+    /// Its one-sided p-value.
+    pub combined_p_value: f64,
+    /// `ε`, the share of tickets on the salient patterns.
+    pub pattern_share: f64,
+    /// A pattern ticket's popularity relative to a uniform ticket, from the
+    /// pattern share alone.
+    pub pattern_multiplier: f64,
+    /// Its 95 % profile-likelihood interval (quasi-likelihood, so it
+    /// allows for the dispersion); the upper end is infinite when the data
+    /// set none.
+    pub pattern_multiplier_interval: (f64, f64),
+    /// One-sided p-value of the likelihood-ratio test that nobody favours
+    /// the patterns (training draws).
+    pub pattern_p_value: f64,
+    /// How many salient patterns there are.
+    pub patterns: usize,
+    /// The five most picked numbers and their popularity (1 = average).
+    pub most_popular_numbers: Vec<(u8, f64)>,
+    /// The five least picked.
+    pub least_popular_numbers: Vec<(u8, f64)>,
+    /// What popularity does and does not change.
+    pub note: &'static str,
+}
+
+/// One rank's out-of-sample scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierEvaluation {
+    /// The rank.
+    pub rank: u8,
+    /// Winners in the held-out draws.
+    pub winners: f64,
+    /// Poisson deviance of uniform choice (tickets sold × odds).
+    pub deviance_uniform: f64,
+    /// Of uniform choice rescaled by the trained per-rank calibration alone.
+    pub deviance_calibrated_uniform: f64,
+    /// Of the model.
+    pub deviance_model: f64,
+    /// `1 − model / uniform`.
+    pub improvement: f64,
+    /// The rank's dispersion `φ` (Pearson, training draws).
+    pub dispersion: f64,
+    /// Paired t statistic of the per-draw deviance gain.
+    pub t: f64,
+    /// Its one-sided p-value (is the model better than uniform?).
+    pub p_value: f64,
+}

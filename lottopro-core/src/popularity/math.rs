@@ -1,0 +1,76 @@
+//! The numerics the model needs: elementary symmetric polynomials, the
+//! logistic link, and a Cholesky solve.
+
+use ndarray::{Array1, Array2};
+
+use super::MAX_PICKS;
+
+/// `e_0..e_max` of the weights (entries past `max` stay 0).
+pub(super) fn esym(weights: impl Iterator<Item = f64>, max: usize) -> [f64; MAX_PICKS + 1] {
+    let mut e = [0.0; MAX_PICKS + 1];
+    e[0] = 1.0;
+    for w in weights {
+        for j in (1..=max.min(MAX_PICKS)).rev() {
+            e[j] += e[j - 1] * w;
+        }
+    }
+    e
+}
+
+/// The symmetric polynomials of a set with one weight `w` removed.
+pub(super) fn without(e: &[f64; MAX_PICKS + 1], w: f64) -> [f64; MAX_PICKS + 1] {
+    let mut out = [0.0; MAX_PICKS + 1];
+    out[0] = 1.0;
+    for j in 1..=MAX_PICKS {
+        out[j] = e[j] - w * out[j - 1];
+    }
+    out
+}
+
+pub(super) fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-300, 1.0 - 1e-12);
+    (p / (1.0 - p)).ln()
+}
+
+pub(super) fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Solves `a · x = b` for a symmetric positive definite `a` (Cholesky).
+pub(super) fn solve_spd(mut a: Array2<f64>, b: Array1<f64>) -> Option<Array1<f64>> {
+    let n = b.len();
+    for j in 0..n {
+        let mut d = a[[j, j]];
+        for k in 0..j {
+            d -= a[[j, k]] * a[[j, k]];
+        }
+        if d.is_nan() || d <= 0.0 {
+            return None;
+        }
+        let d = d.sqrt();
+        a[[j, j]] = d;
+        for i in j + 1..n {
+            let mut s = a[[i, j]];
+            for k in 0..j {
+                s -= a[[i, k]] * a[[j, k]];
+            }
+            a[[i, j]] = s / d;
+        }
+    }
+    let mut y = b;
+    for i in 0..n {
+        let mut s = y[i];
+        for k in 0..i {
+            s -= a[[i, k]] * y[k];
+        }
+        y[i] = s / a[[i, i]];
+    }
+    for i in (0..n).rev() {
+        let mut s = y[i];
+        for k in i + 1..n {
+            s -= a[[k, i]] * y[k];
+        }
+        y[i] = s / a[[i, i]];
+    }
+    Some(y)
+}

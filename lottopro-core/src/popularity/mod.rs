@@ -1,0 +1,429 @@
+//! The popularity model: how many other players share a combination.
+//!
+//! A fair draw cannot be predicted, but players do not choose uniformly, so
+//! how many people you would share a prize with can be estimated. This
+//! changes what a prize is worth, **never the probability of winning it**:
+//! every combination is drawn with the same chance.
+//!
+//! **The model.** The share of all tickets sold that carry combination `t` is
+//!
+//! ```text
+//! π(t) = (1 − ε) · Π_{n∈t} w_n / e_k(w)  +  ε · [t ∈ S] / |S|
+//! ```
+//!
+//! * `w_n = exp(γ_n)` is the popularity of number `n` (players' birthdays,
+//!   lucky numbers); `e_k` is the elementary symmetric polynomial, so the
+//!   first part sums to one over all tickets;
+//! * `S` are the salient patterns: every `k`-term arithmetic progression in
+//!   the pool. On a 7-column play slip they are the runs (1 2 3 4 5 6), the
+//!   columns (7 14 21 28 35 42), the diagonals (steps 6 and 8) and the
+//!   multiples (5 10 15 20 25 30); `ε` is the share of tickets on them.
+//!
+//! The expected number of winning tickets at rank `r` in a draw is
+//! `N · s_r · Σ π(t)` over the tickets that win rank `r`, with `N` the tickets
+//! sold and `s_r` a per-rank calibration (1 under uniform choice). The sum
+//! over winners has a closed form through symmetric polynomials of the
+//! drawn, bonus and other numbers, so a draw costs `O(pool · k)` and every
+//! rank of every draw — millions of winners at rank 5, a handful at rank 1 —
+//! informs the same `π`.
+//!
+//! **Why this form.** Winning combinations of a fair draw are almost never
+//! patterned, so a regression of rank-1 winners on features of the winning
+//! combination cannot see how popular 1 2 3 4 5 6 is: no such draw exists.
+//! The lower ranks can. A draw sharing three or four numbers with a pattern
+//! pays rank 5 or 4 to everyone who played that pattern, and those ranks
+//! have hundreds of thousands of winners per draw; one `π` for all ranks
+//! lets them identify `ε`.
+//!
+//! **Fitting.** Maximum quasi-likelihood (Poisson with a dispersion `φ_r`
+//! per rank, estimated from Pearson residuals, because the counts vary far
+//! more than Poisson between draws) by Fisher scoring with step halving and a
+//! ridge penalty on `γ`. Tickets sold are sales divided by the ticket price
+//! at the time (Korea: 2,000 won until draw 87).
+//!
+//! **Validation** ([`Popularity::evaluate`]): trained on draws ≤ 1000 and
+//! scored on the rest by deviance against the uniform-choice model
+//! (winners ~ Poisson(tickets sold × odds)), with a one-sided paired t-test
+//! over the held-out draws. The figures are in the README.
+//!
+//! **Using it** ([`Popularity::ticket`]): given that you win rank `r` with
+//! ticket `t`, the other winners are `N · s_r · Σ_j Q_t(j) · K_r(j)`, where
+//! `Q_t(j)` is the share of tickets sharing `j` numbers with `t` and
+//! `K_r(j)` the chance that such a ticket also wins rank `r` when `t` does
+//! (an exact count over draws). With co-winners taken as Poisson, your share
+//! of a pari-mutuel pool is `pool · (1 − e^{−λ}) / λ`.
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use crate::draw::Draw;
+use crate::error::{Error, Result};
+use crate::game::{BonusMatch, BonusRule, GameSpec};
+use crate::history::HistoryView;
+use crate::money::Money;
+use crate::odds::{Odds, binomial};
+use crate::ticket::NumberSet;
+use math::esym;
+
+/// Draws with sales and winner counts needed before a model is fitted.
+pub const MIN_TRAINING_DRAWS: usize = 100;
+
+/// The round the popularity model is validated at: trained on draws up to
+/// it, scored on the draws after it.
+pub const VALIDATION_SPLIT: u32 = 1000;
+
+/// Recent draws whose mean sales stand for the next draw's.
+const SALES_WINDOW: usize = 10;
+
+/// Ridge penalty on the number effects `γ` (in quasi-log-likelihood units).
+const RIDGE: f64 = 1.0;
+
+/// The largest `picks` the symmetric-polynomial arrays hold.
+const MAX_PICKS: usize = 15;
+
+/// The note every output carries.
+pub const NOTE: &str = "Popularity changes how many people you would share a prize with, \
+                        never the probability of winning it: every combination is drawn with the same chance.";
+
+/// One prize tier as the model sees it.
+#[derive(Debug, Clone, Copy)]
+struct TierRule {
+    rank: u8,
+    main: u8,
+    bonus: BonusMatch,
+    /// Probability that a ticket wins this tier.
+    probability: f64,
+}
+
+/// What a fitted model learnt from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Training {
+    /// Draws used.
+    pub draws: usize,
+    /// The first and last round used.
+    pub first_round: u32,
+    /// The last round used.
+    pub last_round: u32,
+}
+
+/// A fitted popularity model; see the module docs.
+#[derive(Debug, Clone)]
+pub struct Popularity {
+    pool: u8,
+    picks: u8,
+    bonus: bool,
+    tiers: Vec<TierRule>,
+    /// `γ_n`, index 0 unused.
+    gamma: Vec<f64>,
+    /// `w_n = exp(γ_n)`, index 0 unused.
+    w: Vec<f64>,
+    /// `e_0..e_k(w)` over the whole pool.
+    e_all: [f64; MAX_PICKS + 1],
+    /// `e_k(w)` over the whole pool.
+    z: f64,
+    /// `s_r` per tier.
+    scale: Vec<f64>,
+    /// `ε`.
+    share: f64,
+    patterns: Vec<NumberSet>,
+    dispersion: Vec<f64>,
+    training: Option<Training>,
+    /// `K_r(j)` per tier, `j = 0..=k`.
+    k_table: Vec<Vec<f64>>,
+}
+
+/// One draw as a training or test observation.
+struct Obs {
+    main: NumberSet,
+    bonus: Option<u8>,
+    tickets: f64,
+    /// Winning tickets per tier.
+    winners: Vec<f64>,
+    /// Patterns winning each tier in this draw.
+    pattern_wins: Vec<f64>,
+}
+
+impl Popularity {
+    /// The uniform-choice model for `game`: every ticket equally popular.
+    /// Fails for games the model does not cover (a second pool, or more than
+    /// one bonus number drawn from the main pool).
+    pub fn uniform(game: &GameSpec) -> Result<Popularity> {
+        let bonus = match game.bonus() {
+            BonusRule::None => false,
+            BonusRule::SamePool { count: 1 } => true,
+            other => {
+                return Err(Error::invalid(
+                    "game",
+                    format!(
+                        "the popularity model covers games with at most one bonus number from the main pool; {} has {other:?}",
+                        game.id()
+                    ),
+                ));
+            }
+        };
+        let (pool, picks) = (game.pool(), game.picks());
+        if usize::from(picks) >= MAX_PICKS || picks >= pool {
+            return Err(Error::invalid(
+                "game",
+                format!(
+                    "{} picks of {} are beyond the popularity model",
+                    picks, pool
+                ),
+            ));
+        }
+        let odds = Odds::of(game);
+        let tiers: Vec<TierRule> = game
+            .tiers()
+            .iter()
+            .zip(&odds.tiers)
+            .map(|(t, o)| TierRule {
+                rank: t.rank,
+                main: t.main,
+                bonus: t.bonus,
+                probability: o.probability,
+            })
+            .collect();
+        let w = vec![1.0; usize::from(pool) + 1];
+        let mut m = Popularity {
+            pool,
+            picks,
+            bonus,
+            gamma: vec![0.0; usize::from(pool) + 1],
+            z: 0.0,
+            e_all: [0.0; MAX_PICKS + 1],
+            w,
+            scale: vec![1.0; tiers.len()],
+            dispersion: vec![1.0; tiers.len()],
+            share: 0.0,
+            patterns: progressions(pool, picks),
+            training: None,
+            k_table: Vec::new(),
+            tiers,
+        };
+        m.refresh();
+        m.k_table = m.tiers.iter().map(|t| m.co_win_table(*t)).collect();
+        Ok(m)
+    }
+
+    /// Fits the model to every draw of `view` that has sales and winner
+    /// counts for every rank. Fails with fewer than [`MIN_TRAINING_DRAWS`].
+    pub fn fit(view: HistoryView<'_>) -> Result<Popularity> {
+        let mut m = Popularity::uniform(view.game())?;
+        m.train(view, 30)?;
+        Ok(m)
+    }
+
+    /// Refits on `view`, starting from this model's parameters: cheaper than
+    /// [`Popularity::fit`] when the history grew by a few draws.
+    pub fn refit(&mut self, view: HistoryView<'_>, iterations: usize) -> Result<()> {
+        self.train(view, iterations)
+    }
+
+    fn train(&mut self, view: HistoryView<'_>, iterations: usize) -> Result<()> {
+        let obs = self.observations(view);
+        if obs.len() < MIN_TRAINING_DRAWS {
+            return Err(Error::invalid(
+                "history",
+                format!(
+                    "{} draws have sales and winner counts for every rank; the popularity model needs at least {MIN_TRAINING_DRAWS}",
+                    obs.len()
+                ),
+            ));
+        }
+        self.fit_observations(&obs, iterations, true);
+        self.training = Some(Training {
+            draws: obs.len(),
+            first_round: view.draws().first().map_or(0, Draw::round),
+            last_round: view.latest_round().unwrap_or(0),
+        });
+        Ok(())
+    }
+
+    /// What the model was fitted on; `None` for the uniform model.
+    pub fn training(&self) -> Option<&Training> {
+        self.training.as_ref()
+    }
+
+    /// `ε`: the share of tickets on the salient patterns.
+    pub fn pattern_share(&self) -> f64 {
+        self.share
+    }
+
+    /// How many times more often than a uniformly random ticket a pattern
+    /// ticket is played, from the pattern part alone.
+    pub fn pattern_multiplier(&self) -> f64 {
+        self.share / self.patterns.len().max(1) as f64 * self.total_combinations()
+    }
+
+    /// `w_n / mean(w)` for each number `n` in `1..=pool` (index 0 unused):
+    /// how much more often than average `n` is picked.
+    pub fn number_popularity(&self) -> Vec<f64> {
+        let mean = self.w[1..].iter().sum::<f64>() / f64::from(self.pool);
+        let mut out: Vec<f64> = self.w.iter().map(|w| w / mean).collect();
+        out[0] = 0.0;
+        out
+    }
+
+    /// `π(t)` relative to uniform choice: how many times more often than a
+    /// uniformly random ticket `main` is played.
+    pub fn multiplier(&self, main: NumberSet) -> f64 {
+        self.share_of(main) * self.total_combinations()
+    }
+
+    /// The predicted winners of every rank for a draw of `main` (+ `bonus`)
+    /// with `tickets` sold, rank order.
+    pub fn expected_winners(&self, main: NumberSet, bonus: Option<u8>, tickets: f64) -> Vec<f64> {
+        let obs = Obs {
+            main,
+            bonus,
+            tickets,
+            winners: Vec::new(),
+            pattern_wins: self.pattern_wins(main, bonus),
+        };
+        (0..self.tiers.len())
+            .map(|r| self.mu_and_grad(&obs, r, None))
+            .collect()
+    }
+
+    fn total_combinations(&self) -> f64 {
+        binomial(u32::from(self.pool), u32::from(self.picks)).map_or(f64::INFINITY, |c| c as f64)
+    }
+
+    fn share_of(&self, main: NumberSet) -> f64 {
+        let product: f64 = main.iter().map(|n| self.w[usize::from(n)]).product();
+        let pattern = if self.patterns.contains(&main) {
+            self.share / self.patterns.len() as f64
+        } else {
+            0.0
+        };
+        (1.0 - self.share) * product / self.z + pattern
+    }
+
+    fn refresh(&mut self) {
+        self.w = self.gamma.iter().map(|g| g.exp()).collect();
+        self.e_all = esym(self.w[1..].iter().copied(), usize::from(self.picks));
+        self.z = self.e_all[usize::from(self.picks)];
+    }
+
+    fn observations(&self, view: HistoryView<'_>) -> Vec<Obs> {
+        let game = view.game();
+        view.draws()
+            .iter()
+            .filter_map(|d| {
+                let sales = d.total_sales()?;
+                let price = ticket_price_at(game, d.round());
+                let tickets = sales.0 as f64 / price.0.max(1) as f64;
+                let winners: Option<Vec<f64>> = self
+                    .tiers
+                    .iter()
+                    .map(|t| d.result(t.rank).map(|r| r.winners as f64))
+                    .collect();
+                let winners = winners?;
+                if tickets < 1.0 {
+                    return None;
+                }
+                let bonus = if self.bonus {
+                    d.bonus().iter().next()
+                } else {
+                    None
+                };
+                Some(Obs {
+                    main: d.numbers(),
+                    bonus,
+                    tickets,
+                    winners,
+                    pattern_wins: self.pattern_wins(d.numbers(), bonus),
+                })
+            })
+            .collect()
+    }
+
+    /// How many salient patterns win each tier in a draw of `main` + `bonus`.
+    fn pattern_wins(&self, main: NumberSet, bonus: Option<u8>) -> Vec<f64> {
+        let mut out = vec![0.0; self.tiers.len()];
+        for p in &self.patterns {
+            let m = p.common(main);
+            let b = u8::from(bonus.is_some_and(|b| p.contains(b)));
+            if let Some(i) = self
+                .tiers
+                .iter()
+                .position(|t| t.main == m && t.bonus.accepts(b))
+            {
+                out[i] += 1.0;
+            }
+        }
+        out
+    }
+}
+
+/// Mean sales of the last ten draws of `view` with sales.
+pub(crate) fn recent_sales(view: HistoryView<'_>) -> Option<Money> {
+    let recent: Vec<u64> = view
+        .draws()
+        .iter()
+        .rev()
+        .filter_map(|d| d.total_sales().map(|s| s.0))
+        .take(SALES_WINDOW)
+        .collect();
+    if recent.is_empty() {
+        return None;
+    }
+    Some(Money(recent.iter().sum::<u64>() / recent.len() as u64))
+}
+
+/// The ticket price when `round` was drawn. Korean Lotto cost 2,000 won a
+/// game until draw 87 (2004-08-21); the winner counts of draws 1–87 are half
+/// what their sales at 1,000 won would predict at every rank.
+pub fn ticket_price_at(game: &GameSpec, round: u32) -> Money {
+    if game.id() == "kr645" && round < 88 {
+        Money(2_000)
+    } else {
+        game.ticket_price()
+    }
+}
+
+/// Every `k`-term arithmetic progression in `1..=pool`.
+fn progressions(pool: u8, k: u8) -> Vec<NumberSet> {
+    let mut out = Vec::new();
+    if k < 2 {
+        return out;
+    }
+    let span = u32::from(k) - 1;
+    for d in 1..=u32::from(pool) {
+        if 1 + span * d > u32::from(pool) {
+            break;
+        }
+        for a in 1..=u32::from(pool) - span * d {
+            let nums: Vec<u8> = (0..u32::from(k)).map(|i| (a + i * d) as u8).collect();
+            out.push(NumberSet::from_numbers(&nums));
+        }
+    }
+    out
+}
+
+pub(super) fn deviance(y: f64, mu: f64) -> f64 {
+    let t = if y > 0.0 { y * (y / mu).ln() } else { 0.0 };
+    2.0 * (t - (y - mu))
+}
+
+/// Paired one-sided t-test that the mean of `d` is above zero.
+pub(super) fn paired_t(d: &[f64]) -> (f64, f64) {
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let t = mean / (var / n).sqrt();
+    let p = StudentsT::new(0.0, 1.0, n - 1.0).map_or(f64::NAN, |dist| 1.0 - dist.cdf(t));
+    (t, p)
+}
+
+mod evaluate;
+mod fit;
+mod math;
+mod value;
+
+pub use evaluate::{PopularityEvaluation, TierEvaluation};
+pub use value::TicketPopularity;
+pub(crate) use value::Valuation;
+
+#[cfg(test)]
+mod tests;

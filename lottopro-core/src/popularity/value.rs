@@ -1,0 +1,299 @@
+//! Valuing a ticket: expected co-winners per rank, the share of a
+//! pari-mutuel pool, and the expected value that follows.
+
+use std::collections::BTreeMap;
+
+use super::math::{esym, without};
+use serde::Serialize;
+
+use super::{NOTE, Popularity, TierRule, recent_sales};
+use crate::error::{Error, Result};
+use crate::game::{GameSpec, Payout};
+use crate::history::HistoryView;
+use crate::money::Money;
+use crate::odds::binomial;
+use crate::ticket::{NumberSet, Ticket};
+
+impl Popularity {
+    /// `K_r(j)`: the chance that a ticket sharing `j` numbers with yours also
+    /// wins `tier` when yours does, counted exactly over draws.
+    pub(super) fn co_win_table(&self, tier: TierRule) -> Vec<f64> {
+        let k = i64::from(self.picks);
+        let pool = i64::from(self.pool);
+        let m = i64::from(tier.main);
+        let c = |n: i64, r: i64| -> f64 {
+            if n < 0 || r < 0 || r > n {
+                0.0
+            } else {
+                binomial(n as u32, r as u32).map_or(0.0, |v| v as f64)
+            }
+        };
+        let bonus_ok = |b: u8| tier.bonus.accepts(b);
+        // Draws (W, b) in which your ticket wins the tier.
+        let yours = {
+            let draws = c(k, m) * c(pool - k, k - m);
+            if self.bonus {
+                let with = (k - m) as f64;
+                let without = (pool - k - (k - m)) as f64;
+                draws
+                    * (if bonus_ok(1) { with } else { 0.0 }
+                        + if bonus_ok(0) { without } else { 0.0 })
+            } else if bonus_ok(0) {
+                draws
+            } else {
+                0.0
+            }
+        };
+        (0..=k)
+            .map(|j| {
+                if yours == 0.0 {
+                    return 0.0;
+                }
+                let rest = pool - 2 * k + j;
+                let mut both = 0.0;
+                for a in 0..=j.min(m) {
+                    let x = m - a;
+                    let z = k - a - 2 * x;
+                    if x > k - j || z < 0 {
+                        continue;
+                    }
+                    let draws = c(j, a) * c(k - j, x) * c(k - j, x) * c(rest, z);
+                    if draws == 0.0 {
+                        continue;
+                    }
+                    if !self.bonus {
+                        if bonus_ok(0) {
+                            both += draws;
+                        }
+                        continue;
+                    }
+                    // Where the bonus falls: shared and undrawn, only yours,
+                    // only theirs, or neither ticket.
+                    let places = [
+                        ((j - a) as f64, 1u8, 1u8),
+                        ((k - j - x) as f64, 1, 0),
+                        ((k - j - x) as f64, 0, 1),
+                        ((rest - z) as f64, 0, 0),
+                    ];
+                    for (count, mine, theirs) in places {
+                        if count > 0.0 && bonus_ok(mine) && bonus_ok(theirs) {
+                            both += draws * count;
+                        }
+                    }
+                }
+                both / yours
+            })
+            .collect()
+    }
+
+    /// What the model predicts for `ticket` in a draw with `sales`; see
+    /// [`TicketPopularity`]. `sales` defaults to the mean of the last ten
+    /// draws of `view` that have sales.
+    pub fn ticket(
+        &self,
+        game: &GameSpec,
+        ticket: &Ticket,
+        view: Option<HistoryView<'_>>,
+        sales: Option<Money>,
+    ) -> Result<TicketPopularity> {
+        if ticket.main().len() != u32::from(self.picks) || game.pool() != self.pool {
+            return Err(Error::invalid(
+                "ticket",
+                "does not belong to this model's game",
+            ));
+        }
+        let sales = match sales {
+            Some(s) => s,
+            None => view.and_then(recent_sales).ok_or_else(|| {
+                Error::invalid(
+                    "sales",
+                    "the history has no sales figures; give the expected sales of the draw",
+                )
+            })?,
+        };
+        if sales.0 == 0 {
+            return Err(Error::invalid("sales", "must be more than 0"));
+        }
+        let value = Valuation::new(self, game, sales);
+        let co = self.co_winners(ticket.main(), value.tickets);
+        let uniform: Vec<f64> = self
+            .tiers
+            .iter()
+            .map(|t| value.tickets * t.probability)
+            .collect();
+        let ev = value.ev(&co);
+        let uniform_ev = value.ev(&uniform);
+        let by_rank = |v: &[f64]| -> BTreeMap<String, f64> {
+            self.tiers
+                .iter()
+                .zip(v)
+                .map(|(t, x)| (t.rank.to_string(), *x))
+                .collect()
+        };
+        let probabilities: Vec<f64> = self.tiers.iter().map(|t| t.probability).collect();
+        Ok(TicketPopularity {
+            numbers: ticket.numbers(),
+            popularity: self.multiplier(ticket.main()),
+            expected_co_winners: by_rank(&co),
+            uniform_co_winners: by_rank(&uniform),
+            expected_prize: by_rank(&value.shares(&co)),
+            win_probability: by_rank(&probabilities),
+            ev_per_ticket: ev,
+            uniform_ev_per_ticket: uniform_ev,
+            ticket_price: game.ticket_price(),
+            sales,
+            tickets_sold: value.tickets,
+            note: NOTE,
+        })
+    }
+
+    /// Expected other winners of each rank, given that `main` wins it, with
+    /// `tickets` sold.
+    pub fn co_winners(&self, main: NumberSet, tickets: f64) -> Vec<f64> {
+        let k = usize::from(self.picks);
+        let inside = esym(main.iter().map(|n| self.w[usize::from(n)]), k);
+        // The other numbers: the whole pool with the ticket's divided out.
+        let outside = main
+            .iter()
+            .fold(self.e_all, |e, n| without(&e, self.w[usize::from(n)]));
+        let per_pattern = self.share / self.patterns.len().max(1) as f64;
+        let mut q = vec![0.0; k + 1];
+        for (j, qj) in q.iter_mut().enumerate() {
+            *qj = (1.0 - self.share) * inside[j] * outside[k - j] / self.z;
+        }
+        if per_pattern > 0.0 {
+            for p in &self.patterns {
+                q[usize::from(p.common(main))] += per_pattern;
+            }
+        }
+        self.tiers
+            .iter()
+            .enumerate()
+            .map(|(r, _)| {
+                let mass: f64 = q.iter().zip(&self.k_table[r]).map(|(q, k)| q * k).sum();
+                tickets * self.scale[r] * mass
+            })
+            .collect()
+    }
+
+    /// The expected value of `main` per ticket under this model, with the
+    /// pools of `value`: what the `anti-popular` strategy maximises.
+    pub(crate) fn expected_value(&self, main: NumberSet, value: &Valuation) -> f64 {
+        value.ev(&self.co_winners(main, value.tickets))
+    }
+}
+
+/// The pools of one draw, for expected values.
+#[derive(Debug, Clone)]
+pub(crate) struct Valuation {
+    pub(crate) tickets: f64,
+    /// Per tier: `(probability, fixed amount or pari-mutuel pool)`.
+    tiers: Vec<(f64, Prize)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Prize {
+    Fixed(f64),
+    Pool(f64),
+    Unknown,
+}
+
+impl Valuation {
+    pub(crate) fn new(model: &Popularity, game: &GameSpec, sales: Money) -> Valuation {
+        let tickets = sales.0 as f64 / game.ticket_price().0.max(1) as f64;
+        let fund = game
+            .prize_fund_permille()
+            .map(|p| sales.0 as f64 * f64::from(p) / 1000.0);
+        let fixed_paid: f64 = game
+            .tiers()
+            .iter()
+            .zip(&model.tiers)
+            .map(|(t, rule)| match t.payout {
+                Payout::Fixed { amount } => amount.0 as f64 * tickets * rule.probability,
+                Payout::PariMutuel { .. } => 0.0,
+            })
+            .sum();
+        let tiers = game
+            .tiers()
+            .iter()
+            .zip(&model.tiers)
+            .map(|(t, rule)| {
+                let prize = match t.payout {
+                    Payout::Fixed { amount } => Prize::Fixed(amount.0 as f64),
+                    Payout::PariMutuel {
+                        share_permille: Some(s),
+                    } => match fund {
+                        Some(f) => Prize::Pool((f - fixed_paid).max(0.0) * f64::from(s) / 1000.0),
+                        None => Prize::Unknown,
+                    },
+                    Payout::PariMutuel {
+                        share_permille: None,
+                    } => Prize::Unknown,
+                };
+                (rule.probability, prize)
+            })
+            .collect();
+        Valuation { tickets, tiers }
+    }
+
+    /// What you would receive at each rank, given `co` other winners.
+    pub(super) fn shares(&self, co: &[f64]) -> Vec<f64> {
+        self.tiers
+            .iter()
+            .zip(co)
+            .map(|((_, prize), &lambda)| match prize {
+                Prize::Fixed(a) => *a,
+                Prize::Pool(pool) => pool * share_factor(lambda),
+                Prize::Unknown => f64::NAN,
+            })
+            .collect()
+    }
+
+    /// Expected value of one ticket before tax; tiers of unknown value count 0.
+    pub(super) fn ev(&self, co: &[f64]) -> f64 {
+        self.tiers
+            .iter()
+            .zip(self.shares(co))
+            .map(|((p, _), s)| if s.is_finite() { p * s } else { 0.0 })
+            .sum()
+    }
+}
+
+/// `E[1 / (1 + C)]` for `C ~ Poisson(λ)`: `(1 − e^{−λ}) / λ`.
+pub(super) fn share_factor(lambda: f64) -> f64 {
+    if lambda < 1e-9 {
+        1.0 - lambda / 2.0
+    } else {
+        -(-lambda).exp_m1() / lambda
+    }
+}
+
+/// What the popularity model says about one ticket.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketPopularity {
+    /// The ticket.
+    pub numbers: Vec<u8>,
+    /// How many times more often than a uniformly random ticket it is played.
+    pub popularity: f64,
+    /// Other winners expected at each rank if this ticket wins it.
+    pub expected_co_winners: BTreeMap<String, f64>,
+    /// The same under uniform choice (tickets sold × odds).
+    pub uniform_co_winners: BTreeMap<String, f64>,
+    /// What this ticket would receive at each rank (pool share for
+    /// pari-mutuel ranks, the amount for fixed ones), before tax.
+    pub expected_prize: BTreeMap<String, f64>,
+    /// The chance of each rank: the same for every ticket.
+    pub win_probability: BTreeMap<String, f64>,
+    /// Expected value of one ticket under the model, before tax.
+    pub ev_per_ticket: f64,
+    /// Expected value if every player chose uniformly.
+    pub uniform_ev_per_ticket: f64,
+    /// The price of the ticket.
+    pub ticket_price: Money,
+    /// The draw's assumed sales.
+    pub sales: Money,
+    /// Tickets sold at that price.
+    pub tickets_sold: f64,
+    /// What popularity does and does not change.
+    pub note: &'static str,
+}

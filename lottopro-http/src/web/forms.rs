@@ -1,0 +1,442 @@
+//! The forms' routes (`/ui/*`): each answers with an HTML fragment that the
+//! page's script swaps in.
+
+use std::fmt::Write;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use lottopro_core::money::group_thousands;
+use lottopro_core::ticket::parse_numbers;
+use lottopro_core::{Money, Ticket};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::chart;
+use super::page::{backtest_line, outcome};
+use super::{LangQuery, Text, balls, esc, signed_won, text_for, won};
+use crate::app::client::Client;
+use crate::app::ops::{PredictBody, SimulateBody, run_predict, run_simulate};
+use crate::app::{ApiError, AppState, Limits, require_store};
+
+pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(limits.predictions(OpenApiRouter::new().routes(routes!(ui_predict))))
+        .merge(limits.saves(OpenApiRouter::new().routes(routes!(ui_save))))
+        .routes(routes!(ui_check))
+        .routes(routes!(ui_tax))
+        .routes(routes!(ui_simulate))
+        .routes(routes!(ui_saved))
+}
+
+/// A form body whose rejection is an HTML error fragment.
+pub(super) struct UiForm<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for UiForm<T> {
+    type Rejection = Fragment;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Fragment> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(UiForm(v)),
+            Err(r) => Err(Fragment::rejected(&r)),
+        }
+    }
+}
+
+/// An HTML fragment answer (or error) of the `/ui/*` routes.
+pub(super) struct Fragment {
+    status: StatusCode,
+    html: String,
+}
+
+impl Fragment {
+    fn ok(html: String) -> Fragment {
+        Fragment {
+            status: StatusCode::OK,
+            html,
+        }
+    }
+
+    fn error(t: &Text, e: ApiError) -> Fragment {
+        Fragment {
+            status: e.status(),
+            html: format!(
+                r#"<p class="error" role="alert">{}: {}</p>"#,
+                t.error,
+                esc(e.detail())
+            ),
+        }
+    }
+
+    fn rejected(r: &FormRejection) -> Fragment {
+        Fragment {
+            status: r.status(),
+            html: format!(
+                r#"<p class="error" role="alert">{}</p>"#,
+                esc(&r.body_text())
+            ),
+        }
+    }
+}
+
+impl IntoResponse for Fragment {
+    fn into_response(self) -> Response {
+        (self.status, Html(self.html)).into_response()
+    }
+}
+
+pub(super) fn numbers_field(text: &str, field: &str, max: u8) -> Result<Vec<u8>, ApiError> {
+    Ok(parse_numbers(text, field, max)?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct PredictForm {
+    model: Option<String>,
+    count: Option<String>,
+    #[serde(default)]
+    include: String,
+    #[serde(default)]
+    exclude: String,
+}
+
+/// Dashboard: the prediction form's result.
+#[utoipa::path(post, path = "/ui/predict", tag = "dashboard",
+    request_body(content = PredictForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "an HTML fragment with the tickets and the model's backtest", content_type = "text/html"),
+              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html"),
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT)", content_type = "application/problem+json")))]
+async fn ui_predict(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<PredictForm>,
+) -> Response {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let pool = state.engine.game().pool();
+    let result = async {
+        let client = Client::or_issue(&headers)?;
+        let count = match f.count.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => Some(c.parse::<usize>().map_err(|_| {
+                ApiError::from(lottopro_core::Error::invalid(
+                    "count",
+                    "is not a whole number",
+                ))
+            })?),
+        };
+        let body = PredictBody {
+            user_numbers: numbers_field(&f.include, "include", pool)?,
+            exclude: numbers_field(&f.exclude, "exclude", pool)?,
+            model: f.model,
+            count,
+            seed: None,
+        };
+        let outcome = run_predict(&state, &client, body).await?;
+        Ok::<_, ApiError>((client, outcome))
+    }
+    .await;
+    let (client, outcome) = match result {
+        Ok(r) => r,
+        Err(e) => return Fragment::error(t, e).into_response(),
+    };
+    let mut h = format!(
+        r#"<div class="prediction"><p>{} · {} {}</p><ol class="tickets">"#,
+        outcome.report.prediction.model, t.target_round, outcome.report.target_round
+    );
+    for ticket in &outcome.report.prediction.tickets {
+        let _ = write!(h, "<li>{}</li>", balls(&ticket.ticket.numbers()));
+    }
+    h.push_str("</ol>");
+    if let Some(b) = &outcome.report.backtest {
+        let _ = write!(
+            h,
+            r#"<p class="backtest">{}: {}</p>"#,
+            t.backtest,
+            backtest_line(t, b)
+        );
+    }
+    h.push_str("</div>");
+    let mut response = Fragment::ok(h).into_response();
+    client.attach(&mut response);
+    response
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct CheckForm {
+    ticket: String,
+    round: String,
+}
+
+/// Dashboard: the winning checker's result.
+#[utoipa::path(post, path = "/ui/check", tag = "dashboard",
+    request_body(content = CheckForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "an HTML fragment: matches, rank, prize", content_type = "text/html"),
+              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html")))]
+async fn ui_check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<CheckForm>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    if f.ticket.trim_start().starts_with("http") {
+        return qr_fragment(&state, t, f.ticket).await;
+    }
+    let result = async {
+        let game = state.engine.game();
+        let ticket = Ticket::parse(&game, &f.ticket)?;
+        let round: u32 = f.round.trim().parse().map_err(|_| {
+            ApiError::from(lottopro_core::Error::invalid(
+                "round",
+                "is not a round number",
+            ))
+        })?;
+        if state.engine.history().is_empty() {
+            return Err(ApiError::no_draws());
+        }
+        let engine = state.engine.clone();
+        tokio::task::spawn_blocking(move || engine.check(&ticket, round))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::from)
+    }
+    .await;
+    match result {
+        Err(e) => Fragment::error(t, e),
+        Ok(c) => {
+            let outcome = outcome(t, c.rank, c.prize);
+            Fragment::ok(format!(
+                r#"<div class="check"><p>{} {}: {} + {}</p><p>{} · {} {} · <strong>{}</strong></p></div>"#,
+                t.round,
+                c.round,
+                balls(&c.draw.numbers),
+                balls(&c.draw.bonus),
+                balls(&c.ticket.numbers),
+                c.matches,
+                t.matches,
+                outcome
+            ))
+        }
+    }
+}
+
+/// Every game of a pasted QR URL, checked against its round.
+pub(super) async fn qr_fragment(state: &AppState, t: &Text, url: String) -> Fragment {
+    if state.engine.history().is_empty() {
+        return Fragment::error(t, ApiError::no_draws());
+    }
+    let engine = state.engine.clone();
+    let checked = tokio::task::spawn_blocking(move || engine.check_qr(&url))
+        .await
+        .map_err(ApiError::internal)
+        .and_then(|r| r.map_err(ApiError::from));
+    match checked {
+        Err(e) => Fragment::error(t, e),
+        Ok(c) => {
+            let mut h = format!(r#"<div class="check"><p>{} {}</p><ol>"#, t.round, c.round);
+            for g in &c.games {
+                let outcome = outcome(t, g.rank, g.prize);
+                let _ = write!(
+                    h,
+                    "<li>{} · {} {} · <strong>{}</strong></li>",
+                    balls(&g.numbers),
+                    g.matches,
+                    t.matches,
+                    outcome
+                );
+            }
+            h.push_str("</ol></div>");
+            Fragment::ok(h)
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct TaxForm {
+    amount: String,
+}
+
+/// Dashboard: the tax calculator's result.
+#[utoipa::path(post, path = "/ui/tax", tag = "dashboard",
+    request_body(content = TaxForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "an HTML fragment: tax and net", content_type = "text/html"),
+              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html")))]
+async fn ui_tax(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<TaxForm>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let result = Money::parse(&f.amount, "amount").and_then(|gross| state.engine.tax(gross, None));
+    match result {
+        Err(e) => Fragment::error(t, ApiError::from(e)),
+        Ok(a) => Fragment::ok(format!(
+            r#"<table class="tax"><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td><strong>{}</strong></td></tr></table>"#,
+            t.amount,
+            won(a.gross),
+            t.tax,
+            won(a.tax),
+            t.net,
+            won(a.net)
+        )),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct SimulateForm {
+    tickets_per_draw: String,
+    years: String,
+    trials: String,
+}
+
+/// Dashboard: the simulator's result with its outcome chart.
+#[utoipa::path(post, path = "/ui/simulate", tag = "dashboard",
+    request_body(content = SimulateForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "an HTML fragment with the outcome chart", content_type = "text/html"),
+              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html")))]
+async fn ui_simulate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<SimulateForm>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let whole = |v: &str, field: &str| -> Result<u64, ApiError> {
+        v.trim().parse().map_err(|_| {
+            ApiError::from(lottopro_core::Error::invalid(
+                field,
+                "is not a whole number",
+            ))
+        })
+    };
+    let result = async {
+        let body = SimulateBody {
+            tickets_per_draw: Some(whole(&f.tickets_per_draw, "tickets_per_draw")?),
+            draws: Some(whole(&f.years, "years")?.saturating_mul(52)),
+            trials: Some(whole(&f.trials, "trials")?),
+            ..SimulateBody::default()
+        };
+        run_simulate(&state, body).await
+    }
+    .await;
+    match result {
+        Err(e) => Fragment::error(t, e),
+        Ok(r) => {
+            let p = &r.percentiles;
+            Fragment::ok(format!(
+                r#"<div class="simulation">{}<table><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{:.2} %</td></tr><tr><td>{}</td><td>{:.1} ₩</td></tr><tr><td>{}</td><td>{} · {} · {} · {} · {}</td></tr></table></div>"#,
+                chart::wins(&r, t),
+                t.spent,
+                group_thousands(u64::try_from(r.spent_per_trial).unwrap_or(u64::MAX)) + " ₩",
+                t.mean_net,
+                signed_won(r.mean_net),
+                t.p_profit,
+                r.p_profit * 100.0,
+                t.ev_per_ticket,
+                r.exact_ev_per_ticket,
+                t.percentiles,
+                signed_won(p.p1 as f64),
+                signed_won(p.p5 as f64),
+                signed_won(p.p50 as f64),
+                signed_won(p.p95 as f64),
+                signed_won(p.p99 as f64),
+            ))
+        }
+    }
+}
+
+/// The client's saved tickets as a list with QR codes.
+pub(super) async fn saved_fragment(state: &AppState, client: Option<&Client>, t: &Text) -> String {
+    let (Some(store), Some(client)) = (state.store.clone(), client) else {
+        return format!(r#"<p class="muted">{}</p>"#, t.no_saved);
+    };
+    let owner = client.owner(&state.options().secret);
+    let saved = tokio::task::spawn_blocking(move || store.saved_numbers(&owner)).await;
+    let Ok(Ok(saved)) = saved else {
+        return format!(r#"<p class="error">{}</p>"#, t.error);
+    };
+    if saved.is_empty() {
+        return format!(r#"<p class="muted">{}</p>"#, t.no_saved);
+    }
+    let mut h = String::from(r#"<ul class="saved">"#);
+    for s in saved.iter().rev() {
+        let numbers: Vec<u8> = s
+            .numbers
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let query = s.numbers.replace(' ', "+");
+        let _ = write!(
+            h,
+            r#"<li><img class="qr" src="/api/qr?numbers={query}" alt="QR {}" width="96" height="96">{} <span class="label">{}</span></li>"#,
+            esc(&s.numbers),
+            balls(&numbers),
+            esc(&s.label)
+        );
+    }
+    h.push_str("</ul>");
+    h
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct SaveForm {
+    ticket: String,
+    #[serde(default)]
+    label: String,
+}
+
+/// Dashboard: the client's saved numbers with QR codes.
+#[utoipa::path(get, path = "/ui/saved", tag = "dashboard",
+    responses((status = 200, description = "an HTML fragment with the saved tickets", content_type = "text/html")))]
+async fn ui_saved(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    match Client::from_headers(&headers) {
+        Ok(client) => Fragment::ok(saved_fragment(&state, client.as_ref(), t).await),
+        Err(e) => Fragment::error(t, e),
+    }
+}
+
+/// Dashboard: saves a ticket and answers the updated list.
+#[utoipa::path(post, path = "/ui/saved", tag = "dashboard",
+    request_body(content = SaveForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "an HTML fragment with the saved tickets", content_type = "text/html"),
+              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html"),
+              (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS)", content_type = "application/problem+json")))]
+async fn ui_save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<SaveForm>,
+) -> Response {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let result = async {
+        let game = state.engine.game();
+        let ticket = Ticket::parse(&game, &f.ticket)?;
+        let client = Client::or_issue(&headers)?;
+        let store = require_store(&state)?;
+        let owner = client.owner(&state.options().secret);
+        let label = f.label;
+        tokio::task::spawn_blocking(move || store.save_numbers(&owner, &game, &ticket, &label))
+            .await
+            .map_err(ApiError::internal)??;
+        Ok::<_, ApiError>(client)
+    }
+    .await;
+    match result {
+        Err(e) => Fragment::error(t, e).into_response(),
+        Ok(client) => {
+            let mut r =
+                Fragment::ok(saved_fragment(&state, Some(&client), t).await).into_response();
+            client.attach(&mut r);
+            r
+        }
+    }
+}
