@@ -419,6 +419,10 @@ impl Engine {
     /// Every game of a ticket's QR code checked against the draw of its
     /// round (see [`TicketQr`](crate::qr::TicketQr)); the URL is never fetched.
     pub fn check_qr(&self, url: &str) -> Result<QrCheck> {
+        self.timed("check_qr", || self.check_qr_untimed(url))
+    }
+
+    fn check_qr_untimed(&self, url: &str) -> Result<QrCheck> {
         let h = self.history();
         let qr = crate::qr::TicketQr::parse(h.game(), url)?;
         let games = qr

@@ -72,6 +72,18 @@ pub enum Error {
     /// Reading or writing failed at the operating-system level.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+
+    /// A service the caller depends on did not answer or failed: the
+    /// database, the network. The source is kept, typed, for logs and for
+    /// callers that look into it ([`std::error::Error::source`]).
+    #[error("{service}: {source}")]
+    Unavailable {
+        /// What failed, e.g. `database`, `network`.
+        service: &'static str,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
 }
 
 /// A flat category of [`Error`], stable across releases, for bindings.
@@ -92,6 +104,8 @@ pub enum ErrorKind {
     Cache,
     /// See [`Error::Io`].
     Io,
+    /// See [`Error::Unavailable`].
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -105,6 +119,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::Cache => "cache",
             ErrorKind::Io => "io",
+            ErrorKind::Unavailable => "unavailable",
         }
     }
 }
@@ -126,6 +141,7 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Cache(_) => ErrorKind::Cache,
             Error::Io(_) => ErrorKind::Io,
+            Error::Unavailable { .. } => ErrorKind::Unavailable,
         }
     }
 
@@ -144,6 +160,17 @@ impl Error {
         Error::InvalidInput {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// A failure of `service` (the database, the network), keeping `source`.
+    pub fn unavailable(
+        service: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Error::Unavailable {
+            service,
+            source: source.into(),
         }
     }
 
@@ -196,6 +223,22 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failing_dependency_keeps_its_typed_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let e = Error::unavailable("database", io);
+        assert_eq!(
+            (e.kind(), e.kind().as_str()),
+            (ErrorKind::Unavailable, "unavailable")
+        );
+        assert_eq!(e.to_string(), "database: refused");
+        let source = std::error::Error::source(&e).expect("a source");
+        let io = source
+            .downcast_ref::<std::io::Error>()
+            .expect("the io::Error itself");
+        assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+    }
 
     #[test]
     fn messages_name_the_field_and_location() {

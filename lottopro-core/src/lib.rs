@@ -7,6 +7,63 @@
 //! counted, prizes follow the operator's published rules, and every amount of
 //! money is an integer.
 //!
+//! # Start here
+//!
+//! **The history ships with the crate.** [`History::bundled`] is the real
+//! Korean Lotto 6/45 history (every draw since 2002 with what each rank paid;
+//! see [`data`]). Other histories are read by [`io`] from CSV, the official
+//! JSON or JSON lines, and validated line by line.
+//!
+//! **[`Engine`] or the free functions?** Use an [`Engine`] when a program
+//! asks many questions of one history, as the HTTP service and the Python
+//! module do: it keeps results in a cache keyed by the history's content, fits
+//! each model once per history, reports timings to a [`metrics::Metrics`]
+//! sink, and swaps in a new history atomically when draws arrive. Use the free
+//! functions ([`predict()`], [`backtest()`], [`simulate()`], [`Odds::of`],
+//! [`Stats::compute`], [`Wheel::build`]) for one-off work or when you manage
+//! state yourself: they take the history (or a prefix of it) and a request,
+//! and return the same types the engine does.
+//!
+//! ```
+//! use lottopro_core::{Engine, History, Model, PredictRequest, Ticket};
+//!
+//! let engine = Engine::new(History::bundled());
+//! let game = engine.game();
+//!
+//! // What did 4 5 25 28 32 12 win in round 1245? Rank 2: 55,064,392 won.
+//! let ticket = Ticket::parse(&game, "4 5 25 28 32 12")?;
+//! let checked = engine.check(&ticket, 1245)?;
+//! assert_eq!((checked.rank, checked.prize.map(|p| p.get())), (Some(2), Some(55_064_392)));
+//!
+//! // Tickets from a model, with that model's walk-forward backtest beside
+//! // them: the honest answer to "how accurate is it?".
+//! let report = engine.predict_with_backtest(&PredictRequest {
+//!     model: Model::Frequency,
+//!     count: 2,
+//!     include: vec![],
+//!     exclude: vec![],
+//!     seed: 7,
+//! })?;
+//! assert_eq!(report.target_round, 1246);
+//! let line = report.backtest.expect("1,245 draws are enough to backtest");
+//! assert!(!line.significant, "{}", line.verdict); // no model beats chance
+//! # Ok::<(), lottopro_core::Error>(())
+//! ```
+//!
+//! **Errors.** Every fallible function returns [`Result`] with one [`Error`]
+//! type. Its [`Error::kind`] is a stable, flat category ([`ErrorKind`]) for
+//! mapping onto your own types; [`Error::field`] names the input at fault;
+//! its message says what was wrong and what is allowed. Failures of a
+//! dependency (a database, the network) are [`Error::Unavailable`] with the
+//! original error as their typed [`source`](std::error::Error::source).
+//!
+//! **Features.** `default = []`. `redis` adds the Redis cache backend
+//! ([`RedisCache`], and [`TieredCache`] in front of it); without it, asking for
+//! a Redis cache is a clear error, never a silent fallback.
+//!
+//! **Randomness** is passed in and seeded ([`rng`]): the same seed gives the
+//! same tickets, backtests and simulations on every platform and binding.
+//!
 //! ```
 //! use lottopro_core::{GameSpec, Odds, Ticket};
 //!
@@ -21,9 +78,10 @@
 //! ```
 //!
 //! Modules, upstream first: [`game`] (rules), [`ticket`] and [`draw`],
-//! [`history`] and [`io`] (files); [`odds`], [`prize`] and [`tax`];
-//! [`stats`], [`predict`] and [`backtest`]; [`popularity`] (how many
-//! players share a combination) and [`wheel`] (covering designs); [`rng`]
+//! [`history`], [`io`] and [`data`] (files and the bundled history);
+//! [`odds`], [`prize`] and [`tax`]; [`stats`], [`predict`] and [`backtest`];
+//! [`popularity`] (how many players share a combination) and [`wheel`]
+//! (covering designs); [`engine`], [`cache`] and [`metrics`]; [`rng`]
 //! holds the one seeded generator everything random uses.
 #![warn(missing_docs)]
 
@@ -57,7 +115,7 @@ pub use date::Date;
 pub use draw::{CheckResult, Draw, TierResult};
 pub use engine::{Engine, EngineBuilder, PredictionReport, PrizeOptions, QrCheck, QrGame};
 pub use error::{Error, ErrorKind, Result};
-pub use game::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
+pub use game::{BonusMatch, BonusRule, EarlierPrice, GameDef, GameSpec, Payout, Tier};
 pub use history::{History, HistoryView};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, enumerate_wins, match_distribution};
@@ -70,7 +128,7 @@ pub use qr::TicketQr;
 pub use simulate::{
     Method, Plan, PrizeModel, SimulationReport, SimulationRequest, Strategy, simulate,
 };
-pub use stats::{Stats, StatsOptions};
+pub use stats::{PairMatrix, Stats, StatsOptions};
 pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};
 pub use ticket::{Matches, NumberSet, Ticket};
 pub use wheel::{Guarantee, Wheel, WheelRequest};

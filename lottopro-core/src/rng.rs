@@ -13,8 +13,31 @@ use rand::{RngExt, SeedableRng};
 
 use crate::ticket::NumberSet;
 
-/// The project's random number generator; see the module docs.
-pub type LottoRng = rand_xoshiro::Xoshiro256PlusPlus;
+/// The project's random number generator; see the module docs. It is a
+/// `rand` generator (use it with [`rand::RngExt`]); the crate behind it is
+/// not part of this API, so it can change without breaking callers, but the
+/// algorithm cannot: seeded results are pinned by tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LottoRng(rand_xoshiro::Xoshiro256PlusPlus);
+
+impl LottoRng {
+    fn seed_from_u64(seed: u64) -> LottoRng {
+        LottoRng(rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed))
+    }
+}
+
+impl rand::TryRng for LottoRng {
+    type Error = std::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        self.0.try_next_u32()
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        self.0.try_next_u64()
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        self.0.try_fill_bytes(dst)
+    }
+}
 
 /// A generator seeded from `seed`.
 pub fn seeded(seed: u64) -> LottoRng {

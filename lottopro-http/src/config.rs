@@ -16,7 +16,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use clap::Args;
-use lottopro_core::cache::CacheConfig;
+use lottopro_core::cache::{CacheConfig, CacheKind};
 use lottopro_core::{Error, Result};
 
 /// The secret the original app shipped as its development default.
@@ -248,13 +248,16 @@ impl ServeConfig {
 
     /// The cache settings, through the core's parser of the same variables.
     pub fn cache(&self) -> Result<CacheConfig> {
-        CacheConfig::from_lookup(|name| match name {
-            "CACHE_TYPE" => Some(self.cache_type.clone()),
-            "REDIS_URL" => Some(self.redis_url.clone()),
-            "CACHE_DEFAULT_TIMEOUT" => Some(self.cache_default_timeout.to_string()),
-            "MEMORY_CACHE_SIZE" => Some(self.memory_cache_size.to_string()),
-            "CACHE_COMPRESSION" => Some(self.cache_compression.to_string()),
-            _ => None,
+        let kind: CacheKind = self.cache_type.parse().map_err(|e: Error| match e {
+            Error::InvalidInput { message, .. } => Error::invalid("CACHE_TYPE", message),
+            other => other,
+        })?;
+        Ok(CacheConfig {
+            kind,
+            redis_url: self.redis_url.clone(),
+            default_ttl: Duration::from_secs(self.cache_default_timeout),
+            memory_size: self.memory_cache_size.max(1),
+            compression: self.cache_compression,
         })
     }
 

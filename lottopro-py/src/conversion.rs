@@ -70,7 +70,9 @@ pub(crate) fn stats_to_python(py: Python<'_>, stats: &Stats) -> PyResult<Py<PyAn
     let counts: Vec<u64> = stats.numbers.iter().map(|n| n.count).collect();
     let frequencies: Bound<'_, PyArray1<u64>> = counts.into_pyarray(py);
     dict.set_item("frequencies", frequencies)?;
-    let matrix: Array2<u32> = stats.pair_matrix.clone();
+    let m = &stats.pair_matrix;
+    let matrix = Array2::from_shape_vec((m.width(), m.width()), m.as_slice().to_vec())
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     let pairs: Bound<'_, PyArray2<u32>> = matrix.into_pyarray(py);
     dict.set_item("pair_matrix", pairs)?;
     Ok(obj)

@@ -55,13 +55,16 @@ impl PyEngine {
             Some(h) => (*h.inner).clone(),
             None => lottopro_core::data::default_history(&GameSpec::preset(game).py_err()?),
         };
-        let mut config = CacheConfig::from_lookup(|name| match name {
-            "CACHE_TYPE" => cache.map(str::to_owned),
-            "REDIS_URL" => redis_url.clone(),
-            _ => None,
-        })
-        .py_err()?;
-        config.default_ttl = Duration::from_secs(ttl);
+        let defaults = CacheConfig::default();
+        let config = CacheConfig {
+            kind: match cache {
+                Some(kind) => kind.parse::<CacheKind>().py_err()?,
+                None => defaults.kind,
+            },
+            redis_url: redis_url.unwrap_or(defaults.redis_url),
+            default_ttl: Duration::from_secs(ttl),
+            ..defaults
+        };
         let built = match config.kind {
             CacheKind::None => None,
             _ => config.build().py_err()?,

@@ -17,7 +17,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Limit => "LimitError",
         ErrorKind::NotFound => "NotFoundError",
         ErrorKind::Cache => "CacheError",
-        ErrorKind::Io => "LottoIOError",
+        ErrorKind::Io | ErrorKind::Unavailable => "LottoIOError",
         _ => "LottoError",
     }
 }

@@ -113,8 +113,27 @@ pub trait Cache: Send + Sync {
     fn put_typed(&self, _key: &str, _value: TypedValue) {}
 }
 
-/// A decoded value kept in process by the memory tier.
-pub type TypedValue = Arc<dyn Any + Send + Sync>;
+/// A decoded value kept in process beside its bytes by an in-process tier.
+/// Opaque: a backend stores and returns it as it is; only
+/// [`get_or_compute`] looks inside.
+#[derive(Clone)]
+pub struct TypedValue(Arc<dyn Any + Send + Sync>);
+
+impl TypedValue {
+    fn new<T: Send + Sync + 'static>(value: T) -> TypedValue {
+        TypedValue(Arc::new(value))
+    }
+
+    fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref::<T>()
+    }
+}
+
+impl std::fmt::Debug for TypedValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TypedValue(..)")
+    }
+}
 
 /// The typed front of a cache: the value of `key` if cached, else `compute()`
 /// stored for `ttl` under `tags`. Cache failures and undecodable entries count
@@ -137,21 +156,21 @@ where
     F: FnOnce() -> Result<T>,
 {
     if let Some(typed) = cache.get_typed(key)
-        && let Some(value) = typed.downcast_ref::<T>()
+        && let Some(value) = typed.get::<T>()
     {
         return Ok((value.clone(), Some("memory")));
     }
     if let Ok(Some(hit)) = cache.get(key)
         && let Ok(value) = serde_json::from_slice::<T>(&hit.value)
     {
-        cache.put_typed(key, Arc::new(value.clone()));
+        cache.put_typed(key, TypedValue::new(value.clone()));
         return Ok((value, Some(hit.tier)));
     }
     let value = compute()?;
     if let Ok(bytes) = serde_json::to_vec(&value) {
         // A failed put is the cache's problem, counted in its stats.
         if cache.put(key, &bytes, ttl, tags).is_ok() {
-            cache.put_typed(key, Arc::new(value.clone()));
+            cache.put_typed(key, TypedValue::new(value.clone()));
         }
     }
     Ok((value, None))
@@ -237,7 +256,27 @@ pub enum CacheKind {
     Tiered,
 }
 
-/// Cache settings, with the original app's names and defaults.
+impl std::str::FromStr for CacheKind {
+    type Err = Error;
+    /// `memory` (or the original's `simple`), `redis`, `tiered`, or `none`
+    /// (or `null`), in any case.
+    fn from_str(s: &str) -> Result<CacheKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "memory" | "simple" => Ok(CacheKind::Memory),
+            "redis" => Ok(CacheKind::Redis),
+            "tiered" => Ok(CacheKind::Tiered),
+            "none" | "null" => Ok(CacheKind::None),
+            other => Err(Error::invalid(
+                "cache",
+                format!("'{other}' is not memory, redis, tiered or none"),
+            )),
+        }
+    }
+}
+
+/// Cache settings, with the original app's defaults. Hosts fill it from
+/// their own configuration (the service from `CACHE_TYPE`, `REDIS_URL`,
+/// ...; Python from `Engine(cache=...)`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CacheConfig {
     /// `CACHE_TYPE`: `memory` (default), `redis`, `tiered` or `none`.
@@ -265,48 +304,6 @@ impl Default for CacheConfig {
 }
 
 impl CacheConfig {
-    /// Settings from named variables (`lookup("CACHE_TYPE")`, ...), e.g. the
-    /// process environment: `CacheConfig::from_lookup(|k| std::env::var(k).ok())`.
-    /// Unset variables keep their defaults; bad values are errors naming the variable.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<CacheConfig> {
-        let mut c = CacheConfig::default();
-        if let Some(v) = lookup("CACHE_TYPE") {
-            c.kind = match v.trim().to_ascii_lowercase().as_str() {
-                "memory" | "simple" => CacheKind::Memory,
-                "redis" => CacheKind::Redis,
-                "tiered" => CacheKind::Tiered,
-                "none" | "null" => CacheKind::None,
-                other => {
-                    return Err(Error::invalid(
-                        "CACHE_TYPE",
-                        format!("'{other}' is not memory, redis, tiered or none"),
-                    ));
-                }
-            };
-        }
-        if let Some(v) = lookup("REDIS_URL") {
-            c.redis_url = v;
-        }
-        let number = |name: &str, v: String| -> Result<u64> {
-            v.trim()
-                .parse::<u64>()
-                .map_err(|_| Error::invalid(name, format!("'{v}' is not a whole number")))
-        };
-        if let Some(v) = lookup("CACHE_DEFAULT_TIMEOUT") {
-            c.default_ttl = Duration::from_secs(number("CACHE_DEFAULT_TIMEOUT", v)?);
-        }
-        if let Some(v) = lookup("MEMORY_CACHE_SIZE") {
-            c.memory_size = number("MEMORY_CACHE_SIZE", v)?.max(1);
-        }
-        if let Some(v) = lookup("CACHE_COMPRESSION") {
-            c.compression = matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "1" | "true" | "yes" | "on"
-            );
-        }
-        Ok(c)
-    }
-
     /// Builds the configured cache; `None` for [`CacheKind::None`]. Redis is
     /// contacted lazily, so a Redis that is down at start-up degrades the
     /// tiered cache instead of failing; a malformed URL, or a build without
@@ -350,29 +347,19 @@ mod tests {
     }
 
     #[test]
-    fn config_from_variables() {
-        let vars = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        let c = CacheConfig::from_lookup(vars(&[
-            ("CACHE_TYPE", "tiered"),
-            ("CACHE_DEFAULT_TIMEOUT", "60"),
-            ("CACHE_COMPRESSION", "true"),
-        ]))
-        .unwrap();
-        assert_eq!(
-            (c.kind, c.default_ttl, c.compression, c.memory_size),
-            (CacheKind::Tiered, Duration::from_secs(60), true, 1000)
-        );
-        let e = CacheConfig::from_lookup(vars(&[("CACHE_TYPE", "disk")])).unwrap_err();
-        assert_eq!(e.field(), Some("CACHE_TYPE"));
-        let e = CacheConfig::from_lookup(vars(&[("MEMORY_CACHE_SIZE", "lots")])).unwrap_err();
-        assert_eq!(e.field(), Some("MEMORY_CACHE_SIZE"));
+    fn cache_kinds_parse_in_any_case() {
+        for (text, kind) in [
+            ("memory", CacheKind::Memory),
+            ("Simple", CacheKind::Memory),
+            (" REDIS ", CacheKind::Redis),
+            ("tiered", CacheKind::Tiered),
+            ("none", CacheKind::None),
+            ("null", CacheKind::None),
+        ] {
+            assert_eq!(text.parse::<CacheKind>().unwrap(), kind, "{text}");
+        }
+        let e = "disk".parse::<CacheKind>().unwrap_err();
+        assert_eq!(e.field(), Some("cache"));
         assert!(CacheConfig::default().build().unwrap().is_some());
     }
 

@@ -111,6 +111,15 @@ pub struct Tier {
     pub payout: Payout,
 }
 
+/// A price a game had before its current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EarlierPrice {
+    /// The first round at which this price no longer applied.
+    pub until_round: u32,
+    /// The price of one ticket before that round, in minor units.
+    pub price: Money,
+}
+
 /// The plain data of a game, before validation. Build a [`GameSpec`] from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GameDef {
@@ -126,6 +135,11 @@ pub struct GameDef {
     pub bonus: BonusRule,
     /// Price of one ticket (one game), in minor units.
     pub ticket_price: Money,
+    /// Prices the game had before `ticket_price`, oldest first: each holds
+    /// for the rounds before its `until_round`. Empty when the price never
+    /// changed (or its history is not modelled).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_prices: Vec<EarlierPrice>,
     /// Currency of every amount of this game.
     pub currency: Currency,
     /// Share of sales, in ‰, paid out as prizes where the operator fixes it
@@ -139,16 +153,29 @@ pub struct GameDef {
     pub rules_source: String,
 }
 
-/// A validated game; see the module docs.
+/// A validated game; see the module docs. It serializes as its [`GameDef`]
+/// and deserializes through [`GameSpec::new`], so a game read from JSON is
+/// validated and has its computed tables, like any other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "GameDef", into = "GameDef")]
 pub struct GameSpec {
-    #[serde(flatten)]
     def: GameDef,
     /// rank_table[main * bonus_width + bonus] = rank, 0 for no prize.
-    #[serde(skip)]
     rank_table: Vec<u8>,
-    #[serde(skip)]
     total_combinations: u64,
+}
+
+impl TryFrom<GameDef> for GameSpec {
+    type Error = Error;
+    fn try_from(def: GameDef) -> Result<GameSpec> {
+        GameSpec::new(def)
+    }
+}
+
+impl From<GameSpec> for GameDef {
+    fn from(spec: GameSpec) -> GameDef {
+        spec.def
+    }
 }
 
 impl Default for GameSpec {
@@ -237,6 +264,24 @@ impl GameSpec {
             rank_table,
             total_combinations: u64::try_from(total).unwrap_or(u64::MAX),
         })
+    }
+
+    /// Every preset game, in the order of [`GameSpec::preset_ids`].
+    pub fn presets() -> Vec<GameSpec> {
+        GameSpec::preset_ids()
+            .iter()
+            .filter_map(|id| GameSpec::preset(id).ok())
+            .collect()
+    }
+
+    /// The price of one ticket when `round` was drawn (see
+    /// [`GameDef::earlier_prices`]).
+    pub fn ticket_price_at(&self, round: u32) -> Money {
+        self.def
+            .earlier_prices
+            .iter()
+            .find(|p| round < p.until_round)
+            .map_or(self.def.ticket_price, |p| p.price)
     }
 
     /// A preset by id; the error lists the known ids.

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::tax::BracketTax;
 
-use super::{BonusMatch, BonusRule, GameDef, GameSpec, Payout, Tier};
+use super::{BonusMatch, BonusRule, EarlierPrice, GameDef, GameSpec, Payout, Tier};
 
 /// Preset ids, the default first.
 pub(crate) const IDS: &[&str] = &[
@@ -109,6 +109,12 @@ fn kr645_def() -> GameDef {
         picks: 6,
         bonus: BonusRule::SamePool { count: 1 },
         ticket_price: Money(1_000),
+        // 2,000 won a game until draw 87 (2004-08-21): the winner counts of
+        // draws 1–87 are half what their sales at 1,000 won would give.
+        earlier_prices: vec![EarlierPrice {
+            until_round: 88,
+            price: Money(2_000),
+        }],
         currency: currency("KRW", 0),
         prize_fund_permille: Some(500),
         tiers: vec![
@@ -133,6 +139,7 @@ fn powerball() -> GameDef {
         picks: 5,
         bonus: BonusRule::SecondPool { pool: 26, picks: 1 },
         ticket_price: Money(200),
+        earlier_prices: Vec::new(),
         currency: currency("USD", 2),
         prize_fund_permille: None,
         tiers: vec![
@@ -159,6 +166,7 @@ fn megamillions() -> GameDef {
         picks: 5,
         bonus: BonusRule::SecondPool { pool: 24, picks: 1 },
         ticket_price: Money(500),
+        earlier_prices: Vec::new(),
         currency: currency("USD", 2),
         prize_fund_permille: None,
         tiers: vec![
@@ -202,6 +210,7 @@ fn euromillions() -> GameDef {
         picks: 5,
         bonus: BonusRule::SecondPool { pool: 12, picks: 2 },
         ticket_price: Money(250),
+        earlier_prices: Vec::new(),
         currency: currency("EUR", 2),
         prize_fund_permille: Some(500),
         tiers: tiers
@@ -225,6 +234,7 @@ fn uk_lotto() -> GameDef {
         picks: 6,
         bonus: BonusRule::SamePool { count: 1 },
         ticket_price: Money(200),
+        earlier_prices: Vec::new(),
         currency: currency("GBP", 2),
         prize_fund_permille: None,
         tiers: vec![
@@ -249,6 +259,7 @@ fn ca649() -> GameDef {
         picks: 6,
         bonus: BonusRule::SamePool { count: 1 },
         ticket_price: Money(300),
+        earlier_prices: Vec::new(),
         currency: currency("CAD", 2),
         prize_fund_permille: None,
         tiers: vec![
@@ -274,6 +285,7 @@ fn jp_loto6() -> GameDef {
         picks: 6,
         bonus: BonusRule::SamePool { count: 1 },
         ticket_price: Money(200),
+        earlier_prices: Vec::new(),
         currency: currency("JPY", 0),
         prize_fund_permille: None,
         tiers: vec![
@@ -296,6 +308,7 @@ fn jp_loto7() -> GameDef {
         picks: 7,
         bonus: BonusRule::SamePool { count: 2 },
         ticket_price: Money(300),
+        earlier_prices: Vec::new(),
         currency: currency("JPY", 0),
         prize_fund_permille: None,
         tiers: vec![

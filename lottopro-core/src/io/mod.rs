@@ -12,6 +12,7 @@
 
 mod csv;
 mod json;
+pub mod official;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
@@ -30,6 +31,7 @@ use crate::money::Money;
 pub use self::csv::{
     FirstPrizeChoice, PrizeRow, read_first_prize_choice, read_prize_rows, write_prize_rows,
 };
+pub use self::official::{OfficialDraw, read_mirror, read_official_api, read_official_legacy};
 
 /// A file format of draw histories; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

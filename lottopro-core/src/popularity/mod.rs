@@ -311,7 +311,7 @@ impl Popularity {
             .iter()
             .filter_map(|d| {
                 let sales = d.total_sales()?;
-                let price = ticket_price_at(game, d.round());
+                let price = game.ticket_price_at(d.round());
                 let tickets = sales.0 as f64 / price.0.max(1) as f64;
                 let winners: Option<Vec<f64>> = self
                     .tiers
@@ -369,17 +369,6 @@ pub(crate) fn recent_sales(view: HistoryView<'_>) -> Option<Money> {
         return None;
     }
     Some(Money(recent.iter().sum::<u64>() / recent.len() as u64))
-}
-
-/// The ticket price when `round` was drawn. Korean Lotto cost 2,000 won a
-/// game until draw 87 (2004-08-21); the winner counts of draws 1–87 are half
-/// what their sales at 1,000 won would predict at every rank.
-pub fn ticket_price_at(game: &GameSpec, round: u32) -> Money {
-    if game.id() == "kr645" && round < 88 {
-        Money(2_000)
-    } else {
-        game.ticket_price()
-    }
 }
 
 /// Every `k`-term arithmetic progression in `1..=pool`.

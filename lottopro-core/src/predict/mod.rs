@@ -25,6 +25,7 @@ mod ml;
 mod models;
 mod pattern;
 pub mod sampler;
+mod score;
 
 use std::fmt;
 use std::str::FromStr;
@@ -40,8 +41,30 @@ use crate::ticket::Ticket;
 
 pub use sampler::{Constraint, MAX_TICKETS, Sampler};
 
+/// Keeps [`Predictor`] implementable only inside this crate.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::anti_popular::AntiPopular {}
+    impl Sealed for super::pattern::Pattern {}
+    impl Sealed for super::models::Frequency {}
+    impl Sealed for super::models::Trend {}
+    impl Sealed for super::models::Statistical {}
+    impl Sealed for super::models::Uniform {}
+    impl Sealed for super::ml::Ml {}
+}
+pub use score::{PredictionScore, TicketScore};
+
 /// A number-generation strategy that learns draws in round order.
-pub trait Predictor: Send + Sync {
+///
+/// **Sealed.** The models are the closed [`Model`] enum: the engine memoises
+/// fitted models per `Model` and history epoch, the backtest derives each
+/// model's random stream from its name, and HTTP and Python select them by
+/// name, so a strategy outside the enum would have no name, no stable seed and
+/// no cache key. The trait is public so its documentation shows what a model
+/// is made of (weights, an optional whole-ticket constraint, reasons), and
+/// sealed so that adding a method is not a breaking change. A new strategy is
+/// a new `Model` variant.
+pub trait Predictor: Send + Sync + sealed::Sealed {
     /// Which model this is.
     fn model(&self) -> Model;
 

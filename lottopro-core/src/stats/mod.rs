@@ -8,17 +8,18 @@
 //! chi-square test of uniformity. Every figure has its chance counterpart
 //! beside it, so a user can see that a "hot" number is usually noise.
 
+mod pairs;
 pub mod patterns;
 pub mod uniformity;
 
-use ndarray::Array2;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::game::GameSpec;
 use crate::history::HistoryView;
 use crate::odds::binomial;
 use crate::ticket::NumberSet;
 
+pub use pairs::PairMatrix;
 pub use patterns::{Features, PatternChance};
 pub use uniformity::ChiSquare;
 
@@ -203,10 +204,8 @@ pub struct Stats {
     pub patterns: PatternStats,
     /// Chi-square test of uniform frequencies (`None` without draws).
     pub uniformity: Option<ChiSquare>,
-    /// `pair_matrix[[a, b]]`: draws containing both `a` and `b` (row and
-    /// column 0 unused), symmetric; in JSON, a list of rows.
-    #[serde(serialize_with = "matrix_out", deserialize_with = "matrix_in")]
-    pub pair_matrix: Array2<u32>,
+    /// Draws containing both `a` and `b`, for every pair; see [`PairMatrix`].
+    pub pair_matrix: PairMatrix,
 }
 
 impl Stats {
@@ -267,9 +266,15 @@ impl Stats {
             ));
         }
 
-        let pair_matrix = Array2::from_shape_fn((width, width), |(a, b)| {
-            pair_counts[a.min(b) * width + a.max(b)]
-        });
+        let pair_matrix = PairMatrix {
+            width,
+            counts: (0..width * width)
+                .map(|i| {
+                    let (a, b) = (i / width, i % width);
+                    pair_counts[a.min(b) * width + a.max(b)]
+                })
+                .collect(),
+        };
         let p = f64::from(picks) / pool as f64;
         let expected_count = d as f64 * p;
         let count_sd = (d as f64 * p * (1.0 - p)).sqrt();
@@ -364,19 +369,6 @@ impl Stats {
 }
 
 /// The pair matrix as rows of numbers, for JSON.
-fn matrix_out<S: Serializer>(m: &Array2<u32>, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_seq(m.rows().into_iter().map(|r| r.to_vec()))
-}
-
-fn matrix_in<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Array2<u32>, D::Error> {
-    let rows: Vec<Vec<u32>> = Vec::deserialize(d)?;
-    let n = rows.len();
-    if rows.iter().any(|r| r.len() != n) {
-        return Err(serde::de::Error::custom("the pair matrix must be square"));
-    }
-    Array2::from_shape_vec((n, n), rows.concat()).map_err(serde::de::Error::custom)
-}
-
 /// P(a random combination shares k numbers with a fixed set of `m`), k = 0..=picks.
 fn hypergeometric(game: &GameSpec, m: u32) -> Vec<f64> {
     let (big_n, n) = (u32::from(game.pool()), u32::from(game.picks()));
@@ -391,15 +383,15 @@ fn hypergeometric(game: &GameSpec, m: u32) -> Vec<f64> {
         .collect()
 }
 
-fn top_pairs(m: &Array2<u32>, top: usize) -> Vec<PairCount> {
-    let pool = m.nrows().saturating_sub(1);
+fn top_pairs(m: &PairMatrix, top: usize) -> Vec<PairCount> {
+    let pool = m.width().saturating_sub(1);
     let mut all = Vec::with_capacity(pool * pool / 2);
     for a in 1..=pool {
         for b in a + 1..=pool {
             all.push(PairCount {
                 a: a as u8,
                 b: b as u8,
-                count: u64::from(m[[a, b]]),
+                count: u64::from(m.count(a as u8, b as u8)),
             });
         }
     }

@@ -265,3 +265,19 @@ fn simulation_requests_default_in_one_place() {
         lottopro_core::PrizeOptions::DEFAULT_RECENT
     );
 }
+
+/// Every engine operation reports to the metrics, QR checks included.
+#[test]
+fn qr_checks_are_measured_like_every_operation() {
+    let e = Engine::builder(real_history()).record_metrics().build();
+    let url = "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144q111215232740q031114212226q2328304042441785483554";
+    assert_eq!(e.check_qr(url).unwrap().games.len(), 5);
+    assert!(e.check_qr("https://example.com/").is_err());
+    let m = e.metrics().unwrap();
+    let qr = m
+        .operations
+        .iter()
+        .find(|o| o.name == "check_qr")
+        .expect("check_qr is measured");
+    assert_eq!((qr.count, qr.errors), (2, 1));
+}

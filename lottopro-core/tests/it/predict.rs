@@ -259,3 +259,35 @@ const PINNED: &str = "
     anti-popular: 2 16 36 43 44 45 | 15 27 34 35 36 43
     random: 9 12 19 26 31 32 | 4 14 24 34 42 43
 ";
+
+/// A prediction scored against a draw: per ticket matches and rank, the
+/// best of them, and what the draw paid.
+#[test]
+fn a_prediction_scores_against_its_draw() {
+    let h = real_history();
+    let view = h.prefix(1244);
+    let p = predict(
+        view,
+        &PredictRequest {
+            model: Model::Random,
+            count: 3,
+            include: vec![4, 5, 25, 28, 32],
+            exclude: vec![],
+            seed: 9,
+        },
+    )
+    .unwrap();
+    let draw = h.get(1245).unwrap();
+    let score = p.score(h.game(), draw);
+    assert_eq!((score.round, score.tickets.len()), (1245, 3));
+    for (t, s) in p.tickets.iter().zip(&score.tickets) {
+        let c = draw.check(h.game(), &t.ticket);
+        assert_eq!((s.matches, s.rank, s.prize), (c.matches, c.rank, c.prize));
+        assert!(s.matches >= 5, "five of the drawn numbers were included");
+    }
+    assert_eq!(
+        score.best_matches,
+        score.tickets.iter().map(|t| t.matches).max().unwrap()
+    );
+    assert_eq!(score.draw.numbers, draw.numbers().to_vec());
+}

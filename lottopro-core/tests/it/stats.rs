@@ -44,7 +44,16 @@ fn real_history_statistics() {
         .map(|p| (p.a, p.b, p.count))
         .collect();
     assert_eq!(top, [(11, 21, 34), (33, 40, 33), (6, 38, 31)]);
-    assert_eq!(s.pair_matrix[[21, 11]], 34);
+    assert_eq!(s.pair_matrix.count(21, 11), 34);
+    assert_eq!(s.pair_matrix.count(11, 21), 34);
+    assert_eq!(
+        (
+            s.pair_matrix.width(),
+            s.pair_matrix.count(0, 11),
+            s.pair_matrix.count(46, 11)
+        ),
+        (46, 0, 0)
+    );
     assert!((s.pairs.expected - 1245.0 * 30.0 / 1980.0).abs() < 1e-9);
 
     let carry: Vec<u64> = s

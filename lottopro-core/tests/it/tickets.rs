@@ -83,6 +83,7 @@ fn small_def(pool: u8, picks: u8, bonus: BonusRule, tiers: Vec<Tier>) -> GameDef
         picks,
         bonus,
         ticket_price: Money::new(100, "x").unwrap(),
+        earlier_prices: Vec::new(),
         currency: Currency {
             code: "XTS".into(),
             minor_digits: 2,
@@ -215,4 +216,33 @@ fn bad_tickets_name_what_is_wrong() {
         assert_eq!(e.field(), Some(field), "{input:?}: {e}");
         assert!(e.to_string().contains(message), "{input:?}: {e}");
     }
+}
+
+/// A game read from JSON is validated and has its computed tables, like a
+/// preset; a definition that cannot be a game is refused.
+#[test]
+fn games_deserialize_through_validation() {
+    let presets = GameSpec::presets();
+    assert_eq!(presets.len(), GameSpec::preset_ids().len());
+    for spec in presets {
+        let json = serde_json::to_string(&spec).unwrap();
+        let back: GameSpec = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, spec, "{}", spec.id());
+        assert_eq!(
+            lottopro_core::Odds::of(&back).total_combinations,
+            lottopro_core::Odds::of(&spec).total_combinations
+        );
+    }
+    let mut def: GameDef = GameSpec::kr645().into();
+    def.picks = 50;
+    let e = serde_json::from_str::<GameSpec>(&serde_json::to_string(&def).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("picks"), "{e}");
+    // The price history lives in the game's data.
+    let kr = GameSpec::kr645();
+    assert_eq!(
+        (kr.ticket_price_at(87).get(), kr.ticket_price_at(88).get()),
+        (2_000, 1_000)
+    );
+    let pb = GameSpec::preset("powerball").unwrap();
+    assert_eq!(pb.ticket_price_at(1), pb.ticket_price());
 }

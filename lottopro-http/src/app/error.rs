@@ -98,6 +98,19 @@ impl From<Error> for ApiError {
             ErrorKind::Limit => (StatusCode::UNPROCESSABLE_ENTITY, "Limit exceeded"),
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, "Not found"),
             ErrorKind::History => (StatusCode::CONFLICT, "Inconsistent history"),
+            // The detail of a failing dependency is logged, not shown.
+            ErrorKind::Unavailable => {
+                tracing::error!(error = %e, "a dependency failed");
+                let service = match &e {
+                    Error::Unavailable { service, .. } => *service,
+                    _ => "a dependency",
+                };
+                return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service unavailable",
+                    format!("the {service} is not answering; try again shortly"),
+                );
+            }
             _ => return ApiError::internal(e),
         };
         let field = e.field().map(str::to_owned);

@@ -38,8 +38,8 @@ pub struct Manifest {
     pub rows: Vec<(String, u64)>,
 }
 
-fn db_error(e: &rusqlite::Error) -> Error {
-    Error::Io(std::io::Error::other(format!("database: {e}")))
+fn db_error(e: rusqlite::Error) -> Error {
+    Error::unavailable("database", e)
 }
 
 fn sha256(path: &Path) -> Result<(String, u64)> {
@@ -72,11 +72,11 @@ fn rows(conn: &Connection) -> Result<Vec<(String, u64)>> {
                 [table],
                 |r| r.get(0),
             )
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         if exists {
             let n: i64 = conn
                 .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-                .map_err(|e| db_error(&e))?;
+                .map_err(db_error)?;
             out.push((table.to_owned(), u64::try_from(n).unwrap_or(0)));
         }
     }
@@ -86,7 +86,7 @@ fn rows(conn: &Connection) -> Result<Vec<(String, u64)>> {
 fn integrity(conn: &Connection) -> Result<()> {
     let verdict: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| db_error(&e))?;
+        .map_err(db_error)?;
     if verdict == "ok" {
         Ok(())
     } else {
@@ -121,19 +121,19 @@ pub fn backup(db: &Path, dir: &Path) -> Result<(PathBuf, Manifest)> {
         target = dir.join(format!("lottopro-{created_at}-{n}.db"));
         n += 1;
     }
-    let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| db_error(&e))?;
+    let source =
+        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db_error)?;
     source
         .busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(|e| db_error(&e))?;
+        .map_err(db_error)?;
     {
-        let mut dest = Connection::open(&target).map_err(|e| db_error(&e))?;
-        let copy = rusqlite::backup::Backup::new(&source, &mut dest).map_err(|e| db_error(&e))?;
+        let mut dest = Connection::open(&target).map_err(db_error)?;
+        let copy = rusqlite::backup::Backup::new(&source, &mut dest).map_err(db_error)?;
         // -1: every page in one step, from one read snapshot.
-        copy.step(-1).map_err(|e| db_error(&e))?;
+        copy.step(-1).map_err(db_error)?;
     }
-    let copy = Connection::open_with_flags(&target, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| db_error(&e))?;
+    let copy =
+        Connection::open_with_flags(&target, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db_error)?;
     integrity(&copy)?;
     let rows = rows(&copy)?;
     drop(copy);
@@ -185,18 +185,18 @@ pub fn restore(from: &Path, db: &Path) -> Result<Manifest> {
             ),
         ));
     }
-    let source = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| db_error(&e))?;
+    let source =
+        Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db_error)?;
     integrity(&source)?;
     if let Some(dir) = db.parent()
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir)?;
     }
-    let mut dest = Connection::open(db).map_err(|e| db_error(&e))?;
+    let mut dest = Connection::open(db).map_err(db_error)?;
     {
-        let copy = rusqlite::backup::Backup::new(&source, &mut dest).map_err(|e| db_error(&e))?;
-        copy.step(-1).map_err(|e| db_error(&e))?;
+        let copy = rusqlite::backup::Backup::new(&source, &mut dest).map_err(db_error)?;
+        copy.step(-1).map_err(db_error)?;
     }
     integrity(&dest)?;
     Ok(manifest)

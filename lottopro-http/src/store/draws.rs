@@ -30,7 +30,7 @@ impl Store {
                 "INSERT OR REPLACE INTO draw_orders (game, round, numbers) VALUES (?1, ?2, ?3)",
                 params![game.id(), round, text],
             )
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -48,7 +48,7 @@ impl Store {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
             })
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         Ok(text.map(|t| t.split(' ').filter_map(|n| n.parse().ok()).collect()))
     }
 
@@ -57,13 +57,13 @@ impl Store {
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare("SELECT record FROM draws WHERE game = ?1 ORDER BY round")
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         let rows = stmt
             .query_map(params![game.id()], |row| row.get::<_, String>(0))
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         let mut draws = Vec::new();
         for (i, row) in rows.enumerate() {
-            let text = row.map_err(|e| db_error(&e))?;
+            let text = row.map_err(db_error)?;
             let record: DrawRecord = serde_json::from_str(&text).map_err(|e| Error::History {
                 round: None,
                 message: format!("stored draw {} is unreadable: {e}", i + 1),
@@ -82,7 +82,7 @@ impl Store {
                 params![game.id()],
                 |r| r.get(0),
             )
-            .map_err(|e| db_error(&e))
+            .map_err(db_error)
     }
 
     /// Appends the draws of `from` that the store does not hold yet; they
@@ -93,7 +93,7 @@ impl Store {
         let stored = self.history(from.game())?;
         let new = stored.continuation(from)?;
         let mut conn = self.conn()?;
-        let tx = conn.transaction().map_err(|e| db_error(&e))?;
+        let tx = conn.transaction().map_err(db_error)?;
         for d in &new {
             let record = serde_json::to_string(&DrawRecord::from(d))
                 .map_err(|e| Error::Io(std::io::Error::other(e)))?;
@@ -101,9 +101,9 @@ impl Store {
                 "INSERT INTO draws (game, round, record) VALUES (?1, ?2, ?3)",
                 params![from.game().id(), d.round(), record],
             )
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         }
-        tx.commit().map_err(|e| db_error(&e))?;
+        tx.commit().map_err(db_error)?;
         drop(conn);
         if !new.is_empty() {
             // Predictions made for these rounds can be scored now.

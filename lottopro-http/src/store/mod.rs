@@ -32,11 +32,10 @@ use std::thread::JoinHandle;
 use lottopro_core::{Error, Result};
 use rusqlite::Connection;
 
+pub use lottopro_core::predict::{PredictionScore, TicketScore};
 pub use numbers::{MAX_LABEL_CHARS, MAX_SAVED_PER_OWNER, SavedNumbers};
 use predictions::{LOG_QUEUE, LogMessage, write_log};
-pub use predictions::{
-    MAX_PREDICTIONS_PER_OWNER, NewPrediction, PredictionScore, StoredPrediction, TicketScore,
-};
+pub use predictions::{MAX_PREDICTIONS_PER_OWNER, NewPrediction, StoredPrediction};
 
 /// A store in one SQLite file.
 ///
@@ -55,8 +54,8 @@ pub struct Store {
     path: PathBuf,
 }
 
-fn db_error(e: &rusqlite::Error) -> Error {
-    Error::Io(std::io::Error::other(format!("database: {e}")))
+fn db_error(e: rusqlite::Error) -> Error {
+    Error::unavailable("database", e)
 }
 
 fn lock(m: &Mutex<Connection>) -> Result<std::sync::MutexGuard<'_, Connection>> {
@@ -75,7 +74,7 @@ impl Store {
         {
             std::fs::create_dir_all(dir)?;
         }
-        let conn = Connection::open(path).map_err(|e| db_error(&e))?;
+        let conn = Connection::open(path).map_err(db_error)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -115,10 +114,10 @@ impl Store {
              CREATE INDEX IF NOT EXISTS predictions_owner ON predictions (owner, id);
              CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;",
         )
-        .map_err(|e| db_error(&e))?;
-        let log = Connection::open(path).map_err(|e| db_error(&e))?;
+        .map_err(db_error)?;
+        let log = Connection::open(path).map_err(db_error)?;
         log.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         let (tx, rx) = std::sync::mpsc::sync_channel(LOG_QUEUE);
         let writer = std::thread::Builder::new()
             .name("lottopro-prediction-log".into())

@@ -56,7 +56,7 @@ impl Store {
                 params![owner],
                 |r| r.get(0),
             )
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         if usize::try_from(held).unwrap_or(usize::MAX) >= MAX_SAVED_PER_OWNER {
             return Err(Error::Limit {
                 field: "numbers".into(),
@@ -70,7 +70,7 @@ impl Store {
             "INSERT INTO saved_numbers (owner, game, numbers, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![owner, game.id(), numbers, label, created_at],
         )
-        .map_err(|e| db_error(&e))?;
+        .map_err(db_error)?;
         Ok(SavedNumbers {
             id: conn.last_insert_rowid(),
             game: game.id().to_owned(),
@@ -85,7 +85,7 @@ impl Store {
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare("SELECT id, game, numbers, label, created_at FROM saved_numbers WHERE owner = ?1 ORDER BY id")
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         let rows = stmt
             .query_map(params![owner], |r| {
                 Ok(SavedNumbers {
@@ -96,9 +96,8 @@ impl Store {
                     created_at: r.get(4)?,
                 })
             })
-            .map_err(|e| db_error(&e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| db_error(&e))
+            .map_err(db_error)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db_error)
     }
 
     /// Deletes one of `owner`'s tickets; whether it existed.
@@ -109,7 +108,7 @@ impl Store {
                 "DELETE FROM saved_numbers WHERE owner = ?1 AND id = ?2",
                 params![owner, id],
             )
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         Ok(n > 0)
     }
 }

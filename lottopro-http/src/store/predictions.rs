@@ -3,10 +3,10 @@
 
 use std::sync::mpsc::{Receiver, SyncSender};
 
-use lottopro_core::draw::DrawNumbers;
-use lottopro_core::{Error, History, Money, Result, Ticket};
+use lottopro_core::predict::PredictionScore;
+use lottopro_core::{Error, History, Result, Ticket};
 use rusqlite::{Connection, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Store, db_error, now_secs};
 
@@ -32,34 +32,6 @@ pub struct StoredPrediction {
     pub created_at: i64,
     /// How the tickets did; `None` until the target round is drawn.
     pub score: Option<PredictionScore>,
-}
-
-/// How a prediction's tickets did in its target round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PredictionScore {
-    /// The round.
-    pub round: u32,
-    /// What was drawn.
-    pub draw: DrawNumbers,
-    /// Per ticket, in order.
-    pub tickets: Vec<TicketScore>,
-    /// The most main numbers any ticket matched.
-    pub best_matches: u8,
-    /// The best prize rank any ticket reached.
-    pub best_rank: Option<u8>,
-}
-
-/// One ticket's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketScore {
-    /// Main numbers matched.
-    pub matches: u8,
-    /// Whether a bonus number matched.
-    pub bonus: bool,
-    /// The prize rank, if any.
-    pub rank: Option<u8>,
-    /// What the draw paid at that rank, when known.
-    pub prize: Option<Money>,
 }
 
 /// What one `predictions` row holds besides its score.
@@ -171,7 +143,7 @@ impl Store {
             .map_err(|_| gone())?;
         done.recv()
             .map_err(|_| gone())?
-            .map_err(|e| Error::Io(std::io::Error::other(format!("database: {e}"))))
+            .map_err(|e| Error::unavailable("database", e))
     }
 
     /// Records a prediction (committed behind the caller; see the type's
@@ -198,7 +170,7 @@ impl Store {
                 "SELECT id, game, model, seed, target_round, tickets, created_at, score
                  FROM predictions WHERE owner = ?1 ORDER BY id DESC",
             )
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         let rows = stmt
             .query_map(params![owner], |r| {
                 Ok((
@@ -212,7 +184,7 @@ impl Store {
                     r.get::<_, Option<String>>(7)?,
                 ))
             })
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
         let unreadable = |id: i64, what: &str| {
             Error::Io(std::io::Error::other(format!(
                 "database: prediction {id} has an unreadable {what}"
@@ -221,7 +193,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, game, model, seed, target_round, tickets, created_at, score) =
-                row.map_err(|e| db_error(&e))?;
+                row.map_err(db_error)?;
             out.push(StoredPrediction {
                 id,
                 game,
@@ -255,57 +227,39 @@ impl Store {
                     "SELECT id, target_round, tickets FROM predictions
                      WHERE game = ?1 AND score IS NULL AND target_round <= ?2",
                 )
-                .map_err(|e| db_error(&e))?;
+                .map_err(db_error)?;
             stmt.query_map(params![game.id(), latest], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
-            .map_err(|e| db_error(&e))?
+            .map_err(db_error)?
             .collect::<rusqlite::Result<_>>()
-            .map_err(|e| db_error(&e))?
+            .map_err(db_error)?
         };
         if pending.is_empty() {
             return Ok(0);
         }
-        let tx = conn.transaction().map_err(|e| db_error(&e))?;
+        let tx = conn.transaction().map_err(db_error)?;
         let mut scored = 0;
         for (id, round, tickets) in pending {
             let Some(draw) = history.get(round) else {
                 continue;
             };
             let texts: Vec<String> = serde_json::from_str(&tickets).unwrap_or_default();
-            let checks: Vec<_> = texts
+            let tickets: Vec<Ticket> = texts
                 .iter()
                 .filter_map(|t| Ticket::parse(game, t).ok())
-                .map(|t| draw.check(game, &t))
                 .collect();
-            let score = PredictionScore {
-                round,
-                draw: DrawNumbers {
-                    numbers: draw.numbers().to_vec(),
-                    bonus: draw.bonus().to_vec(),
-                },
-                best_matches: checks.iter().map(|c| c.matches).max().unwrap_or(0),
-                best_rank: checks.iter().filter_map(|c| c.rank).min(),
-                tickets: checks
-                    .into_iter()
-                    .map(|c| TicketScore {
-                        matches: c.matches,
-                        bonus: c.bonus,
-                        rank: c.rank,
-                        prize: c.prize,
-                    })
-                    .collect(),
-            };
+            let score = PredictionScore::of(game, &tickets, draw);
             let text =
                 serde_json::to_string(&score).map_err(|e| Error::Io(std::io::Error::other(e)))?;
             tx.execute(
                 "UPDATE predictions SET score = ?1 WHERE id = ?2",
                 params![text, id],
             )
-            .map_err(|e| db_error(&e))?;
+            .map_err(db_error)?;
             scored += 1;
         }
-        tx.commit().map_err(|e| db_error(&e))?;
+        tx.commit().map_err(db_error)?;
         Ok(scored)
     }
 }

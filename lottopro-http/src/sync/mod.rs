@@ -24,8 +24,9 @@ use lottopro_core::date::Weekday;
 use lottopro_core::{Draw, Error, GameSpec, History};
 use serde::Serialize;
 
+pub use lottopro_core::io::OfficialDraw;
 pub use schedule::{Next, RETRY_SECS, plan};
-pub use sources::{DrawSource, Fetched};
+pub use sources::DrawSource;
 
 use crate::store::Store;
 
@@ -117,7 +118,7 @@ pub struct Syncer {
 
 /// A source's answer for the next rounds: rows, or nothing new.
 enum Answer {
-    Rows(Vec<Fetched>),
+    Rows(Vec<OfficialDraw>),
     UpToDate,
 }
 
@@ -206,7 +207,7 @@ impl Syncer {
 
     /// The rounds from `next` on, as `kind` gives them.
     async fn fetch(&self, kind: DrawSource, game: &GameSpec, next: u32) -> Result<Answer, String> {
-        let mut rows: Vec<Fetched> = Vec::new();
+        let mut rows: Vec<OfficialDraw> = Vec::new();
         let mut cursor = next;
         loop {
             if self.config.to.is_some_and(|to| cursor > to) {
@@ -225,7 +226,8 @@ impl Syncer {
                         .get(&url, true)
                         .await?
                         .ok_or("the endpoint is missing (404)")?;
-                    sources::parse_api(game, &body, cursor)?
+                    lottopro_core::io::read_official_api(game, &body, cursor)
+                        .map_err(sources::reason)?
                 }
                 DrawSource::Legacy => {
                     let url = format!(
@@ -236,7 +238,10 @@ impl Syncer {
                         .get(&url, false)
                         .await?
                         .ok_or("the endpoint is missing (404)")?;
-                    sources::parse_legacy(game, &body)?.into_iter().collect()
+                    lottopro_core::io::read_official_legacy(game, &body)
+                        .map_err(sources::reason)?
+                        .into_iter()
+                        .collect()
                 }
                 DrawSource::Mirror => {
                     let url = format!(
@@ -246,7 +251,9 @@ impl Syncer {
                     match self.get(&url, false).await? {
                         // A round the mirror does not have yet.
                         None => vec![],
-                        Some(body) => vec![sources::parse_mirror(game, &body)?],
+                        Some(body) => vec![
+                            lottopro_core::io::read_mirror(game, &body).map_err(sources::reason)?,
+                        ],
                     }
                 }
             };
@@ -319,9 +326,9 @@ async fn blocking_history(store: &Arc<Store>, game: &GameSpec) -> lottopro_core:
 /// does not was refused, if one was.
 fn continuing(
     stored: &History,
-    rows: Vec<Fetched>,
+    rows: Vec<OfficialDraw>,
     to: Option<u32>,
-) -> (Vec<Fetched>, Option<String>) {
+) -> (Vec<OfficialDraw>, Option<String>) {
     let mut accepted = Vec::new();
     let mut previous = stored.latest().map(|d| (d.round(), d.date()));
     for f in rows {

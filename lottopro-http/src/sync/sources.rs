@@ -1,24 +1,10 @@
-//! The three places a Korean Lotto result can come from, and their formats.
-//!
-//! Each source turns its own response format into [`Fetched`] rows; every
-//! number and amount goes through the core's constructors, so a row that
-//! reaches the caller is already a valid draw of the game. What the rows
-//! mean together (contiguous rounds, weekly dates) is checked by the caller.
+//! The three places a Korean Lotto result can come from. Their response
+//! formats are read by the core (`lottopro_core::io::official`); this module
+//! names the sources and turns a reader's error into the reason a sync
+//! reports.
 
-use lottopro_core::draw::TierResult;
-use lottopro_core::io::{Format, read_draws};
-use lottopro_core::{Date, Draw, Error, GameSpec, Money};
-use serde::Deserialize;
-use serde_json::Value;
-
-/// A draw as a source gave it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fetched {
-    /// The draw, numbers sorted.
-    pub draw: Draw,
-    /// The main numbers in the order they were drawn, when the source says.
-    pub order: Option<Vec<u8>>,
-}
+use lottopro_core::io::{self, OfficialDraw};
+use lottopro_core::{Error, GameSpec};
 
 /// Where results come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +31,20 @@ impl DrawSource {
 
     /// The draws in `body`, a response of this source, from round `from`
     /// on (the public face of the three parsers, for fuzzing and tools).
-    pub fn parse(self, game: &GameSpec, body: &str, from: u32) -> Result<Vec<Fetched>, String> {
+    pub fn parse(
+        self,
+        game: &GameSpec,
+        body: &str,
+        from: u32,
+    ) -> Result<Vec<OfficialDraw>, String> {
         match self {
-            DrawSource::Api => parse_api(game, body, from),
-            DrawSource::Legacy => Ok(parse_legacy(game, body)?.into_iter().collect()),
-            DrawSource::Mirror => Ok(vec![parse_mirror(game, body)?]),
+            DrawSource::Api => io::read_official_api(game, body, from),
+            DrawSource::Legacy => {
+                io::read_official_legacy(game, body).map(|d| d.into_iter().collect())
+            }
+            DrawSource::Mirror => io::read_mirror(game, body).map(|d| vec![d]),
         }
+        .map_err(reason)
     }
 
     /// A list such as `api,legacy,mirror`.
@@ -76,294 +70,28 @@ impl DrawSource {
     }
 }
 
-/// Why a response could not be used.
-pub(crate) fn not_json(body: &str) -> Option<String> {
-    let start = body.trim_start();
-    if start.starts_with('<') {
-        Some(
-            "answered with an HTML page instead of JSON (the site may be blocking this client)"
-                .into(),
-        )
-    } else if start.is_empty() {
-        Some("answered with an empty body".into())
-    } else {
-        None
+/// What a sync reports when a response cannot be read: the reader's words.
+pub(crate) fn reason(e: Error) -> String {
+    match e {
+        Error::InvalidInput { message, .. } => message,
+        other => other.to_string(),
     }
-}
-
-fn parse_json(body: &str) -> Result<Value, String> {
-    if let Some(why) = not_json(body) {
-        return Err(why);
-    }
-    serde_json::from_str(body).map_err(|e| format!("malformed JSON: {e}"))
-}
-
-fn amount(v: &Value, field: &str) -> Result<Option<Money>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => n
-            .as_i64()
-            .ok_or_else(|| format!("{field}: {n} is not a whole number"))
-            .and_then(|a| Money::from_i64(a, field).map_err(|e| e.to_string()))
-            .map(Some),
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => Money::parse(s, field).map(Some).map_err(|e| e.to_string()),
-        other => Err(format!("{field}: {other} is not an amount")),
-    }
-}
-
-fn count(v: &Value, field: &str) -> Result<Option<u64>, String> {
-    Ok(amount(v, field)?.map(Money::get))
-}
-
-fn number(v: &Value, field: &str) -> Result<u8, String> {
-    let n = match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    };
-    n.and_then(|n| u8::try_from(n).ok())
-        .ok_or_else(|| format!("{field}: {v} is not a ball number"))
-}
-
-/// Per-rank results from `(winners, per winner, total)` triples, checking
-/// `per winner × winners = total` where all three are given.
-fn tiers(
-    round: u32,
-    ranks: &[(Option<u64>, Option<Money>, Option<Money>)],
-) -> Result<Vec<TierResult>, String> {
-    let mut out = Vec::new();
-    for (i, (winners, each, total)) in ranks.iter().enumerate() {
-        let rank = u8::try_from(i + 1).unwrap_or(u8::MAX);
-        let (Some(winners), Some(each)) = (winners, each) else {
-            continue;
-        };
-        if let Some(total) = total
-            && u128::from(*winners) * u128::from(each.get()) != u128::from(total.get())
-        {
-            return Err(format!(
-                "round {round} rank {rank}: {winners} winners × {} ≠ total {}",
-                each.get(),
-                total.get()
-            ));
-        }
-        out.push(TierResult {
-            rank,
-            winners: *winners,
-            prize_each: *each,
-        });
-    }
-    Ok(out)
-}
-
-fn build(
-    game: &GameSpec,
-    round: u32,
-    date: Date,
-    drawn: &[u8],
-    bonus: u8,
-    sales: Option<Money>,
-    results: &[TierResult],
-) -> Result<Draw, String> {
-    let draw = Draw::new(game, round, date, drawn, &[bonus])
-        .map_err(|e| format!("round {round}: {e}"))?
-        .with_total_sales(sales);
-    if results.is_empty() {
-        return Ok(draw);
-    }
-    draw.with_results(game, results)
-        .map_err(|e| format!("round {round}: {e}"))
-}
-
-/// The 2026 endpoint: `{"resultCode", "resultMessage", "data": {"list": [rows]}}`,
-/// newest first. Rows of rounds before `from` are dropped.
-pub(crate) fn parse_api(game: &GameSpec, body: &str, from: u32) -> Result<Vec<Fetched>, String> {
-    let v = parse_json(body)?;
-    let list = v
-        .get("data")
-        .and_then(|d| d.get("list"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| {
-            let message = v
-                .get("resultMessage")
-                .and_then(Value::as_str)
-                .unwrap_or("no data.list");
-            format!("no result list ({message})")
-        })?;
-    let mut out = Vec::new();
-    for row in list {
-        let field = |name: &str| row.get(name).unwrap_or(&Value::Null);
-        let round = count(field("ltEpsd"), "ltEpsd")?
-            .and_then(|r| u32::try_from(r).ok())
-            .ok_or("a row has no ltEpsd")?;
-        if round < from {
-            continue;
-        }
-        let drawn = (1..=6)
-            .map(|i| number(field(&format!("tm{i}WnNo")), &format!("tm{i}WnNo")))
-            .collect::<Result<Vec<u8>, String>>()
-            .map_err(|e| format!("round {round}: {e}"))?;
-        let bonus =
-            number(field("bnsWnNo"), "bnsWnNo").map_err(|e| format!("round {round}: {e}"))?;
-        let date_text = field("ltRflYmd").as_str().unwrap_or_default();
-        let date = (date_text.len() == 8)
-            .then(|| {
-                Date::parse(&format!(
-                    "{}-{}-{}",
-                    &date_text[..4],
-                    &date_text[4..6],
-                    &date_text[6..]
-                ))
-                .ok()
-            })
-            .flatten()
-            .ok_or_else(|| format!("round {round}: ltRflYmd '{date_text}' is not YYYYMMDD"))?;
-        let ranks = (1..=5)
-            .map(|r| {
-                Ok((
-                    count(field(&format!("rnk{r}WnNope")), "rnkWnNope")?,
-                    amount(field(&format!("rnk{r}WnAmt")), "rnkWnAmt")?,
-                    amount(field(&format!("rnk{r}SumWnAmt")), "rnkSumWnAmt")?,
-                ))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let results = tiers(round, &ranks)?;
-        let sales = amount(field("rlvtEpsdSumNtslAmt"), "rlvtEpsdSumNtslAmt")?;
-        let draw = build(game, round, date, &drawn, bonus, sales, &results)?;
-        out.push(Fetched {
-            draw,
-            order: Some(drawn),
-        });
-    }
-    out.sort_by_key(|f| f.draw.round());
-    Ok(out)
-}
-
-/// The legacy endpoint: one object per round; `returnValue: "fail"` for a
-/// round not drawn yet (`Ok(None)`).
-pub(crate) fn parse_legacy(game: &GameSpec, body: &str) -> Result<Option<Fetched>, String> {
-    let v = parse_json(body)?;
-    if v.get("returnValue").and_then(Value::as_str) == Some("fail") {
-        return Ok(None);
-    }
-    let draws = read_draws(body.as_bytes(), Format::Json, game).map_err(|e| e.to_string())?;
-    Ok(draws
-        .into_iter()
-        .next()
-        .map(|draw| Fetched { draw, order: None }))
-}
-
-#[derive(Deserialize)]
-struct MirrorResult {
-    draw_no: u32,
-    numbers: Vec<Value>,
-    bonus_no: Value,
-    date: String,
-    #[serde(default)]
-    divisions: Vec<Value>,
-    #[serde(default)]
-    total_sales_amount: Value,
-}
-
-/// The mirror: `{"draw_no", "numbers", "bonus_no", "date", "divisions":
-/// [{"prize", "winners"} × 5], "total_sales_amount"}`; an empty division
-/// `{}` means nobody won that rank (or, for a fresh file, not published yet).
-pub(crate) fn parse_mirror(game: &GameSpec, body: &str) -> Result<Fetched, String> {
-    parse_json(body)?;
-    let r: MirrorResult =
-        serde_json::from_str(body).map_err(|e| format!("malformed result: {e}"))?;
-    let round = r.draw_no;
-    let drawn = r
-        .numbers
-        .iter()
-        .enumerate()
-        .map(|(i, n)| number(n, &format!("numbers[{i}]")))
-        .collect::<Result<Vec<u8>, String>>()
-        .map_err(|e| format!("round {round}: {e}"))?;
-    let bonus = number(&r.bonus_no, "bonus_no").map_err(|e| format!("round {round}: {e}"))?;
-    let date = Date::parse(r.date.get(..10).unwrap_or(&r.date))
-        .map_err(|e| format!("round {round}: date: {e}"))?;
-    let published = r
-        .divisions
-        .iter()
-        .any(|d| d.as_object().is_some_and(|o| !o.is_empty()));
-    let ranks = if published {
-        r.divisions
-            .iter()
-            .map(|d| {
-                let winners = count(d.get("winners").unwrap_or(&Value::Null), "winners")?;
-                let prize = amount(d.get("prize").unwrap_or(&Value::Null), "prize")?;
-                Ok((
-                    Some(winners.unwrap_or(0)),
-                    Some(prize.unwrap_or_default()),
-                    None,
-                ))
-            })
-            .collect::<Result<Vec<_>, String>>()?
-    } else {
-        vec![]
-    };
-    let results = tiers(round, &ranks)?;
-    let sales = amount(&r.total_sales_amount, "total_sales_amount")?;
-    let draw = build(game, round, date, &drawn, bonus, sales, &results)?;
-    Ok(Fetched { draw, order: None })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn game() -> GameSpec {
-        GameSpec::kr645()
-    }
-
     #[test]
-    fn the_mirror_format_parses() {
-        let body = r#"{"draw_no": 1, "numbers": [10, 23, 29, 33, 37, 40], "bonus_no": 16,
-            "date": "2002-12-07T00:00:00Z",
-            "divisions": [{}, {"prize": 143934100, "winners": 1}, {"prize": 5140500, "winners": 28},
-                          {"prize": 113400, "winners": 2537}, {"prize": 10000, "winners": 40155}],
-            "total_sales_amount": 3681782000, "winners_combination": {}}"#;
-        let f = parse_mirror(&game(), body).unwrap();
-        assert_eq!(f.draw.round(), 1);
-        assert_eq!(f.draw.numbers().to_vec(), vec![10, 23, 29, 33, 37, 40]);
-        assert_eq!(f.draw.result(2).unwrap().winners, 1);
-        assert_eq!(f.draw.result(1).unwrap().winners, 0);
-    }
-
-    #[test]
-    fn html_and_broken_rows_are_refused_with_a_reason() {
-        let e = parse_api(&game(), "<!doctype html><html>blocked</html>", 1).unwrap_err();
-        assert!(e.contains("HTML"), "{e}");
-        let e = parse_api(&game(), "{\"data\": {\"list\": [", 1).unwrap_err();
-        assert!(e.contains("malformed JSON"), "{e}");
-        let row = r#"{"data": {"list": [{"ltEpsd": 5, "tm1WnNo": 1, "tm2WnNo": 1, "tm3WnNo": 3,
-            "tm4WnNo": 4, "tm5WnNo": 5, "tm6WnNo": 6, "bnsWnNo": 7, "ltRflYmd": "20030104"}]}}"#;
-        let e = parse_api(&game(), row, 1).unwrap_err();
-        assert!(e.contains("round 5"), "{e}");
-        let totals = r#"{"data": {"list": [{"ltEpsd": 5, "tm1WnNo": 1, "tm2WnNo": 2, "tm3WnNo": 3,
-            "tm4WnNo": 4, "tm5WnNo": 5, "tm6WnNo": 6, "bnsWnNo": 7, "ltRflYmd": "20030104",
-            "rnk1WnNope": 2, "rnk1WnAmt": 100, "rnk1SumWnAmt": 201}]}}"#;
-        let e = parse_api(&game(), totals, 1).unwrap_err();
-        assert!(e.contains("≠ total"), "{e}");
-    }
-
-    #[test]
-    fn the_api_keeps_the_draw_order() {
-        let row = r#"{"resultCode": "0", "data": {"list": [{"ltEpsd": 5, "tm1WnNo": 16, "tm2WnNo": 2,
-            "tm3WnNo": 33, "tm4WnNo": 4, "tm5WnNo": 25, "tm6WnNo": 6, "bnsWnNo": 7, "ltRflYmd": "20030104",
-            "rnk1WnNope": 2, "rnk1WnAmt": 100, "rnk1SumWnAmt": 200}]}}"#;
-        let rows = parse_api(&game(), row, 1).unwrap();
-        assert_eq!(rows[0].order.as_deref(), Some(&[16, 2, 33, 4, 25, 6][..]));
-        assert_eq!(rows[0].draw.numbers().to_vec(), vec![2, 4, 6, 16, 25, 33]);
-        assert!(
-            parse_api(&game(), row, 6).unwrap().is_empty(),
-            "rounds before `from` are dropped"
-        );
+    fn sources_are_named_in_a_list() {
         assert_eq!(
             DrawSource::parse_list("api, mirror").unwrap(),
             vec![DrawSource::Api, DrawSource::Mirror]
         );
         assert!(DrawSource::parse_list("ftp").is_err());
+        // A reader's error becomes the reason a sync reports, in its words.
+        let game = GameSpec::kr645();
+        let why = DrawSource::Api.parse(&game, "", 1).unwrap_err();
+        assert_eq!(why, "answered with an empty body");
     }
 }
