@@ -69,8 +69,8 @@ fn main() -> Result<(), lottopro_core::Error> {
         println!(
             "{text:>18}: {:>6.1}× uniform, rank-1 co-winners {:>7.1} (uniform {:.1}), EV {:.1} won (uniform {:.1})",
             p.popularity,
-            p.expected_co_winners["1"],
-            p.uniform_co_winners["1"],
+            p.expected_co_winners[&1],
+            p.uniform_co_winners[&1],
             p.ev_per_ticket,
             p.uniform_ev_per_ticket
         );
@@ -91,7 +91,7 @@ fn main() -> Result<(), lottopro_core::Error> {
         for t in &tickets {
             let p = model.ticket(&game, &t.ticket, Some(history.view()), None)?;
             ev += p.ev_per_ticket;
-            co += p.expected_co_winners["1"];
+            co += p.expected_co_winners[&1];
         }
         let n = tickets.len() as f64;
         println!(

@@ -248,10 +248,10 @@ impl ServeConfig {
 
     /// The cache settings, through the core's parser of the same variables.
     pub fn cache(&self) -> Result<CacheConfig> {
-        let kind: CacheKind = self.cache_type.parse().map_err(|e: Error| match e {
-            Error::InvalidInput { message, .. } => Error::invalid("CACHE_TYPE", message),
-            other => other,
-        })?;
+        let kind: CacheKind = self
+            .cache_type
+            .parse()
+            .map_err(|e| as_variable(e, "CACHE_TYPE"))?;
         Ok(CacheConfig {
             kind,
             redis_url: self.redis_url.clone(),
@@ -259,6 +259,13 @@ impl ServeConfig {
             memory_size: self.memory_cache_size.max(1),
             compression: self.cache_compression,
         })
+    }
+
+    /// Builds the configured cache, errors naming the variable at fault.
+    pub fn build_cache(&self) -> Result<Option<std::sync::Arc<dyn lottopro_core::Cache>>> {
+        self.cache()?
+            .build()
+            .map_err(|e| as_variable(e, "REDIS_URL"))
     }
 
     /// Checks the secrets: refuses weak ones unless in debug mode.
@@ -308,6 +315,14 @@ impl ServeConfig {
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// A core error about a setting, renamed to the variable that holds it.
+fn as_variable(e: Error, variable: &str) -> Error {
+    match e {
+        Error::InvalidInput { message, .. } => Error::invalid(variable, message),
+        other => other,
     }
 }
 

@@ -61,7 +61,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         let cache = config.cache()?;
         let engine =
             crate::telemetry::monitor::instrumented(lottopro_core::Engine::builder(history))
-                .cache(cache.build()?)
+                .cache(config.build_cache()?)
                 .ttl(cache.default_ttl)
                 .build();
         let options = crate::app::Options::from_config(config, config.secret()?);

@@ -1,64 +1,26 @@
 //! Every conversion between Python and the core.
 //!
 //! Results go to Python as plain dicts and lists through their serde form
-//! (the same JSON shape the CLI and the HTTP service show), except where a
+//! (the shape the CLI and the HTTP service show, with ints for int keys), except where a
 //! user wants arrays: number frequencies and the pair matrix are numpy arrays.
 
 use ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 use serde::Serialize;
-use serde_json::Value;
 
 use lottopro_core::{GameSpec, Stats, Ticket};
 
 use crate::error::IntoPy;
 
-/// Any serialisable core value as Python objects.
+/// Any serialisable core value as Python objects: dicts, lists, ints and
+/// floats as serde describes them (ranks stay ints, integers wider than 64
+/// bits keep every digit), without a detour through JSON.
 pub(crate) fn to_python<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
-    let v = serde_json::to_value(value)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-    value_to_python(py, &v)
-}
-
-fn value_to_python(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match v {
-        Value::Null => py.None(),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any().unbind(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => i.into_pyobject(py)?.into_any().unbind(),
-            (_, Some(u), _) => u.into_pyobject(py)?.into_any().unbind(),
-            // Integers beyond 64 bits (totals of huge simulations) keep every digit.
-            _ if n.is_u64()
-                || n.to_string()
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b'-') =>
-            {
-                py.import("builtins")?
-                    .getattr("int")?
-                    .call1((n.to_string(),))?
-                    .unbind()
-            }
-            (_, _, Some(f)) => f.into_pyobject(py)?.into_any().unbind(),
-            _ => py.None(),
-        },
-        Value::String(s) => s.into_pyobject(py)?.into_any().unbind(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(value_to_python(py, item)?)?;
-            }
-            list.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, item) in map {
-                dict.set_item(k, value_to_python(py, item)?)?;
-            }
-            dict.into_any().unbind()
-        }
-    })
+    pythonize::pythonize(py, value)
+        .map(Bound::unbind)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
 /// Statistics as a dict, with `frequencies` (counts of numbers 1..=pool) and
@@ -78,14 +40,38 @@ pub(crate) fn stats_to_python(py: Python<'_>, stats: &Stats) -> PyResult<Py<PyAn
     Ok(obj)
 }
 
-/// A ticket given as text (`"3 11 17 25 33 41"`) or a sequence of numbers.
+/// A whole-number argument in the range of `T`, or the library's
+/// `InvalidInputError` naming the parameter (never an `OverflowError`).
+pub(crate) fn whole<T: TryFrom<i128>>(value: i128, field: &str) -> PyResult<T> {
+    T::try_from(value).map_err(|_| {
+        let message = if value < 0 {
+            format!("{value} is negative; it must be 0 or more")
+        } else {
+            format!("{value} is too large")
+        };
+        crate::error::to_py(lottopro_core::Error::invalid(field, message))
+    })
+}
+
+/// A ticket given as a `Ticket`, text (`"3 11 17 25 33 41"`) or a sequence
+/// of numbers.
 pub(crate) fn ticket_from_python(game: &GameSpec, value: &Bound<'_, PyAny>) -> PyResult<Ticket> {
+    if let Ok(t) = value.cast::<crate::history::PyTicket>() {
+        let t = t.get();
+        if t.game != game.id() {
+            return Err(crate::error::to_py(lottopro_core::Error::invalid(
+                "ticket",
+                format!("a {} ticket cannot be played in {}", t.game, game.id()),
+            )));
+        }
+        return Ok(t.inner);
+    }
     if let Ok(text) = value.extract::<String>() {
         return Ticket::parse(game, &text).py_err();
     }
     let numbers: Vec<i128> = value.extract().map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(
-            "a ticket is a string like \"3 11 17 25 33 41\" or a sequence of numbers",
+            "a ticket is a Ticket, a string like \"3 11 17 25 33 41\" or a sequence of numbers",
         )
     })?;
     Ticket::new(game, &small_numbers(&numbers, "numbers", game.pool())?, &[]).py_err()

@@ -14,7 +14,7 @@ use lottopro_core::{
 };
 use pyo3::prelude::*;
 
-use crate::conversion::{small_numbers, stats_to_python, ticket_from_python, to_python};
+use crate::conversion::{small_numbers, stats_to_python, ticket_from_python, to_python, whole};
 use crate::error::IntoPy;
 use crate::history::PyHistory;
 
@@ -29,6 +29,8 @@ const _: () = assert!(PrizeOptions::DEFAULT_RECENT == 52);
 #[pyclass(name = "Engine", module = "lottopro._lottopro", frozen)]
 pub(crate) struct PyEngine {
     inner: Arc<Engine>,
+    /// How it was built, for pickling: cache kind, Redis URL, TTL seconds.
+    config: (Option<String>, Option<String>, u64),
 }
 
 /// An amount of money from a Python int (or digit string), as the core parses it.
@@ -39,22 +41,37 @@ pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
 
 #[pymethods]
 impl PyEngine {
-    /// An engine on `history` (an empty history of `game` when None).
-    /// `cache`: None or "memory" (default, 1,000 entries), "none", "redis" or
-    /// "tiered" (with `redis_url`); `ttl`: seconds results stay cached.
+    /// An engine on `history`; without one, on the history bundled for
+    /// `game` (Korean Lotto 6/45: every draw; other games: none yet). A
+    /// `game` that is not the history's is an error. `cache`: None or
+    /// "memory" (default, 1,000 entries), "none", "redis" or "tiered" (with
+    /// `redis_url`); `ttl`: seconds results stay cached. An engine pickles as
+    /// its current history and these settings (its cache starts empty).
     #[new]
-    #[pyo3(signature = (history=None, game="kr645", cache=None, redis_url=None, ttl=300))]
+    #[pyo3(signature = (history=None, game=None, cache=None, redis_url=None, ttl=300))]
     fn new(
         history: Option<&PyHistory>,
-        game: &str,
+        game: Option<&str>,
         cache: Option<&str>,
         redis_url: Option<String>,
         ttl: u64,
     ) -> PyResult<Self> {
-        let history = match history {
-            Some(h) => (*h.inner).clone(),
-            None => lottopro_core::data::default_history(&GameSpec::preset(game).py_err()?),
+        let history = match (history, game) {
+            (Some(h), Some(g)) if g != h.inner.game().id() => {
+                return Err(crate::error::to_py(lottopro_core::Error::invalid(
+                    "game",
+                    format!(
+                        "the history is of {}, not {g}; leave game out or give a history of {g}",
+                        h.inner.game().id()
+                    ),
+                )));
+            }
+            (Some(h), _) => (*h.inner).clone(),
+            (None, g) => lottopro_core::data::default_history(
+                &GameSpec::preset(g.unwrap_or("kr645")).py_err()?,
+            ),
         };
+        let pickled = (cache.map(str::to_owned), redis_url.clone(), ttl);
         let defaults = CacheConfig::default();
         let config = CacheConfig {
             kind: match cache {
@@ -76,6 +93,7 @@ impl PyEngine {
             .build();
         Ok(PyEngine {
             inner: Arc::new(engine),
+            config: pickled,
         })
     }
 
@@ -90,7 +108,8 @@ impl PyEngine {
     /// Statistics, each next to its chance expectation; `frequencies` and
     /// `pair_matrix` are numpy arrays.
     #[pyo3(signature = (window=50, top=6))]
-    fn stats(&self, py: Python<'_>, window: usize, top: usize) -> PyResult<Py<PyAny>> {
+    fn stats(&self, py: Python<'_>, window: i128, top: i128) -> PyResult<Py<PyAny>> {
+        let (window, top) = (whole(window, "window")?, whole(top, "top")?);
         let engine = self.inner.clone();
         let s = py
             .detach(move || engine.stats(&StatsOptions { window, top }))
@@ -106,15 +125,16 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         model: &str,
-        count: usize,
+        count: i128,
         include: Option<Vec<i128>>,
         exclude: Option<Vec<i128>>,
-        seed: Option<u64>,
+        seed: Option<i128>,
     ) -> PyResult<Py<PyAny>> {
         let pool = self.inner.history().game().pool();
+        let seed = seed.map(|s| whole::<u64>(s, "seed")).transpose()?;
         let request = PredictRequest {
             model: model.parse::<Model>().py_err()?,
-            count,
+            count: whole(count, "count")?,
             include: small_numbers(&include.unwrap_or_default(), "include", pool)?,
             exclude: small_numbers(&exclude.unwrap_or_default(), "exclude", pool)?,
             seed: seed.unwrap_or_else(entropy_seed),
@@ -133,11 +153,16 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         models: Option<&Bound<'_, PyAny>>,
-        tickets: usize,
-        warmup: usize,
-        seed: u64,
+        tickets: i128,
+        warmup: i128,
+        seed: i128,
         alpha: f64,
     ) -> PyResult<Py<PyAny>> {
+        let (tickets, warmup, seed) = (
+            whole(tickets, "tickets")?,
+            whole(warmup, "warmup")?,
+            whole(seed, "seed")?,
+        );
         let selection = match models {
             None => ModelSelection::all(),
             Some(m) => match m.extract::<String>() {
@@ -154,7 +179,16 @@ impl PyEngine {
             alpha,
         };
         let engine = self.inner.clone();
-        let r = py.detach(move || engine.backtest(&opts)).py_err()?;
+        // The core counts tickets per round as a prediction's `count`.
+        let r = py
+            .detach(move || engine.backtest(&opts))
+            .map_err(|e| match e {
+                lottopro_core::Error::InvalidInput { field, message } if field == "count" => {
+                    lottopro_core::Error::invalid("tickets", message.replace("count", "tickets"))
+                }
+                other => other,
+            })
+            .py_err()?;
         to_python(py, &r)
     }
 
@@ -167,23 +201,40 @@ impl PyEngine {
     fn simulate(
         &self,
         py: Python<'_>,
-        tickets_per_draw: Option<u64>,
-        draws: u64,
-        trials: u64,
+        tickets_per_draw: Option<i128>,
+        draws: i128,
+        trials: i128,
         strategy: &str,
-        tickets: Option<&str>,
+        tickets: Option<&Bound<'_, PyAny>>,
         method: &str,
-        threads: Option<usize>,
-        seed: u64,
-        recent: usize,
+        threads: Option<i128>,
+        seed: i128,
+        recent: i128,
         prizes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        let tickets_per_draw = tickets_per_draw
+            .map(|t| whole::<u64>(t, "tickets_per_draw"))
+            .transpose()?;
+        let (draws, trials, seed): (u64, u64, u64) = (
+            whole(draws, "draws")?,
+            whole(trials, "trials")?,
+            whole(seed, "seed")?,
+        );
+        let threads = threads.map(|t| whole::<usize>(t, "threads")).transpose()?;
+        let recent: usize = whole(recent, "recent")?;
         let game = self.inner.game();
-        let played = tickets
-            .map(|t| parse_tickets(&game, t))
-            .transpose()
-            .py_err()?
-            .unwrap_or_default();
+        // Tickets as text ("1 2 3 4 5 6; 7 8 9 10 11 12") or a sequence of
+        // tickets (Ticket objects, texts or number lists).
+        let played = match tickets {
+            None => Vec::new(),
+            Some(t) => match t.extract::<String>() {
+                Ok(text) => parse_tickets(&game, &text).py_err()?,
+                Err(_) => t
+                    .try_iter()?
+                    .map(|item| ticket_from_python(&game, &item?))
+                    .collect::<PyResult<Vec<_>>>()?,
+            },
+        };
         let strategy = Strategy::from_name(strategy, played).py_err()?;
         let pairs: Vec<(u8, Bound<'_, PyAny>)> = match prizes {
             None => Vec::new(),
@@ -267,11 +318,16 @@ impl PyEngine {
     fn wheel(
         &self,
         py: Python<'_>,
-        numbers: Option<Vec<u8>>,
+        numbers: Option<Vec<i128>>,
         guarantee: &str,
         full_pool: bool,
-        seed: u64,
+        seed: i128,
     ) -> PyResult<Py<PyAny>> {
+        let pool = self.inner.game().pool();
+        let numbers = numbers
+            .map(|n| small_numbers(&n, "numbers", pool))
+            .transpose()?;
+        let seed: u64 = whole(seed, "seed")?;
         let request = lottopro_core::WheelRequest {
             numbers,
             guarantee: guarantee.to_owned(),
@@ -326,5 +382,35 @@ impl PyEngine {
     fn __repr__(&self) -> String {
         let h = self.inner.history();
         format!("Engine(game='{}', draws={})", h.game().id(), h.len())
+    }
+
+    /// Pickles as `Engine(history, None, cache, redis_url, ttl)`.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (
+            PyHistory,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            u64,
+        ),
+    )> {
+        let e = slf.get();
+        let (cache, redis_url, ttl) = e.config.clone();
+        Ok((
+            slf.get_type().into_any(),
+            (
+                PyHistory {
+                    inner: e.inner.history(),
+                },
+                None,
+                cache,
+                redis_url,
+                ttl,
+            ),
+        ))
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use lottopro_core::io::{DrawRecord, Format};
 use lottopro_core::{Draw, GameSpec, History, Ticket};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyTuple;
 
 use crate::conversion::small_numbers;
 use crate::error::IntoPy;
@@ -42,6 +42,15 @@ impl PyHistory {
     ) -> PyResult<Self> {
         let game = GameSpec::preset(game).py_err()?;
         let format: Option<Format> = format.map(str::parse).transpose().py_err()?;
+        for file in std::iter::once(&path).chain(prizes.as_ref()) {
+            if !file.exists() {
+                return Err(pyo3::exceptions::PyFileNotFoundError::new_err((
+                    2,
+                    "No such file or directory",
+                    file.to_string_lossy().into_owned(),
+                )));
+            }
+        }
         let h = py
             .detach(|| {
                 let h = lottopro_core::io::load_history(&path, format, game)?;
@@ -54,49 +63,133 @@ impl PyHistory {
         Ok(PyHistory { inner: Arc::new(h) })
     }
 
-    /// A history from draws given as dicts: `{"round": 1, "date":
+    /// A history from draws given as mappings: `{"round": 1, "date":
     /// "2002-12-07", "numbers": [...], "bonus": [...]}` (optionally
-    /// `total_sales` and `prizes`).
+    /// `total_sales` and `prizes`, a list of `{"rank", "winners",
+    /// "prize_each"}`). Numbers may be any integers (numpy's too) and dates
+    /// `datetime.date`s or ISO text; an error names `draws[i].field`.
     #[staticmethod]
     #[pyo3(signature = (draws, game="kr645"))]
-    fn from_draws(py: Python<'_>, draws: Vec<Bound<'_, PyDict>>, game: &str) -> PyResult<Self> {
+    fn from_draws(draws: &Bound<'_, PyAny>, game: &str) -> PyResult<Self> {
         let game = GameSpec::preset(game).py_err()?;
-        let json = py.import("json")?;
-        let mut records = Vec::with_capacity(draws.len());
-        for (i, d) in draws.iter().enumerate() {
-            let text: String = json.call_method1("dumps", (d,))?.extract()?;
-            let record: DrawRecord = serde_json::from_str(&text).map_err(|e| {
+        let mut parsed = Vec::new();
+        for (i, item) in draws.try_iter()?.enumerate() {
+            let record = draw_record(&item?, i)?;
+            let draw = record.into_draw(&game).map_err(|e| {
                 crate::error::to_py(lottopro_core::Error::InvalidInput {
                     field: format!("draws[{i}]"),
                     message: e.to_string(),
                 })
             })?;
-            records.push(record);
+            parsed.push(draw);
         }
-        let draws = records
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                r.into_draw(&game)
-                    .map_err(|e| lottopro_core::Error::InvalidInput {
-                        field: format!("draws[{i}]"),
-                        message: e.to_string(),
-                    })
-            })
-            .collect::<lottopro_core::Result<Vec<_>>>()
-            .py_err()?;
         Ok(PyHistory {
-            inner: Arc::new(History::new(game, draws).py_err()?),
+            inner: Arc::new(History::new(game, parsed).py_err()?),
         })
+    }
+
+    /// Rebuilds a pickled history (see `__reduce__`).
+    #[staticmethod]
+    fn _from_jsonl(text: &str, game: &str) -> PyResult<Self> {
+        let game = GameSpec::preset(game).py_err()?;
+        let h = lottopro_core::io::read_history(text.as_bytes(), Format::Jsonl, game).py_err()?;
+        Ok(PyHistory { inner: Arc::new(h) })
+    }
+
+    /// Pickles as its draws in LottoPro's JSON lines and its game.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
+        let h = &slf.get().inner;
+        let mut text = Vec::new();
+        lottopro_core::io::write_draws(&mut text, Format::Jsonl, h.game(), h.draws()).py_err()?;
+        let restore = slf.get_type().getattr("_from_jsonl")?;
+        Ok((
+            restore,
+            (
+                String::from_utf8_lossy(&text).into_owned(),
+                h.game().id().to_owned(),
+            ),
+        ))
+    }
+
+    /// Draws in round order.
+    fn __iter__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let list = pyo3::types::PyList::new(py, self.draws())?;
+        Ok(list.call_method0("__iter__")?.unbind())
+    }
+
+    /// Whether a round (an int) or a draw is in the history.
+    fn __contains__(&self, item: &Bound<'_, PyAny>) -> bool {
+        if let Ok(draw) = item.cast::<PyDraw>() {
+            let d = draw.get();
+            return self
+                .inner
+                .get(d.round)
+                .is_some_and(|held| PyDraw::from(held) == *d);
+        }
+        match item.extract::<i64>() {
+            Ok(round) => u32::try_from(round).is_ok_and(|r| self.inner.get(r).is_some()),
+            Err(_) => false,
+        }
     }
 
     fn __len__(&self) -> usize {
         self.inner.len()
     }
 
-    /// The draw of a round.
-    fn __getitem__(&self, round: u32) -> PyResult<PyDraw> {
-        self.inner.require(round).map(PyDraw::from).py_err()
+    /// `history[round]`: the draw of a round number; negative numbers count
+    /// back from the latest (`history[-1]` is the latest draw).
+    /// `history[1240:1246]`: the rounds 1240 to 1245 as a history (the stop
+    /// is excluded, as in `range`; negative bounds count back as well).
+    fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let latest = i64::from(self.inner.latest_round().unwrap_or(0));
+        let first = i64::from(self.inner.first_round().unwrap_or(1));
+        let resolve = |i: i64| if i < 0 { latest + 1 + i } else { i };
+        if let Ok(slice) = key.cast::<pyo3::types::PySlice>() {
+            let bound = |name: &str, default: i64| -> PyResult<i64> {
+                let v = slice.getattr(name)?;
+                if v.is_none() {
+                    Ok(default)
+                } else {
+                    Ok(resolve(v.extract::<i64>()?))
+                }
+            };
+            if !slice.getattr("step")?.is_none() && slice.getattr("step")?.extract::<i64>()? != 1 {
+                return Err(pyo3::exceptions::PyValueError::new_err(
+                    "a history is sliced by rounds with a step of 1",
+                ));
+            }
+            let (start, stop) = (bound("start", first)?, bound("stop", latest + 1)?);
+            let draws: Vec<Draw> = self
+                .inner
+                .draws()
+                .iter()
+                .filter(|d| (start..stop).contains(&i64::from(d.round())))
+                .cloned()
+                .collect();
+            let h = History::new(self.inner.game().clone(), draws).py_err()?;
+            return Ok(PyHistory { inner: Arc::new(h) }
+                .into_pyobject(py)?
+                .into_any()
+                .unbind());
+        }
+        let i: i64 = key.extract().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "a history is indexed by a round number or a slice of rounds, not {}",
+                key.get_type()
+                    .name()
+                    .map_or_else(|_| "this".to_owned(), |n| n.to_string())
+            ))
+        })?;
+        let round = resolve(i);
+        let draw = u32::try_from(round)
+            .ok()
+            .and_then(|r| self.inner.get(r))
+            .ok_or_else(|| {
+                pyo3::exceptions::PyIndexError::new_err(format!(
+                    "round {i} is not in the history (rounds {first}..={latest})"
+                ))
+            })?;
+        Ok(PyDraw::from(draw).into_pyobject(py)?.into_any().unbind())
     }
 
     /// All draws, round order.
@@ -195,6 +288,55 @@ impl PyDraw {
         self.prizes.clone()
     }
 
+    /// Rebuilds a pickled draw (see `__reduce__`).
+    #[staticmethod]
+    fn _restore(
+        round: u32,
+        date: String,
+        numbers: Vec<u8>,
+        bonus: Vec<u8>,
+        total_sales: Option<u64>,
+        prizes: Vec<(u8, u64, u64)>,
+    ) -> PyDraw {
+        PyDraw {
+            round,
+            date,
+            numbers,
+            bonus,
+            total_sales,
+            prizes,
+        }
+    }
+
+    /// Pickles as its fields.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (
+            u32,
+            String,
+            Vec<u8>,
+            Vec<u8>,
+            Option<u64>,
+            Vec<(u8, u64, u64)>,
+        ),
+    )> {
+        let d = slf.get();
+        Ok((
+            slf.get_type().getattr("_restore")?,
+            (
+                d.round,
+                d.date.clone(),
+                d.numbers.clone(),
+                d.bonus.clone(),
+                d.total_sales,
+                d.prizes.clone(),
+            ),
+        ))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Draw(round={}, date='{}', numbers={}, bonus={})",
@@ -206,12 +348,29 @@ impl PyDraw {
     }
 }
 
-/// One game on a slip, validated for its game.
-#[pyclass(name = "Ticket", module = "lottopro._lottopro", frozen, eq, hash)]
+/// One game on a slip, validated for its game. Tickets order by game, then
+/// by their numbers as tuples (`1 2 3 4 5 6` < `1 2 3 4 5 7` < `2 3 4 5 6 7`).
+#[pyclass(name = "Ticket", module = "lottopro._lottopro", frozen, eq, ord, hash)]
 #[derive(PartialEq, Eq, Hash)]
 pub(crate) struct PyTicket {
     pub(crate) inner: Ticket,
-    game: String,
+    pub(crate) game: String,
+}
+
+impl PyTicket {
+    fn sort_key(&self) -> (&str, Vec<u8>, Vec<u8>) {
+        (
+            &self.game,
+            self.inner.main().to_vec(),
+            self.inner.extra().to_vec(),
+        )
+    }
+}
+
+impl PartialOrd for PyTicket {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.sort_key().cmp(&other.sort_key()))
+    }
 }
 
 #[pymethods]
@@ -264,6 +423,22 @@ impl PyTicket {
     fn __repr__(&self) -> String {
         format!("Ticket('{}', game='{}')", self.inner, self.game)
     }
+
+    /// Pickles as `Ticket(numbers, extra, game)`.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Vec<i128>, Vec<i128>, String))> {
+        let t = slf.get();
+        Ok((
+            slf.get_type().into_any(),
+            (
+                t.inner.main().iter().map(i128::from).collect(),
+                t.inner.extra().iter().map(i128::from).collect(),
+                t.game.clone(),
+            ),
+        ))
+    }
 }
 
 /// Numbers written as a Python tuple: `(4, 5, 25)`, `(12,)`.
@@ -279,4 +454,121 @@ fn py_tuple(numbers: &[u8]) -> String {
                 .join(", ")
         ),
     }
+}
+
+/// One draw given to `from_draws` as a mapping, read field by field.
+fn draw_record(item: &Bound<'_, PyAny>, i: usize) -> PyResult<DrawRecord> {
+    let bad = |field: &str, message: String| {
+        crate::error::to_py(lottopro_core::Error::InvalidInput {
+            field: format!("draws[{i}].{field}"),
+            message,
+        })
+    };
+    let get = |field: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        match item.get_item(field) {
+            Ok(v) if v.is_none() => Ok(None),
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(item.py()) => Ok(None),
+            Err(_) => Err(bad(field, "each draw is a mapping such as a dict".into())),
+        }
+    };
+    let int = |field: &str, v: &Bound<'_, PyAny>| -> PyResult<i128> {
+        v.call_method0("__index__")
+            .and_then(|n| n.extract::<i128>())
+            .map_err(|_| {
+                bad(
+                    field,
+                    format!(
+                        "{} is not a whole number",
+                        v.repr().map_or_else(|_| "it".into(), |r| r.to_string())
+                    ),
+                )
+            })
+    };
+    let numbers = |field: &str| -> PyResult<Vec<u8>> {
+        let Some(v) = get(field)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (j, n) in v
+            .try_iter()
+            .map_err(|_| bad(field, "is not a list of numbers".into()))?
+            .enumerate()
+        {
+            let n = int(&format!("{field}[{j}]"), &n?)?;
+            out.push(u8::try_from(n).map_err(|_| {
+                bad(
+                    &format!("{field}[{j}]"),
+                    format!("{n} is not a ball number"),
+                )
+            })?);
+        }
+        Ok(out)
+    };
+    let round = get("round")?.ok_or_else(|| bad("round", "is missing".into()))?;
+    let round = int("round", &round)?;
+    let round =
+        u32::try_from(round).map_err(|_| bad("round", format!("{round} is not a round number")))?;
+    let date = get("date")?.ok_or_else(|| bad("date", "is missing".into()))?;
+    let date: String = if date.hasattr("isoformat")? {
+        // datetime.date, datetime.datetime and pandas' Timestamp: the date part.
+        let text: String = date.call_method0("isoformat")?.extract()?;
+        text.chars().take(10).collect()
+    } else {
+        date.str()?.to_string().chars().take(10).collect()
+    };
+    let total_sales = match get("total_sales")? {
+        None => None,
+        Some(v) => {
+            let n = int("total_sales", &v)?;
+            Some(
+                lottopro_core::Money::from_i64(i64::try_from(n).unwrap_or(i64::MAX), "total_sales")
+                    .map_err(|e| bad("total_sales", e.to_string()))?,
+            )
+        }
+    };
+    let mut prizes = Vec::new();
+    if let Some(list) = get("prizes")? {
+        for (j, p) in list
+            .try_iter()
+            .map_err(|_| bad("prizes", "is not a list".into()))?
+            .enumerate()
+        {
+            let p = p?;
+            let field = |name: &str| -> PyResult<i128> {
+                let v = p
+                    .get_item(name)
+                    .map_err(|_| bad(&format!("prizes[{j}].{name}"), "is missing".into()))?;
+                int(&format!("prizes[{j}].{name}"), &v)
+            };
+            let (rank, winners, each) = (field("rank")?, field("winners")?, field("prize_each")?);
+            prizes.push(lottopro_core::TierResult {
+                rank: u8::try_from(rank).map_err(|_| {
+                    bad(
+                        &format!("prizes[{j}].rank"),
+                        format!("{rank} is not a rank"),
+                    )
+                })?,
+                winners: u64::try_from(winners).map_err(|_| {
+                    bad(
+                        &format!("prizes[{j}].winners"),
+                        format!("{winners} is not a count"),
+                    )
+                })?,
+                prize_each: lottopro_core::Money::from_i64(
+                    i64::try_from(each).unwrap_or(i64::MAX),
+                    "prize_each",
+                )
+                .map_err(|e| bad(&format!("prizes[{j}].prize_each"), e.to_string()))?,
+            });
+        }
+    }
+    Ok(DrawRecord {
+        round,
+        date,
+        numbers: numbers("numbers")?,
+        bonus: numbers("bonus")?,
+        total_sales,
+        prizes,
+    })
 }

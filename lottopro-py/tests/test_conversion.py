@@ -37,5 +37,5 @@ def test_tickets_as_text_or_numbers(engine, ticket):
 
 
 def test_a_ticket_of_the_wrong_type_is_a_type_error(engine):
-    with pytest.raises(TypeError, match="a ticket is a string"):
+    with pytest.raises(TypeError, match="a ticket is a Ticket, a string"):
         engine.check(3.5, 1245)

@@ -49,7 +49,7 @@ def test_redis_without_a_server_degrades_instead_of_failing(history):
     assert e.cache_stats()["degraded"] is True
     with pytest.raises(lottopro.InvalidInputError) as x:
         lottopro.Engine(history, cache="redis", redis_url="not a url")
-    assert x.value.field == "REDIS_URL"
+    assert x.value.field == "redis_url"
     with pytest.raises(lottopro.InvalidInputError) as x:
         lottopro.Engine(history, cache="disk")
-    assert x.value.field == "CACHE_TYPE"
+    assert x.value.field == "cache"

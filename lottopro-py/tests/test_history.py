@@ -40,9 +40,13 @@ def test_bad_history_input():
         )
     with pytest.raises(lottopro.InvalidInputError, match=r"draws\[0\]"):
         lottopro.History.from_draws([{"round": 1, "date": "2002-12-07", "numbers": [1, 2, 3], "bonus": [7]}])
-    with pytest.raises(lottopro.LottoIOError):
+    with pytest.raises(FileNotFoundError) as missing:
         lottopro.History.from_csv("/nonexistent/draws.csv")
-    with pytest.raises(lottopro.NotFoundError, match="round 9999 is not in the history"):
+    assert (missing.value.errno, missing.value.filename) == (2, "/nonexistent/draws.csv")
+    with pytest.raises(FileNotFoundError) as missing:
+        lottopro.History.from_csv(data_file("kr_lotto_645.csv"), prizes="/nonexistent/prizes.csv")
+    assert missing.value.filename == "/nonexistent/prizes.csv"
+    with pytest.raises(IndexError, match="round 9999 is not in the history"):
         lottopro.History.from_csv(data_file("kr_lotto_645.csv"))[9999]
 
 

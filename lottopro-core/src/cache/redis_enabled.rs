@@ -37,7 +37,7 @@ impl RedisCache {
     /// checked now; the server is contacted on first use.
     pub fn new(url: &str, options: RedisOptions) -> Result<RedisCache> {
         let client = redis::Client::open(url)
-            .map_err(|e| Error::invalid("REDIS_URL", format!("'{url}' is not a Redis URL: {e}")))?;
+            .map_err(|e| Error::invalid("redis_url", format!("'{url}' is not a Redis URL: {e}")))?;
         Ok(RedisCache {
             client,
             options,

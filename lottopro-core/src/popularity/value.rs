@@ -123,11 +123,11 @@ impl Popularity {
             .collect();
         let ev = value.ev(&co);
         let uniform_ev = value.ev(&uniform);
-        let by_rank = |v: &[f64]| -> BTreeMap<String, f64> {
+        let by_rank = |v: &[f64]| -> BTreeMap<u8, f64> {
             self.tiers
                 .iter()
                 .zip(v)
-                .map(|(t, x)| (t.rank.to_string(), *x))
+                .map(|(t, x)| (t.rank, *x))
                 .collect()
         };
         let probabilities: Vec<f64> = self.tiers.iter().map(|t| t.probability).collect();
@@ -276,14 +276,14 @@ pub struct TicketPopularity {
     /// How many times more often than a uniformly random ticket it is played.
     pub popularity: f64,
     /// Other winners expected at each rank if this ticket wins it.
-    pub expected_co_winners: BTreeMap<String, f64>,
+    pub expected_co_winners: BTreeMap<u8, f64>,
     /// The same under uniform choice (tickets sold × odds).
-    pub uniform_co_winners: BTreeMap<String, f64>,
+    pub uniform_co_winners: BTreeMap<u8, f64>,
     /// What this ticket would receive at each rank (pool share for
     /// pari-mutuel ranks, the amount for fixed ones), before tax.
-    pub expected_prize: BTreeMap<String, f64>,
+    pub expected_prize: BTreeMap<u8, f64>,
     /// The chance of each rank: the same for every ticket.
-    pub win_probability: BTreeMap<String, f64>,
+    pub win_probability: BTreeMap<u8, f64>,
     /// Expected value of one ticket under the model, before tax.
     pub ev_per_ticket: f64,
     /// Expected value if every player chose uniformly.

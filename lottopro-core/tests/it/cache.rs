@@ -116,7 +116,7 @@ mod redis {
         let e = RedisCache::new("not a url", RedisOptions::default())
             .err()
             .unwrap();
-        assert_eq!(e.field(), Some("REDIS_URL"));
+        assert_eq!(e.field(), Some("redis_url"));
     }
 
     /// A tag invalidated through one engine is gone for another sharing the Redis.

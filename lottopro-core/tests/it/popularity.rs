@@ -68,7 +68,7 @@ fn pattern_tickets_share_a_jackpot_with_many_times_more_people() {
         model
             .ticket(&game, &t, Some(h.view()), None)
             .unwrap()
-            .expected_co_winners["1"]
+            .expected_co_winners[&1]
     };
     // A typical ticket: the median of 201 uniformly random ones.
     let mut typical: Vec<f64> = predict(

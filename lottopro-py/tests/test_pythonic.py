@@ -1,0 +1,119 @@
+"""The Python objects behave as Python users expect: a History is a sequence
+of draws, everything pickles (so multiprocessing works), Tickets go in and
+out and sort, ranks are ints, and a bad argument names its parameter."""
+
+import datetime
+import multiprocessing
+import pickle
+
+import numpy as np
+import pytest
+
+import lottopro
+
+
+def test_history_is_a_sequence_of_draws(history):
+    draws = list(history)
+    assert len(draws) == 1245 and draws[0].round == 1 and draws[-1].round == 1245
+    assert sum(1 for _ in history) == len(history)
+    assert 1245 in history and 1 in history and 1246 not in history and 0 not in history
+    assert history[1245] in history and "1245" not in history
+    assert history[-1] == history[1245] and history[-1245] == history[1]
+    recent = history[1240:]
+    assert isinstance(recent, lottopro.History)
+    assert (recent.first_round, recent.latest_round, len(recent)) == (1240, 1245, 6)
+    assert len(history[-10:]) == 10 and history[1:3].latest_round == 2
+    with pytest.raises(IndexError):
+        history[1246]
+    with pytest.raises(IndexError):
+        history[-1246]
+    with pytest.raises(TypeError, match="round number or a slice"):
+        history["latest"]
+    with pytest.raises(ValueError, match="step"):
+        history[1:100:2]
+
+
+def test_everything_pickles(history):
+    for value in (history, history[1245], lottopro.Ticket([1, 2, 3, 4, 5, 6])):
+        back = pickle.loads(pickle.dumps(value))
+        assert back == value if not isinstance(value, lottopro.History) else back.epoch == value.epoch
+    engine = lottopro.Engine(history[1:301], cache="none")
+    back = pickle.loads(pickle.dumps(engine))
+    assert repr(back) == repr(engine) == "Engine(game='kr645', draws=300)"
+    assert back.check("1 2 3 4 5 6", round=1)["round"] == 1
+
+
+def _latest_round(engine):
+    return engine.history.latest_round
+
+
+def test_an_engine_crosses_processes(history):
+    engine = lottopro.Engine(history[1:201], cache="none")
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(_latest_round, (engine,)) == 200
+
+
+def test_tickets_go_in_everywhere_and_sort(engine):
+    t = lottopro.Ticket.parse("4 5 25 28 32 12")
+    assert engine.check(t, round=1245)["rank"] == 2
+    assert engine.popularity(t)["numbers"] == [4, 5, 12, 25, 28, 32]
+    played = [lottopro.Ticket([1, 2, 3, 4, 5, 6]), "7 8 9 10 11 12", [13, 14, 15, 16, 17, 18]]
+    report = engine.simulate(strategy="fixed", tickets=played, draws=10, trials=5)
+    assert report["plan"]["tickets_per_draw"] == 3
+    tickets = sorted([lottopro.Ticket([2, 3, 4, 5, 6, 7]), lottopro.Ticket([1, 2, 3, 4, 5, 7]), lottopro.Ticket([1, 2, 3, 4, 5, 6])])
+    assert [str(t) for t in tickets] == ["1 2 3 4 5 6", "1 2 3 4 5 7", "2 3 4 5 6 7"]
+    powerball = lottopro.Ticket([1, 2, 3, 4, 5], extra=[6], game="powerball")
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        engine.check(powerball, round=1)
+    assert e.value.field == "ticket"
+
+
+def test_ranks_are_ints(engine):
+    p = engine.popularity("1 2 3 4 5 6")
+    for key in ("expected_co_winners", "uniform_co_winners", "expected_prize", "win_probability"):
+        assert sorted(p[key]) == [1, 2, 3, 4, 5], key
+    assert engine.simulate(draws=5, trials=5, prizes={1: "2,000,000,000"})["unvalued_ranks"] == []
+
+
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda e: e.predict(count=-1), "count"),
+        (lambda e: e.predict(count=0), "count"),
+        (lambda e: e.predict(seed=-5), "seed"),
+        (lambda e: e.backtest(tickets=0), "tickets"),
+        (lambda e: e.backtest(tickets=-1), "tickets"),
+        (lambda e: e.stats(window=-1), "window"),
+        (lambda e: e.simulate(trials=-1), "trials"),
+        (lambda e: e.simulate(draws=2**70), "draws"),
+        (lambda e: e.wheel([1, 2, 300], guarantee="3if4"), "numbers[2]"),
+        (lambda e: e.predict(model="mlx"), "model"),
+    ],
+)
+def test_a_bad_argument_names_its_parameter(engine, call, field):
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        call(engine)
+    assert e.value.field == field
+    assert isinstance(e.value, ValueError)
+    assert "JSON" not in str(e.value) and "u64" not in str(e.value) and "usize" not in str(e.value)
+
+
+def test_from_draws_takes_numpy_and_dates():
+    h = lottopro.History.from_draws(
+        [
+            {"round": np.int64(1), "date": datetime.date(2002, 12, 7), "numbers": np.array([10, 23, 29, 33, 37, 40]), "bonus": [np.int32(16)]},
+            {"round": 2, "date": "2002-12-14", "numbers": (9, 13, 21, 25, 32, 42), "bonus": [2], "total_sales": np.uint64(4904274000)},
+        ]
+    )
+    assert len(h) == 2 and h[1].numbers == (10, 23, 29, 33, 37, 40) and h[2].total_sales == 4904274000
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        lottopro.History.from_draws([{"round": 1, "date": "2002-12-07", "numbers": [1, 2, 3, 4, 5, 4.5], "bonus": [7]}])
+    assert e.value.field == "draws[0].numbers[5]"
+    assert "JSON" not in str(e.value) and "column" not in str(e.value)
+
+
+def test_an_engine_refuses_a_game_that_is_not_its_historys(history):
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        lottopro.Engine(history, game="powerball")
+    assert e.value.field == "game"
+    assert lottopro.Engine(history, game="kr645").history.game == "kr645"
