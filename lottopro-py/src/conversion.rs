@@ -23,19 +23,27 @@ pub(crate) fn to_python<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
-/// Statistics as a dict, with `frequencies` (counts of numbers 1..=pool) and
-/// `pair_matrix` (`[a, b]` for numbers a and b; row and column 0 unused) as
-/// numpy arrays.
+/// Statistics as a dict, with `frequencies` and `pair_matrix` as numpy
+/// arrays that share one indexing: by the number itself (`frequencies[7]`
+/// is how often 7 was drawn, `pair_matrix[7, 13]` how often 7 and 13 came
+/// together; index 0 holds zeros), in signed 64-bit integers so that
+/// arithmetic on them (`f - f.mean()`, `f - 200`) never wraps around.
 pub(crate) fn stats_to_python(py: Python<'_>, stats: &Stats) -> PyResult<Py<PyAny>> {
     let obj = to_python(py, stats)?;
     let dict = obj.bind(py).cast::<PyDict>()?;
-    let counts: Vec<u64> = stats.numbers.iter().map(|n| n.count).collect();
-    let frequencies: Bound<'_, PyArray1<u64>> = counts.into_pyarray(py);
+    let mut counts = vec![0i64; stats.numbers.len() + 1];
+    for n in &stats.numbers {
+        if let Some(slot) = counts.get_mut(usize::from(n.number)) {
+            *slot = i64::try_from(n.count).unwrap_or(i64::MAX);
+        }
+    }
+    let frequencies: Bound<'_, PyArray1<i64>> = counts.into_pyarray(py);
     dict.set_item("frequencies", frequencies)?;
     let m = &stats.pair_matrix;
-    let matrix = Array2::from_shape_vec((m.width(), m.width()), m.as_slice().to_vec())
+    let cells: Vec<i64> = m.as_slice().iter().map(|&c| i64::from(c)).collect();
+    let matrix = Array2::from_shape_vec((m.width(), m.width()), cells)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    let pairs: Bound<'_, PyArray2<u32>> = matrix.into_pyarray(py);
+    let pairs: Bound<'_, PyArray2<i64>> = matrix.into_pyarray(py);
     dict.set_item("pair_matrix", pairs)?;
     Ok(obj)
 }

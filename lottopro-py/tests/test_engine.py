@@ -12,8 +12,10 @@ def test_stats_are_dicts_with_numpy_arrays(engine):
     s = engine.stats()
     assert s["draws"] == 1245 and len(s["numbers"]) == 45
     freq = s["frequencies"]
-    assert isinstance(freq, np.ndarray) and freq.shape == (45,) and freq.dtype == np.uint64
-    assert freq[33] == 187 and int(freq.sum()) == 1245 * 6
+    # Indexed by the number itself, like pair_matrix, and signed.
+    assert isinstance(freq, np.ndarray) and freq.shape == (46,) and freq.dtype == np.int64
+    assert freq[0] == 0 and freq[34] == 187 and int(freq.sum()) == 1245 * 6
+    assert (freq - 200)[34] == -13
     pairs = s["pair_matrix"]
     assert isinstance(pairs, np.ndarray) and pairs.shape == (46, 46)
     assert pairs[11, 21] == pairs[21, 11] == 34

@@ -1,11 +1,18 @@
 """Type stub of the native module `lottopro._lottopro`."""
 
 from os import PathLike
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final, overload
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final, overload
 
 __version__: str
 
 _TicketLike = Union["Ticket", str, Sequence[int]]
+_Model = Literal["frequency", "trend", "pattern", "statistical", "ml", "anti-popular", "random"]
+_Strategy = Literal["random", "fixed", "frequency", "trend", "pattern", "statistical", "ml", "anti-popular"]
+_Method = Literal["auto", "per-ticket", "outcome-counts", "per_ticket", "outcome_counts"]
+_Guarantee = Literal[
+    "2", "3", "4", "5", "6",
+    "2if3", "2if4", "2if5", "2if6", "3if4", "3if5", "3if6", "4if5", "4if6", "5if6",
+]
 
 @final
 class Draw:
@@ -108,7 +115,7 @@ class Engine:
     def stats(self, window: int = 50, top: int = 6) -> Dict[str, Any]: ...
     def predict(
         self,
-        model: str = "frequency",
+        model: _Model = "frequency",
         count: int = 5,
         include: Optional[Sequence[int]] = None,
         exclude: Optional[Sequence[int]] = None,
@@ -116,7 +123,7 @@ class Engine:
     ) -> Dict[str, Any]: ...
     def backtest(
         self,
-        models: Optional[Union[str, Sequence[str]]] = None,
+        models: Optional[Union[Literal["all"], _Model, str, Sequence[_Model]]] = None,
         tickets: int = 5,
         warmup: int = 100,
         seed: int = 42,
@@ -127,9 +134,9 @@ class Engine:
         tickets_per_draw: Optional[int] = None,
         draws: int = 520,
         trials: int = 1000,
-        strategy: str = "random",
+        strategy: _Strategy = "random",
         tickets: Optional[Union[str, Sequence[_TicketLike]]] = None,
-        method: str = "auto",
+        method: _Method = "auto",
         threads: Optional[int] = None,
         seed: int = 42,
         recent: int = 52,
@@ -144,7 +151,7 @@ class Engine:
     def wheel(
         self,
         numbers: Optional[Sequence[int]] = None,
-        guarantee: str = "3if4",
+        guarantee: _Guarantee = "3if4",
         full_pool: bool = False,
         seed: int = 1,
     ) -> Dict[str, Any]: ...
