@@ -35,6 +35,7 @@ use crate::tax::TaxRule;
 
 /// What to backtest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct BacktestOptions {
     /// Models to evaluate together (Holm correction across them).
     pub models: Vec<Model>,
@@ -63,6 +64,7 @@ impl Default for BacktestOptions {
 
 /// The result of one model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct ModelResult {
     /// The model.
     pub model: Model,
@@ -105,6 +107,7 @@ pub struct ModelResult {
 /// One model's row of a backtest, as shown beside that model's tickets: the
 /// same figures as its row in the table, with the p-value its verdict uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct BacktestLine {
     /// Rounds scored.
     pub rounds: u64,
@@ -164,6 +167,7 @@ impl ModelResult {
 
 /// A backtest of several models over one history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct BacktestReport {
     /// The game id.
     pub game: String,

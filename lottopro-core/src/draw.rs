@@ -10,6 +10,7 @@ use crate::ticket::{Matches, NumberSet, Ticket, TicketRecord};
 
 /// What one prize rank of a draw actually paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TierResult {
     /// The rank (1 = top prize).
     pub rank: u8,
@@ -21,6 +22,7 @@ pub struct TierResult {
 
 /// A ticket checked against one draw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct CheckResult {
     /// The round.
     pub round: u32,
@@ -45,6 +47,7 @@ pub struct CheckResult {
 
 /// The numbers of a draw, as plain lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct DrawNumbers {
     /// Main numbers, ascending.
     pub numbers: Vec<u8>,

@@ -46,6 +46,7 @@ const KEY_VERSION: &str = "v1";
 
 /// How prizes are valued in [`Engine::simulate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PrizeOptions {
     /// Recent draws the pool model samples from (default 52: a year).
     pub recent: usize,
@@ -69,6 +70,7 @@ impl Default for PrizeOptions {
 
 /// A prediction with its honest context; see [`Engine::predict_with_backtest`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PredictionReport {
     /// The tickets and how they were made.
     #[serde(flatten)]
@@ -82,6 +84,7 @@ pub struct PredictionReport {
 
 /// A ticket's QR code checked against its round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct QrCheck {
     /// The round the ticket was bought for.
     pub round: u32,
@@ -91,6 +94,7 @@ pub struct QrCheck {
 
 /// One game of a checked QR ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct QrGame {
     /// Its numbers.
     pub numbers: Vec<u8>,
@@ -108,6 +112,7 @@ pub struct QrGame {
 
 /// What [`Engine::warm`] precomputed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct WarmReport {
     /// The history epoch the results belong to.
     pub epoch: String,

@@ -103,6 +103,8 @@ pub mod predict;
 pub mod prize;
 pub mod qr;
 pub mod rng;
+#[cfg(feature = "schema")]
+mod schema;
 pub mod simulate;
 pub mod stats;
 pub mod tax;

@@ -74,6 +74,7 @@ pub struct MetricsRecorder {
 
 /// Counts and latency percentiles of one operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct OperationStats {
     /// The operation.
     pub name: String,
@@ -93,6 +94,7 @@ pub struct OperationStats {
 
 /// Cache lookups seen by the engine, per tier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct CacheTierEvents {
     /// `memory`, `redis`, or `cache` for misses.
     pub tier: String,
@@ -104,6 +106,7 @@ pub struct CacheTierEvents {
 
 /// Everything a [`MetricsRecorder`] has seen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct MetricsSnapshot {
     /// Per operation, by name.
     pub operations: Vec<OperationStats>,

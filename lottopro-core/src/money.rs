@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 
 /// A non-negative amount in minor units of a currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Money(pub(crate) u64);
 
@@ -151,6 +152,7 @@ impl<'de> Deserialize<'de> for Money {
 /// The currency of a game: its ISO 4217 code and the number of decimal
 /// digits of its minor unit (0 for KRW and JPY, 2 for USD, EUR, GBP, CAD).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Currency {
     /// ISO 4217 code, e.g. `KRW`.
     pub code: String,

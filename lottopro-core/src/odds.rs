@@ -19,6 +19,7 @@ use crate::game::{BonusRule, GameDef, GameSpec, Payout};
 
 /// The chance of one prize tier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TierOdds {
     /// The rank.
     pub rank: u8,
@@ -36,6 +37,7 @@ pub struct TierOdds {
 
 /// The odds of every tier of a game.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Odds {
     /// The game id.
     pub game: String,
@@ -108,6 +110,7 @@ pub fn enumerate_wins(
 
 /// The chance of matching exactly `matches` main numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct MatchProbability {
     /// Main numbers matched.
     pub matches: u8,

@@ -29,6 +29,7 @@ const SCALE: u128 = 1_000_000;
 
 /// What each tier pays in one draw under the pool model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PoolOutcome {
     /// The prize fund (share of sales), whole minor units (rounded down).
     pub prize_fund: Money,
@@ -43,6 +44,7 @@ pub struct PoolOutcome {
 
 /// One tier's part of the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TierPool {
     /// The rank.
     pub rank: u8,

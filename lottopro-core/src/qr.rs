@@ -24,6 +24,7 @@ pub const MAX_GAMES: usize = 5;
 
 /// A ticket read from its QR code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TicketQr {
     /// The round it was bought for.
     pub round: u32,

@@ -30,6 +30,7 @@ pub trait TaxRule {
 
 /// The tax owed on one prize, and how it was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TaxAssessment {
     /// The prize before tax.
     pub gross: Money,
@@ -50,6 +51,7 @@ pub struct TaxAssessment {
 /// One marginal bracket: `rate_bp` applies to the part of the taxable amount
 /// below `up_to` (and above the previous bracket's bound); `None` is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Bracket {
     /// Upper bound of the bracket on the taxable amount, or `None` for the top bracket.
     pub up_to: Option<Money>,
@@ -59,6 +61,7 @@ pub struct Bracket {
 
 /// A marginal-bracket tax rule; see the module docs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct BracketTax {
     name: String,
     exempt_up_to: Money,

@@ -116,6 +116,7 @@ impl Serialize for NumberSet {
 
 /// How a ticket fared in a draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Matches {
     /// Main numbers matched.
     pub main: u8,
@@ -208,6 +209,7 @@ impl Ticket {
 /// The plain numbers of a ticket, as reports store them: not validated
 /// against any game; [`TicketRecord::into_ticket`] validates.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TicketRecord {
     /// Main numbers, ascending.
     pub numbers: Vec<u8>,

@@ -50,6 +50,7 @@ pub struct Hit {
 
 /// Counters of one cache tier.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TierStats {
     /// `memory` or `redis`.
     pub tier: String,
@@ -69,6 +70,7 @@ pub struct TierStats {
 
 /// Counters of a cache, per tier, front tier first.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct CacheStats {
     /// The backend: `memory`, `redis` or `tiered`.
     pub backend: String,
@@ -244,6 +246,7 @@ impl Default for RedisOptions {
 
 /// Which backend to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CacheKind {
     /// No caching.

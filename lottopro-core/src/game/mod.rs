@@ -25,6 +25,7 @@ pub const MAX_PICKS: u8 = 20;
 
 /// How bonus numbers are drawn, and whether the player picks them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BonusRule {
     /// No bonus numbers.
@@ -59,6 +60,7 @@ impl BonusRule {
 
 /// The condition on bonus matches that a prize tier requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum BonusMatch {
     /// Any number of bonus matches.
@@ -82,6 +84,7 @@ impl BonusMatch {
 
 /// How a prize tier pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Payout {
     /// A fixed amount per winning ticket.
@@ -100,6 +103,7 @@ pub enum Payout {
 
 /// One prize tier: rank, match condition and payout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Tier {
     /// 1 is the top prize.
     pub rank: u8,
@@ -113,6 +117,7 @@ pub struct Tier {
 
 /// A price a game had before its current one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct EarlierPrice {
     /// The first round at which this price no longer applied.
     pub until_round: u32,
@@ -122,6 +127,7 @@ pub struct EarlierPrice {
 
 /// The plain data of a game, before validation. Build a [`GameSpec`] from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct GameDef {
     /// Stable identifier, e.g. `kr645`.
     pub id: String,
@@ -157,6 +163,7 @@ pub struct GameDef {
 /// and deserializes through [`GameSpec::new`], so a game read from JSON is
 /// validated and has its computed tables, like any other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(try_from = "GameDef", into = "GameDef")]
 pub struct GameSpec {
     def: GameDef,

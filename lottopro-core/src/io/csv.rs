@@ -13,6 +13,7 @@ use crate::money::Money;
 
 /// One row of a per-rank prizes file (`draw,rank,winners,prize_each`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PrizeRow {
     /// The round.
     pub round: u32,
@@ -221,6 +222,7 @@ pub fn read_prize_rows<R: Read>(r: R) -> Result<Vec<PrizeRow>> {
 /// How the 1st-prize winning games of one draw were picked: a row of
 /// `draw,auto,semi_auto,manual`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct FirstPrizeChoice {
     /// The round.
     pub round: u32,

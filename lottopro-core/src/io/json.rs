@@ -14,6 +14,7 @@ use crate::money::Money;
 /// One result object of the official legacy endpoint
 /// (`common.do?method=getLottoNumber&drwNo=N`).
 #[derive(Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 struct LegacyResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]

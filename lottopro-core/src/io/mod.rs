@@ -35,6 +35,7 @@ pub use self::official::{OfficialDraw, read_mirror, read_official_api, read_offi
 
 /// A file format of draw histories; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Comma-separated values, one draw per row.
@@ -88,6 +89,7 @@ impl FromStr for Format {
 /// The plain, unvalidated form of a draw, as it is stored in JSON lines and
 /// sent over the wire. [`DrawRecord::into_draw`] validates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DrawRecord {
     /// Round number.

@@ -89,6 +89,7 @@ impl Popularity {
 
 /// The out-of-sample evaluation of [`Popularity::evaluate`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PopularityEvaluation {
     /// What the model was trained on.
     pub train: Training,
@@ -129,6 +130,7 @@ pub struct PopularityEvaluation {
 
 /// One rank's out-of-sample scores.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TierEvaluation {
     /// The rank.
     pub rank: u8,

@@ -97,6 +97,7 @@ struct TierRule {
 
 /// What a fitted model learnt from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Training {
     /// Draws used.
     pub draws: usize,

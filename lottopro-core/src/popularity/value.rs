@@ -270,6 +270,7 @@ pub(super) fn share_factor(lambda: f64) -> f64 {
 
 /// What the popularity model says about one ticket.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TicketPopularity {
     /// The ticket.
     pub numbers: Vec<u8>,

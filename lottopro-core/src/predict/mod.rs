@@ -98,6 +98,7 @@ pub trait Predictor: Send + Sync + sealed::Sealed {
 
 /// The models by name; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Model {
     /// Long-run frequency.
@@ -193,6 +194,7 @@ impl FromStr for Model {
 /// A name given twice counts once, so a selection never holds more models
 /// than exist; order follows the first mention.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ModelSelection(Vec<Model>);
 
@@ -281,6 +283,7 @@ impl std::fmt::Display for ModelSelection {
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PredictRequest {
     /// The model.
     pub model: Model,
@@ -299,6 +302,7 @@ pub struct PredictRequest {
 
 /// One generated ticket and the reasons behind it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PredictedTicket {
     /// The ticket.
     #[serde(flatten)]
@@ -309,6 +313,7 @@ pub struct PredictedTicket {
 
 /// Why a ticket holds its numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Why {
     /// The numbers the model chose, strongest weight first.
     pub numbers: Vec<NumberWhy>,
@@ -320,6 +325,7 @@ pub struct Why {
 
 /// One chosen number's weight and its reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct NumberWhy {
     /// The number.
     pub number: u8,
@@ -331,6 +337,7 @@ pub struct NumberWhy {
 
 /// The tickets of one request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Prediction {
     /// The model.
     pub model: Model,

@@ -26,6 +26,7 @@ const CONSTRAINT_ATTEMPTS: usize = 2_000;
 
 /// A condition on a whole combination's pattern features.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Constraint {
     /// Exact count of odd numbers, if required.
     pub odd: Option<u8>,

@@ -10,6 +10,7 @@ use crate::ticket::Ticket;
 
 /// How a prediction's tickets did in its target round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PredictionScore {
     /// The round.
     pub round: u32,
@@ -25,6 +26,7 @@ pub struct PredictionScore {
 
 /// One ticket's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TicketScore {
     /// Main numbers matched.
     pub matches: u8,

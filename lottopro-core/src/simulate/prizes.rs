@@ -12,6 +12,7 @@ use crate::tax::TaxRule;
 
 /// One way a rank can pay: the amount before and after tax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Payment {
     /// Prize before tax.
     pub gross: Money,
@@ -21,6 +22,7 @@ pub struct Payment {
 
 /// How the pari-mutuel ranks of a game are valued in a simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PrizeModel {
     /// A description for reports.
     pub basis: String,

@@ -11,6 +11,7 @@ use crate::ticket::TicketRecord;
 
 /// Wins of one rank.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct RankWins {
     /// The rank.
     pub rank: u8,
@@ -24,6 +25,7 @@ pub struct RankWins {
 
 /// Percentiles of the net outcome of a trial (winnings after tax − spent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Percentiles {
     /// 1st percentile.
     pub p1: i128,
@@ -39,6 +41,7 @@ pub struct Percentiles {
 
 /// What a plan did; amounts in minor units of the game's currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct SimulationReport {
     /// The game id.
     pub game: String,

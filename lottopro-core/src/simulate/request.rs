@@ -9,6 +9,7 @@ use crate::ticket::Ticket;
 
 /// How much is played.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// Tickets in each draw.
     pub tickets_per_draw: u64,
@@ -68,6 +69,7 @@ impl Strategy {
 
 /// How the plan is simulated; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Outcome counts for random quick picks, per ticket otherwise.

@@ -40,6 +40,7 @@ impl Default for StatsOptions {
 
 /// One number's record.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct NumberStat {
     /// The number.
     pub number: u8,
@@ -61,6 +62,7 @@ pub struct NumberStat {
 
 /// A distribution observed over the draws next to its exact chance distribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Distribution {
     /// One row per value, from 0.
     pub rows: Vec<DistributionRow>,
@@ -72,6 +74,7 @@ pub struct Distribution {
 
 /// One value of a [`Distribution`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct DistributionRow {
     /// The value.
     pub value: u32,
@@ -85,6 +88,7 @@ pub struct DistributionRow {
 
 /// Carry-over numbers (이월수): numbers repeated from the previous draw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct CarryOver {
     /// Latest draw's numbers that were main numbers of the draw before.
     pub latest: Vec<u8>,
@@ -98,6 +102,7 @@ pub struct CarryOver {
 
 /// A pair of numbers and how often they were drawn together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PairCount {
     /// The smaller number.
     pub a: u8,
@@ -109,6 +114,7 @@ pub struct PairCount {
 
 /// Companion numbers (궁합수).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Pairs {
     /// The most frequent pairs.
     pub top: Vec<PairCount>,
@@ -120,6 +126,7 @@ pub struct Pairs {
 
 /// Sum of the numbers of each draw.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct SumStats {
     /// Observed mean.
     pub mean: f64,
@@ -137,6 +144,7 @@ pub struct SumStats {
 
 /// Mean count per draw of a group of numbers (a decade, a last digit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct GroupMean {
     /// The group: `1-9`, `10-19`, ... or the last digit `0`..`9`.
     pub group: String,
@@ -148,6 +156,7 @@ pub struct GroupMean {
 
 /// Pattern features of the draws.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PatternStats {
     /// Odd numbers per draw.
     pub odd: Distribution,
@@ -169,6 +178,7 @@ pub struct PatternStats {
 
 /// Statistics of a history; see the module docs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Stats {
     /// The game id.
     pub game: String,

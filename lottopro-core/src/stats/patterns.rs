@@ -16,6 +16,7 @@ use crate::ticket::NumberSet;
 
 /// The pattern features of one combination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Features {
     /// Odd numbers.
     pub odd: u8,
@@ -62,6 +63,7 @@ pub(crate) fn low_mask(pool: u8) -> u128 {
 
 /// Exact distributions of the pattern features of a random combination.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PatternChance {
     /// `odd[k]`: probability of `k` odd numbers.
     pub odd: Vec<f64>,

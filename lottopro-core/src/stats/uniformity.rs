@@ -13,6 +13,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// The outcome of a chi-square test.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct ChiSquare {
     /// The test statistic.
     pub statistic: f64,

@@ -52,6 +52,7 @@ const WORK_PER_BUILD: usize = 300_000_000;
 /// What a wheel guarantees: `t` matches whenever `m` drawn numbers are
 /// among yours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Guarantee {
     /// Matches guaranteed on at least one ticket.
     pub t: u8,
@@ -136,6 +137,7 @@ impl FromStr for Guarantee {
 /// What to build, as the CLI, Python and HTTP take it: a wheel of `numbers`,
 /// or (`full_pool`) a design over the whole pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WheelRequest {
     /// The numbers to wheel; none with `full_pool`.
@@ -180,6 +182,7 @@ impl WheelRequest {
 
 /// A verified wheel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Wheel {
     /// The numbers wheeled, ascending.
     pub numbers: Vec<u8>,
@@ -209,6 +212,7 @@ pub const NOTE: &str = "A wheel guarantees a match when enough of your numbers a
 
 /// The outcome of an exhaustive check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Verification {
     /// Whether every applicable draw is covered.
     pub holds: bool,

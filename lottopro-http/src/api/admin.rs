@@ -8,12 +8,17 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lottopro_core::{Engine, Error};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::{Admin, ApiError, ApiQuery, AppState, Problem, blocking, require_store};
+use crate::sync::SyncReport;
+use crate::telemetry::alerts::SystemSample;
+use crate::telemetry::monitor::{Bucket, Performance};
+use lottopro_core::cache::CacheStats;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,13 +32,49 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// Request counts, error rate and latency percentiles per route and per
 /// engine operation, cache hits per tier, and the alert thresholds.
 #[utoipa::path(get, path = "/admin/performance", tag = "admin", security(("admin" = [])),
-    responses((status = 200, description = "the performance figures", body = serde_json::Value),
+    responses((status = 200, description = "the performance figures", body = PerformanceReport),
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
-async fn performance(_: Admin, State(state): State<AppState>) -> Json<Value> {
-    let mut v = serde_json::to_value(state.monitor().performance(state.engine.metrics()))
-        .unwrap_or(Value::Null);
-    v["cache"] = serde_json::to_value(state.engine.cache_stats()).unwrap_or(Value::Null);
-    Json(v)
+async fn performance(_: Admin, State(state): State<AppState>) -> Json<PerformanceReport> {
+    Json(PerformanceReport {
+        performance: state.monitor().performance(state.engine.metrics()),
+        cache: state.engine.cache_stats(),
+    })
+}
+
+/// The service's figures with its cache's.
+#[derive(Serialize, ToSchema)]
+struct PerformanceReport {
+    #[serde(flatten)]
+    performance: Performance,
+    /// The cache tiers (`null` without a cache).
+    cache: Option<CacheStats>,
+}
+
+/// The time series of `/admin/performance/export?format=json`.
+#[derive(Serialize, ToSchema)]
+struct Export {
+    /// Seconds per bucket.
+    bucket_secs: u64,
+    /// Requests per bucket, oldest first.
+    buckets: Vec<Bucket>,
+    /// System readings, oldest first.
+    system: Vec<SystemSample>,
+}
+
+/// What `/admin/cache/info` answers.
+#[derive(Serialize, ToSchema)]
+struct CacheInfo {
+    /// The cache tiers (`null` without a cache).
+    cache: Option<CacheStats>,
+    /// Whether a tier is failing.
+    degraded: bool,
+}
+
+/// What `/admin/cache/clear` answers.
+#[derive(Serialize, ToSchema)]
+struct Cleared {
+    /// Always true: every tier was emptied.
+    cleared: bool,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -48,7 +89,9 @@ struct ExportQuery {
 /// last hour) and the last 360 system readings.
 #[utoipa::path(get, path = "/admin/performance/export", tag = "admin", security(("admin" = [])),
     params(ExportQuery),
-    responses((status = 200, description = "the buckets as JSON or CSV", content_type = "text/csv"),
+    responses((status = 200, description = "the buckets as JSON (format=json, the default) or CSV (format=csv)", content(
+                  (Export = "application/json"),
+                  (String = "text/csv"))),
               (status = 400, description = "unknown format", body = Problem, content_type = "application/problem+json"),
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
 async fn export(
@@ -81,11 +124,11 @@ async fn export(
         q.format.as_deref().unwrap_or("json"),
         q.series.as_deref().unwrap_or("requests"),
     ) {
-        ("json", _) => Ok(Json(json!({
-            "bucket_secs": crate::telemetry::monitor::BUCKET_SECS,
-            "buckets": series,
-            "system": system,
-        }))
+        ("json", _) => Ok(Json(Export {
+            bucket_secs: crate::telemetry::monitor::BUCKET_SECS,
+            buckets: series,
+            system,
+        })
         .into_response()),
         ("csv", "requests") => {
             let mut out =
@@ -129,31 +172,31 @@ async fn export(
 
 /// The cache: kind, entries, hits and misses per tier, degraded or not.
 #[utoipa::path(get, path = "/admin/cache/info", tag = "admin", security(("admin" = [])),
-    responses((status = 200, description = "cache statistics", body = serde_json::Value),
+    responses((status = 200, description = "cache statistics", body = CacheInfo),
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
-async fn cache_info(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let stats = blocking(&state, |e| Ok(e.cache_stats())).await?;
-    Ok(Json(json!({
-        "cache": stats,
-        "degraded": state.engine.cache_degraded(),
-    })))
+async fn cache_info(_: Admin, State(state): State<AppState>) -> Result<Json<CacheInfo>, ApiError> {
+    let cache = blocking(&state, |e| Ok(e.cache_stats())).await?;
+    Ok(Json(CacheInfo {
+        cache,
+        degraded: state.engine.cache_degraded(),
+    }))
 }
 
 /// Empties the cache (every tier).
 #[utoipa::path(post, path = "/admin/cache/clear", tag = "admin", security(("admin" = [])),
-    responses((status = 200, description = "cleared", body = serde_json::Value),
+    responses((status = 200, description = "cleared", body = Cleared),
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
-async fn cache_clear(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn cache_clear(_: Admin, State(state): State<AppState>) -> Result<Json<Cleared>, ApiError> {
     blocking(&state, Engine::clear_cache).await?;
     tracing::info!(target: "cache", "cache cleared by an admin");
-    Ok(Json(json!({ "cleared": true })))
+    Ok(Json(Cleared { cleared: true }))
 }
 
 /// Fetches the draws the database lacks now (see `lottopro sync`).
 #[utoipa::path(post, path = "/admin/sync", tag = "admin", security(("admin" = [])),
-    responses((status = 200, description = "added rounds, the source, the latest round and any failed sources", body = serde_json::Value),
+    responses((status = 200, description = "added rounds, the source, the latest round and any failed sources", body = SyncReport),
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json"),
-              (status = 502, description = "every source failed", body = serde_json::Value),
+              (status = 502, description = "every source failed", body = SyncReport),
               (status = 503, description = "the service runs without a database", body = Problem, content_type = "application/problem+json")))]
 async fn sync(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     require_store(&state)?;

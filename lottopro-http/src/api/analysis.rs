@@ -7,16 +7,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::{
-    BacktestOptions, BacktestReport, CheckResult, ModelSelection, SimulationReport,
+    BacktestOptions, BacktestReport, CheckResult, ModelSelection, QrCheck, SimulationReport,
 };
-use serde::Deserialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::client::Client;
-use crate::app::ops::{PredictBody, SimulateBody, run_predict, run_simulate};
+use crate::app::ops::{PredictBody, PredictOutcome, SimulateBody, run_predict, run_simulate};
 use crate::app::{
     ApiError, ApiJson, ApiQuery, AppState, Problem, blocking, require_draws, ticket_from,
 };
@@ -45,7 +44,7 @@ struct StatsQuery {
 /// Frequency, hot and cold numbers, gaps, carry-overs, companion pairs and
 /// patterns, each beside what chance alone would give.
 #[utoipa::path(get, path = "/api/stats", tag = "analysis", params(StatsQuery),
-    responses((status = 200, description = "the statistics of the history", body = serde_json::Value),
+    responses((status = 200, description = "the statistics of the history", body = Stats),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn stats(
     State(state): State<AppState>,
@@ -64,7 +63,7 @@ async fn stats(
 /// against chance. The prediction is kept in the client's history (see
 /// `/api/predictions`) and scored once its target round is drawn.
 #[utoipa::path(post, path = "/api/predict", tag = "analysis", request_body = PredictBody,
-    responses((status = 200, description = "tickets with reasons, the backtest summary, target_round and stored", body = serde_json::Value),
+    responses((status = 200, description = "tickets with reasons, the backtest line, target_round and stored", body = PredictOutcome),
               (status = 400, description = "a bad number, include/exclude conflict or unknown model", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "count above 100", body = Problem, content_type = "application/problem+json"),
               (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json")))]
@@ -102,14 +101,14 @@ struct CheckBody {
 /// A ticket against one draw: matches, rank and what that draw paid; or
 /// every game of a ticket's QR code against the draw of its round.
 #[utoipa::path(post, path = "/api/check", tag = "analysis", request_body = CheckBody,
-    responses((status = 200, description = "matches, rank and prize; for qr: round and games", body = serde_json::Value),
+    responses((status = 200, description = "matches, rank and prize; for qr: round and games", body = CheckAnswer),
               (status = 400, description = "a bad ticket or QR URL", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "no such round", body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn check(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<CheckBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CheckAnswer>, ApiError> {
     require_draws(&state)?;
     if let Some(url) = b.qr {
         if b.numbers.is_some() || b.ticket.is_some() || b.round.is_some() {
@@ -119,9 +118,7 @@ async fn check(
             )));
         }
         let checked = blocking(&state, move |e| e.check_qr(&url)).await?;
-        return serde_json::to_value(checked)
-            .map(Json)
-            .map_err(ApiError::internal);
+        return Ok(Json(CheckAnswer::Qr(checked)));
     }
     let game = state.engine.game();
     let ticket = ticket_from(&game, b.numbers, b.ticket)?;
@@ -129,15 +126,24 @@ async fn check(
         .round
         .ok_or_else(|| ApiError::from(lottopro_core::Error::invalid("round", "is missing")))?;
     let checked: CheckResult = blocking(&state, move |e| e.check(&ticket, round)).await?;
-    serde_json::to_value(checked)
-        .map(Json)
-        .map_err(ApiError::internal)
+    Ok(Json(CheckAnswer::Ticket(checked)))
+}
+
+/// What `POST /api/check` answers: one ticket's result, or every game of a
+/// QR code's ticket.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+enum CheckAnswer {
+    /// A ticket checked against the draw of a round.
+    Ticket(CheckResult),
+    /// Every game of a ticket's QR code checked against its round.
+    Qr(QrCheck),
 }
 
 /// Buying tickets for years, simulated: spending, winnings by rank, the
 /// distribution of outcomes and the expected value, against exact odds.
 #[utoipa::path(post, path = "/api/simulate", tag = "analysis", request_body = SimulateBody,
-    responses((status = 200, description = "the simulation report", body = serde_json::Value),
+    responses((status = 200, description = "the simulation report", body = SimulationReport),
               (status = 400, description = "bad tickets, strategy, method or prize", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "trials above 100,000 or too much work", body = Problem, content_type = "application/problem+json")))]
 async fn simulate(
@@ -162,7 +168,7 @@ struct BacktestQuery {
 /// Walk-forward backtest of the models against the exact chance baseline,
 /// with p-values (Holm-corrected across models).
 #[utoipa::path(get, path = "/api/backtest", tag = "analysis", params(BacktestQuery),
-    responses((status = 200, description = "per model: mean matches, chance, CI, p-values, verdict", body = serde_json::Value),
+    responses((status = 200, description = "per model: mean matches, chance, CI, p-values, verdict", body = BacktestReport),
               (status = 400, description = "unknown model", body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "tickets or warmup out of range", body = Problem, content_type = "application/problem+json")))]

@@ -15,7 +15,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "service",
-    responses((status = 200, description = "the OpenAPI 3.1 document of every route", body = serde_json::Value)))]
+    responses((status = 200, description = "the OpenAPI 3.1 document of every route", body = Object)))]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     Json(DOC.get_or_init(crate::app::openapi).clone())

@@ -3,9 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use lottopro_core::io::DrawRecord;
-use serde::Deserialize;
-use serde_json::{Value, json};
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,12 +30,12 @@ struct Page {
 
 /// One page of the draws the service holds, oldest first.
 #[utoipa::path(get, path = "/api/draws", tag = "draws", params(Page),
-    responses((status = 200, description = "game, total and the page of draws", body = serde_json::Value),
+    responses((status = 200, description = "game, total and the page of draws", body = DrawPage),
               (status = 422, description = "limit is 0 or above 500", body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Page>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DrawPage>, ApiError> {
     let h = state.engine.history();
     let limit = p.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_PAGE {
@@ -56,14 +55,27 @@ async fn list(
         .take(limit)
         .map(DrawRecord::from)
         .collect();
-    Ok(Json(
-        json!({ "game": h.game().id(), "total": draws.len(), "draws": page }),
-    ))
+    Ok(Json(DrawPage {
+        game: h.game().id().to_owned(),
+        total: draws.len(),
+        draws: page,
+    }))
+}
+
+/// A page of draws, oldest first.
+#[derive(Serialize, ToSchema)]
+struct DrawPage {
+    /// The game.
+    game: String,
+    /// Draws the service holds in all.
+    total: usize,
+    /// This page.
+    draws: Vec<DrawRecord>,
 }
 
 /// The latest draw.
 #[utoipa::path(get, path = "/api/draws/latest", tag = "draws",
-    responses((status = 200, description = "the latest draw", body = serde_json::Value),
+    responses((status = 200, description = "the latest draw", body = DrawRecord),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn latest(State(state): State<AppState>) -> Result<Json<DrawRecord>, ApiError> {
     require_draws(&state)?;
@@ -76,7 +88,7 @@ async fn latest(State(state): State<AppState>) -> Result<Json<DrawRecord>, ApiEr
 /// One draw by its round.
 #[utoipa::path(get, path = "/api/draws/{round}", tag = "draws",
     params(("round" = u32, Path, description = "the round")),
-    responses((status = 200, description = "the draw", body = serde_json::Value),
+    responses((status = 200, description = "the draw", body = DrawRecord),
               (status = 400, description = "not a round number", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "no such round", body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]

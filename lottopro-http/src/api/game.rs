@@ -2,9 +2,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use lottopro_core::{GameSpec, Money, Odds, TaxAssessment};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use lottopro_core::{GameDef, GameSpec, Money, Odds, TaxAssessment};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,30 +22,45 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// Liveness and what the service holds; `status` is `degraded` while a
 /// cache tier is failing (answers are still correct, only slower).
 #[utoipa::path(get, path = "/api/health", tag = "service",
-    responses((status = 200, description = "status, version, game, draws, latest_round, cache_degraded", body = serde_json::Value)))]
-async fn health(State(state): State<AppState>) -> Json<Value> {
+    responses((status = 200, description = "status, version, game, draws, latest_round, cache_degraded", body = Health)))]
+async fn health(State(state): State<AppState>) -> Json<Health> {
     let h = state.engine.history();
     // Cheap by design: no cache statistics (a Redis tier would count its keys).
     let degraded = state.engine.cache_degraded();
-    Json(json!({
-        "status": if degraded { "degraded" } else { "ok" },
-        "version": env!("CARGO_PKG_VERSION"),
-        "game": h.game().id(),
-        "draws": h.len(),
-        "latest_round": h.latest_round(),
-        "cache_degraded": degraded,
-    }))
+    Json(Health {
+        status: if degraded { "degraded" } else { "ok" },
+        version: env!("CARGO_PKG_VERSION"),
+        game: h.game().id().to_owned(),
+        draws: h.len(),
+        latest_round: h.latest_round(),
+        cache_degraded: degraded,
+    })
+}
+
+/// What `GET /api/health` answers.
+#[derive(Serialize, ToSchema)]
+struct Health {
+    /// `ok`, or `degraded` while a cache tier is failing.
+    #[schema(value_type = String, example = "ok")]
+    status: &'static str,
+    /// The service's version.
+    #[schema(value_type = String)]
+    version: &'static str,
+    /// The game served.
+    game: String,
+    /// Draws held.
+    draws: usize,
+    /// The latest round held.
+    latest_round: Option<u32>,
+    /// Whether a cache tier is failing.
+    cache_degraded: bool,
 }
 
 /// The preset games with their rules and prize tiers.
 #[utoipa::path(get, path = "/api/games", tag = "games",
-    responses((status = 200, description = "every preset game", body = serde_json::Value)))]
-async fn games() -> Result<Json<Vec<GameSpec>>, ApiError> {
-    let all = GameSpec::preset_ids()
-        .iter()
-        .map(|id| GameSpec::preset(id))
-        .collect::<lottopro_core::Result<Vec<_>>>()?;
-    Ok(Json(all))
+    responses((status = 200, description = "every preset game", body = Vec<GameDef>)))]
+async fn games() -> Json<Vec<GameSpec>> {
+    Json(GameSpec::presets())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -56,7 +71,7 @@ struct GameQuery {
 
 /// The exact odds of every prize tier, counted from the game's rules.
 #[utoipa::path(get, path = "/api/odds", tag = "games", params(GameQuery),
-    responses((status = 200, description = "odds per tier and of any prize", body = serde_json::Value),
+    responses((status = 200, description = "odds per tier and of any prize", body = Odds),
               (status = 400, description = "unknown game", body = Problem, content_type = "application/problem+json")))]
 async fn odds(
     State(state): State<AppState>,
@@ -77,7 +92,7 @@ struct TaxRequest {
 
 /// Tax on a prize, exactly, in integer minor units.
 #[utoipa::path(post, path = "/api/tax", tag = "games", request_body = TaxRequest,
-    responses((status = 200, description = "gross, tax, net and the rule applied", body = serde_json::Value),
+    responses((status = 200, description = "gross, tax, net and the rule applied", body = TaxAssessment),
               (status = 400, description = "amount is not a non-negative whole number, or unknown game", body = Problem, content_type = "application/problem+json")))]
 async fn tax(
     State(state): State<AppState>,

@@ -6,14 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lottopro_core::Error;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::client::Client;
 use crate::app::{ApiError, ApiJson, AppState, Problem, on_store, ticket_from};
+use crate::store::SavedNumbers;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -39,7 +39,7 @@ struct SaveBody {
 /// see and delete your tickets.
 #[utoipa::path(post, path = "/api/numbers", tag = "saved numbers", request_body = SaveBody,
     params(("x-client-token" = Option<String>, Header, description = "the client token, if you have one")),
-    responses((status = 201, description = "the saved ticket and the token", body = serde_json::Value),
+    responses((status = 201, description = "the saved ticket and the token", body = Saved),
               (status = 400, description = "a bad ticket, label or token", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "more than 1,000 saved tickets", body = Problem, content_type = "application/problem+json"),
               (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS); see Retry-After", body = Problem, content_type = "application/problem+json"),
@@ -60,7 +60,10 @@ async fn save(
     .await?;
     let mut response = (
         StatusCode::CREATED,
-        Json(json!({ "saved": saved, "token": client.token() })),
+        Json(Saved {
+            saved,
+            token: client.token().to_owned(),
+        }),
     )
         .into_response();
     client.attach(&mut response);
@@ -70,18 +73,36 @@ async fn save(
 /// The client's saved tickets, oldest first (none without a token).
 #[utoipa::path(get, path = "/api/numbers", tag = "saved numbers",
     params(("x-client-token" = Option<String>, Header, description = "the client token")),
-    responses((status = 200, description = "the saved tickets", body = serde_json::Value),
+    responses((status = 200, description = "the saved tickets", body = SavedList),
               (status = 400, description = "a malformed token", body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<SavedList>, ApiError> {
     let Some(client) = Client::from_headers(&headers)? else {
-        return Ok(Json(json!({ "numbers": [] })));
+        return Ok(Json(SavedList {
+            numbers: Vec::new(),
+        }));
     };
     let owner = client.owner(&state.options().secret);
-    let saved = on_store(&state, move |s| s.saved_numbers(&owner)).await?;
-    Ok(Json(json!({ "numbers": saved })))
+    let numbers = on_store(&state, move |s| s.saved_numbers(&owner)).await?;
+    Ok(Json(SavedList { numbers }))
+}
+
+/// A ticket just saved, and the client token that owns it.
+#[derive(Serialize, ToSchema)]
+struct Saved {
+    /// The saved ticket.
+    saved: SavedNumbers,
+    /// The client token: send it back to see and delete your tickets.
+    token: String,
+}
+
+/// A client's saved tickets.
+#[derive(Serialize, ToSchema)]
+struct SavedList {
+    /// Oldest first.
+    numbers: Vec<SavedNumbers>,
 }
 
 /// Deletes one of the client's saved tickets.

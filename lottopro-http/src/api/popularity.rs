@@ -42,7 +42,7 @@ struct PopularityBody {
 /// How many other players are expected to share each prize of a ticket, and
 /// its expected value; the chance of winning is the same for every ticket.
 #[utoipa::path(post, path = "/api/popularity", tag = "analysis", request_body = PopularityBody,
-    responses((status = 200, description = "co-winners per rank, prize shares and expected value", body = serde_json::Value),
+    responses((status = 200, description = "co-winners per rank, prize shares and expected value", body = TicketPopularity),
               (status = 400, description = "a bad ticket or sales figure, or a history without winner counts", body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn popularity(
@@ -60,7 +60,7 @@ async fn popularity(
 /// The popularity model's out-of-sample evaluation: trained on draws up to
 /// 1000, scored on the rest against uniform choice.
 #[utoipa::path(get, path = "/api/popularity/evaluation", tag = "analysis",
-    responses((status = 200, description = "deviance per rank against uniform choice, with one-sided p-values", body = serde_json::Value),
+    responses((status = 200, description = "deviance per rank against uniform choice, with one-sided p-values", body = PopularityEvaluation),
               (status = 400, description = "the history lacks winner counts", body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
 async fn evaluation(State(state): State<AppState>) -> Result<Json<PopularityEvaluation>, ApiError> {
@@ -87,7 +87,7 @@ struct WheelBody {
 /// A small set of tickets with a guarantee, verified over every draw before
 /// it is returned. Its expected value is that of as many random tickets.
 #[utoipa::path(post, path = "/api/wheel", tag = "analysis", request_body = WheelBody,
-    responses((status = 200, description = "tickets, guarantee, draws checked, cost and expected value", body = serde_json::Value),
+    responses((status = 200, description = "tickets, guarantee, draws checked, cost and expected value", body = Wheel),
               (status = 400, description = "bad numbers or guarantee", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "more numbers than a wheel may hold", body = Problem, content_type = "application/problem+json")))]
 async fn wheel(

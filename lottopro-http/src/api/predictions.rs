@@ -8,12 +8,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::client::Client;
 use crate::app::{ApiError, AppState, Problem, on_store};
+use crate::store::StoredPrediction;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
@@ -23,15 +25,21 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// target round is drawn, and the mean matches chance gives per ticket.
 #[utoipa::path(get, path = "/api/predictions", tag = "analysis",
     params(("x-client-token" = Option<String>, Header, description = "the client token")),
-    responses((status = 200, description = "predictions with target round and score", body = serde_json::Value),
+    responses((status = 200, description = "predictions with target round and score", body = PredictionHistory),
               (status = 400, description = "a malformed token", body = Problem, content_type = "application/problem+json")))]
-async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<PredictionHistory>, ApiError> {
     let game = state.engine.game();
     let chance = game.chance_mean_matches();
     let Some(client) = Client::from_headers(&headers)? else {
-        return Ok(Json(
-            json!({ "predictions": [], "chance_mean_matches": chance }),
-        ));
+        return Ok(Json(PredictionHistory {
+            predictions: Vec::new(),
+            scored_tickets: 0,
+            mean_matches: None,
+            chance_mean_matches: chance,
+        }));
     };
     let owner = client.owner(&state.options().secret);
     let predictions = on_store(&state, move |s| s.predictions(&owner)).await?;
@@ -45,10 +53,23 @@ async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<
         .flat_map(|s| &s.tickets)
         .map(|t| u64::from(t.matches))
         .sum();
-    Ok(Json(json!({
-        "predictions": predictions,
-        "scored_tickets": tickets,
-        "mean_matches": (tickets > 0).then(|| matches as f64 / tickets as f64),
-        "chance_mean_matches": chance,
-    })))
+    Ok(Json(PredictionHistory {
+        predictions,
+        scored_tickets: tickets,
+        mean_matches: (tickets > 0).then(|| matches as f64 / tickets as f64),
+        chance_mean_matches: chance,
+    }))
+}
+
+/// A client's predictions and how they did against chance.
+#[derive(Serialize, ToSchema)]
+struct PredictionHistory {
+    /// Newest first.
+    predictions: Vec<StoredPrediction>,
+    /// Tickets whose round has been drawn.
+    scored_tickets: usize,
+    /// Mean main numbers they matched (`null` before any is scored).
+    mean_matches: Option<f64>,
+    /// What chance gives per ticket.
+    chance_mean_matches: f64,
 }

@@ -36,7 +36,7 @@ pub(crate) struct PredictBody {
 
 /// What `POST /api/predict` answers: the core's prediction report, and
 /// what the service did with it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct PredictOutcome {
     /// The tickets, the model's backtest line and the target round.
     #[serde(flatten)]

@@ -11,7 +11,7 @@ pub const MAX_LABEL_CHARS: usize = 100;
 /// The most tickets one client may keep.
 pub const MAX_SAVED_PER_OWNER: usize = 1_000;
 /// A ticket a client saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SavedNumbers {
     /// Its id.
     pub id: i64,

@@ -14,7 +14,7 @@ use super::{Store, db_error, now_secs};
 pub const MAX_PREDICTIONS_PER_OWNER: usize = 200;
 
 /// A prediction a client was given, with its score once the draw is known.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredPrediction {
     /// Its id.
     pub id: i64,

@@ -81,20 +81,22 @@ impl Default for SyncConfig {
 }
 
 /// A source that failed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SourceFailure {
     /// `api`, `legacy` or `mirror`.
+    #[schema(value_type = String)]
     pub source: &'static str,
     /// What went wrong, for a person.
     pub reason: String,
 }
 
 /// What a sync did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SyncReport {
     /// Rounds added to the store.
     pub added: Vec<u32>,
     /// The source the added rounds came from (the last one, if several).
+    #[schema(value_type = Option<String>)]
     pub source: Option<&'static str>,
     /// The latest stored round afterwards.
     pub latest_round: Option<u32>,

@@ -27,7 +27,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 pub const SYSTEM_SAMPLES: usize = 360;
 
 /// One system reading.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SystemSample {
     /// When, seconds since 1970.
     pub at: u64,
@@ -140,7 +140,7 @@ fn dir_bytes(dir: &Path) -> u64 {
 
 /// The alert thresholds (`THRESHOLD_*`): what is watched, with the values
 /// that count as trouble.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Thresholds {
     /// p95 response time, seconds (`THRESHOLD_RESPONSE_TIME`).
     pub response_time_secs: f64,

@@ -70,7 +70,7 @@ pub fn prometheus() -> Option<&'static PrometheusHandle> {
 pub use super::alerts::Thresholds;
 
 /// One bucket of the time series.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Bucket {
     /// Start, seconds since 1970.
     pub start: u64,
@@ -87,7 +87,7 @@ pub struct Bucket {
 }
 
 /// What `/admin/performance` returns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Performance {
     /// Seconds since the service started.
     pub uptime_secs: u64,
@@ -104,6 +104,7 @@ pub struct Performance {
     /// The latest system reading.
     pub system: Option<super::alerts::SystemSample>,
     /// Names of the crossed thresholds (`response_time`, `error_rate`).
+    #[schema(value_type = Vec<String>)]
     pub alerts: Vec<&'static str>,
 }
 

@@ -20,7 +20,7 @@ use super::page::{backtest_line, outcome};
 use super::{LangQuery, Text, balls, esc, signed_won, text_for, won};
 use crate::app::client::Client;
 use crate::app::ops::{PredictBody, SimulateBody, run_predict, run_simulate};
-use crate::app::{ApiError, AppState, Limits, require_store};
+use crate::app::{ApiError, AppState, Limits, Problem, require_store};
 
 pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -107,7 +107,7 @@ pub(super) struct PredictForm {
     request_body(content = PredictForm, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, description = "an HTML fragment with the tickets and the model's backtest", content_type = "text/html"),
               (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html"),
-              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT)", content_type = "application/problem+json")))]
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT)", body = Problem, content_type = "application/problem+json")))]
 async fn ui_predict(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -409,7 +409,7 @@ async fn ui_saved(
     request_body(content = SaveForm, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, description = "an HTML fragment with the saved tickets", content_type = "text/html"),
               (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html"),
-              (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS)", content_type = "application/problem+json")))]
+              (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS)", body = Problem, content_type = "application/problem+json")))]
 async fn ui_save(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -711,3 +711,82 @@ async fn tickets_are_checked_from_their_qr_code() {
     assert_eq!(ui.status, StatusCode::OK, "{}", ui.text());
     assert_eq!(ui.text().matches("<li>").count(), 5, "{}", ui.text());
 }
+
+/// One typed contract: every JSON answer of the document names a schema
+/// (none is a bare value), the result types come from the core's derived
+/// schemas, and the fields the document declares are the ones the service
+/// sends.
+#[tokio::test]
+async fn every_json_response_is_typed() {
+    let doc = serde_json::to_value(openapi()).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut named = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let Some(content) = response["content"].as_object() else {
+                    continue;
+                };
+                for (media, body) in content {
+                    if !media.contains("json") || path == "/openapi.json" {
+                        continue;
+                    }
+                    let schema = &body["schema"];
+                    let reference = schema["$ref"]
+                        .as_str()
+                        .or_else(|| schema["items"]["$ref"].as_str());
+                    let Some(reference) = reference else {
+                        panic!(
+                            "{method} {path} {status} {media} answers an untyped value: {schema}"
+                        );
+                    };
+                    let name = reference.trim_start_matches("#/components/schemas/");
+                    assert!(
+                        schemas.contains_key(name),
+                        "{name} is not in the components"
+                    );
+                    named.insert(name.to_owned());
+                }
+            }
+        }
+    }
+    for core in [
+        "Stats",
+        "PredictionReport",
+        "BacktestReport",
+        "SimulationReport",
+        "TicketPopularity",
+        "PopularityEvaluation",
+        "Wheel",
+        "Odds",
+        "TaxAssessment",
+        "DrawRecord",
+        "GameDef",
+        "CheckResult",
+        "QrCheck",
+    ] {
+        assert!(schemas.contains_key(core), "{core} has no schema");
+    }
+    assert!(named.len() >= 20, "{named:?}");
+    // What the service sends is what the document says: the declared
+    // properties of a few answers, against a real response.
+    let store = temp_store("typed");
+    let s = Service::new(real_history(1245), Some(store), options());
+    for (uri, name) in [
+        ("/api/health", "Health"),
+        ("/api/odds", "Odds"),
+        ("/api/draws/latest", "DrawRecord"),
+        ("/api/stats", "Stats"),
+    ] {
+        let a = s.get(uri, &[]).await;
+        let sent: std::collections::BTreeSet<String> =
+            a.json().as_object().unwrap().keys().cloned().collect();
+        let declared: std::collections::BTreeSet<String> = schemas[name]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(sent, declared, "{uri} against {name}");
+    }
+}
