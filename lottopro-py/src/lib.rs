@@ -10,6 +10,7 @@ mod conversion;
 mod engine;
 mod error;
 mod history;
+mod schema;
 
 use lottopro_core::{GameSpec, Odds, TaxRule};
 use pyo3::prelude::*;
@@ -55,5 +56,6 @@ fn _lottopro(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(odds, m)?)?;
     m.add_function(wrap_pyfunction!(tax, m)?)?;
     m.add_function(wrap_pyfunction!(games, m)?)?;
+    m.add_function(wrap_pyfunction!(schema::_schemas, m)?)?;
     Ok(())
 }
