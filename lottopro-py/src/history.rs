@@ -96,6 +96,66 @@ impl PyHistory {
         Ok(PyHistory { inner: Arc::new(h) })
     }
 
+    /// The draws as a pandas DataFrame, one row a draw: `round`, `date`
+    /// (datetime64), `n1`..`nK`, `bonus` (or `bonus1`..), `total_sales`, and
+    /// `rankR_winners` / `rankR_prize_each` for the ranks the history knows.
+    /// Needs pandas (`pip install pandas`).
+    fn to_pandas(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let pandas = import_optional(py, "pandas")?;
+        let columns = self.columns(py)?;
+        let frame = pandas.call_method1("DataFrame", (columns,))?;
+        let dates = pandas.call_method1("to_datetime", (frame.get_item("date")?,))?;
+        frame.set_item("date", dates)?;
+        Ok(frame.unbind())
+    }
+
+    /// The draws as a polars DataFrame, with the columns of `to_pandas`
+    /// (`date` as a polars Date). Needs polars (`pip install polars`).
+    fn to_polars(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let polars = import_optional(py, "polars")?;
+        let frame = polars.call_method1("DataFrame", (self.columns(py)?,))?;
+        let date = polars
+            .call_method1("col", ("date",))?
+            .getattr("str")?
+            .call_method1("to_date", ())?;
+        Ok(frame.call_method1("with_columns", (date,))?.unbind())
+    }
+
+    /// A history from a DataFrame (pandas, or anything with
+    /// `to_dict("records")`) with the columns of `to_pandas`: `round`, `date`,
+    /// `n1`..`nK`, `bonus` (or `bonus1`..); `total_sales` when present.
+    #[staticmethod]
+    #[pyo3(signature = (frame, game="kr645"))]
+    fn from_pandas(frame: &Bound<'_, PyAny>, game: &str) -> PyResult<Self> {
+        let py = frame.py();
+        let spec = GameSpec::preset(game).py_err()?;
+        let records = frame.call_method1("to_dict", ("records",))?;
+        let draws = pyo3::types::PyList::empty(py);
+        for row in records.try_iter()? {
+            let row = row?;
+            let draw = pyo3::types::PyDict::new(py);
+            for key in ["round", "date", "total_sales"] {
+                if let Ok(v) = row.get_item(key) {
+                    draw.set_item(key, v)?;
+                }
+            }
+            let take = |names: Vec<String>| -> PyResult<Vec<Bound<'_, PyAny>>> {
+                names.iter().map(|n| row.get_item(n)).collect()
+            };
+            let numbers = take((1..=spec.picks()).map(|i| format!("n{i}")).collect())?;
+            draw.set_item("numbers", numbers)?;
+            let drawn = spec.bonus().drawn();
+            let bonus = if drawn == 1 {
+                take(vec!["bonus".to_owned()])?
+            } else {
+                take((1..=drawn).map(|i| format!("bonus{i}")).collect())?
+            };
+            draw.set_item("bonus", bonus)?;
+            draws.append(draw)?;
+        }
+        PyHistory::from_draws(draws.as_any(), game)
+    }
+
     /// Pickles as its draws in LottoPro's JSON lines and its game.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
         let h = &slf.get().inner;
@@ -456,6 +516,83 @@ fn py_tuple(numbers: &[u8]) -> String {
     }
 }
 
+/// `module`, or an ImportError that says how to install it.
+fn import_optional<'py>(py: Python<'py>, module: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import(module).map_err(|_| {
+        pyo3::exceptions::PyImportError::new_err(format!(
+            "this needs {module}: pip install {module}"
+        ))
+    })
+}
+
+impl PyHistory {
+    /// Column name → list of values, for the DataFrame constructors.
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let h = &self.inner;
+        let game = h.game();
+        let draws = h.draws();
+        let columns = pyo3::types::PyDict::new(py);
+        columns.set_item("round", draws.iter().map(Draw::round).collect::<Vec<_>>())?;
+        columns.set_item(
+            "date",
+            draws
+                .iter()
+                .map(|d| d.date().to_string())
+                .collect::<Vec<_>>(),
+        )?;
+        for i in 0..usize::from(game.picks()) {
+            let column: Vec<i64> = draws
+                .iter()
+                .map(|d| i64::from(d.numbers().to_vec()[i]))
+                .collect();
+            columns.set_item(format!("n{}", i + 1), column)?;
+        }
+        let drawn = usize::from(game.bonus().drawn());
+        for i in 0..drawn {
+            let column: Vec<Option<i64>> = draws
+                .iter()
+                .map(|d| d.bonus().to_vec().get(i).copied().map(i64::from))
+                .collect();
+            let name = if drawn == 1 {
+                "bonus".to_owned()
+            } else {
+                format!("bonus{}", i + 1)
+            };
+            columns.set_item(name, column)?;
+        }
+        columns.set_item(
+            "total_sales",
+            draws
+                .iter()
+                .map(|d| d.total_sales().map(|m| m.get()))
+                .collect::<Vec<_>>(),
+        )?;
+        let ranks = draws
+            .iter()
+            .flat_map(|d| d.results().iter().map(|r| r.rank))
+            .max()
+            .unwrap_or(0);
+        for rank in 1..=ranks {
+            let result = |d: &Draw| d.result(rank).copied();
+            columns.set_item(
+                format!("rank{rank}_winners"),
+                draws
+                    .iter()
+                    .map(|d| result(d).map(|r| r.winners))
+                    .collect::<Vec<_>>(),
+            )?;
+            columns.set_item(
+                format!("rank{rank}_prize_each"),
+                draws
+                    .iter()
+                    .map(|d| result(d).map(|r| r.prize_each.get()))
+                    .collect::<Vec<_>>(),
+            )?;
+        }
+        Ok(columns)
+    }
+}
+
 /// One draw given to `from_draws` as a mapping, read field by field.
 fn draw_record(item: &Bound<'_, PyAny>, i: usize) -> PyResult<DrawRecord> {
     let bad = |field: &str, message: String| {
@@ -466,7 +603,8 @@ fn draw_record(item: &Bound<'_, PyAny>, i: usize) -> PyResult<DrawRecord> {
     };
     let get = |field: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
         match item.get_item(field) {
-            Ok(v) if v.is_none() => Ok(None),
+            // None, or a DataFrame's NaN for a missing value.
+            Ok(v) if v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan) => Ok(None),
             Ok(v) => Ok(Some(v)),
             Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(item.py()) => Ok(None),
             Err(_) => Err(bad(field, "each draw is a mapping such as a dict".into())),

@@ -117,3 +117,20 @@ def test_an_engine_refuses_a_game_that_is_not_its_historys(history):
         lottopro.Engine(history, game="powerball")
     assert e.value.field == "game"
     assert lottopro.Engine(history, game="kr645").history.game == "kr645"
+
+
+def test_dataframes_both_ways(history):
+    import pandas as pd  # installed by scripts/test; optional for users
+    import polars
+
+    frame = history.to_pandas()
+    assert frame.shape[0] == 1245 and list(frame.columns[:9]) == ["round", "date", "n1", "n2", "n3", "n4", "n5", "n6", "bonus"]
+    assert str(frame["date"].dtype).startswith("datetime64")
+    last = frame.iloc[-1]
+    assert (last["round"], last["n1"], last["bonus"], last["rank2_prize_each"]) == (1245, 4, 12, 55_064_392)
+    back = lottopro.History.from_pandas(frame)
+    assert [d.numbers for d in back] == [d.numbers for d in history]
+    assert back[-1].date == "2026-10-10" and back[-1].total_sales == history[-1].total_sales
+    pl = history[1240:].to_polars()
+    assert pl.height == 6 and str(pl.schema["date"]) == "Date"
+    assert isinstance(frame, pd.DataFrame) and isinstance(pl, polars.DataFrame)

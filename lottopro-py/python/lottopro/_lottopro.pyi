@@ -78,6 +78,13 @@ class History:
     def from_draws(draws: Iterable[Mapping[str, Any]], game: str = "kr645") -> History: ...
     @staticmethod
     def _from_jsonl(text: str, game: str) -> History: ...
+    def to_pandas(self) -> Any:
+        """The draws as a pandas DataFrame (needs pandas)."""
+    def to_polars(self) -> Any:
+        """The draws as a polars DataFrame (needs polars)."""
+    @staticmethod
+    def from_pandas(frame: Any, game: str = "kr645") -> History:
+        """A history from a DataFrame with the columns of `to_pandas`."""
     def __reduce__(self) -> Tuple[Any, Tuple[str, str]]: ...
     def __len__(self) -> int: ...
     @overload
