@@ -229,7 +229,9 @@ fn routes(options: &Options) -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes(&Options::default()).into_openapi()
+    let mut doc = routes(&Options::default()).into_openapi();
+    openapi::describe_body_errors(&mut doc);
+    doc
 }
 
 /// The whole service: API, admin routes, metrics and dashboard.
