@@ -78,6 +78,17 @@ impl Columns {
     }
 }
 
+/// The position of column `name` in `header` (any case), or an error naming it.
+fn column(header: &csv::StringRecord, name: &str) -> Result<usize> {
+    header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            Error::invalid(name, format!("the header has no '{name}' column"))
+                .at_line(1, Some(name))
+        })
+}
+
 fn csv_error(e: &csv::Error) -> Error {
     let line = e.position().map_or(0, csv::Position::line);
     let message = match e.kind() {
@@ -187,15 +198,7 @@ pub(super) fn read_draws<R: Read>(r: R, game: &GameSpec) -> Result<Vec<Draw>> {
 pub fn read_prize_rows<R: Read>(r: R) -> Result<Vec<PrizeRow>> {
     let mut rdr = reader(r);
     let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                Error::invalid(name, format!("the header has no '{name}' column"))
-                    .at_line(1, Some(name))
-            })
-    };
+    let col = |name: &str| column(&header, name);
     let (c_round, c_rank, c_winners, c_prize) = (
         col("draw")?,
         col("rank")?,
@@ -239,15 +242,7 @@ pub struct FirstPrizeChoice {
 pub fn read_first_prize_choice<R: Read>(r: R) -> Result<Vec<FirstPrizeChoice>> {
     let mut rdr = reader(r);
     let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                Error::invalid(name, format!("the header has no '{name}' column"))
-                    .at_line(1, Some(name))
-            })
-    };
+    let col = |name: &str| column(&header, name);
     let cols = [
         col("draw")?,
         col("auto")?,

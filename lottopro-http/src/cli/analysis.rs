@@ -3,7 +3,6 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use lottopro_core::io::Format;
 use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::ticket::{parse_numbers, parse_tickets};
 use lottopro_core::{
@@ -11,10 +10,8 @@ use lottopro_core::{
     SimulationRequest, Strategy,
 };
 use serde_json::json;
-use std::path::PathBuf;
 
-use super::args::parse_format;
-use super::args::{GameArg, HistoryArgs, Output};
+use super::args::{HistoryArgs, Output};
 use super::{Report, Run};
 
 type Result<T> = lottopro_core::Result<T>;
@@ -316,8 +313,10 @@ impl Run for BacktestArgs {
 /// Monte Carlo of a playing plan next to its exact expected value.
 #[derive(Debug, Args)]
 pub(super) struct SimulateArgs {
+    /// The history whose per-rank prizes value Korean ranks 1–3 by the pool
+    /// model on recent draws (the bundled one when omitted).
     #[command(flatten)]
-    game: GameArg,
+    history: HistoryArgs,
     /// Tickets per draw (default: the number of --tickets, or 5).
     #[arg(long)]
     tickets_per_draw: Option<u64>,
@@ -342,16 +341,6 @@ pub(super) struct SimulateArgs {
     /// Seed of everything random.
     #[arg(long, default_value_t = SimulationRequest::DEFAULT_SEED)]
     seed: u64,
-    /// A history whose per-rank prizes value Korean ranks 1–3 by the pool model
-    /// on recent draws (the bundled history when omitted).
-    #[arg(long)]
-    history: Option<PathBuf>,
-    /// The history's format; taken from the extension when omitted.
-    #[arg(long, value_parser = parse_format)]
-    format: Option<Format>,
-    /// A per-rank prizes CSV to attach to the history.
-    #[arg(long)]
-    prizes: Option<PathBuf>,
     /// How many recent draws the pool model samples from.
     #[arg(long, default_value_t = PrizeOptions::DEFAULT_RECENT)]
     recent: usize,
@@ -368,17 +357,9 @@ impl Run for SimulateArgs {
     }
 
     fn run(&self) -> Result<Report> {
-        let (game, a) = (&self.game, self);
-        let spec = game.spec()?;
-        let history = match &a.history {
-            Some(path) => lottopro_core::io::load_history_with_prizes(
-                path,
-                a.format,
-                a.prizes.as_deref(),
-                spec.clone(),
-            )?,
-            None => lottopro_core::data::default_history(&spec),
-        };
+        let a = self;
+        let spec = a.history.game()?;
+        let history = a.history.load_or_empty()?;
         let tickets = match &a.tickets {
             Some(text) => parse_tickets(&spec, text)?,
             None => Vec::new(),

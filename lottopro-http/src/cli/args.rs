@@ -79,6 +79,20 @@ impl PopularitySource {
 }
 
 impl HistoryArgs {
+    /// The game these arguments name.
+    pub(super) fn game(&self) -> lottopro_core::Result<GameSpec> {
+        self.game.spec()
+    }
+
+    /// The history of the file given, else the bundled one, else (for a game
+    /// LottoPro ships no history of) an empty one.
+    pub(super) fn load_or_empty(&self) -> lottopro_core::Result<History> {
+        match &self.history {
+            Some(_) => self.load(),
+            None => Ok(lottopro_core::data::default_history(&self.game()?)),
+        }
+    }
+
     pub(super) fn load(&self) -> lottopro_core::Result<History> {
         let spec = self.game.spec()?;
         match &self.history {
