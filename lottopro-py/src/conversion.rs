@@ -10,7 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde::Serialize;
 
-use lottopro_core::{GameSpec, Stats, Ticket};
+use lottopro_core::io::DrawRecord;
+use lottopro_core::{Draw, GameSpec, Stats, Ticket};
 
 use crate::error::IntoPy;
 
@@ -64,7 +65,7 @@ pub(crate) fn whole<T: TryFrom<i128>>(value: i128, field: &str) -> PyResult<T> {
 /// A ticket given as a `Ticket`, text (`"3 11 17 25 33 41"`) or a sequence
 /// of numbers.
 pub(crate) fn ticket_from_python(game: &GameSpec, value: &Bound<'_, PyAny>) -> PyResult<Ticket> {
-    if let Ok(t) = value.cast::<crate::history::PyTicket>() {
+    if let Ok(t) = value.cast::<crate::ticket::PyTicket>() {
         let t = t.get();
         if t.game != game.id() {
             return Err(crate::error::to_py(lottopro_core::Error::invalid(
@@ -100,4 +101,203 @@ pub(crate) fn small_numbers(values: &[i128], field: &str, max: u8) -> PyResult<V
             })
         })
         .collect()
+}
+
+/// `module`, or an ImportError that says how to install it.
+pub(crate) fn import_optional<'py>(
+    py: Python<'py>,
+    module: &str,
+) -> PyResult<Bound<'py, PyModule>> {
+    py.import(module).map_err(|_| {
+        pyo3::exceptions::PyImportError::new_err(format!(
+            "this needs {module}: pip install {module}"
+        ))
+    })
+}
+
+/// The draws of `h` as columns (name → list of values), for the DataFrame
+/// constructors of pandas and polars.
+pub(crate) fn history_columns<'py>(
+    py: Python<'py>,
+    h: &lottopro_core::History,
+) -> PyResult<Bound<'py, PyDict>> {
+    let game = h.game();
+    let draws = h.draws();
+    let columns = pyo3::types::PyDict::new(py);
+    columns.set_item("round", draws.iter().map(Draw::round).collect::<Vec<_>>())?;
+    columns.set_item(
+        "date",
+        draws
+            .iter()
+            .map(|d| d.date().to_string())
+            .collect::<Vec<_>>(),
+    )?;
+    for i in 0..usize::from(game.picks()) {
+        let column: Vec<i64> = draws
+            .iter()
+            .map(|d| i64::from(d.numbers().to_vec()[i]))
+            .collect();
+        columns.set_item(format!("n{}", i + 1), column)?;
+    }
+    let drawn = usize::from(game.bonus().drawn());
+    for i in 0..drawn {
+        let column: Vec<Option<i64>> = draws
+            .iter()
+            .map(|d| d.bonus().to_vec().get(i).copied().map(i64::from))
+            .collect();
+        let name = if drawn == 1 {
+            "bonus".to_owned()
+        } else {
+            format!("bonus{}", i + 1)
+        };
+        columns.set_item(name, column)?;
+    }
+    columns.set_item(
+        "total_sales",
+        draws
+            .iter()
+            .map(|d| d.total_sales().map(|m| m.get()))
+            .collect::<Vec<_>>(),
+    )?;
+    let ranks = draws
+        .iter()
+        .flat_map(|d| d.results().iter().map(|r| r.rank))
+        .max()
+        .unwrap_or(0);
+    for rank in 1..=ranks {
+        let result = |d: &Draw| d.result(rank).copied();
+        columns.set_item(
+            format!("rank{rank}_winners"),
+            draws
+                .iter()
+                .map(|d| result(d).map(|r| r.winners))
+                .collect::<Vec<_>>(),
+        )?;
+        columns.set_item(
+            format!("rank{rank}_prize_each"),
+            draws
+                .iter()
+                .map(|d| result(d).map(|r| r.prize_each.get()))
+                .collect::<Vec<_>>(),
+        )?;
+    }
+    Ok(columns)
+}
+
+/// One draw given to `from_draws` as a mapping, read field by field.
+pub(crate) fn draw_record(item: &Bound<'_, PyAny>, i: usize) -> PyResult<DrawRecord> {
+    let bad = |field: &str, message: String| {
+        crate::error::to_py(lottopro_core::Error::InvalidInput {
+            field: format!("draws[{i}].{field}"),
+            message,
+        })
+    };
+    let get = |field: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        match item.get_item(field) {
+            // None, or a DataFrame's NaN for a missing value.
+            Ok(v) if v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan) => Ok(None),
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(item.py()) => Ok(None),
+            Err(_) => Err(bad(field, "each draw is a mapping such as a dict".into())),
+        }
+    };
+    let int = |field: &str, v: &Bound<'_, PyAny>| -> PyResult<i128> {
+        v.call_method0("__index__")
+            .and_then(|n| n.extract::<i128>())
+            .map_err(|_| {
+                bad(
+                    field,
+                    format!(
+                        "{} is not a whole number",
+                        v.repr().map_or_else(|_| "it".into(), |r| r.to_string())
+                    ),
+                )
+            })
+    };
+    let numbers = |field: &str| -> PyResult<Vec<u8>> {
+        let Some(v) = get(field)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (j, n) in v
+            .try_iter()
+            .map_err(|_| bad(field, "is not a list of numbers".into()))?
+            .enumerate()
+        {
+            let n = int(&format!("{field}[{j}]"), &n?)?;
+            out.push(u8::try_from(n).map_err(|_| {
+                bad(
+                    &format!("{field}[{j}]"),
+                    format!("{n} is not a ball number"),
+                )
+            })?);
+        }
+        Ok(out)
+    };
+    let round = get("round")?.ok_or_else(|| bad("round", "is missing".into()))?;
+    let round = int("round", &round)?;
+    let round =
+        u32::try_from(round).map_err(|_| bad("round", format!("{round} is not a round number")))?;
+    let date = get("date")?.ok_or_else(|| bad("date", "is missing".into()))?;
+    let date: String = if date.hasattr("isoformat")? {
+        // datetime.date, datetime.datetime and pandas' Timestamp: the date part.
+        let text: String = date.call_method0("isoformat")?.extract()?;
+        text.chars().take(10).collect()
+    } else {
+        date.str()?.to_string().chars().take(10).collect()
+    };
+    let total_sales = match get("total_sales")? {
+        None => None,
+        Some(v) => {
+            let n = int("total_sales", &v)?;
+            Some(
+                lottopro_core::Money::from_i64(i64::try_from(n).unwrap_or(i64::MAX), "total_sales")
+                    .map_err(|e| bad("total_sales", e.to_string()))?,
+            )
+        }
+    };
+    let mut prizes = Vec::new();
+    if let Some(list) = get("prizes")? {
+        for (j, p) in list
+            .try_iter()
+            .map_err(|_| bad("prizes", "is not a list".into()))?
+            .enumerate()
+        {
+            let p = p?;
+            let field = |name: &str| -> PyResult<i128> {
+                let v = p
+                    .get_item(name)
+                    .map_err(|_| bad(&format!("prizes[{j}].{name}"), "is missing".into()))?;
+                int(&format!("prizes[{j}].{name}"), &v)
+            };
+            let (rank, winners, each) = (field("rank")?, field("winners")?, field("prize_each")?);
+            prizes.push(lottopro_core::TierResult {
+                rank: u8::try_from(rank).map_err(|_| {
+                    bad(
+                        &format!("prizes[{j}].rank"),
+                        format!("{rank} is not a rank"),
+                    )
+                })?,
+                winners: u64::try_from(winners).map_err(|_| {
+                    bad(
+                        &format!("prizes[{j}].winners"),
+                        format!("{winners} is not a count"),
+                    )
+                })?,
+                prize_each: lottopro_core::Money::from_i64(
+                    i64::try_from(each).unwrap_or(i64::MAX),
+                    "prize_each",
+                )
+                .map_err(|e| bad(&format!("prizes[{j}].prize_each"), e.to_string()))?,
+            });
+        }
+    }
+    Ok(DrawRecord {
+        round,
+        date,
+        numbers: numbers("numbers")?,
+        bonus: numbers("bonus")?,
+        total_sales,
+        prizes,
+    })
 }

@@ -1,14 +1,14 @@
-//! `History`, `Draw` and `Ticket`: frozen Python classes around the core types.
+//! `History` and `Draw`: frozen Python classes around the core types.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use lottopro_core::io::{DrawRecord, Format};
-use lottopro_core::{Draw, GameSpec, History, Ticket};
+use lottopro_core::io::Format;
+use lottopro_core::{Draw, GameSpec, History};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::conversion::small_numbers;
+use crate::conversion::{draw_record, history_columns, import_optional};
 use crate::error::IntoPy;
 
 /// The draws of one game, in round order, without gaps.
@@ -102,7 +102,7 @@ impl PyHistory {
     /// Needs pandas (`pip install pandas`).
     fn to_pandas(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let pandas = import_optional(py, "pandas")?;
-        let columns = self.columns(py)?;
+        let columns = history_columns(py, &self.inner)?;
         let frame = pandas.call_method1("DataFrame", (columns,))?;
         let dates = pandas.call_method1("to_datetime", (frame.get_item("date")?,))?;
         frame.set_item("date", dates)?;
@@ -113,7 +113,7 @@ impl PyHistory {
     /// (`date` as a polars Date). Needs polars (`pip install polars`).
     fn to_polars(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let polars = import_optional(py, "polars")?;
-        let frame = polars.call_method1("DataFrame", (self.columns(py)?,))?;
+        let frame = polars.call_method1("DataFrame", (history_columns(py, &self.inner)?,))?;
         let date = polars
             .call_method1("col", ("date",))?
             .getattr("str")?
@@ -408,99 +408,6 @@ impl PyDraw {
     }
 }
 
-/// One game on a slip, validated for its game. Tickets order by game, then
-/// by their numbers as tuples (`1 2 3 4 5 6` < `1 2 3 4 5 7` < `2 3 4 5 6 7`).
-#[pyclass(name = "Ticket", module = "lottopro._lottopro", frozen, eq, ord, hash)]
-#[derive(PartialEq, Eq, Hash)]
-pub(crate) struct PyTicket {
-    pub(crate) inner: Ticket,
-    pub(crate) game: String,
-}
-
-impl PyTicket {
-    fn sort_key(&self) -> (&str, Vec<u8>, Vec<u8>) {
-        (
-            &self.game,
-            self.inner.main().to_vec(),
-            self.inner.extra().to_vec(),
-        )
-    }
-}
-
-impl PartialOrd for PyTicket {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.sort_key().cmp(&other.sort_key()))
-    }
-}
-
-#[pymethods]
-impl PyTicket {
-    #[new]
-    #[pyo3(signature = (numbers, extra=None, game="kr645"))]
-    fn new(numbers: Vec<i128>, extra: Option<Vec<i128>>, game: &str) -> PyResult<Self> {
-        let spec = GameSpec::preset(game).py_err()?;
-        let main = small_numbers(&numbers, "numbers", spec.pool())?;
-        let extra = small_numbers(&extra.unwrap_or_default(), "extra", u8::MAX)?;
-        Ok(PyTicket {
-            inner: Ticket::new(&spec, &main, &extra).py_err()?,
-            game: game.to_owned(),
-        })
-    }
-
-    /// Parses `"3 11 17 25 33 41"` or `"3,11,17,25,33,41"` (two-pool games: `"1 2 3 4 5 + 6"`).
-    #[staticmethod]
-    #[pyo3(signature = (text, game="kr645"))]
-    fn parse(text: &str, game: &str) -> PyResult<Self> {
-        let spec = GameSpec::preset(game).py_err()?;
-        Ok(PyTicket {
-            inner: Ticket::parse(&spec, text).py_err()?,
-            game: game.to_owned(),
-        })
-    }
-
-    /// The main numbers, ascending.
-    #[getter]
-    fn numbers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.inner.main().to_vec())
-    }
-
-    /// The second-pool numbers (empty for single-pool games).
-    #[getter]
-    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.inner.extra().to_vec())
-    }
-
-    /// The game id.
-    #[getter]
-    fn game(&self) -> String {
-        self.game.clone()
-    }
-
-    fn __str__(&self) -> String {
-        self.inner.to_string()
-    }
-
-    fn __repr__(&self) -> String {
-        format!("Ticket('{}', game='{}')", self.inner, self.game)
-    }
-
-    /// Pickles as `Ticket(numbers, extra, game)`.
-    #[allow(clippy::type_complexity)]
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (Vec<i128>, Vec<i128>, String))> {
-        let t = slf.get();
-        Ok((
-            slf.get_type().into_any(),
-            (
-                t.inner.main().iter().map(i128::from).collect(),
-                t.inner.extra().iter().map(i128::from).collect(),
-                t.game.clone(),
-            ),
-        ))
-    }
-}
-
 /// Numbers written as a Python tuple: `(4, 5, 25)`, `(12,)`.
 fn py_tuple(numbers: &[u8]) -> String {
     match numbers {
@@ -514,199 +421,4 @@ fn py_tuple(numbers: &[u8]) -> String {
                 .join(", ")
         ),
     }
-}
-
-/// `module`, or an ImportError that says how to install it.
-fn import_optional<'py>(py: Python<'py>, module: &str) -> PyResult<Bound<'py, PyModule>> {
-    py.import(module).map_err(|_| {
-        pyo3::exceptions::PyImportError::new_err(format!(
-            "this needs {module}: pip install {module}"
-        ))
-    })
-}
-
-impl PyHistory {
-    /// Column name → list of values, for the DataFrame constructors.
-    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let h = &self.inner;
-        let game = h.game();
-        let draws = h.draws();
-        let columns = pyo3::types::PyDict::new(py);
-        columns.set_item("round", draws.iter().map(Draw::round).collect::<Vec<_>>())?;
-        columns.set_item(
-            "date",
-            draws
-                .iter()
-                .map(|d| d.date().to_string())
-                .collect::<Vec<_>>(),
-        )?;
-        for i in 0..usize::from(game.picks()) {
-            let column: Vec<i64> = draws
-                .iter()
-                .map(|d| i64::from(d.numbers().to_vec()[i]))
-                .collect();
-            columns.set_item(format!("n{}", i + 1), column)?;
-        }
-        let drawn = usize::from(game.bonus().drawn());
-        for i in 0..drawn {
-            let column: Vec<Option<i64>> = draws
-                .iter()
-                .map(|d| d.bonus().to_vec().get(i).copied().map(i64::from))
-                .collect();
-            let name = if drawn == 1 {
-                "bonus".to_owned()
-            } else {
-                format!("bonus{}", i + 1)
-            };
-            columns.set_item(name, column)?;
-        }
-        columns.set_item(
-            "total_sales",
-            draws
-                .iter()
-                .map(|d| d.total_sales().map(|m| m.get()))
-                .collect::<Vec<_>>(),
-        )?;
-        let ranks = draws
-            .iter()
-            .flat_map(|d| d.results().iter().map(|r| r.rank))
-            .max()
-            .unwrap_or(0);
-        for rank in 1..=ranks {
-            let result = |d: &Draw| d.result(rank).copied();
-            columns.set_item(
-                format!("rank{rank}_winners"),
-                draws
-                    .iter()
-                    .map(|d| result(d).map(|r| r.winners))
-                    .collect::<Vec<_>>(),
-            )?;
-            columns.set_item(
-                format!("rank{rank}_prize_each"),
-                draws
-                    .iter()
-                    .map(|d| result(d).map(|r| r.prize_each.get()))
-                    .collect::<Vec<_>>(),
-            )?;
-        }
-        Ok(columns)
-    }
-}
-
-/// One draw given to `from_draws` as a mapping, read field by field.
-fn draw_record(item: &Bound<'_, PyAny>, i: usize) -> PyResult<DrawRecord> {
-    let bad = |field: &str, message: String| {
-        crate::error::to_py(lottopro_core::Error::InvalidInput {
-            field: format!("draws[{i}].{field}"),
-            message,
-        })
-    };
-    let get = |field: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
-        match item.get_item(field) {
-            // None, or a DataFrame's NaN for a missing value.
-            Ok(v) if v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan) => Ok(None),
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(item.py()) => Ok(None),
-            Err(_) => Err(bad(field, "each draw is a mapping such as a dict".into())),
-        }
-    };
-    let int = |field: &str, v: &Bound<'_, PyAny>| -> PyResult<i128> {
-        v.call_method0("__index__")
-            .and_then(|n| n.extract::<i128>())
-            .map_err(|_| {
-                bad(
-                    field,
-                    format!(
-                        "{} is not a whole number",
-                        v.repr().map_or_else(|_| "it".into(), |r| r.to_string())
-                    ),
-                )
-            })
-    };
-    let numbers = |field: &str| -> PyResult<Vec<u8>> {
-        let Some(v) = get(field)? else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        for (j, n) in v
-            .try_iter()
-            .map_err(|_| bad(field, "is not a list of numbers".into()))?
-            .enumerate()
-        {
-            let n = int(&format!("{field}[{j}]"), &n?)?;
-            out.push(u8::try_from(n).map_err(|_| {
-                bad(
-                    &format!("{field}[{j}]"),
-                    format!("{n} is not a ball number"),
-                )
-            })?);
-        }
-        Ok(out)
-    };
-    let round = get("round")?.ok_or_else(|| bad("round", "is missing".into()))?;
-    let round = int("round", &round)?;
-    let round =
-        u32::try_from(round).map_err(|_| bad("round", format!("{round} is not a round number")))?;
-    let date = get("date")?.ok_or_else(|| bad("date", "is missing".into()))?;
-    let date: String = if date.hasattr("isoformat")? {
-        // datetime.date, datetime.datetime and pandas' Timestamp: the date part.
-        let text: String = date.call_method0("isoformat")?.extract()?;
-        text.chars().take(10).collect()
-    } else {
-        date.str()?.to_string().chars().take(10).collect()
-    };
-    let total_sales = match get("total_sales")? {
-        None => None,
-        Some(v) => {
-            let n = int("total_sales", &v)?;
-            Some(
-                lottopro_core::Money::from_i64(i64::try_from(n).unwrap_or(i64::MAX), "total_sales")
-                    .map_err(|e| bad("total_sales", e.to_string()))?,
-            )
-        }
-    };
-    let mut prizes = Vec::new();
-    if let Some(list) = get("prizes")? {
-        for (j, p) in list
-            .try_iter()
-            .map_err(|_| bad("prizes", "is not a list".into()))?
-            .enumerate()
-        {
-            let p = p?;
-            let field = |name: &str| -> PyResult<i128> {
-                let v = p
-                    .get_item(name)
-                    .map_err(|_| bad(&format!("prizes[{j}].{name}"), "is missing".into()))?;
-                int(&format!("prizes[{j}].{name}"), &v)
-            };
-            let (rank, winners, each) = (field("rank")?, field("winners")?, field("prize_each")?);
-            prizes.push(lottopro_core::TierResult {
-                rank: u8::try_from(rank).map_err(|_| {
-                    bad(
-                        &format!("prizes[{j}].rank"),
-                        format!("{rank} is not a rank"),
-                    )
-                })?,
-                winners: u64::try_from(winners).map_err(|_| {
-                    bad(
-                        &format!("prizes[{j}].winners"),
-                        format!("{winners} is not a count"),
-                    )
-                })?,
-                prize_each: lottopro_core::Money::from_i64(
-                    i64::try_from(each).unwrap_or(i64::MAX),
-                    "prize_each",
-                )
-                .map_err(|e| bad(&format!("prizes[{j}].prize_each"), e.to_string()))?,
-            });
-        }
-    }
-    Ok(DrawRecord {
-        round,
-        date,
-        numbers: numbers("numbers")?,
-        bonus: numbers("bonus")?,
-        total_sales,
-        prizes,
-    })
 }

@@ -11,6 +11,7 @@ mod engine;
 mod error;
 mod history;
 mod schema;
+mod ticket;
 
 use lottopro_core::{GameSpec, Odds, TaxRule};
 use pyo3::prelude::*;
@@ -51,7 +52,7 @@ fn _lottopro(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<history::PyHistory>()?;
     m.add_class::<history::PyDraw>()?;
-    m.add_class::<history::PyTicket>()?;
+    m.add_class::<ticket::PyTicket>()?;
     m.add_class::<engine::PyEngine>()?;
     m.add_function(wrap_pyfunction!(odds, m)?)?;
     m.add_function(wrap_pyfunction!(tax, m)?)?;
