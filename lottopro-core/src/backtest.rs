@@ -104,8 +104,8 @@ pub struct ModelResult {
     pub unpriced_wins: u64,
 }
 
-/// One model's row of a backtest, as shown beside that model's tickets: the
-/// same figures as its row in the table, with the p-value its verdict uses.
+/// One model's row of a backtest, as shown beside that model's tickets, with
+/// the p-value its verdict uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct BacktestLine {
@@ -158,9 +158,14 @@ impl ModelResult {
             models_tested,
             significant: self.significant,
             verdict: self.verdict().to_owned(),
-            note: "walk-forward backtest over the history (one-sided test, Holm-corrected \
-                   across the models tested); no model can predict a fair draw"
-                .to_owned(),
+            note: if models_tested == 1 {
+                "walk-forward backtest of this model alone over the history (one-sided \
+                 test); no model can predict a fair draw"
+            } else {
+                "walk-forward backtest over the history (one-sided test, Holm-corrected \
+                 across the models tested); no model can predict a fair draw"
+            }
+            .to_owned(),
         }
     }
 }

@@ -46,7 +46,7 @@
 //! })?;
 //! assert_eq!(report.target_round, 1246);
 //! let line = report.backtest.expect("1,245 draws are enough to backtest");
-//! assert!(!line.significant, "{}", line.verdict); // no model beats chance
+//! assert!(!line.significant, "{}", line.verdict); // frequency does not beat chance
 //! # Ok::<(), lottopro_core::Error>(())
 //! ```
 //!

@@ -117,7 +117,7 @@ impl PyEngine {
         stats_to_python(py, &s)
     }
 
-    /// Tickets from a model, with that model's row of the backtest table
+    /// Tickets from a model, with that model's own walk-forward backtest
     /// (`backtest`, `None` for a short history) and the round they are for
     /// (`target_round`); `seed` None picks one (reported in the result).
     #[pyo3(signature = (model="frequency", count=5, include=None, exclude=None, seed=None))]

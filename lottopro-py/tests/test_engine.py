@@ -76,8 +76,8 @@ def test_cache_metrics_and_warming(history):
     predict = next(o for o in m["operations"] if o["name"] == "predict")
     assert predict["count"] == 8 and predict["p99_ms"] >= predict["p50_ms"] >= 0
     stats = e.cache_stats()
-    # The statistics are cached, and so is the backtest table the prediction's
-    # line comes from; tickets are not (they depend on the seed).
+    # The statistics are cached, and so is the backtest the prediction's line
+    # comes from; tickets are not (they depend on the seed).
     assert stats["backend"] == "memory" and stats["tiers"][0]["entries"] == 2
     e.clear_cache()
     assert e.cache_stats()["tiers"][0]["entries"] == 0

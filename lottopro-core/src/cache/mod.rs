@@ -157,16 +157,8 @@ where
     T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
     F: FnOnce() -> Result<T>,
 {
-    if let Some(typed) = cache.get_typed(key)
-        && let Some(value) = typed.get::<T>()
-    {
-        return Ok((value.clone(), Some("memory")));
-    }
-    if let Ok(Some(hit)) = cache.get(key)
-        && let Ok(value) = serde_json::from_slice::<T>(&hit.value)
-    {
-        cache.put_typed(key, TypedValue::new(value.clone()));
-        return Ok((value, Some(hit.tier)));
+    if let Some((value, tier)) = get_cached(cache, key) {
+        return Ok((value, Some(tier)));
     }
     let value = compute()?;
     if let Ok(bytes) = serde_json::to_vec(&value) {
@@ -176,6 +168,26 @@ where
         }
     }
     Ok((value, None))
+}
+
+/// The value of `key` if a tier holds it (undecodable entries and cache
+/// failures count as absent), and the tier that had it.
+pub fn get_cached<T>(cache: &dyn Cache, key: &str) -> Option<(T, &'static str)>
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    if let Some(typed) = cache.get_typed(key)
+        && let Some(value) = typed.get::<T>()
+    {
+        return Some((value.clone(), "memory"));
+    }
+    if let Ok(Some(hit)) = cache.get(key)
+        && let Ok(value) = serde_json::from_slice::<T>(&hit.value)
+    {
+        cache.put_typed(key, TypedValue::new(value.clone()));
+        return Some((value, hit.tier));
+    }
+    None
 }
 
 /// A value as a backend stores it: encoded bytes, its tags, its remaining TTL.

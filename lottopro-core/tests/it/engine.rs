@@ -200,21 +200,27 @@ fn check_odds_tax_and_warming() {
     assert_eq!(engine.cache_stats().unwrap().tiers[0].entries, 0);
 }
 
-/// The line beside a prediction is the model's row of the backtest table
-/// (same figures, Holm-adjusted over the same family), and the tickets are
-/// for the round after the latest.
+/// The line beside a prediction is the model's own backtest (the default
+/// options with that model alone), with its one-sided verdict, and the
+/// tickets are for the round after the latest.
 #[test]
-fn a_prediction_carries_its_row_of_the_backtest_table() {
+fn a_prediction_carries_its_models_backtest() {
     let e = Engine::new(synthetic_history(300, 11, None));
-    let table = e.backtest(&BacktestOptions::default()).unwrap();
     for model in [Model::Frequency, Model::Random] {
         let report = e.predict_with_backtest(&request(model)).unwrap();
         assert_eq!(report.target_round, 301);
         let line = report.backtest.expect("300 draws are enough to backtest");
-        let row = table.models.iter().find(|m| m.model == model).unwrap();
-        assert_eq!(line, row.line(table.models.len()));
-        assert_eq!((line.p_holm, line.models_tested), (row.p_holm, 7));
-        assert_eq!(line.verdict, row.verdict());
+        let alone = e
+            .backtest(&BacktestOptions {
+                models: vec![model],
+                ..BacktestOptions::default()
+            })
+            .unwrap();
+        assert_eq!(line, alone.models[0].line(1));
+        assert_eq!((line.p_holm, line.models_tested), (line.p_value, 1));
+        assert!(
+            line.verdict == "beats chance" || line.verdict == "no evidence that it beats chance"
+        );
     }
     // Too short to backtest: no line, and the target is still the next round.
     let short = Engine::new(synthetic_history(50, 11, None));
@@ -280,4 +286,42 @@ fn qr_checks_are_measured_like_every_operation() {
         .find(|o| o.name == "check_qr")
         .expect("check_qr is measured");
     assert_eq!((qr.count, qr.errors), (2, 1));
+}
+
+/// Eight callers asking at once for the same uncached result cost one
+/// computation: the others wait for it and find it cached.
+#[test]
+fn a_burst_of_identical_requests_is_computed_once() {
+    // Long enough (every model over the real history) for the callers to
+    // overlap: without the single flight each of them computes it.
+    let e = Arc::new(Engine::builder(real_history()).record_metrics().build());
+    let opts = BacktestOptions::default();
+    let start = Arc::new(std::sync::Barrier::new(8));
+    let reports: Vec<_> = (0..8)
+        .map(|_| {
+            let (e, opts, start) = (e.clone(), opts.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                e.backtest(&opts).unwrap()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert!(reports.windows(2).all(|w| w[0] == w[1]));
+    let m = e.metrics().unwrap();
+    let misses: u64 = m
+        .cache
+        .iter()
+        .filter(|t| t.tier == "cache")
+        .map(|t| t.misses)
+        .sum();
+    let hits: u64 = m
+        .cache
+        .iter()
+        .filter(|t| t.tier == "memory")
+        .map(|t| t.hits)
+        .sum();
+    assert_eq!((misses, hits), (1, 7), "{:?}", m.cache);
 }

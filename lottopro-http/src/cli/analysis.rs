@@ -189,14 +189,13 @@ impl Run for PredictArgs {
             let _ = writeln!(
                 text,
                 "backtest over {} rounds: {:.4} mean matches ({:.4}–{:.4}) against chance {:.3}; \
-                 Holm p = {:.3} over {} models: {}",
+                 one-sided p = {:.3}: {}",
                 b.rounds,
                 b.mean_matches,
                 b.ci95.0,
                 b.ci95.1,
                 b.chance_mean_matches,
                 b.p_holm,
-                b.models_tested,
                 b.verdict
             );
         }

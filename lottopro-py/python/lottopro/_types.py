@@ -11,8 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 class BacktestLine(TypedDict, total=False):
-    """One model's row of a backtest, as shown beside that model's tickets: the
-same figures as its row in the table, with the p-value its verdict uses."""
+    """One model's row of a backtest, as shown beside that model's tickets, with
+the p-value its verdict uses."""
 
     # What chance gives.
     chance_mean_matches: float

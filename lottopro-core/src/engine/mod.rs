@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::backtest::{BacktestLine, BacktestOptions, BacktestReport, backtest};
-use crate::cache::{Cache, CacheStats, MemoryCache, get_or_compute};
+use crate::cache::{Cache, CacheStats, MemoryCache, get_cached, get_or_compute};
 use crate::draw::{CheckResult, Draw};
 use crate::error::{Error, Result};
 use crate::game::GameSpec;
@@ -40,6 +40,8 @@ use crate::tax::{TaxAssessment, TaxRule};
 use crate::ticket::{Ticket, TicketRecord};
 use crate::wheel::{Wheel, WheelRequest};
 use std::sync::Mutex;
+
+mod flight;
 
 /// Version of the cache key layout; bump it when a cached type changes shape.
 const KEY_VERSION: &str = "v1";
@@ -75,8 +77,8 @@ pub struct PredictionReport {
     /// The tickets and how they were made.
     #[serde(flatten)]
     pub prediction: Prediction,
-    /// The model's row of the backtest table (`None` for a history too short
-    /// to backtest).
+    /// The model's own backtest (`None` for a history too short to
+    /// backtest).
     pub backtest: Option<BacktestLine>,
     /// The round the tickets are for: the one after the latest known.
     pub target_round: u32,
@@ -133,6 +135,8 @@ pub struct Engine {
     fitted: Mutex<Vec<(u64, Arc<FittedModel>)>>,
     /// The popularity model of the current epoch.
     popularity: Mutex<Option<(u64, Arc<Popularity>)>>,
+    /// The keys being computed (see `Engine::cached`).
+    inflight: flight::Flights,
 }
 
 /// Builds an [`Engine`].
@@ -184,6 +188,7 @@ impl EngineBuilder {
             ttl: self.ttl,
             fitted: Mutex::new(Vec::new()),
             popularity: Mutex::new(None),
+            inflight: flight::Flights::default(),
         }
     }
 }
@@ -285,24 +290,27 @@ impl Engine {
         })
     }
 
-    /// Tickets as LottoPro shows them: the prediction, that model's line of
-    /// the walk-forward backtest table beside it (the table of every model
-    /// with the default options, cached per history epoch, so the line is the
-    /// very row the table shows and its verdict is Holm-corrected over the
-    /// same family), and the round the tickets are for. The line is left out
-    /// when the history is too short to backtest (no more draws than the
-    /// default warm-up).
+    /// Tickets as LottoPro shows them: the prediction, that model's own
+    /// walk-forward backtest against chance (the default options with this
+    /// model alone, cached per history epoch), and the round the tickets are
+    /// for. The line is left out when the history is too short to backtest
+    /// (no more draws than the default warm-up).
+    ///
+    /// The line tests this model alone (a family of one, so its Holm p is
+    /// its p): backtesting every model for the table's Holm correction would
+    /// make the first prediction of each new history wait seconds for all
+    /// seven, and the backtest table (`Engine::backtest`) shows that
+    /// correction.
     pub fn predict_with_backtest(&self, request: &PredictRequest) -> Result<PredictionReport> {
         let prediction = self.predict(request)?;
         let h = self.history();
-        let options = BacktestOptions::default();
+        let options = BacktestOptions {
+            models: vec![request.model],
+            ..BacktestOptions::default()
+        };
         let backtest = if h.len() > options.warmup {
-            let table = self.backtest(&options)?;
-            table
-                .models
-                .iter()
-                .find(|m| m.model == request.model)
-                .map(|m| m.line(table.models.len()))
+            let report = self.backtest(&options)?;
+            report.models.first().map(|m| m.line(report.models.len()))
         } else {
             None
         };
@@ -560,7 +568,17 @@ impl Engine {
         let Some(cache) = &self.cache else {
             return compute();
         };
-        let (value, tier) = get_or_compute(cache.as_ref(), key, self.ttl, tags, compute)?;
+        if let Some((value, tier)) = get_cached(cache.as_ref(), key) {
+            self.metrics.cache(tier, CacheEvent::Hit);
+            return Ok(value);
+        }
+        // A miss: one caller computes, the others asking for the same key at
+        // the same time wait for it and then find it cached, so a burst of
+        // identical requests (fifty clients asking for a prediction on a new
+        // history) costs one computation instead of fifty.
+        let (value, tier) = self.inflight.one_at_a_time(key, || {
+            get_or_compute(cache.as_ref(), key, self.ttl, tags, compute)
+        })?;
         match tier {
             Some(t) => self.metrics.cache(t, CacheEvent::Hit),
             None => self.metrics.cache("cache", CacheEvent::Miss),
