@@ -100,16 +100,7 @@ async fn export(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let series = state.monitor().series();
-    let system = state
-        .monitor()
-        .system
-        .lock()
-        .ok()
-        .and_then(|s| {
-            s.as_ref()
-                .map(crate::telemetry::alerts::SystemSampler::samples)
-        })
-        .unwrap_or_default();
+    let system = state.monitor().system_samples();
     let csv = |text: String, name: &'static str| {
         let mut r = text.into_response();
         r.headers_mut().insert(

@@ -62,6 +62,11 @@ pub(super) const LOG_QUEUE: usize = 1_024;
 /// Most rows in one commit of the writer.
 const LOG_BATCH: usize = 512;
 
+/// The error of a store whose prediction writer has stopped.
+fn writer_stopped() -> Error {
+    Error::unavailable("database", "the prediction writer stopped")
+}
+
 /// The writer thread: commits queued predictions in batches until the
 /// store is dropped.
 pub(super) fn write_log(mut conn: Connection, rx: &Receiver<LogMessage>) {
@@ -131,34 +136,25 @@ impl Store {
     /// Waits until every prediction recorded so far is committed.
     pub fn flush_predictions(&self) -> Result<()> {
         let (ack, done) = std::sync::mpsc::sync_channel(1);
-        let gone = || {
-            Error::Io(std::io::Error::other(
-                "database: the prediction writer stopped",
-            ))
-        };
+        self.to_writer(LogMessage::Flush(ack))?;
+        done.recv()
+            .map_err(|_| writer_stopped())?
+            .map_err(|e| Error::unavailable("database", e))
+    }
+
+    /// Hands `message` to the writer thread.
+    fn to_writer(&self, message: LogMessage) -> Result<()> {
         self.log
             .as_ref()
-            .ok_or_else(gone)?
-            .send(LogMessage::Flush(ack))
-            .map_err(|_| gone())?;
-        done.recv()
-            .map_err(|_| gone())?
-            .map_err(|e| Error::unavailable("database", e))
+            .ok_or_else(writer_stopped)?
+            .send(message)
+            .map_err(|_| writer_stopped())
     }
 
     /// Records a prediction (committed behind the caller; see the type's
     /// docs); keeps the owner's newest [`MAX_PREDICTIONS_PER_OWNER`].
     pub fn save_prediction(&self, p: NewPrediction) -> Result<()> {
-        let gone = || {
-            Error::Io(std::io::Error::other(
-                "database: the prediction writer stopped",
-            ))
-        };
-        self.log
-            .as_ref()
-            .ok_or_else(gone)?
-            .send(LogMessage::Record(p, now_secs()))
-            .map_err(|_| gone())
+        self.to_writer(LogMessage::Record(p, now_secs()))
     }
 
     /// The owner's predictions, newest first.

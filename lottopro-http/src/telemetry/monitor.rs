@@ -121,6 +121,16 @@ pub struct Monitor {
 }
 
 impl Monitor {
+    /// The system readings kept so far, oldest first (none when the service
+    /// does not sample the system).
+    pub fn system_samples(&self) -> Vec<super::alerts::SystemSample> {
+        self.system
+            .lock()
+            .ok()
+            .and_then(|s| s.as_ref().map(super::alerts::SystemSampler::samples))
+            .unwrap_or_default()
+    }
+
     /// A monitor; a disabled one records nothing (Prometheus still counts).
     pub fn new(enabled: bool, thresholds: Thresholds) -> Monitor {
         Monitor {

@@ -42,15 +42,7 @@ pub(super) fn monitoring_fragment(state: &AppState) -> String {
     let monitor = state.monitor();
     let p = monitor.performance(state.engine.metrics());
     let series = monitor.series();
-    let system = monitor
-        .system
-        .lock()
-        .ok()
-        .and_then(|s| {
-            s.as_ref()
-                .map(crate::telemetry::alerts::SystemSampler::samples)
-        })
-        .unwrap_or_default();
+    let system = monitor.system_samples();
     let p95 = p.routes.iter().map(|r| r.p95_ms).fold(0.0, f64::max);
     let latest = system.last().copied().unwrap_or_default();
     let requests: Vec<f64> = series.iter().map(|b| b.requests as f64).collect();
