@@ -200,14 +200,11 @@ pub fn backtest(view: HistoryView<'_>, opts: &BacktestOptions) -> Result<Backtes
         ));
     }
     if opts.warmup >= draws.len() {
-        return Err(Error::invalid(
-            "warmup",
-            format!(
-                "{} warm-up draws leave none of the {} draws to score",
-                opts.warmup,
-                draws.len()
-            ),
-        ));
+        return Err(Error::TooFewDraws {
+            field: "warmup".into(),
+            needed: opts.warmup,
+            available: draws.len(),
+        });
     }
     let sampler = Sampler::new(game, &[], &[], opts.tickets_per_round)?;
     let mut results = opts

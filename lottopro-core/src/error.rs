@@ -60,6 +60,20 @@ pub enum Error {
         limit: u64,
     },
 
+    /// A request that is valid in itself needs more draws than the history
+    /// holds (a backtest whose warm-up covers every draw). The same request
+    /// succeeds once the history is long enough, so services answer it as a
+    /// conflict with their current data rather than as bad input.
+    #[error("{field}: needs more than {needed} draws; the history holds {available}")]
+    TooFewDraws {
+        /// The parameter that asks for the draws, e.g. `warmup`.
+        field: String,
+        /// Draws the request uses before it can answer.
+        needed: usize,
+        /// Draws in the history.
+        available: usize,
+    },
+
     /// Something asked for does not exist (a round not in the history).
     #[error("{0}")]
     NotFound(String),
@@ -98,6 +112,8 @@ pub enum ErrorKind {
     History,
     /// See [`Error::Limit`].
     Limit,
+    /// See [`Error::TooFewDraws`].
+    TooFewDraws,
     /// See [`Error::NotFound`].
     NotFound,
     /// See [`Error::Cache`].
@@ -116,6 +132,7 @@ impl ErrorKind {
             ErrorKind::Parse => "parse",
             ErrorKind::History => "history",
             ErrorKind::Limit => "limit",
+            ErrorKind::TooFewDraws => "too_few_draws",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Cache => "cache",
             ErrorKind::Io => "io",
@@ -138,6 +155,7 @@ impl Error {
             Error::Parse { .. } => ErrorKind::Parse,
             Error::History { .. } => ErrorKind::History,
             Error::Limit { .. } => ErrorKind::Limit,
+            Error::TooFewDraws { .. } => ErrorKind::TooFewDraws,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Cache(_) => ErrorKind::Cache,
             Error::Io(_) => ErrorKind::Io,
@@ -148,7 +166,9 @@ impl Error {
     /// The field at fault, for errors that concern one input field.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::InvalidInput { field, .. } | Error::Limit { field, .. } => Some(field),
+            Error::InvalidInput { field, .. }
+            | Error::Limit { field, .. }
+            | Error::TooFewDraws { field, .. } => Some(field),
             Error::Parse { column, .. } => column.as_deref(),
             _ => None,
         }

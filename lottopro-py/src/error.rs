@@ -11,7 +11,9 @@ use pyo3::prelude::*;
 /// The Python class name for each error kind.
 fn class_name(kind: ErrorKind) -> &'static str {
     match kind {
-        ErrorKind::InvalidInput => "InvalidInputError",
+        // Too few draws for a request is, to a Python caller, a bad argument
+        // for this history: a ValueError naming the parameter.
+        ErrorKind::InvalidInput | ErrorKind::TooFewDraws => "InvalidInputError",
         ErrorKind::Parse => "ParseError",
         ErrorKind::History => "HistoryError",
         ErrorKind::Limit => "LimitError",

@@ -27,7 +27,7 @@ def test_hierarchy():
         (lambda e: e.tax(-5), lottopro.InvalidInputError, "invalid_input", "amount", "-5 is negative"),
         (lambda e: e.tax(10**30), lottopro.InvalidInputError, "invalid_input", "amount", "larger than the largest"),
         (lambda e: e.odds("lotto-moon"), lottopro.InvalidInputError, "invalid_input", "game", "unknown game 'lotto-moon'"),
-        (lambda e: e.backtest(warmup=5000), lottopro.InvalidInputError, "invalid_input", "warmup", "leave none"),
+        (lambda e: e.backtest(warmup=5000), lottopro.InvalidInputError, "too_few_draws", "warmup", "needs more than 5000 draws"),
         (lambda e: e.simulate(trials=0), lottopro.InvalidInputError, "invalid_input", "trials", "at least 1"),
         (lambda e: e.simulate(strategy="oracle"), lottopro.InvalidInputError, "invalid_input", "strategy", "'oracle'"),
         (lambda e: e.simulate(prizes=[(9, 1)]), lottopro.InvalidInputError, "invalid_input", "prize", "no rank 9"),

@@ -287,7 +287,8 @@ impl std::fmt::Display for ModelSelection {
 pub struct PredictRequest {
     /// The model.
     pub model: Model,
-    /// How many distinct tickets, `1..=MAX_TICKETS`.
+    /// How many distinct tickets, `1..=MAX_TICKETS`; when the include and
+    /// exclude numbers allow fewer, the prediction holds every one of them.
     pub count: usize,
     /// Numbers every ticket must contain.
     #[serde(default)]

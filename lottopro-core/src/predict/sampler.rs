@@ -72,13 +72,18 @@ pub struct Sampler {
     /// Odd and low numbers among the includes.
     include_odd: u8,
     include_low: u8,
+    /// How many distinct tickets the includes and excludes allow.
+    distinct: u128,
 }
 
 impl Sampler {
     /// Validates `include`, `exclude` and `count` for `game`: numbers in range
     /// and distinct, the two lists disjoint, no more includes than a ticket
     /// holds, enough numbers left after the excludes, `count` in
-    /// `1..=MAX_TICKETS` and no more than the distinct tickets possible.
+    /// `1..=MAX_TICKETS`. A `count` above the distinct tickets the numbers
+    /// allow is not an error: [`Sampler::tickets`] returns every one of them
+    /// (see [`Sampler::distinct`]), so the rule a request must satisfy is one
+    /// a schema can state field by field.
     pub fn new(game: &GameSpec, include: &[u8], exclude: &[u8], count: usize) -> Result<Sampler> {
         let (pool, picks) = (game.pool(), game.picks());
         if include.len() > usize::from(picks) {
@@ -138,14 +143,6 @@ impl Sampler {
             .saturating_mul(second_pool.map_or(1, |(p, k)| {
                 binomial(u32::from(p), u32::from(k)).unwrap_or(u128::MAX)
             }));
-        if (count as u128) > distinct {
-            return Err(Error::invalid(
-                "count",
-                format!(
-                    "{count} distinct tickets asked for, but these include/exclude numbers allow only {distinct}"
-                ),
-            ));
-        }
         let low_max = pool / 2;
         let mut cells: [Vec<u8>; 4] = Default::default();
         for &n in &free {
@@ -160,7 +157,14 @@ impl Sampler {
             cells,
             include_odd: inc.iter().filter(|n| n % 2 == 1).count() as u8,
             include_low: inc.iter().filter(|n| *n <= low_max).count() as u8,
+            distinct,
         })
+    }
+
+    /// How many distinct tickets the includes and excludes allow; a request
+    /// for more gets this many.
+    pub fn distinct(&self) -> u128 {
+        self.distinct
     }
 
     /// The included numbers.
@@ -168,7 +172,8 @@ impl Sampler {
         self.include
     }
 
-    /// `count` distinct tickets drawn with `weights[n]` (index 0 unused) for
+    /// `count` distinct tickets (or all [`Sampler::distinct`] ones, when
+    /// fewer) drawn with `weights[n]` (index 0 unused) for
     /// the free numbers, each passing `predictor`'s constraint where
     /// possible. A predictor that ranks whole tickets
     /// ([`Predictor::candidates`] > 1) gets that many candidates per ticket
@@ -181,6 +186,7 @@ impl Sampler {
         count: usize,
         rng: &mut LottoRng,
     ) -> Result<Vec<(Ticket, Option<Constraint>)>> {
+        let count = usize::try_from(self.distinct).map_or(count, |d| count.min(d));
         let candidates = predictor.candidates().max(1);
         let mut out: Vec<(Ticket, Option<Constraint>)> = Vec::with_capacity(count);
         let mut duplicates = 0usize;

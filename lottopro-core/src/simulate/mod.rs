@@ -214,9 +214,7 @@ fn validate(game: &GameSpec, request: &SimulationRequest, tickets: &[Ticket]) ->
         .saturating_mul(plan.draws)
         .saturating_mul(plan.trials);
     let method = match (request.method, &request.strategy) {
-        (Method::Auto, Strategy::Random) | (Method::OutcomeCounts, Strategy::Random) => {
-            Method::OutcomeCounts
-        }
+        _ if request.counts_outcomes() => Method::OutcomeCounts,
         (Method::OutcomeCounts, s) => {
             return Err(Error::invalid(
                 "method",

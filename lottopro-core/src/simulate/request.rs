@@ -139,6 +139,14 @@ impl SimulationRequest {
     /// Seed.
     pub const DEFAULT_SEED: u64 = 42;
 
+    /// Whether this request is simulated by outcome counts (random quick
+    /// picks with the `auto` or `outcome-counts` method) rather than ticket
+    /// by ticket; the two have different work limits.
+    pub fn counts_outcomes(&self) -> bool {
+        matches!(self.strategy, Strategy::Random)
+            && matches!(self.method, Method::Auto | Method::OutcomeCounts)
+    }
+
     /// A request for `strategy` with LottoPro's defaults: as many tickets a
     /// draw as a fixed strategy plays (else
     /// [`DEFAULT_TICKETS_PER_DRAW`](Self::DEFAULT_TICKETS_PER_DRAW)), ten

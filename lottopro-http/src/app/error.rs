@@ -98,6 +98,7 @@ impl From<Error> for ApiError {
             ErrorKind::Limit => (StatusCode::UNPROCESSABLE_ENTITY, "Limit exceeded"),
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, "Not found"),
             ErrorKind::History => (StatusCode::CONFLICT, "Inconsistent history"),
+            ErrorKind::TooFewDraws => (StatusCode::CONFLICT, "Not enough draws"),
             // The detail of a failing dependency is logged, not shown.
             ErrorKind::Unavailable => {
                 tracing::error!(error = %e, "a dependency failed");

@@ -453,7 +453,7 @@ fn bad_input_table() {
         ),
         (
             vec!["backtest", "--history", &draws, "--warmup", "5000"],
-            "warmup: 5000 warm-up draws leave none",
+            "warmup: needs more than 5000 draws; the history holds",
         ),
         (
             vec!["backtest", "--history", &draws, "--model", "frequency,foo"],
