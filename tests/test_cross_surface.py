@@ -13,54 +13,17 @@ check, check of a QR code, and stats.
 """
 
 import json
-import os
-import pathlib
-import socket
 import subprocess
-import tempfile
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 import lottopro
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
+from conftest import BIN
 
 # The QR code of a real five-game ticket of round 997 (lottopro-core/src/qr.rs).
 QR = "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144q111215232740q031114212226q2328304042441785483554"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not BIN.exists():
-        pytest.fail(f"{BIN} is missing: build it with `cargo build -p lottopro-http` (or set LOTTOPRO_BIN)")
-    folder = tempfile.mkdtemp()
-    port = free_port()
-    env = dict(os.environ, CACHE_WARMING="false", SYNC_SCHEDULE="false", RATE_LIMIT_ENABLED="false")
-    proc = subprocess.Popen(
-        [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", f"{folder}/lp.db"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(400):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", folder
-    proc.kill()
-    proc.wait()
 
 
 def http(base: str, method: str, path: str, body=None):

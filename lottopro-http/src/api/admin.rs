@@ -78,6 +78,7 @@ struct Cleared {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ExportQuery {
     /// json (default: both series) or csv.
     format: Option<String>,

@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use crate::app::client::Client;
 use crate::app::ops::{PredictBody, PredictOutcome, SimulateBody, run_predict, run_simulate};
 use crate::app::{
-    ApiError, ApiJson, ApiQuery, AppState, Problem, blocking, require_draws, ticket_from,
+    ApiError, ApiJson, ApiQuery, AppState, Problem, blocking, bounded, require_draws, ticket_from,
 };
 
 /// `POST /api/predict`, on its own so that its rate limit applies to it alone.
@@ -34,18 +34,22 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct StatsQuery {
-    /// Recent draws for hot/cold numbers (default 20).
-    window: Option<usize>,
-    /// How many hot/cold numbers and pairs to list (default 10, at most 45).
-    top: Option<usize>,
+    /// Recent draws for hot/cold numbers (default 50).
+    #[param(minimum = 1, maximum = 10000)]
+    window: Option<u32>,
+    /// How many hot/cold numbers and pairs to list (default 6).
+    #[param(minimum = 1, maximum = 45)]
+    top: Option<u32>,
 }
 
 /// Frequency, hot and cold numbers, gaps, carry-overs, companion pairs and
 /// patterns, each beside what chance alone would give.
 #[utoipa::path(get, path = "/api/stats", tag = "analysis", params(StatsQuery),
     responses((status = 200, description = "the statistics of the history", body = Stats),
-              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "window or top above its limit", body = Problem, content_type = "application/problem+json")))]
 async fn stats(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<StatsQuery>,
@@ -53,8 +57,8 @@ async fn stats(
     require_draws(&state)?;
     let defaults = StatsOptions::default();
     let opts = StatsOptions {
-        window: q.window.unwrap_or(defaults.window),
-        top: q.top.unwrap_or(defaults.top).min(45),
+        window: bounded("window", q.window, defaults.window as u32, 1, 10_000)? as usize,
+        top: bounded("top", q.top, defaults.top as u32, 1, 45)? as usize,
     };
     Ok(Json(blocking(&state, move |e| e.stats(&opts)).await?))
 }
@@ -153,15 +157,28 @@ async fn simulate(
     Ok(Json(run_simulate(&state, b).await?))
 }
 
+/// Tickets per model per round a backtest request may ask for (the
+/// library allows `MAX_TICKETS`); the work grows with it.
+const MAX_BACKTEST_TICKETS: u32 = 20;
+
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct BacktestQuery {
     /// all (default) or a comma-separated list of models.
+    #[param(
+        pattern = r"^(all|(frequency|trend|pattern|statistical|ml|anti-popular|random)(,(frequency|trend|pattern|statistical|ml|anti-popular|random))*)$"
+    )]
     model: Option<String>,
-    /// Tickets per model per round (default 5).
-    tickets: Option<usize>,
-    /// Rounds before the first scored one (default 100).
-    warmup: Option<usize>,
+    /// Tickets per model per round (default 5, at most 20 over HTTP: each
+    /// one is scored against every round for every model).
+    #[param(minimum = 1, maximum = 20)]
+    tickets: Option<u32>,
+    /// Rounds before the first scored one (default 100); the history must
+    /// hold more draws than this (409 otherwise).
+    #[param(minimum = 0, maximum = 100000)]
+    warmup: Option<u32>,
     /// Seed (default 42).
+    #[param(minimum = 0, maximum = 18446744073709551615_u64)]
     seed: Option<u64>,
 }
 
@@ -170,7 +187,7 @@ struct BacktestQuery {
 #[utoipa::path(get, path = "/api/backtest", tag = "analysis", params(BacktestQuery),
     responses((status = 200, description = "per model: mean matches, chance, CI, p-values, verdict", body = BacktestReport),
               (status = 400, description = "unknown model", body = Problem, content_type = "application/problem+json"),
-              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded, or no more than `warmup`", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "tickets or warmup out of range", body = Problem, content_type = "application/problem+json")))]
 async fn backtest(
     State(state): State<AppState>,
@@ -184,8 +201,14 @@ async fn backtest(
     let defaults = BacktestOptions::default();
     let opts = BacktestOptions {
         models: models.into(),
-        tickets_per_round: q.tickets.unwrap_or(defaults.tickets_per_round),
-        warmup: q.warmup.unwrap_or(defaults.warmup),
+        tickets_per_round: bounded(
+            "tickets",
+            q.tickets,
+            defaults.tickets_per_round as u32,
+            1,
+            MAX_BACKTEST_TICKETS,
+        )? as usize,
+        warmup: bounded("warmup", q.warmup, defaults.warmup as u32, 0, 100_000)? as usize,
         seed: q.seed.unwrap_or(defaults.seed),
         alpha: defaults.alpha,
     };

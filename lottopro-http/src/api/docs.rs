@@ -1,9 +1,8 @@
 //! `GET /openapi.json`: the OpenAPI document of every route (built by
 //! `crate::app::openapi`).
 
-use std::sync::OnceLock;
-
 use axum::Json;
+use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,7 +15,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "service",
     responses((status = 200, description = "the OpenAPI 3.1 document of every route", body = Object)))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    Json(DOC.get_or_init(crate::app::openapi).clone())
+async fn openapi_json(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(state.openapi().clone())
 }

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::{ApiError, ApiQuery, AppState, Problem, require_draws};
+use crate::app::{ApiError, ApiQuery, AppState, Problem, bounded, require_draws};
 
 /// Most draws one page of `GET /api/draws` returns.
 pub const MAX_PAGE: usize = 500;
@@ -21,11 +21,14 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Page {
     /// First round of the page (default: the latest `limit` draws).
+    #[param(minimum = 0, maximum = 4294967295_u64)]
     from: Option<u32>,
     /// Draws per page, 1..=500 (default 50).
-    limit: Option<usize>,
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<u32>,
 }
 
 /// One page of the draws the service holds, oldest first.
@@ -37,14 +40,7 @@ async fn list(
     ApiQuery(p): ApiQuery<Page>,
 ) -> Result<Json<DrawPage>, ApiError> {
     let h = state.engine.history();
-    let limit = p.limit.unwrap_or(50);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(ApiError::from(lottopro_core::Error::Limit {
-            field: "limit".into(),
-            value: limit as u64,
-            limit: MAX_PAGE as u64,
-        }));
-    }
+    let limit = bounded("limit", p.limit, 50, 1, MAX_PAGE as u32)? as usize;
     let draws = h.draws();
     let start = match p.from {
         Some(r) => draws.partition_point(|d| d.round() < r),

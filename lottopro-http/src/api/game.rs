@@ -64,6 +64,7 @@ async fn games() -> Json<Vec<GameSpec>> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct GameQuery {
     /// Game id (default: the service's game); see `/api/games`.
     game: Option<String>,

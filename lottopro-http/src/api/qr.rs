@@ -37,18 +37,23 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct QrQuery {
-    /// Tickets as text, separated by ';' (e.g. "3 11 17 25 33 41; 1 2 3 4 5 6").
+    /// One to five tickets as text, separated by ';' (e.g. "3 11 17 25 33 41; 1 2 3 4 5 6").
     numbers: String,
     /// The round the tickets are for (optional, shown in the text).
+    #[param(minimum = 0, maximum = 4294967295_u64)]
     round: Option<u32>,
     /// svg (default) or png.
+    #[param(pattern = "^(svg|png)$")]
     format: Option<String>,
 }
 
 /// A QR code of tickets; no draws needed.
 #[utoipa::path(get, path = "/api/qr", tag = "tickets", params(QrQuery),
-    responses((status = 200, description = "the code as image/svg+xml or image/png", content_type = "image/svg+xml"),
+    responses((status = 200, description = "the code as image/svg+xml (format=svg) or image/png (format=png)", content(
+                  (String = "image/svg+xml"),
+                  (Vec<u8> = "image/png"))),
               (status = 400, description = "bad tickets or format", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "more than five tickets", body = Problem, content_type = "application/problem+json")))]
 async fn qr(

@@ -17,16 +17,54 @@ use super::{ApiError, AppState};
 use crate::secret::same_secret;
 
 /// A JSON body whose rejection is a problem+json response.
+///
+/// An integral number written with a fraction (`3.0`, `1e2`) is read as the
+/// integer it is: JSON Schema counts `3.0` as an integer, so a client that
+/// writes every number as a double is within the contract, while serde's
+/// integer types refuse it. Any other number reaches the target type as is.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(&rejection)),
+        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(rejection) => return Err(json_rejection(&rejection)),
+        };
+        integral_floats_as_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid JSON body",
+                    format!("Failed to deserialize the JSON body into the target type: {e}"),
+                )
+                .with_field("body")
+            })
+    }
+}
+
+/// Rewrites every float in `v` with no fractional part, within the range of
+/// `i64` or `u64`, as that integer.
+fn integral_floats_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // 2^63 and 2^64 are exact as f64; the bounds are half-open.
+            if f.fract() == 0.0 {
+                if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
+                    *v = Value::from(f as u64);
+                } else if (-9_223_372_036_854_775_808.0..0.0).contains(&f) {
+                    *v = Value::from(f as i64);
+                }
+            }
         }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
     }
 }
 
@@ -92,4 +130,21 @@ fn unauthorized(detail: &str) -> Response {
         HeaderValue::from_static("Bearer realm=\"lottopro admin\""),
     );
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integral_floats_as_integers;
+    use serde_json::json;
+
+    #[test]
+    fn integral_floats_become_integers_and_nothing_else_changes() {
+        let mut v = json!({"n": [3.0, 1e2, 2.5, -4.0, 1e30, "7.0"], "s": 18446744073709551615.0});
+        integral_floats_as_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({"n": [3, 100, 2.5, -4, 1e30, "7.0"], "s": 18446744073709551615.0})
+        );
+        assert!(v["n"][0].is_u64() && v["n"][3].is_i64() && v["s"].is_f64());
+    }
 }

@@ -35,7 +35,7 @@ pub use error::ApiError;
 pub(crate) use error::Problem;
 pub(crate) use extract::Admin;
 pub use extract::{ApiJson, ApiQuery};
-pub use ops::MAX_HTTP_TRIALS;
+pub use ops::{MAX_RECENT, SimulationCaps};
 
 use crate::config::{Rate, ServeConfig};
 use crate::store::Store;
@@ -125,6 +125,8 @@ pub struct AppState {
     pub store: Option<Arc<Store>>,
     options: Arc<Options>,
     monitor: Arc<Monitor>,
+    /// The OpenAPI document, built on first request.
+    openapi: Arc<std::sync::OnceLock<serde_json::Value>>,
 }
 
 impl AppState {
@@ -145,6 +147,7 @@ impl AppState {
             store,
             options: Arc::new(options),
             monitor,
+            openapi: Arc::default(),
         }
     }
 
@@ -157,6 +160,11 @@ impl AppState {
                 s.sample();
             }
         }
+    }
+
+    /// The OpenAPI document of this service (its game's ranges).
+    pub fn openapi(&self) -> &serde_json::Value {
+        self.openapi.get_or_init(|| openapi(&self.engine.game()))
     }
 
     /// The service's own figures.
@@ -227,10 +235,12 @@ fn routes(options: &Options) -> OpenApiRouter<AppState> {
         .merge(crate::web::router(&limits))
 }
 
-/// The OpenAPI document of every route.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+/// The OpenAPI document of every route, for a service that plays `game`.
+pub fn openapi(game: &lottopro_core::GameSpec) -> serde_json::Value {
     let mut doc = routes(&Options::default()).into_openapi();
-    openapi::describe_body_errors(&mut doc);
+    openapi::describe_extractor_errors(&mut doc);
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    openapi::refine(&mut doc, game);
     doc
 }
 
@@ -309,6 +319,37 @@ where
         Ok(result) => result.map_err(ApiError::from),
         Err(e) => Err(ApiError::internal(e)),
     }
+}
+
+/// `value` (or `default` when absent) if it lies in `min..=max`: below is
+/// bad input (400), above is a limit (422). The bounds are those the
+/// parameter declares in the OpenAPI document, so a request the document
+/// accepts is never refused here.
+pub(crate) fn bounded<T>(
+    field: &str,
+    value: Option<T>,
+    default: T,
+    min: T,
+    max: T,
+) -> Result<T, ApiError>
+where
+    T: Copy + PartialOrd + std::fmt::Display + Into<u64>,
+{
+    let v = value.unwrap_or(default);
+    if v < min {
+        return Err(ApiError::from(lottopro_core::Error::invalid(
+            field,
+            format!("must be at least {min}"),
+        )));
+    }
+    if v > max {
+        return Err(ApiError::from(lottopro_core::Error::Limit {
+            field: field.into(),
+            value: v.into(),
+            limit: max.into(),
+        }));
+    }
+    Ok(v)
 }
 
 /// The draws must exist for history-dependent routes.

@@ -108,7 +108,7 @@ pub(crate) struct SimulateBody {
     pub tickets_per_draw: Option<u64>,
     /// Draws per trial (default 520: ten years).
     pub draws: Option<u64>,
-    /// Trials, at most 100,000 (default 1,000).
+    /// Trials (default 1,000); see `SimulationCaps` for the bounds.
     pub trials: Option<u64>,
     /// random (default) or fixed (play `tickets` every draw).
     pub strategy: Option<String>,
@@ -119,7 +119,7 @@ pub(crate) struct SimulateBody {
     /// Seed (default 42).
     pub seed: Option<u64>,
     /// Recent draws the prize model samples from (default 52).
-    pub recent: Option<usize>,
+    pub recent: Option<u32>,
     /// `{"1": 2000000000}` or `{"1": "2,000,000,000"}`: amounts of ranks
     /// without a pool model.
     #[serde(default)]
@@ -127,8 +127,69 @@ pub(crate) struct SimulateBody {
     pub prizes: std::collections::BTreeMap<u8, Money>,
 }
 
-/// Simulations a request may ask for over HTTP: at most this many trials.
-pub const MAX_HTTP_TRIALS: u64 = 100_000;
+/// The most work one HTTP request may ask of the simulator, per field, so
+/// that a request within every field's bound is always within the core's
+/// budget (`MAX_TICKETS_OUTCOME_COUNTS`, `MAX_TICKETS_PER_TICKET`) and the
+/// OpenAPI document can state the whole rule field by field. Counting
+/// outcomes (random quick picks) is cheap; scoring ticket by ticket is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimulationCaps {
+    /// Trials.
+    pub trials: u64,
+    /// Draws a trial (5,200: a century of weekly draws).
+    pub draws: u64,
+    /// Tickets a draw.
+    pub tickets_per_draw: u64,
+}
+
+impl SimulationCaps {
+    /// Random quick picks counted by outcome: 5.2 × 10^11 tickets at most.
+    pub const OUTCOME_COUNTS: SimulationCaps = SimulationCaps {
+        trials: 100_000,
+        draws: 5_200,
+        tickets_per_draw: 1_000,
+    };
+    /// Every other simulation, ticket by ticket: 5.2 × 10^8 tickets at most.
+    pub const PER_TICKET: SimulationCaps = SimulationCaps {
+        trials: 1_000,
+        draws: 5_200,
+        tickets_per_draw: 100,
+    };
+
+    /// The caps that apply to `request`.
+    pub fn of(request: &SimulationRequest) -> SimulationCaps {
+        if request.counts_outcomes() {
+            SimulationCaps::OUTCOME_COUNTS
+        } else {
+            SimulationCaps::PER_TICKET
+        }
+    }
+
+    /// `request`'s plan within these caps, or the field that is not.
+    fn check(self, request: &SimulationRequest) -> Result<(), ApiError> {
+        for (field, value, limit) in [
+            ("trials", request.plan.trials, self.trials),
+            ("draws", request.plan.draws, self.draws),
+            (
+                "tickets_per_draw",
+                request.plan.tickets_per_draw,
+                self.tickets_per_draw,
+            ),
+        ] {
+            if value > limit {
+                return Err(ApiError::from(lottopro_core::Error::Limit {
+                    field: field.into(),
+                    value,
+                    limit,
+                }));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The most recent draws a request may ask the prize model to sample from.
+pub const MAX_RECENT: u32 = 10_000;
 
 /// Runs a simulation as `b` asks; shared by the API and the dashboard.
 pub(crate) async fn run_simulate(
@@ -147,19 +208,20 @@ pub(crate) async fn run_simulate(
     request.plan.tickets_per_draw = b.tickets_per_draw.unwrap_or(request.plan.tickets_per_draw);
     request.plan.draws = b.draws.unwrap_or(request.plan.draws);
     request.plan.trials = b.trials.unwrap_or(request.plan.trials);
-    if request.plan.trials > MAX_HTTP_TRIALS {
-        return Err(ApiError::from(lottopro_core::Error::Limit {
-            field: "trials".into(),
-            value: request.plan.trials,
-            limit: MAX_HTTP_TRIALS,
-        }));
-    }
     if let Some(method) = b.method.as_deref() {
         request.method = method.parse::<Method>()?;
     }
     request.seed = b.seed.unwrap_or(request.seed);
+    SimulationCaps::of(&request).check(&request)?;
+    let recent = super::bounded(
+        "recent",
+        b.recent,
+        PrizeOptions::DEFAULT_RECENT as u32,
+        0,
+        MAX_RECENT,
+    )?;
     let prizes = PrizeOptions {
-        recent: b.recent.unwrap_or(PrizeOptions::DEFAULT_RECENT),
+        recent: recent as usize,
         overrides: b.prizes.into_iter().collect(),
     };
     blocking(state, move |e| e.simulate(&request, &prizes)).await

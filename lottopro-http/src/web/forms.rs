@@ -1,5 +1,11 @@
 //! The forms' routes (`/ui/*`): each answers with an HTML fragment that the
 //! page's script swaps in.
+//!
+//! They are the page's own and are left out of the OpenAPI document: they
+//! read free text a person typed, answer HTML for a person (an error is a
+//! fragment naming the field, status 400) and change with the page. The
+//! machine contract is `/api`, where the same operations take typed bodies
+//! (`crate::app::ops` runs both).
 
 use std::fmt::Write;
 
@@ -7,29 +13,29 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
 use lottopro_core::money::group_thousands;
 use lottopro_core::ticket::parse_numbers;
 use lottopro_core::{Money, Ticket};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::chart;
 use super::page::{backtest_line, outcome};
 use super::{LangQuery, Text, balls, esc, signed_won, text_for, won};
 use crate::app::client::Client;
 use crate::app::ops::{PredictBody, SimulateBody, run_predict, run_simulate};
-use crate::app::{ApiError, AppState, Limits, Problem, require_store};
+use crate::app::{ApiError, AppState, Limits, require_store};
 
 pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .merge(limits.predictions(OpenApiRouter::new().routes(routes!(ui_predict))))
-        .merge(limits.saves(OpenApiRouter::new().routes(routes!(ui_save))))
-        .routes(routes!(ui_check))
-        .routes(routes!(ui_tax))
-        .routes(routes!(ui_simulate))
-        .routes(routes!(ui_saved))
+        .merge(limits.predictions(OpenApiRouter::new().route("/ui/predict", post(ui_predict))))
+        .merge(limits.saves(OpenApiRouter::new().route("/ui/saved", post(ui_save))))
+        .route("/ui/saved", get(ui_saved))
+        .route("/ui/check", post(ui_check))
+        .route("/ui/tax", post(ui_tax))
+        .route("/ui/simulate", post(ui_simulate))
 }
 
 /// A form body whose rejection is an HTML error fragment.
@@ -92,7 +98,7 @@ pub(super) fn numbers_field(text: &str, field: &str, max: u8) -> Result<Vec<u8>,
     Ok(parse_numbers(text, field, max)?)
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize)]
 pub(super) struct PredictForm {
     model: Option<String>,
     count: Option<String>,
@@ -103,11 +109,6 @@ pub(super) struct PredictForm {
 }
 
 /// Dashboard: the prediction form's result.
-#[utoipa::path(post, path = "/ui/predict", tag = "dashboard",
-    request_body(content = PredictForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "an HTML fragment with the tickets and the model's backtest", content_type = "text/html"),
-              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html"),
-              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT)", body = Problem, content_type = "application/problem+json")))]
 async fn ui_predict(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -164,17 +165,13 @@ async fn ui_predict(
     response
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize)]
 pub(super) struct CheckForm {
     ticket: String,
     round: String,
 }
 
 /// Dashboard: the winning checker's result.
-#[utoipa::path(post, path = "/ui/check", tag = "dashboard",
-    request_body(content = CheckForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "an HTML fragment: matches, rank, prize", content_type = "text/html"),
-              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html")))]
 async fn ui_check(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -254,16 +251,12 @@ pub(super) async fn qr_fragment(state: &AppState, t: &Text, url: String) -> Frag
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize)]
 pub(super) struct TaxForm {
     amount: String,
 }
 
 /// Dashboard: the tax calculator's result.
-#[utoipa::path(post, path = "/ui/tax", tag = "dashboard",
-    request_body(content = TaxForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "an HTML fragment: tax and net", content_type = "text/html"),
-              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html")))]
 async fn ui_tax(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -286,7 +279,7 @@ async fn ui_tax(
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize)]
 pub(super) struct SimulateForm {
     tickets_per_draw: String,
     years: String,
@@ -294,10 +287,6 @@ pub(super) struct SimulateForm {
 }
 
 /// Dashboard: the simulator's result with its outcome chart.
-#[utoipa::path(post, path = "/ui/simulate", tag = "dashboard",
-    request_body(content = SimulateForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "an HTML fragment with the outcome chart", content_type = "text/html"),
-              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html")))]
 async fn ui_simulate(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -382,7 +371,7 @@ pub(super) async fn saved_fragment(state: &AppState, client: Option<&Client>, t:
     h
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize)]
 pub(super) struct SaveForm {
     ticket: String,
     #[serde(default)]
@@ -390,8 +379,6 @@ pub(super) struct SaveForm {
 }
 
 /// Dashboard: the client's saved numbers with QR codes.
-#[utoipa::path(get, path = "/ui/saved", tag = "dashboard",
-    responses((status = 200, description = "an HTML fragment with the saved tickets", content_type = "text/html")))]
 async fn ui_saved(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -405,11 +392,6 @@ async fn ui_saved(
 }
 
 /// Dashboard: saves a ticket and answers the updated list.
-#[utoipa::path(post, path = "/ui/saved", tag = "dashboard",
-    request_body(content = SaveForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "an HTML fragment with the saved tickets", content_type = "text/html"),
-              (status = 400, description = "an HTML fragment naming the bad field", content_type = "text/html"),
-              (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS)", body = Problem, content_type = "application/problem+json")))]
 async fn ui_save(
     State(state): State<AppState>,
     headers: HeaderMap,

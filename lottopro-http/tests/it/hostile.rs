@@ -537,7 +537,8 @@ fn sigterm_drains_requests_in_flight() {
     let server = Server::start(&["--db", &db], &[]);
     let port = server.port;
     // A simulation long enough to be in flight when the signal arrives.
-    let body = br#"{"trials": 40000, "draws": 520, "tickets_per_draw": 5, "method": "per-ticket"}"#;
+    let body =
+        br#"{"trials": 1000, "draws": 5200, "tickets_per_draw": 20, "method": "per-ticket"}"#;
     let request = http("POST", "/api/simulate", &[JSON], body);
     let started = std::time::Instant::now();
     let in_flight = std::thread::spawn(move || {

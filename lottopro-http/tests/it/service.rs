@@ -465,7 +465,7 @@ async fn qr_codes_come_as_svg_or_png() {
 /// endpoint the service promises is in the document.
 #[tokio::test]
 async fn the_openapi_document_matches_the_router() {
-    let doc = serde_json::to_value(openapi()).unwrap();
+    let doc = openapi(&lottopro_core::GameSpec::kr645());
     let paths = doc["paths"].as_object().unwrap();
     let store = temp_store("openapi");
     let s = Service::new(real_history(1245), Some(store), options());
@@ -718,7 +718,7 @@ async fn tickets_are_checked_from_their_qr_code() {
 /// sends.
 #[tokio::test]
 async fn every_json_response_is_typed() {
-    let doc = serde_json::to_value(openapi()).unwrap();
+    let doc = openapi(&lottopro_core::GameSpec::kr645());
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut named = std::collections::BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -789,4 +789,43 @@ async fn every_json_response_is_typed() {
             .collect();
         assert_eq!(sent, declared, "{uri} against {name}");
     }
+}
+
+/// The document states the served game's ranges: a ticket of the Korean
+/// game is six different numbers 1–45, Powerball's main numbers run to 69,
+/// and the bodies whose fields depend on each other are `oneOf` branches.
+#[test]
+fn the_openapi_document_states_the_served_games_rules() {
+    let kr = openapi(&lottopro_core::GameSpec::kr645());
+    let check = &kr["components"]["schemas"]["CheckBody"];
+    let numbers = &check["oneOf"][0]["properties"]["numbers"];
+    assert_eq!(
+        (
+            &numbers["minItems"],
+            &numbers["maxItems"],
+            &numbers["uniqueItems"],
+            &numbers["items"]["maximum"]
+        ),
+        (&json!(6), &json!(6), &json!(true), &json!(45))
+    );
+    assert_eq!(check["oneOf"].as_array().unwrap().len(), 3);
+    let wheel = &kr["components"]["schemas"]["WheelBody"]["oneOf"];
+    // The full-pool designs, then one branch for each m = 1..=6; six drawn
+    // numbers among at most 20 of yours keeps the search under its limit.
+    assert_eq!(wheel.as_array().unwrap().len(), 7);
+    assert_eq!(wheel[6]["properties"]["numbers"]["maxItems"], json!(20));
+    let pb = openapi(&lottopro_core::GameSpec::preset("powerball").unwrap());
+    assert_eq!(
+        pb["components"]["schemas"]["PredictBody"]["properties"]["user_numbers"]["items"]["maximum"],
+        json!(69)
+    );
+    // A u32 round is not described as int32.
+    let from = kr["paths"]["/api/draws"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "from")
+        .unwrap();
+    assert_eq!(from["schema"]["maximum"], json!(u32::MAX));
+    assert!(from["schema"].get("format").is_none());
 }

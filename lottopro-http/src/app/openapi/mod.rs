@@ -4,10 +4,15 @@
 //! router registers them (see [`super::app`]), so the router and
 //! `GET /openapi.json` are built from the same list and cannot drift apart.
 
+use lottopro_core::GameSpec;
+use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::Problem;
+use super::{Problem, client};
+
+mod bodies;
+use bodies::GameSchemas;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -47,10 +52,10 @@ pub(super) fn base() -> utoipa::openapi::OpenApi {
 /// Every operation that reads a body can answer 415 (the body is not of the
 /// declared media type) and 413 (it is larger than the limit) before its
 /// handler runs, and a body that parses but does not have the declared
-/// shape is a 422: the extractors answer these, so they are documented once,
-/// here, rather than on every handler. JSON routes answer problem+json; the
-/// dashboard's form routes answer an HTML fragment.
-pub(super) fn describe_body_errors(doc: &mut utoipa::openapi::OpenApi) {
+/// shape is a 422; every operation with query parameters answers 400 when
+/// one is not of its type. The extractors answer these, so they are
+/// documented once, here, rather than on every handler.
+pub(super) fn describe_extractor_errors(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
     let problem = |description: &str| {
         ResponseBuilder::new()
@@ -70,6 +75,23 @@ pub(super) fn describe_body_errors(doc: &mut utoipa::openapi::OpenApi) {
             .build()
     };
     for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post, &mut item.delete]
+            .into_iter()
+            .flatten()
+        {
+            let has_query = op.parameters.iter().flatten().any(|p| {
+                matches!(p, utoipa::openapi::RefOr::T(p)
+                    if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+            });
+            if has_query {
+                op.responses
+                    .responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| {
+                        problem("a query parameter is not of its declared type or range").into()
+                    });
+            }
+        }
         for op in [
             &mut item.post,
             &mut item.put,
@@ -108,4 +130,135 @@ pub(super) fn describe_body_errors(doc: &mut utoipa::openapi::OpenApi) {
             });
         }
     }
+}
+
+/// The parts of the contract a derive cannot state, written into the
+/// document for the game the service plays: every number's range, a
+/// ticket's size, the enumerations (models, strategies, guarantees, games),
+/// the bounds each handler checks, and the bodies whose fields depend on
+/// each other (`numbers` or `ticket`, a wheel's guarantee and its numbers,
+/// a simulation's strategy and its limits) as `oneOf` branches.
+///
+/// The rule is that a request the document accepts is never refused as bad
+/// input (400 or 422), and a request it refuses is never served: a request
+/// may still meet a missing round (404), too short a history (409) or a
+/// rate limit (429). Strings with a grammar JSON Schema cannot state (a
+/// ticket, a list of tickets, a QR URL) carry a named `format`, described
+/// in the schema, and the one cross-field rule no generator can model (a
+/// prediction's includes and excludes are disjoint) is written in the
+/// body's description; `tests/schemathesis/hooks.py` teaches Schemathesis
+/// both.
+pub(super) fn refine(doc: &mut Value, game: &GameSpec) {
+    let g = GameSchemas::new(game);
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, refine_body) in [
+            (
+                "CheckBody",
+                GameSchemas::check_body as fn(&GameSchemas, &mut Value),
+            ),
+            ("SaveBody", GameSchemas::save_body),
+            ("PopularityBody", GameSchemas::popularity_body),
+            ("PredictBody", GameSchemas::predict_body),
+            ("SimulateBody", GameSchemas::simulate_body),
+            ("WheelBody", GameSchemas::wheel_body),
+            ("TaxRequest", GameSchemas::tax_body),
+        ] {
+            if let Some(body) = schemas.get_mut(name) {
+                refine_body(&g, body);
+                if let Some(example) = g.example(name) {
+                    body["examples"] = json!([example]);
+                }
+            }
+        }
+    }
+    drop_formats_narrower_than_bounds(doc);
+    integer_keys_as_strings(doc);
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(ops) = item.as_object_mut() else {
+            continue;
+        };
+        for op in ops.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for p in params {
+                let name = p["name"].as_str().unwrap_or_default().to_owned();
+                let schema = match (path.as_str(), name.as_str()) {
+                    (_, client::TOKEN_HEADER) => json!({
+                        "type": "string",
+                        "pattern": "^[0-9a-f]{32}$",
+                        "description": "32 lowercase hex digits, as the service issued it"
+                    }),
+                    ("/api/qr", "numbers") => g.ticket_list(),
+                    ("/api/odds", "game") => g.game_id(),
+                    _ => continue,
+                };
+                set_schema(&mut p["schema"], schema);
+            }
+        }
+    }
+}
+
+/// Removes `format: int32` / `int64` where the schema's own bounds go past
+/// that format's range (a `u32` round up to 4,294,967,295, a `u64` seed):
+/// the derive names the nearest signed format, and a validator would read it
+/// as a tighter bound than the service has.
+fn drop_formats_narrower_than_bounds(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            let max = o.get("maximum").and_then(Value::as_u64);
+            let too_wide = match o.get("format").and_then(Value::as_str) {
+                Some("int32") => max.is_some_and(|m| m > i32::MAX as u64),
+                Some("int64") => max.is_some_and(|m| m > i64::MAX as u64),
+                _ => false,
+            };
+            if too_wide {
+                o.remove("format");
+            }
+            o.values_mut().for_each(drop_formats_narrower_than_bounds);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_formats_narrower_than_bounds),
+        _ => {}
+    }
+}
+
+/// A map keyed by integers (ranks) is a JSON object, whose keys are strings
+/// of digits; the derive describes the key as an integer.
+fn integer_keys_as_strings(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(names) = o.get_mut("propertyNames")
+                && names.get("type").and_then(Value::as_str) == Some("integer")
+            {
+                *names = json!({ "type": "string", "pattern": "^(0|[1-9][0-9]*)$" });
+            }
+            o.values_mut().for_each(integer_keys_as_strings);
+        }
+        Value::Array(a) => a.iter_mut().for_each(integer_keys_as_strings),
+        _ => {}
+    }
+}
+
+/// Replaces `slot` with `schema`, keeping the derived description.
+fn set_schema(slot: &mut Value, mut schema: Value) {
+    if let (Some(d), Some(obj)) = (slot.get("description").cloned(), schema.as_object_mut()) {
+        obj.entry("description").or_insert(d);
+    }
+    *slot = schema;
+}
+
+/// `schema`, or null (an optional field: null is read as absent).
+fn or_null(schema: &Value) -> Value {
+    json!({ "anyOf": [schema, { "type": "null" }] })
+}
+
+/// The property `name` of an object schema.
+fn property<'a>(body: &'a mut Value, name: &str) -> &'a mut Value {
+    &mut body["properties"][name]
 }

@@ -1,0 +1,64 @@
+"""Teaches Schemathesis the three string formats of LottoPro's OpenAPI
+document whose grammar JSON Schema cannot state (each is described in the
+document itself):
+
+- ``lottopro-ticket``: six different numbers 1-45 as text;
+- ``lottopro-tickets``: one to five such tickets separated by ';';
+- ``lottopro-qr``: the URL in a Korean Lotto ticket's QR code;
+
+and the one cross-field rule JSON Schema generators cannot model: a
+prediction's ``user_numbers`` and ``exclude`` share no number.
+
+Loaded through ``SCHEMATHESIS_HOOKS=hooks`` with this folder on
+``PYTHONPATH`` (see ``tests/test_contract.py``).
+"""
+
+import schemathesis
+from hypothesis import strategies as st
+
+_numbers = st.lists(st.integers(1, 45), min_size=6, max_size=6, unique=True)
+_separator = st.sampled_from([" ", ", ", ",", "  "])
+
+
+@st.composite
+def _ticket(draw):
+    numbers = draw(_numbers)
+    return draw(_separator).join(str(n) for n in numbers)
+
+
+@st.composite
+def _tickets(draw):
+    return "; ".join(draw(st.lists(_ticket(), min_size=1, max_size=5)))
+
+
+@st.composite
+def _qr(draw):
+    host = draw(st.sampled_from(["m.dhlottery.co.kr", "m.nlotto.co.kr", "nlotto.co.kr"]))
+    scheme = draw(st.sampled_from(["https", "http"]))
+    games = draw(st.lists(_numbers, min_size=1, max_size=5))
+    v = "%04d" % draw(st.integers(1, 9999))
+    for numbers in games:
+        v += draw(st.sampled_from("qms")) + "".join("%02d" % n for n in sorted(numbers))
+    v += draw(st.from_regex(r"[0-9]{0,10}", fullmatch=True))
+    return f"{scheme}://{host}/qr.do?method=winQr&v={v}"
+
+
+schemathesis.openapi.format("lottopro-ticket", _ticket())
+schemathesis.openapi.format("lottopro-tickets", _tickets())
+schemathesis.openapi.format("lottopro-qr", _qr())
+
+
+@schemathesis.hook("filter_case").apply_to(method="POST", path="/api/predict")
+def includes_and_excludes_are_disjoint(context, case):
+    """The prediction body's cross-field rule, as its description states it.
+    (A case filter, not a body filter: every phase applies it.)"""
+    body = case.body
+    if not isinstance(body, dict):
+        return True
+    include, exclude = body.get("user_numbers"), body.get("exclude")
+    if not isinstance(include, list) or not isinstance(exclude, list):
+        return True
+    try:
+        return not set(include) & set(exclude)
+    except TypeError:  # unhashable items: a negative case the service refuses
+        return True
