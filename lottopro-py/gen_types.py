@@ -15,10 +15,22 @@ import sys
 
 OUT = pathlib.Path(__file__).resolve().parent / "python" / "lottopro" / "_types.py"
 
-# Arrays the module returns as numpy arrays instead of lists.
-NUMPY = {("Stats", "pair_matrix"): "npt.NDArray[np.int64]"}
+# Fields the module gives another type than their serde form: every ticket
+# in a result is a Ticket object.
+OVERRIDE = {
+    ("Stats", "pair_matrix"): "npt.NDArray[np.int64]",
+    ("Wheel", "tickets"): "List[Ticket]",
+}
+# Core types the module returns as a class of its own.
+CLASSES = {"TicketRecord": "Ticket"}
 # Fields the module adds to a result.
-EXTRA = {"Stats": [("frequencies", "npt.NDArray[np.int64]", "Counts by number: frequencies[7] is how often 7 was drawn (index 0 is 0).")]}
+TICKET = ("ticket", "Ticket", "The ticket as a Ticket object (its numbers are also above).")
+EXTRA = {
+    "Stats": [("frequencies", "npt.NDArray[np.int64]", "Counts by number: frequencies[7] is how often 7 was drawn (index 0 is 0).")],
+    "PredictedTicket": [TICKET],
+    "QrGame": [TICKET],
+    "TicketPopularity": [TICKET],
+}
 
 HEADER = '''"""The results of the lottopro module as TypedDicts.
 
@@ -32,6 +44,8 @@ from typing import Any, Dict, List, Literal, Optional, Tuple, TypedDict, Union
 import numpy as np
 import numpy.typing as npt
 
+from ._lottopro import Ticket
+
 '''
 
 
@@ -41,6 +55,8 @@ def schema_type(schema, schemas) -> str:
         return "Any"
     if "$ref" in schema:
         name = schema["$ref"].split("/")[-1]
+        if name in CLASSES:
+            return CLASSES[name]
         target = schemas.get(name, {})
         # Aliases (plain strings, numbers, enums) are written inline.
         if "properties" not in target and "allOf" not in target and "oneOf" not in target:
@@ -101,7 +117,7 @@ def typed_dict(name, schema, schemas) -> str:
         lines.append(f'    """{doc}"""')
         lines.append("")
     for field, kind, _required, description in fields(schema, schemas):
-        kind = NUMPY.get((name, field), kind)
+        kind = OVERRIDE.get((name, field), kind)
         if description:
             lines.append(f"    # {description.strip().splitlines()[0]}")
         lines.append(f"    {field}: {kind}")
@@ -121,6 +137,8 @@ def generate() -> str:
     aliases = []
     for name in sorted(schemas):
         schema = schemas[name]
+        if name in CLASSES:
+            continue
         if "properties" in schema or "allOf" in schema:
             parts.append(typed_dict(name, schema, schemas))
             parts.append("\n")

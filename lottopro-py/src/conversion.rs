@@ -2,18 +2,86 @@
 //!
 //! Results go to Python as plain dicts and lists through their serde form
 //! (the shape the CLI and the HTTP service show, with ints for int keys), except where a
-//! user wants arrays: number frequencies and the pair matrix are numpy arrays.
+//! user wants arrays or objects: number frequencies and the pair matrix are
+//! numpy arrays, and every ticket in a result is a `Ticket` (see
+//! [`Tickets`]).
 
 use ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList};
 use serde::Serialize;
 
 use lottopro_core::io::DrawRecord;
 use lottopro_core::{Draw, GameSpec, Stats, Ticket};
 
 use crate::error::IntoPy;
+use crate::ticket::PyTicket;
+
+/// Puts `Ticket` objects into a converted result. A ticket is a `Ticket`
+/// wherever it appears, so that what comes out can go back in (to `check`,
+/// `popularity`, `simulate(tickets=...)`) and compares, sorts and pickles;
+/// where the serde form spells a ticket's numbers inline beside other
+/// fields (a predicted ticket, a QR game, a popularity answer), the
+/// `Ticket` is added under `ticket` and the numbers stay.
+pub(crate) struct Tickets<'py> {
+    py: Python<'py>,
+    game: GameSpec,
+}
+
+impl<'py> Tickets<'py> {
+    pub(crate) fn new(py: Python<'py>, game: GameSpec) -> Tickets<'py> {
+        Tickets { py, game }
+    }
+
+    /// `numbers` and `extra` (already validated by the core) as a `Ticket`.
+    fn object(&self, numbers: &[u8], extra: &[u8]) -> PyResult<Py<PyTicket>> {
+        let inner = Ticket::new(&self.game, numbers, extra).py_err()?;
+        Py::new(
+            self.py,
+            PyTicket {
+                inner,
+                game: self.game.id().to_owned(),
+            },
+        )
+    }
+
+    /// `result[key]` becomes the ticket.
+    pub(crate) fn set(
+        &self,
+        result: &Py<PyAny>,
+        key: &str,
+        numbers: &[u8],
+        extra: &[u8],
+    ) -> PyResult<()> {
+        let dict = result.bind(self.py).cast::<PyDict>()?;
+        dict.set_item(key, self.object(numbers, extra)?)
+    }
+
+    /// Each item of the list `result[list]` gets its ticket: the item itself
+    /// becomes the ticket (`key` None) or gains it under `key`.
+    pub(crate) fn each(
+        &self,
+        result: &Py<PyAny>,
+        list: &str,
+        key: Option<&str>,
+        tickets: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
+    ) -> PyResult<()> {
+        let dict = result.bind(self.py).cast::<PyDict>()?;
+        let Some(items) = dict.get_item(list)? else {
+            return Ok(());
+        };
+        let items = items.cast::<PyList>()?;
+        for (i, (numbers, extra)) in tickets.into_iter().enumerate() {
+            let ticket = self.object(&numbers, &extra)?;
+            match key {
+                None => items.set_item(i, ticket)?,
+                Some(k) => items.get_item(i)?.cast::<PyDict>()?.set_item(k, ticket)?,
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Any serialisable core value as Python objects: dicts, lists, ints and
 /// floats as serde describes them (ranks stay ints, integers wider than 64

@@ -14,7 +14,9 @@ use lottopro_core::{
 };
 use pyo3::prelude::*;
 
-use crate::conversion::{small_numbers, stats_to_python, ticket_from_python, to_python, whole};
+use crate::conversion::{
+    Tickets, small_numbers, stats_to_python, ticket_from_python, to_python, whole,
+};
 use crate::error::IntoPy;
 use crate::history::PyHistory;
 
@@ -37,6 +39,13 @@ pub(crate) struct PyEngine {
 pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
     let text: String = value.str()?.extract()?;
     Money::parse(&text, field).py_err()
+}
+
+impl PyEngine {
+    /// Puts `Ticket` objects of this engine's game into results.
+    fn tickets<'py>(&self, py: Python<'py>) -> Tickets<'py> {
+        Tickets::new(py, self.inner.game())
+    }
 }
 
 #[pymethods]
@@ -143,7 +152,15 @@ impl PyEngine {
         let p = py
             .detach(move || engine.predict_with_backtest(&request))
             .py_err()?;
-        to_python(py, &p)
+        let out = to_python(py, &p)?;
+        let tickets = p
+            .prediction
+            .tickets
+            .iter()
+            .map(|t| (t.ticket.numbers(), t.ticket.extra().to_vec()));
+        self.tickets(py)
+            .each(&out, "tickets", Some("ticket"), tickets)?;
+        Ok(out)
     }
 
     /// Walk-forward backtest of `models` (None or "all": every model; a
@@ -262,7 +279,14 @@ impl PyEngine {
         let r = py
             .detach(move || engine.simulate(&request, &prize_options))
             .py_err()?;
-        to_python(py, &r)
+        let out = to_python(py, &r)?;
+        let played = r
+            .tickets_played
+            .iter()
+            .map(|t| (t.numbers.clone(), t.extra.clone()));
+        self.tickets(py)
+            .each(&out, "tickets_played", None, played)?;
+        Ok(out)
     }
 
     /// Checks a ticket (text or numbers) against the draw of `round`.
@@ -270,7 +294,10 @@ impl PyEngine {
         let t = ticket_from_python(&self.inner.game(), ticket)?;
         let engine = self.inner.clone();
         let c = py.detach(move || engine.check(&t, round)).py_err()?;
-        to_python(py, &c)
+        let out = to_python(py, &c)?;
+        self.tickets(py)
+            .set(&out, "ticket", &c.ticket.numbers, &c.ticket.extra)?;
+        Ok(out)
     }
 
     /// Every game of a ticket's QR code (the URL printed on it) checked
@@ -279,7 +306,11 @@ impl PyEngine {
         let engine = self.inner.clone();
         let url = url.to_owned();
         let c = py.detach(move || engine.check_qr(&url)).py_err()?;
-        to_python(py, &c)
+        let out = to_python(py, &c)?;
+        let games = c.games.iter().map(|g| (g.numbers.clone(), Vec::new()));
+        self.tickets(py)
+            .each(&out, "games", Some("ticket"), games)?;
+        Ok(out)
     }
 
     /// How many other players are expected to share each prize of a ticket,
@@ -298,7 +329,9 @@ impl PyEngine {
         let sales = sales.map(|s| money(s, "sales")).transpose()?;
         let engine = self.inner.clone();
         let p = py.detach(move || engine.popularity(&t, sales)).py_err()?;
-        to_python(py, &p)
+        let out = to_python(py, &p)?;
+        self.tickets(py).set(&out, "ticket", &p.numbers, &[])?;
+        Ok(out)
     }
 
     /// The popularity model's out-of-sample evaluation: trained on draws up
@@ -336,7 +369,10 @@ impl PyEngine {
         };
         let engine = self.inner.clone();
         let w = py.detach(move || engine.wheel(&request)).py_err()?;
-        to_python(py, &w)
+        let out = to_python(py, &w)?;
+        let tickets = w.tickets.iter().map(|t| (t.clone(), Vec::new()));
+        self.tickets(py).each(&out, "tickets", None, tickets)?;
+        Ok(out)
     }
 
     /// Exact odds (of the history's game, or of `game`).

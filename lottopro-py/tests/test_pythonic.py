@@ -68,6 +68,29 @@ def test_tickets_go_in_everywhere_and_sort(engine):
     assert e.value.field == "ticket"
 
 
+QR = "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144q111215232740q031114212226q2328304042441785483554"
+
+
+def test_tickets_come_out_as_ticket_objects_and_go_back_in(engine):
+    t = lottopro.Ticket.parse("4 5 25 28 32 12")
+    checked = engine.check(t, round=1245)
+    assert checked["ticket"] == t and isinstance(checked["ticket"], lottopro.Ticket)
+    assert engine.popularity(t)["ticket"] == t
+    predicted = engine.predict(count=3, seed=9)["tickets"]
+    assert all(isinstance(p["ticket"], lottopro.Ticket) for p in predicted)
+    assert [list(p["ticket"].numbers) for p in predicted] == [p["numbers"] for p in predicted]
+    # What comes out goes back in, and sorts.
+    again = engine.check(predicted[0]["ticket"], round=1245)
+    assert again["ticket"] == predicted[0]["ticket"]
+    wheel = engine.wheel(numbers=[1, 5, 9, 14, 22, 27, 31, 38], guarantee="3if4")
+    assert all(isinstance(w, lottopro.Ticket) for w in wheel["tickets"])
+    assert sorted(wheel["tickets"]) == wheel["tickets"]
+    played = engine.simulate(strategy="fixed", tickets=wheel["tickets"], draws=10, trials=5)
+    assert played["tickets_played"] == wheel["tickets"]
+    games = engine.check_qr(QR)["games"]
+    assert [g["ticket"] for g in games][0] == lottopro.Ticket([7, 15, 24, 40, 42, 45])
+
+
 def test_ranks_are_ints(engine):
     p = engine.popularity("1 2 3 4 5 6")
     for key in ("expected_co_winners", "uniform_co_winners", "expected_prize", "win_probability"):

@@ -10,6 +10,8 @@ from typing import Any, Dict, List, Literal, Optional, Tuple, TypedDict, Union
 import numpy as np
 import numpy.typing as npt
 
+from ._lottopro import Ticket
+
 class BacktestLine(TypedDict, total=False):
     """One model's row of a backtest, as shown beside that model's tickets, with
 the p-value its verdict uses."""
@@ -131,7 +133,7 @@ class CheckResult(TypedDict, total=False):
     # The round.
     round: int
     # The ticket.
-    ticket: "TicketRecord"
+    ticket: Ticket
 
 class ChiSquare(TypedDict, total=False):
     """The outcome of a chi-square test."""
@@ -466,6 +468,8 @@ class PredictedTicket(TypedDict, total=False):
     numbers: List[int]
     # Why.
     why: "Why"
+    # The ticket as a Ticket object (its numbers are also above).
+    ticket: Ticket
 
 class Prediction(TypedDict, total=False):
     """The tickets of one request."""
@@ -520,6 +524,8 @@ class QrGame(TypedDict, total=False):
     prize: Optional[int]
     # The prize rank, if any.
     rank: Optional[int]
+    # The ticket as a Ticket object (its numbers are also above).
+    ticket: Ticket
 
 class RankWins(TypedDict, total=False):
     """Wins of one rank."""
@@ -583,7 +589,7 @@ class SimulationReport(TypedDict, total=False):
     # Tickets over all trials.
     tickets: int
     # The tickets played every draw (fixed and model strategies).
-    tickets_played: List["TicketRecord"]
+    tickets_played: List[Ticket]
     # Pari-mutuel ranks valued at 0 for lack of information.
     unvalued_ranks: List[int]
     # Wins per rank over all trials.
@@ -699,15 +705,8 @@ class TicketPopularity(TypedDict, total=False):
     uniform_ev_per_ticket: float
     # The chance of each rank: the same for every ticket.
     win_probability: Dict[int, float]
-
-class TicketRecord(TypedDict, total=False):
-    """The plain numbers of a ticket, as reports store them: not validated
-against any game; [`TicketRecord::into_ticket`] validates."""
-
-    # Second-pool numbers, ascending (empty for single-pool games).
-    extra: List[int]
-    # Main numbers, ascending.
-    numbers: List[int]
+    # The ticket as a Ticket object (its numbers are also above).
+    ticket: Ticket
 
 class Tier(TypedDict, total=False):
     """One prize tier: rank, match condition and payout."""
@@ -812,7 +811,7 @@ class Wheel(TypedDict, total=False):
     # The numbers wheeled, ascending.
     numbers: List[int]
     # The tickets, each ascending.
-    tickets: List[List[int]]
+    tickets: List[Ticket]
     # All draws of the game.
     total_draws: int
     # Always `true` for a returned wheel: the guarantee was checked.
