@@ -245,6 +245,7 @@ fn run_model(
 
     for (i, draw) in view.draws().iter().enumerate() {
         if i >= opts.warmup {
+            crate::cancel::check()?;
             let mut rng = rng::stream(model_seed, u64::from(draw.round()));
             let tickets = generate(
                 game,

@@ -74,6 +74,14 @@ pub enum Error {
         available: usize,
     },
 
+    /// Work was stopped before it finished: its caller cancelled it or its
+    /// deadline passed (see [`crate::cancel`]). Nothing was changed.
+    #[error("stopped: {reason}")]
+    Cancelled {
+        /// Why, e.g. "the time allowed for it ran out".
+        reason: String,
+    },
+
     /// Something asked for does not exist (a round not in the history).
     #[error("{0}")]
     NotFound(String),
@@ -114,6 +122,8 @@ pub enum ErrorKind {
     Limit,
     /// See [`Error::TooFewDraws`].
     TooFewDraws,
+    /// See [`Error::Cancelled`].
+    Cancelled,
     /// See [`Error::NotFound`].
     NotFound,
     /// See [`Error::Cache`].
@@ -133,6 +143,7 @@ impl ErrorKind {
             ErrorKind::History => "history",
             ErrorKind::Limit => "limit",
             ErrorKind::TooFewDraws => "too_few_draws",
+            ErrorKind::Cancelled => "cancelled",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Cache => "cache",
             ErrorKind::Io => "io",
@@ -156,6 +167,7 @@ impl Error {
             Error::History { .. } => ErrorKind::History,
             Error::Limit { .. } => ErrorKind::Limit,
             Error::TooFewDraws { .. } => ErrorKind::TooFewDraws,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Cache(_) => ErrorKind::Cache,
             Error::Io(_) => ErrorKind::Io,

@@ -87,6 +87,7 @@
 
 pub mod backtest;
 pub mod cache;
+pub mod cancel;
 pub mod data;
 pub mod date;
 pub mod draw;
@@ -113,6 +114,7 @@ pub mod wheel;
 
 pub use backtest::{BacktestLine, BacktestOptions, BacktestReport, ModelResult, backtest};
 pub use cache::{Cache, CacheConfig, MemoryCache, RedisCache, TieredCache};
+pub use cancel::Cancel;
 pub use date::Date;
 pub use draw::{CheckResult, Draw, TierResult};
 pub use engine::{Engine, EngineBuilder, PredictionReport, PrizeOptions, QrCheck, QrGame};

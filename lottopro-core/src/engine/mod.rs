@@ -32,7 +32,7 @@ use crate::history::History;
 use crate::metrics::{CacheEvent, Metrics, MetricsRecorder, MetricsSnapshot, NoopMetrics, Outcome};
 use crate::money::Money;
 use crate::odds::Odds;
-use crate::popularity::{Popularity, PopularityEvaluation, TicketPopularity};
+use crate::popularity::{Popularity, PopularityEvaluation};
 use crate::predict::{FittedModel, Model, PredictRequest, Prediction, Sampler};
 use crate::simulate::{PrizeModel, SimulationReport, SimulationRequest, simulate};
 use crate::stats::{Stats, StatsOptions};
@@ -42,6 +42,7 @@ use crate::wheel::{Wheel, WheelRequest};
 use std::sync::Mutex;
 
 mod flight;
+mod popularity;
 
 /// Version of the cache key layout; bump it when a cached type changes shape.
 const KEY_VERSION: &str = "v1";
@@ -134,7 +135,9 @@ pub struct Engine {
     /// Fitted models of the current epoch, one per model.
     fitted: Mutex<Vec<(u64, Arc<FittedModel>)>>,
     /// The popularity model of the current epoch.
-    popularity: Mutex<Option<(u64, Arc<Popularity>)>>,
+    popularity: popularity::PerEpoch<Popularity>,
+    /// Its out-of-sample evaluation, of the current epoch.
+    evaluation: popularity::PerEpoch<PopularityEvaluation>,
     /// The keys being computed (see `Engine::cached`).
     inflight: flight::Flights,
 }
@@ -188,6 +191,7 @@ impl EngineBuilder {
             ttl: self.ttl,
             fitted: Mutex::new(Vec::new()),
             popularity: Mutex::new(None),
+            evaluation: Mutex::new(None),
             inflight: flight::Flights::default(),
         }
     }
@@ -342,44 +346,6 @@ impl Engine {
             memo.push((epoch, fitted.clone()));
         }
         fitted
-    }
-
-    /// What the popularity model fitted to the current history says about
-    /// `ticket` in a draw with `sales` (default: the mean of the last ten
-    /// draws). Changes the expected share of a prize, never the chance.
-    pub fn popularity(&self, ticket: &Ticket, sales: Option<Money>) -> Result<TicketPopularity> {
-        self.timed("popularity", || {
-            let h = self.history();
-            self.popularity_model(&h)?
-                .ticket(h.game(), ticket, Some(h.view()), sales)
-        })
-    }
-
-    /// The popularity model's out-of-sample evaluation on the current
-    /// history (trained up to round 1000, scored on the rest).
-    pub fn popularity_evaluation(&self) -> Result<PopularityEvaluation> {
-        self.timed("popularity_evaluation", || {
-            let h = self.history();
-            Popularity::evaluate(h.view(), crate::popularity::VALIDATION_SPLIT)
-        })
-    }
-
-    fn popularity_model(&self, h: &History) -> Result<Arc<Popularity>> {
-        let epoch = h.epoch();
-        if let Some(m) = self.popularity.lock().ok().and_then(|m| {
-            m.as_ref()
-                .filter(|(e, _)| *e == epoch)
-                .map(|(_, m)| m.clone())
-        }) {
-            self.metrics.cache("fitted", CacheEvent::Hit);
-            return Ok(m);
-        }
-        self.metrics.cache("fitted", CacheEvent::Miss);
-        let model = Arc::new(Popularity::fit(h.view())?);
-        if let Ok(mut memo) = self.popularity.lock() {
-            *memo = Some((epoch, model.clone()));
-        }
-        Ok(model)
     }
 
     /// The verified wheel `request` asks for, for the history's game; see

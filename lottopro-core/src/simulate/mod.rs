@@ -151,6 +151,8 @@ pub fn simulate(
         Method::OutcomeCounts => run_counts(game, prizes, &odds, plan, request.seed, threads)?,
         _ => run_per_ticket(game, prizes, plan, &tickets_played, request.seed, threads),
     };
+    // A stopped run has skipped batches: report that, not a partial result.
+    crate::cancel::check()?;
     let (totals, nets) = totals_and_nets;
     let played = tickets_played.iter().map(TicketRecord::from).collect();
     Ok(report(
@@ -239,6 +241,14 @@ fn run_batches<F>(n: u64, threads: usize, trials: u64, work: F) -> (Totals, Vec<
 where
     F: Fn(u64) -> (Totals, u64) + Sync,
 {
+    // Workers stop taking batches once the caller's handle says stop; the
+    // caller then reports the cancellation (see `crate::cancel`).
+    let cancel = crate::cancel::current();
+    let stop = || {
+        cancel
+            .as_ref()
+            .is_some_and(crate::cancel::Cancel::is_cancelled)
+    };
     let next = AtomicUsize::new(0);
     let per_trial = Mutex::new(vec![0u128; usize::try_from(trials).unwrap_or(0)]);
     let merged = Mutex::new(Totals::default());
@@ -248,6 +258,9 @@ where
         let mut totals = Totals::default();
         let mut nets = vec![0u128; usize::try_from(trials).unwrap_or(0)];
         for i in 0..n {
+            if stop() {
+                break;
+            }
             let (t, trial) = work(i);
             totals.add(&t);
             if let Some(slot) = nets.get_mut(usize::try_from(trial).unwrap_or(usize::MAX)) {
@@ -263,7 +276,7 @@ where
                 let mut nets: Vec<(u64, u128)> = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as u64;
-                    if i >= n {
+                    if i >= n || stop() {
                         break;
                     }
                     let (t, trial) = work(i);

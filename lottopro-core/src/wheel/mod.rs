@@ -282,6 +282,9 @@ impl Wheel {
         sorted.sort_unstable();
         let blocks =
             Cover::new(v, usize::from(k), guarantee).search(&mut rng::stream(seed, 0x77), work);
+        // A stopped search returns what it had: report the stop instead, so
+        // that a seed always gives the same wheel.
+        crate::cancel::check()?;
         let tickets: Vec<NumberSet> = blocks
             .iter()
             .map(|b| NumberSet::from_numbers(&positions(*b).map(|i| sorted[i]).collect::<Vec<_>>()))

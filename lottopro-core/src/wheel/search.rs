@@ -107,7 +107,11 @@ impl Cover {
         let mut buf = Vec::new();
         // Greedy: for a random uncovered target, the best of a few blocks
         // through it.
+        let stopped = || crate::cancel::check().is_err();
         while state.uncovered > 0 {
+            if stopped() {
+                return state.blocks;
+            }
             let Some(ti) = state.random_uncovered(rng) else {
                 break;
             };
@@ -137,7 +141,7 @@ impl Cover {
         self.covered((1u64 << self.k) - 1, &mut one);
         let bound = self.targets.div_ceil(one.len().max(1));
         let mut budget = work / (5 * one.len().max(1));
-        while state.blocks.len() > bound.max(1) && budget > 0 {
+        while state.blocks.len() > bound.max(1) && budget > 0 && !stopped() {
             let worst = (0..state.blocks.len())
                 .min_by_key(|&i| {
                     state.cover[i]

@@ -4,6 +4,7 @@
 
 mod backtest;
 mod cache;
+mod cancel;
 mod common;
 mod engine;
 mod history_io;

@@ -1,0 +1,70 @@
+//! The popularity model on the engine's history: fitted once per history
+//! epoch and kept, like its out-of-sample evaluation (a quarter of a second
+//! of work that only new draws change).
+
+use std::sync::{Arc, Mutex};
+
+use super::Engine;
+use crate::error::Result;
+use crate::history::History;
+use crate::metrics::CacheEvent;
+use crate::money::Money;
+use crate::popularity::{Popularity, PopularityEvaluation, TicketPopularity};
+use crate::ticket::Ticket;
+
+/// A value computed from one history epoch, kept until the epoch changes.
+pub(super) type PerEpoch<T> = Mutex<Option<(u64, Arc<T>)>>;
+
+impl Engine {
+    /// What the popularity model fitted to the current history says about
+    /// `ticket` in a draw with `sales` (default: the mean of the last ten
+    /// draws). Changes the expected share of a prize, never the chance.
+    pub fn popularity(&self, ticket: &Ticket, sales: Option<Money>) -> Result<TicketPopularity> {
+        self.timed("popularity", || {
+            let h = self.history();
+            self.popularity_model(&h)?
+                .ticket(h.game(), ticket, Some(h.view()), sales)
+        })
+    }
+
+    /// The popularity model's out-of-sample evaluation on the current
+    /// history (trained up to round 1000, scored on the rest).
+    pub fn popularity_evaluation(&self) -> Result<PopularityEvaluation> {
+        self.timed("popularity_evaluation", || {
+            let h = self.history();
+            let e = self.per_epoch(&self.evaluation, &h, |h| {
+                Popularity::evaluate(h.view(), crate::popularity::VALIDATION_SPLIT)
+            })?;
+            Ok(PopularityEvaluation::clone(&e))
+        })
+    }
+
+    pub(super) fn popularity_model(&self, h: &History) -> Result<Arc<Popularity>> {
+        self.per_epoch(&self.popularity, h, |h| Popularity::fit(h.view()))
+    }
+
+    /// `slot`'s value for `h`'s epoch, computed (and kept) on a miss.
+    fn per_epoch<T>(
+        &self,
+        slot: &PerEpoch<T>,
+        h: &History,
+        compute: impl FnOnce(&History) -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let epoch = h.epoch();
+        let kept = slot.lock().ok().and_then(|m| {
+            m.as_ref()
+                .filter(|(e, _)| *e == epoch)
+                .map(|(_, v)| v.clone())
+        });
+        if let Some(v) = kept {
+            self.metrics.cache("fitted", CacheEvent::Hit);
+            return Ok(v);
+        }
+        self.metrics.cache("fitted", CacheEvent::Miss);
+        let value = Arc::new(compute(h)?);
+        if let Ok(mut memo) = slot.lock() {
+            *memo = Some((epoch, value.clone()));
+        }
+        Ok(value)
+    }
+}
