@@ -11,6 +11,12 @@
     scripts/power-cut          20 times: 1,000 saved-number writes, SIGKILL at a random
                                moment, restart: every acknowledged write is there and
                                the database passes PRAGMA integrity_check
+    scripts/stall-test         20 clients sending the most expensive requests the
+                               limits allow while one light client calls /api/check
+                               and /: the light calls' p99 stays under 250 ms, every
+                               heavy request completes or gets 503/429 with
+                               Retry-After, and once the heavy clients hang up the
+                               process is idle again within 2 s (CPU from /proc)
 
 Each prints its figures and exits non-zero on a failed check. They use the
 release binary (built on demand), the real history that ships in lottopro-core/data, and
@@ -272,9 +278,131 @@ def power_cut(rounds=20, writes=1000):
     return failures == 0
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of `pid` so far, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def heavy_request(i):
+    """The most expensive requests the HTTP limits allow, each with a new seed
+    so that no cache answers it."""
+    seed = random.randrange(1 << 40)
+    kind = i % 3
+    if kind == 0:
+        return "GET", f"/api/backtest?model=all&tickets=10&warmup=0&seed={seed}", None
+    if kind == 1:
+        body = {"method": "per-ticket", "trials": 1000, "draws": 5200, "tickets_per_draw": 10, "seed": seed}
+        return "POST", "/api/simulate", body
+    return "POST", "/api/wheel", {"numbers": list(range(1, 21)), "guarantee": "5if6", "seed": seed}
+
+
+def raw_request(method, path, body):
+    data = json.dumps(body).encode() if body is not None else b""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    if body is not None:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+    return head.encode() + b"\r\n" + data
+
+
+def stall(seconds=20, clients=20):
+    build()
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        proc = serve(tmp, port, env={"CACHE_WARMING": "false"})
+        try:
+            # Warm what every page shows, so the light calls measure waiting, not a first fit.
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120).read()
+            stop = threading.Event()
+            statuses, missing_retry = {}, []
+            lock = threading.Lock()
+
+            def heavy(i):
+                n = i
+                while not stop.is_set():
+                    method, path, body = heavy_request(n)
+                    n += clients
+                    try:
+                        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+                            s.sendall(raw_request(method, path, body))
+                            answer = b""
+                            while chunk := s.recv(65536):
+                                answer += chunk
+                    except OSError:
+                        continue
+                    head = answer.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+                    status = int(head.split()[1]) if head.startswith("HTTP/") else 0
+                    with lock:
+                        statuses[status] = statuses.get(status, 0) + 1
+                        if status in (429, 503) and "retry-after:" not in head.lower():
+                            missing_retry.append(head)
+
+            workers = [threading.Thread(target=heavy, args=(i,), daemon=True) for i in range(clients)]
+            for w in workers:
+                w.start()
+            time.sleep(1)
+            light = []
+            end = time.time() + seconds
+            while time.time() < end:
+                for method, path, body in (
+                    ("POST", "/api/check", {"ticket": "4 5 25 28 32 12", "round": 1245}),
+                    ("GET", "/", None),
+                ):
+                    t0 = time.perf_counter()
+                    req = urllib.request.Request(
+                        f"http://127.0.0.1:{port}{path}", method=method,
+                        data=json.dumps(body).encode() if body else None,
+                        headers={"Content-Type": "application/json"} if body else {},
+                    )
+                    with urllib.request.urlopen(req, timeout=30) as r:
+                        r.read()
+                        assert r.status == 200, (path, r.status)
+                    light.append((time.perf_counter() - t0) * 1000)
+            stop.set()
+            for w in workers:
+                w.join(timeout=120)
+            # Now clients that hang up: each starts heavy work and leaves after a second.
+            hung = []
+            for i in range(clients):
+                s = socket.create_connection(("127.0.0.1", port))
+                s.sendall(raw_request(*heavy_request(i)))
+                hung.append(s)
+            time.sleep(1)
+            for s in hung:
+                s.close()
+            left = time.perf_counter()
+            idle_after = None
+            previous = cpu_seconds(proc.pid)
+            while time.perf_counter() - left < 10:
+                time.sleep(0.25)
+                now = cpu_seconds(proc.pid)
+                if now - previous < 0.25 * 0.1:  # under 10 % of one core
+                    idle_after = time.perf_counter() - left - 0.25
+                    break
+                previous = now
+        finally:
+            proc.kill()
+            proc.wait()
+    light.sort()
+    p99 = light[min(len(light) - 1, int(len(light) * 0.99))]
+    p50 = light[len(light) // 2]
+    print(f"stall: {clients} heavy clients for {seconds} s; light calls {len(light)}, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    print(f"stall: heavy answers by status {dict(sorted(statuses.items()))}")
+    print(f"stall: idle {idle_after:.2f} s after the clients hung up" if idle_after is not None else "stall: still busy 10 s after the clients hung up")
+    ok = (
+        p99 < 250
+        and set(statuses) <= {200, 429, 503}
+        and not missing_retry
+        and idle_after is not None
+        and idle_after <= 2.0
+    )
+    print("stall: PASS" if ok else "stall: FAIL")
+    return ok
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    runs = {"load": load_test, "redis-outage": redis_outage, "power-cut": power_cut}
+    runs = {"load": load_test, "redis-outage": redis_outage, "power-cut": power_cut, "stall": stall}
     if command not in runs:
         sys.exit(__doc__)
     # An optional length in seconds (load, redis-outage) or cuts (power-cut).

@@ -85,6 +85,16 @@ pub struct ServeConfig {
     /// e.g. `https://example.org`). Unset: no cross-origin access.
     #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Heavy requests (backtests, simulations, wheels, popularity) running
+    /// at once; 0: one fewer than the cores (at least one).
+    #[arg(long, env = "HEAVY_CONCURRENCY", default_value_t = 0)]
+    pub heavy_concurrency: usize,
+    /// Seconds a heavy request waits for its turn before a 503 with Retry-After.
+    #[arg(long, env = "HEAVY_QUEUE_WAIT", default_value_t = 2)]
+    pub heavy_queue_wait: u64,
+    /// Seconds a heavy request may compute before it is stopped (503).
+    #[arg(long, env = "WORK_TIMEOUT", default_value_t = 10)]
+    pub work_timeout: u64,
     /// Rate-limit by the first X-Forwarded-For address (only behind a proxy you run).
     #[arg(long, env = "TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub trust_proxy: bool,

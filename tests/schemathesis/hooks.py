@@ -7,7 +7,10 @@ document itself):
 - ``lottopro-qr``: the URL in a Korean Lotto ticket's QR code;
 
 and the one cross-field rule JSON Schema generators cannot model: a
-prediction's ``user_numbers`` and ``exclude`` share no number.
+prediction's ``user_numbers`` and ``exclude`` share no number. Each format
+has a generator (positive cases) and a check (a negative case whose
+"violating" string is in fact valid is dropped: Schemathesis cannot check a
+custom format itself and counts every string as a violation).
 
 Loaded through ``SCHEMATHESIS_HOOKS=hooks`` with this folder on
 ``PYTHONPATH`` (see ``tests/test_contract.py``).
@@ -41,6 +44,49 @@ def _qr(draw):
         v += draw(st.sampled_from("qms")) + "".join("%02d" % n for n in sorted(numbers))
     v += draw(st.from_regex(r"[0-9]{0,10}", fullmatch=True))
     return f"{scheme}://{host}/qr.do?method=winQr&v={v}"
+
+
+def _is_ticket(text):
+    """Whether `text` is a ticket as the service reads it: six different
+    numbers 1-45 separated by spaces or commas."""
+    parts = [p for p in text.replace(",", " ").split() if p]
+    try:
+        numbers = [int(p) for p in parts if p.isascii() and p.isdigit()]
+    except ValueError:
+        return False
+    return len(parts) == len(numbers) == 6 and len(set(numbers)) == 6 and all(1 <= n <= 45 for n in numbers)
+
+
+def _is_tickets(text):
+    tickets = [t for t in text.replace("\n", ";").split(";") if t.strip()]
+    return bool(tickets) and all(_is_ticket(t) for t in tickets)
+
+
+def _may_be_qr(text):
+    # Generous on purpose: a false "valid" only skips a negative case.
+    return "qr.do" in text and text.strip().startswith("http")
+
+
+# What each format accepts. Schemathesis cannot check a custom format, so in
+# negative mode it counts every string as violating one; these checks drop
+# the negative cases whose "violation" is in fact a valid value.
+_CHECKS = {"ticket": _is_ticket, "tickets": _is_tickets, "numbers": _is_tickets, "qr": _may_be_qr}
+
+
+@schemathesis.hook("filter_case")
+def negative_cases_really_violate_the_formats(context, case):
+    meta = getattr(case, "meta", None)
+    mode = getattr(getattr(meta, "generation", None), "mode", None)
+    if mode != "negative":
+        return True
+    for values in (case.body, case.query):
+        if not isinstance(values, dict):
+            continue
+        for name, check in _CHECKS.items():
+            value = values.get(name)
+            if isinstance(value, str) and check(value):
+                return False
+    return True
 
 
 schemathesis.openapi.format("lottopro-ticket", _ticket())

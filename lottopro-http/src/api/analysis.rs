@@ -17,20 +17,23 @@ use utoipa_axum::routes;
 use crate::app::client::Client;
 use crate::app::ops::{PredictBody, PredictOutcome, SimulateBody, run_predict, run_simulate};
 use crate::app::{
-    ApiError, ApiJson, ApiQuery, AppState, Problem, blocking, bounded, require_draws, ticket_from,
+    ApiError, ApiJson, ApiQuery, AppState, Problem, blocking, bounded, heavy, require_draws,
+    ticket_from,
 };
 
-/// `POST /api/predict`, on its own so that its rate limit applies to it alone.
-pub(super) fn predict_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(predict))
+/// The routes that compute for a while (predictions, simulations,
+/// backtests): they spend the prediction allowance.
+pub(super) fn compute_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(predict))
+        .routes(routes!(simulate))
+        .routes(routes!(backtest))
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(stats))
         .routes(routes!(check))
-        .routes(routes!(simulate))
-        .routes(routes!(backtest))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -149,7 +152,9 @@ enum CheckAnswer {
 #[utoipa::path(post, path = "/api/simulate", tag = "analysis", request_body = SimulateBody,
     responses((status = 200, description = "the simulation report", body = SimulationReport),
               (status = 400, description = "bad tickets, strategy, method or prize", body = Problem, content_type = "application/problem+json"),
-              (status = 422, description = "trials above 100,000 or too much work", body = Problem, content_type = "application/problem+json")))]
+              (status = 422, description = "trials above 100,000 or too much work", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "busy: heavy work could not start or finish in time; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn simulate(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<SimulateBody>,
@@ -159,7 +164,7 @@ async fn simulate(
 
 /// Tickets per model per round a backtest request may ask for (the
 /// library allows `MAX_TICKETS`); the work grows with it.
-const MAX_BACKTEST_TICKETS: u32 = 20;
+const MAX_BACKTEST_TICKETS: u32 = 10;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -169,9 +174,9 @@ struct BacktestQuery {
         pattern = r"^(all|(frequency|trend|pattern|statistical|ml|anti-popular|random)(,(frequency|trend|pattern|statistical|ml|anti-popular|random))*)$"
     )]
     model: Option<String>,
-    /// Tickets per model per round (default 5, at most 20 over HTTP: each
+    /// Tickets per model per round (default 5, at most 10 over HTTP: each
     /// one is scored against every round for every model).
-    #[param(minimum = 1, maximum = 20)]
+    #[param(minimum = 1, maximum = 10)]
     tickets: Option<u32>,
     /// Rounds before the first scored one (default 100); the history must
     /// hold more draws than this (409 otherwise).
@@ -188,7 +193,9 @@ struct BacktestQuery {
     responses((status = 200, description = "per model: mean matches, chance, CI, p-values, verdict", body = BacktestReport),
               (status = 400, description = "unknown model", body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "no draws loaded, or no more than `warmup`", body = Problem, content_type = "application/problem+json"),
-              (status = 422, description = "tickets or warmup out of range", body = Problem, content_type = "application/problem+json")))]
+              (status = 422, description = "tickets or warmup out of range", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "busy: heavy work could not start or finish in time; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn backtest(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<BacktestQuery>,
@@ -212,5 +219,5 @@ async fn backtest(
         seed: q.seed.unwrap_or(defaults.seed),
         alpha: defaults.alpha,
     };
-    Ok(Json(blocking(&state, move |e| e.backtest(&opts)).await?))
+    Ok(Json(heavy(&state, move |e| e.backtest(&opts)).await?))
 }

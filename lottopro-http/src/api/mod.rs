@@ -25,8 +25,8 @@ pub use qr::MAX_QR_TICKETS;
 pub(crate) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(game::router())
-        .merge(limits.predictions(analysis::predict_router()))
-        .merge(limits.predictions(popularity::wheel_router()))
+        .merge(limits.predictions(analysis::compute_router()))
+        .merge(limits.predictions(popularity::compute_router()))
         .merge(popularity::router())
         .merge(analysis::router())
         .merge(draws::router())

@@ -12,18 +12,18 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::{ApiError, ApiJson, AppState, Problem, blocking, require_draws, ticket_from};
+use crate::app::{ApiError, ApiJson, AppState, Problem, heavy, require_draws, ticket_from};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(popularity))
-        .routes(routes!(evaluation))
+    OpenApiRouter::new().routes(routes!(popularity))
 }
 
-/// Building a wheel costs as much CPU as a prediction, so it shares the
-/// prediction allowance.
-pub(super) fn wheel_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(wheel))
+/// Building a wheel or evaluating the model costs as much CPU as a
+/// prediction, so they share the prediction allowance.
+pub(super) fn compute_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(wheel))
+        .routes(routes!(evaluation))
 }
 
 /// `{"numbers": [..] | "ticket": "1 2 3 4 5 6", "sales": 120000000000}`.
@@ -44,7 +44,8 @@ struct PopularityBody {
 #[utoipa::path(post, path = "/api/popularity", tag = "analysis", request_body = PopularityBody,
     responses((status = 200, description = "co-winners per rank, prize shares and expected value", body = TicketPopularity),
               (status = 400, description = "a bad ticket or sales figure, or a history without winner counts", body = Problem, content_type = "application/problem+json"),
-              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "busy: heavy work could not start or finish in time; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn popularity(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<PopularityBody>,
@@ -53,7 +54,7 @@ async fn popularity(
     let ticket = ticket_from(&state.engine.game(), b.numbers, b.ticket)?;
     let sales = b.sales.map(|s| Money::new(s, "sales")).transpose()?;
     Ok(Json(
-        blocking(&state, move |e| e.popularity(&ticket, sales)).await?,
+        heavy(&state, move |e| e.popularity(&ticket, sales)).await?,
     ))
 }
 
@@ -62,10 +63,12 @@ async fn popularity(
 #[utoipa::path(get, path = "/api/popularity/evaluation", tag = "analysis",
     responses((status = 200, description = "deviance per rank against uniform choice, with one-sided p-values", body = PopularityEvaluation),
               (status = 400, description = "the history lacks winner counts", body = Problem, content_type = "application/problem+json"),
-              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "busy: heavy work could not start or finish in time; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn evaluation(State(state): State<AppState>) -> Result<Json<PopularityEvaluation>, ApiError> {
     require_draws(&state)?;
-    Ok(Json(blocking(&state, |e| e.popularity_evaluation()).await?))
+    Ok(Json(heavy(&state, |e| e.popularity_evaluation()).await?))
 }
 
 /// `{"numbers": [..], "guarantee": "3if4"}` or `{"full_pool": true, "guarantee": "3"}`.
@@ -89,7 +92,8 @@ struct WheelBody {
 #[utoipa::path(post, path = "/api/wheel", tag = "analysis", request_body = WheelBody,
     responses((status = 200, description = "tickets, guarantee, draws checked, cost and expected value", body = Wheel),
               (status = 400, description = "bad numbers or guarantee", body = Problem, content_type = "application/problem+json"),
-              (status = 422, description = "more numbers than a wheel may hold", body = Problem, content_type = "application/problem+json")))]
+              (status = 422, description = "more numbers than a wheel may hold", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "busy: heavy work could not start or finish in time; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn wheel(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<WheelBody>,
@@ -100,6 +104,6 @@ async fn wheel(
         full_pool: b.full_pool,
         seed: b.seed,
     };
-    let w = blocking(&state, move |e| e.wheel(&request)).await?;
+    let w = heavy(&state, move |e| e.wheel(&request)).await?;
     Ok(Json(w))
 }

@@ -18,6 +18,8 @@ pub struct ApiError {
     title: &'static str,
     detail: String,
     field: Option<String>,
+    /// Seconds after which a retry may succeed (`Retry-After`).
+    retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -39,7 +41,14 @@ impl ApiError {
             title,
             detail: detail.into(),
             field: None,
+            retry_after: None,
         }
+    }
+
+    /// Tells the client to retry after `seconds` (`Retry-After`).
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     /// The HTTP status.
@@ -120,6 +129,7 @@ impl From<Error> for ApiError {
             title,
             detail: e.to_string(),
             field,
+            retry_after: None,
         }
     }
 }
@@ -134,10 +144,14 @@ impl IntoResponse for ApiError {
             field: self.field.as_deref(),
         };
         let mut response = (self.status, Json(body)).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         response
     }
 }

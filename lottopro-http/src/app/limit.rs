@@ -14,7 +14,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -87,21 +87,16 @@ pub async fn enforce(State(limit): State<Arc<Limit>>, request: Request, next: Ne
     let client = super::client::address(request.headers(), peer, limit.trust_proxy);
     match limit.check(client) {
         Ok(()) => next.run(request).await,
-        Err(retry_after) => {
-            let mut response = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many requests",
-                format!(
-                    "{} is limited to {} per client; retry in {retry_after} s",
-                    limit.name, limit.rate
-                ),
-            )
-            .into_response();
-            if let Ok(v) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            response
-        }
+        Err(retry_after) => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests",
+            format!(
+                "{} is limited to {} per client; retry in {retry_after} s",
+                limit.name, limit.rate
+            ),
+        )
+        .with_retry_after(retry_after)
+        .into_response(),
     }
 }
 

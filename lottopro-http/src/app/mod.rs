@@ -22,6 +22,8 @@ mod extract;
 pub mod limit;
 mod openapi;
 pub(crate) mod ops;
+mod origin;
+mod work;
 
 use std::sync::Arc;
 
@@ -36,6 +38,8 @@ pub(crate) use error::Problem;
 pub(crate) use extract::Admin;
 pub use extract::{ApiJson, ApiQuery};
 pub use ops::{MAX_RECENT, SimulationCaps};
+pub use work::WorkLimits;
+pub(crate) use work::heavy;
 
 use crate::config::{Rate, ServeConfig};
 use crate::store::Store;
@@ -68,6 +72,8 @@ pub struct Options {
     pub sync: crate::sync::SyncConfig,
     /// Origins allowed cross-origin access (none by default).
     pub cors_origins: Vec<String>,
+    /// How much heavy work runs at once, and for how long.
+    pub work: WorkLimits,
 }
 
 impl Default for Options {
@@ -84,6 +90,7 @@ impl Default for Options {
             thresholds: Thresholds::default(),
             sync: crate::sync::SyncConfig::default(),
             cors_origins: vec![],
+            work: WorkLimits::default(),
         }
     }
 }
@@ -112,6 +119,14 @@ impl Options {
                 .map(|o| o.trim().to_owned())
                 .filter(|o| !o.is_empty())
                 .collect(),
+            work: WorkLimits {
+                concurrency: match config.heavy_concurrency {
+                    0 => WorkLimits::default().concurrency,
+                    n => n,
+                },
+                queue_wait: std::time::Duration::from_secs(config.heavy_queue_wait),
+                deadline: std::time::Duration::from_secs(config.work_timeout.max(1)),
+            },
         }
     }
 }
@@ -125,6 +140,8 @@ pub struct AppState {
     pub store: Option<Arc<Store>>,
     options: Arc<Options>,
     monitor: Arc<Monitor>,
+    /// The gate of heavy work.
+    gate: Arc<work::Gate>,
     /// The OpenAPI document, built on first request.
     openapi: Arc<std::sync::OnceLock<serde_json::Value>>,
 }
@@ -142,11 +159,13 @@ impl AppState {
         options: Options,
     ) -> AppState {
         let monitor = Arc::new(Monitor::new(options.monitoring, options.thresholds));
+        let gate = Arc::new(work::Gate::new(options.work));
         AppState {
             engine,
             store,
             options: Arc::new(options),
             monitor,
+            gate,
             openapi: Arc::default(),
         }
     }
@@ -256,6 +275,10 @@ pub fn app(state: AppState) -> Router {
         None => router,
     };
     router
+        .layer(from_fn_with_state(
+            state.clone(),
+            origin::refuse_cross_site_writes,
+        ))
         .layer(from_fn_with_state(state.monitor.clone(), monitor::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(limit_headers))

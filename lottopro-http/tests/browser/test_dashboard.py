@@ -189,3 +189,51 @@ def test_the_monitoring_page_takes_the_token_and_updates(server, browser):
     wait.until(lambda d: "%" in d.find_element(By.ID, "m-system").text)
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / "monitoring.png"))
+
+
+def test_a_cross_site_form_changes_nothing(server, browser):
+    """A page on another site that auto-submits a form to the dashboard's
+    save route: the browser sends it without the visitor's cookie
+    (SameSite=Strict), the service refuses it (403, Sec-Fetch-Site:
+    cross-site) and issues no cookie, so the visitor keeps their token and
+    their tickets."""
+    import http.server
+    import threading
+
+    wait = WebDriverWait(browser, 20)
+    browser.get(f"{server}/?lang=en")
+    saved = browser.find_element(By.CSS_SELECTOR, "#saved form")
+    saved.find_element(By.NAME, "ticket").send_keys("5 10 15 20 25 30")
+    saved.find_element(By.NAME, "label").send_keys("mine")
+    saved.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "mine" in d.find_element(By.ID, "saved-list").text)
+    token = browser.get_cookie("lottopro_token")["value"]
+
+    page = f"""<!doctype html><form id=f method=post action="{server}/ui/saved">
+<input name=ticket value="1 2 3 4 5 6"><input name=label value="planted"></form>
+<script>document.getElementById('f').submit()</script>""".encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    evil = http.server.HTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    try:
+        # `localhost` is another site than `127.0.0.1` to the browser.
+        browser.get(f"http://localhost:{evil.server_address[1]}/")
+        wait.until(lambda d: d.current_url.startswith(f"{server}/ui/saved"))
+        assert "Cross-site request" in browser.page_source
+    finally:
+        evil.shutdown()
+
+    browser.get(f"{server}/?lang=en")
+    assert browser.get_cookie("lottopro_token")["value"] == token
+    listed = browser.find_element(By.ID, "saved-list").text
+    assert "mine" in listed and "planted" not in listed
