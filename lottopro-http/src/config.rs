@@ -85,6 +85,17 @@ pub struct ServeConfig {
     /// e.g. `https://example.org`). Unset: no cross-origin access.
     #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Seconds a client may take to send a request's headers; also how long
+    /// a kept-alive connection may wait for its next request.
+    #[arg(long, env = "HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, env = "BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
+    /// Connections open at once; at the cap the longest-idle one is closed
+    /// to make room.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
     /// Heavy requests (backtests, simulations, wheels, popularity) running
     /// at once; 0: one fewer than the cores (at least one).
     #[arg(long, env = "HEAVY_CONCURRENCY", default_value_t = 0)]

@@ -20,6 +20,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod listen;
 pub mod secret;
 pub mod server;
 pub mod store;

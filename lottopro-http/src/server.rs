@@ -89,6 +89,10 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let bind = config.bind;
+    let connections = crate::listen::Limits {
+        header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
+        max_connections: config.max_connections.max(1),
+    };
     let draws = state.engine.history().len();
     let db = config.db.display().to_string();
     let warm = config.cache_warming && draws > 0;
@@ -152,12 +156,8 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 channels,
             ));
         }
-        let app =
-            crate::app::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        match axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-        {
+        let app = crate::app::app(state);
+        match crate::listen::serve(listener, app, connections, shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         }

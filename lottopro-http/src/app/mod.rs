@@ -74,6 +74,8 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// How much heavy work runs at once, and for how long.
     pub work: WorkLimits,
+    /// How long a client may take to send a request body (408 after).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Options {
@@ -91,6 +93,7 @@ impl Default for Options {
             sync: crate::sync::SyncConfig::default(),
             cors_origins: vec![],
             work: WorkLimits::default(),
+            body_timeout: std::time::Duration::from_secs(c.body_timeout),
         }
     }
 }
@@ -127,6 +130,7 @@ impl Options {
                 queue_wait: std::time::Duration::from_secs(config.heavy_queue_wait),
                 deadline: std::time::Duration::from_secs(config.work_timeout.max(1)),
             },
+            body_timeout: std::time::Duration::from_secs(config.body_timeout.max(1)),
         }
     }
 }
@@ -281,6 +285,9 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(from_fn_with_state(state.monitor.clone(), monitor::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.options.body_timeout,
+        ))
         .layer(axum::middleware::from_fn(limit_headers))
         .layer(axum::middleware::from_fn(crate::web::security_headers))
         .with_state(state)

@@ -621,3 +621,102 @@ fn cross_site_writes_are_refused() {
     let (status, _, _) = raw(&server, &http("POST", "/api/numbers", &[JSON], body));
     assert_eq!(status, 201, "a request without an Origin is no browser's");
 }
+
+/// Reads from `s` until the server closes it; returns how long that took
+/// (or `None` if it was still open after `limit`).
+fn closed_within(
+    s: &mut std::net::TcpStream,
+    limit: std::time::Duration,
+) -> Option<std::time::Duration> {
+    let started = std::time::Instant::now();
+    s.set_read_timeout(Some(std::time::Duration::from_millis(100)))
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    while started.elapsed() < limit {
+        match s.read(&mut buf) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return Some(started.elapsed()),
+        }
+    }
+    None
+}
+
+/// A client trickling its headers, one trickling its body and one saying
+/// nothing are each closed within their timeout; at the connection cap a
+/// fresh connection is still served, because the idlest one is closed to
+/// make room.
+#[test]
+fn slow_and_idle_connections_are_closed_and_the_cap_makes_room() {
+    use std::time::Duration;
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("conns-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let server = Server::start(
+        &["--db", &db],
+        &[
+            ("HEADER_TIMEOUT", "2"),
+            ("BODY_TIMEOUT", "2"),
+            ("MAX_CONNECTIONS", "4"),
+        ],
+    );
+    let connect = || std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+
+    let mut idle = connect();
+    let took =
+        closed_within(&mut idle, Duration::from_secs(10)).expect("an idle connection is closed");
+    assert!(took < Duration::from_secs(4), "idle closed after {took:?}");
+
+    let mut slow_head = connect();
+    slow_head
+        .write_all(b"GET /api/health HTTP/1.1\r\n")
+        .unwrap();
+    let mut writer = slow_head.try_clone().unwrap();
+    let trickle = std::thread::spawn(move || {
+        for i in 0..10 {
+            std::thread::sleep(Duration::from_millis(500));
+            if writer
+                .write_all(format!("X-Slow-{i}: 1\r\n").as_bytes())
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+    let took = closed_within(&mut slow_head, Duration::from_secs(10))
+        .expect("a client trickling its headers is closed");
+    assert!(
+        took < Duration::from_secs(4),
+        "slow headers closed after {took:?}"
+    );
+    trickle.join().unwrap();
+
+    let mut slow_body = connect();
+    slow_body
+        .write_all(b"POST /api/tax HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        .unwrap();
+    let took = closed_within(&mut slow_body, Duration::from_secs(10))
+        .expect("a trickled body ends the request");
+    assert!(
+        took < Duration::from_secs(4),
+        "slow body answered after {took:?}"
+    );
+
+    // Four idle connections fill the cap; a fifth is still served.
+    let mut held: Vec<_> = (0..4).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, _, _) = raw(&server, &http("GET", "/api/health", &[], b""));
+    assert_eq!(status, 200, "a fresh connection is served at the cap");
+    let closed = held
+        .iter_mut()
+        .map(|s| closed_within(s, Duration::from_millis(300)).is_some())
+        .filter(|c| *c)
+        .count();
+    assert!(closed >= 1, "the idlest held connection made room");
+}
