@@ -1,5 +1,7 @@
 //! Random secrets and their comparison: client tokens, the generated
-//! `SECRET_KEY`, and the admin token check all use these two functions.
+//! `SECRET_KEY`, and the admin token check all use these two functions;
+//! and [`redact_url`], which every log line and error naming an outside
+//! URL (alert channels, sync sources) goes through.
 
 /// `n` random lowercase hex digits from the OS-seeded CSPRNG.
 pub fn random_hex(n: usize) -> String {
@@ -44,5 +46,45 @@ mod tests {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         );
         assert_ne!(a, random_hex(32));
+    }
+}
+
+/// `url` as it may be logged: scheme, host and port only. A webhook's
+/// secret is its path (`/services/T000/B000/SECRET`), a source's may be a
+/// query parameter or credentials before the host; none of them is shown.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let redacted = if rest.len() > authority.len() {
+        "/…"
+    } else {
+        ""
+    };
+    if scheme.is_empty() {
+        format!("{host}{redacted}")
+    } else {
+        format!("{scheme}://{host}{redacted}")
+    }
+}
+
+#[cfg(test)]
+mod redaction {
+    use super::redact_url;
+
+    #[test]
+    fn only_scheme_host_and_port_remain() {
+        assert_eq!(
+            redact_url("https://hooks.slack.com/services/T000/B000/SECRET"),
+            "https://hooks.slack.com/…"
+        );
+        assert_eq!(
+            redact_url("http://user:pass@127.0.0.1:8080/api?key=SECRET"),
+            "http://127.0.0.1:8080/…"
+        );
+        assert_eq!(
+            redact_url("smtp://mail.example:25"),
+            "smtp://mail.example:25"
+        );
     }
 }

@@ -115,6 +115,7 @@ impl Store {
              CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;",
         )
         .map_err(db_error)?;
+        private_files(path);
         let log = Connection::open(path).map_err(db_error)?;
         log.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
             .map_err(db_error)?;
@@ -154,6 +155,23 @@ impl Drop for Store {
             let _ = writer.join();
         }
     }
+}
+
+/// The database and its WAL files are readable by their owner and group
+/// only (0640): they hold everyone's saved tickets. Best effort: a file
+/// system without permissions keeps its own.
+fn private_files(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 #[cfg(test)]

@@ -279,6 +279,8 @@ impl Syncer {
     async fn get(&self, url: &str, ajax: bool) -> Result<Option<String>, String> {
         let mut wait = self.config.backoff;
         let mut attempt = 0;
+        // Sources may carry credentials: errors name the host only.
+        let shown = crate::secret::redact_url(url);
         loop {
             let mut request = self.client.get(url);
             if ajax {
@@ -295,14 +297,14 @@ impl Syncer {
                         .text()
                         .await
                         .map(Some)
-                        .map_err(|e| format!("{url}: reading the body: {e}"));
+                        .map_err(|e| format!("{shown}: reading the body: {}", e.without_url()));
                 }
-                Ok(r) if r.status().is_server_error() => format!("{url}: HTTP {}", r.status()),
-                Ok(r) => return Err(format!("{url}: HTTP {}", r.status())),
+                Ok(r) if r.status().is_server_error() => format!("{shown}: HTTP {}", r.status()),
+                Ok(r) => return Err(format!("{shown}: HTTP {}", r.status())),
                 Err(e) if e.is_timeout() => {
-                    format!("{url}: timed out after {:?}", self.config.timeout)
+                    format!("{shown}: timed out after {:?}", self.config.timeout)
                 }
-                Err(e) => format!("{url}: {e}"),
+                Err(e) => format!("{shown}: {}", e.without_url()),
             };
             if attempt >= self.config.retries {
                 return Err(outcome);

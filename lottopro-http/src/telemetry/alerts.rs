@@ -332,7 +332,10 @@ impl Notifier {
                         .body(body.to_string())
                         .send()
                         .await
-                        .map_err(|e| e.to_string())?;
+                        // The webhook's URL is its secret: never in an error.
+                        .map_err(|e| {
+                            format!("{}: {}", crate::secret::redact_url(url), e.without_url())
+                        })?;
                     if r.status().is_success() {
                         Ok(())
                     } else {
@@ -382,7 +385,12 @@ impl Notifier {
 async fn send_mail(url: &str, from: &str, to: &str, notice: &Notice) -> Result<(), String> {
     let address = url
         .strip_prefix("smtp://")
-        .ok_or_else(|| format!("SMTP_URL '{url}' is not smtp://host:port"))?
+        .ok_or_else(|| {
+            format!(
+                "SMTP_URL '{}' is not smtp://host:port",
+                crate::secret::redact_url(url)
+            )
+        })?
         .trim_end_matches('/');
     let stream = tokio::time::timeout(
         Duration::from_secs(10),

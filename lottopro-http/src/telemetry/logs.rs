@@ -43,6 +43,17 @@ fn today() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs() / 86_400).unwrap_or(0))
 }
 
+/// New log files are readable by their owner and group only (0640): they
+/// hold client addresses and the service's errors.
+fn private(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o640);
+    }
+    options
+}
+
 impl RotatingFile {
     /// Opens (appending) `path`; rotates at midnight UTC and, with
     /// `max_bytes`, whenever a write would pass that size.
@@ -50,7 +61,7 @@ impl RotatingFile {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = private(OpenOptions::new().create(true).append(true)).open(path)?;
         let written = file.metadata()?.len();
         Ok(RotatingFile {
             path: path.to_owned(),
@@ -75,10 +86,7 @@ impl RotatingFile {
             n += 1;
         }
         std::fs::rename(&self.path, &target)?;
-        self.file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        self.file = private(OpenOptions::new().create(true).append(true)).open(&self.path)?;
         self.written = 0;
         self.day = today();
         self.prune()

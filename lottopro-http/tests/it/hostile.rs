@@ -720,3 +720,71 @@ fn slow_and_idle_connections_are_closed_and_the_cap_makes_room() {
         .count();
     assert!(closed >= 1, "the idlest held connection made room");
 }
+
+/// An alert that cannot be delivered is logged without the webhook's URL
+/// (its path is the secret), and the log and database files are not
+/// readable by other users.
+#[test]
+fn secrets_stay_out_of_the_logs_and_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("secrets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let logs = dir.join("logs");
+    let server = Server::start(
+        &["--db", &db],
+        &[
+            (
+                "SLACK_WEBHOOK_URL",
+                "http://127.0.0.1:9/services/T000/B000/XSECRETWEBHOOKX",
+            ),
+            ("THRESHOLD_CPU_USAGE", "0"),
+            ("THRESHOLD_MEMORY_USAGE", "0"),
+            ("MONITOR_INTERVAL", "1"),
+            ("ALERT_COOLDOWN", "0"),
+            ("LOG_DIR", logs.to_str().unwrap()),
+        ],
+    );
+    let read_all = || {
+        let mut text = String::new();
+        for entry in walk(&logs) {
+            text.push_str(&std::fs::read_to_string(&entry).unwrap_or_default());
+        }
+        text
+    };
+    let started = std::time::Instant::now();
+    while !read_all().contains("alert not delivered") {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no failed delivery logged: {}",
+            read_all()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let text = read_all();
+    assert!(
+        !text.contains("XSECRETWEBHOOKX"),
+        "the webhook's path leaked: {text}"
+    );
+    assert!(!text.contains("/services/"), "{text}");
+    for file in walk(&logs).into_iter().chain([PathBuf::from(&db)]) {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o007, 0, "{} is {mode:o}", file.display());
+    }
+    drop(server);
+}
+
+/// Every file under `dir`, recursively.
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
