@@ -106,9 +106,11 @@ pub struct ServeConfig {
     /// Seconds a heavy request may compute before it is stopped (503).
     #[arg(long, env = "WORK_TIMEOUT", default_value_t = 10)]
     pub work_timeout: u64,
-    /// Rate-limit by the first X-Forwarded-For address (only behind a proxy you run).
-    #[arg(long, env = "TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
-    pub trust_proxy: bool,
+    /// Proxies in front of the service that append to X-Forwarded-For: the
+    /// client is the address that many hops from the right (`true` is 1,
+    /// `false` or 0 ignores the header). Only proxies you run.
+    #[arg(long, env = "TRUST_PROXY", default_value = "0", value_parser = parse_hops)]
+    pub trust_proxy: u8,
     /// Fetch new draws after each Saturday draw (Korea time), retrying
     /// through Sunday.
     #[arg(long, env = "SYNC_SCHEDULE", default_value_t = true, action = clap::ArgAction::Set, value_parser = parse_flag)]
@@ -189,6 +191,16 @@ fn parse_flag(s: &str) -> std::result::Result<bool, String> {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" | "" => Ok(false),
         other => Err(format!("'{other}' is not true or false")),
+    }
+}
+
+/// Trusted proxy hops: a count, or `true` (one) / `false` (none).
+fn parse_hops(s: &str) -> std::result::Result<u8, String> {
+    match s.trim().parse::<u8>() {
+        Ok(n) => Ok(n),
+        Err(_) => parse_flag(s)
+            .map(u8::from)
+            .map_err(|_| format!("'{s}' is not a number of proxy hops (or true/false)")),
     }
 }
 

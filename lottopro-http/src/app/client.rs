@@ -120,29 +120,99 @@ fn owner_key(secret: &[u8], token: &str) -> String {
         .collect()
 }
 
-/// The address rate limits count against: the peer, or with `trust_proxy`
-/// the first `X-Forwarded-For` entry. Requests without a peer (in-process
-/// tests) count as 127.0.0.1.
+/// The address rate limits count against. Without trusted proxies it is
+/// the peer. Behind `trusted_hops` proxies that each append the address
+/// they received from to `X-Forwarded-For`, it is the entry that many hops
+/// from the right of the chain `X-Forwarded-For, peer` (the peer is the
+/// nearest proxy): the entries further left are whatever the client wrote.
+/// Requests without a peer (in-process tests) count as 127.0.0.1.
 pub(crate) fn address(
     headers: &HeaderMap,
     peer: Option<&ConnectInfo<SocketAddr>>,
-    trust_proxy: bool,
+    trusted_hops: u8,
 ) -> IpAddr {
-    if trust_proxy
-        && let Some(ip) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return ip;
+    let peer = peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
+    if trusted_hops == 0 {
+        return peer;
     }
-    peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    // Hop 1 is the rightmost entry (what the nearest proxy saw), and so on;
+    // an entry that is not an address ends the trusted part of the chain.
+    let mut client = peer;
+    for entry in forwarded.iter().rev().take(usize::from(trusted_hops)) {
+        match entry.parse() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+/// The key a client's allowance is kept under: its address, with IPv6
+/// addresses cut to their /64 (one subscriber's network hands out 2^64
+/// addresses).
+pub(crate) fn limit_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(std::net::Ipv6Addr::from(bits))
+            }
+        },
+        v4 => v4,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_counted_from_the_right_of_the_proxy_chain() {
+        let peer = ConnectInfo("10.0.0.2:40000".parse::<SocketAddr>().unwrap());
+        let with = |xff: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("x-forwarded-for", xff.parse().unwrap());
+            h
+        };
+        // No trusted proxy: the header is the client's own words.
+        assert_eq!(address(&with("203.0.113.9"), Some(&peer), 0), peer.0.ip());
+        // One proxy appending: its entry is the rightmost; what the client
+        // wrote before it does not count.
+        let chain = with("198.51.100.1, 203.0.113.7");
+        assert_eq!(
+            address(&chain, Some(&peer), 1),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            address(&chain, Some(&peer), 2),
+            "198.51.100.1".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(address(&HeaderMap::new(), Some(&peer), 1), peer.0.ip());
+        assert_eq!(
+            address(&with("junk, 203.0.113.7"), Some(&peer), 3),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(limit_key(a), limit_key(b));
+        assert_ne!(limit_key(a), limit_key(other));
+        let v4: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(limit_key(v4), v4);
+        assert_eq!(limit_key("::ffff:192.0.2.1".parse().unwrap()), v4);
+    }
 
     #[test]
     fn owner_keys_depend_on_token_and_secret() {
@@ -170,9 +240,11 @@ mod tests {
             HeaderValue::from_static("203.0.113.7, 10.0.0.1"),
         );
         let peer = ConnectInfo(SocketAddr::from(([10, 0, 0, 2], 4000)));
-        assert_eq!(address(&h, Some(&peer), false).to_string(), "10.0.0.2");
-        assert_eq!(address(&h, Some(&peer), true).to_string(), "203.0.113.7");
-        assert_eq!(address(&h, None, false).to_string(), "127.0.0.1");
+        assert_eq!(address(&h, Some(&peer), 0).to_string(), "10.0.0.2");
+        // Two proxies appended: the client is two hops from the right.
+        assert_eq!(address(&h, Some(&peer), 1).to_string(), "10.0.0.1");
+        assert_eq!(address(&h, Some(&peer), 2).to_string(), "203.0.113.7");
+        assert_eq!(address(&h, None, 0).to_string(), "127.0.0.1");
     }
 
     #[test]

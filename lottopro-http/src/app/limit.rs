@@ -34,13 +34,13 @@ pub struct Limit {
     name: &'static str,
     rate: Rate,
     limiter: Keyed,
-    trust_proxy: bool,
+    trusted_hops: u8,
     method: Option<Method>,
 }
 
 impl Limit {
     /// `rate` per client for the route called `name` (in the 429 message).
-    pub fn new(name: &'static str, rate: Rate, trust_proxy: bool) -> Limit {
+    pub fn new(name: &'static str, rate: Rate, trusted_hops: u8) -> Limit {
         let count = NonZeroU32::new(rate.count).unwrap_or(NonZeroU32::MIN);
         let per_request = rate.period / count.get();
         let quota = Quota::with_period(per_request)
@@ -50,7 +50,7 @@ impl Limit {
             name,
             rate,
             limiter: RateLimiter::keyed(quota),
-            trust_proxy,
+            trusted_hops,
             method: None,
         }
     }
@@ -84,7 +84,8 @@ pub async fn enforce(State(limit): State<Arc<Limit>>, request: Request, next: Ne
         return next.run(request).await;
     }
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
-    let client = super::client::address(request.headers(), peer, limit.trust_proxy);
+    let address = super::client::address(request.headers(), peer, limit.trusted_hops);
+    let client = super::client::limit_key(address);
     match limit.check(client) {
         Ok(()) => next.run(request).await,
         Err(retry_after) => ApiError::new(
@@ -113,7 +114,7 @@ mod tests {
                 count: 3,
                 period: Duration::from_secs(3600),
             },
-            false,
+            0,
         );
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();

@@ -62,8 +62,9 @@ pub struct Options {
     pub predict_limit: Option<Rate>,
     /// Limit of `POST /api/numbers` per client.
     pub save_limit: Option<Rate>,
-    /// Count clients by `X-Forwarded-For`.
-    pub trust_proxy: bool,
+    /// Proxy hops whose `X-Forwarded-For` entries are trusted (see
+    /// `client::address`).
+    pub trust_proxy: u8,
     /// Keep per-route figures for `/admin/performance`.
     pub monitoring: bool,
     /// Alert thresholds.
@@ -87,7 +88,7 @@ impl Default for Options {
             admin_token: None,
             predict_limit: Some(c.rate_limit_predict),
             save_limit: Some(c.rate_limit_save_numbers),
-            trust_proxy: false,
+            trust_proxy: 0,
             monitoring: true,
             thresholds: Thresholds::default(),
             sync: crate::sync::SyncConfig::default(),

@@ -788,3 +788,43 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Behind one trusted proxy that appends the address it saw, what the
+/// client wrote to X-Forwarded-For itself does not buy a fresh allowance,
+/// and the addresses of one IPv6 /64 share one.
+#[test]
+fn forwarded_addresses_the_client_wrote_do_not_reset_its_limit() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("xff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let server = Server::start(
+        &["--db", &db],
+        &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PREDICT", "3/hour")],
+    );
+    let predict = |xff: &str| {
+        raw(
+            &server,
+            &http(
+                "POST",
+                "/api/predict",
+                &[JSON, ("X-Forwarded-For", xff)],
+                br#"{"count": 1}"#,
+            ),
+        )
+        .0
+    };
+    let statuses: Vec<u16> = (1..=6)
+        .map(|n| predict(&format!("203.0.113.{n}, 198.51.100.7")))
+        .collect();
+    assert_eq!(
+        statuses,
+        [200, 200, 200, 429, 429, 429],
+        "keyed by what the proxy saw"
+    );
+    let v6: Vec<u16> = (1..=4)
+        .map(|n| predict(&format!("2001:db8:5:6::{n}")))
+        .collect();
+    assert_eq!(v6, [200, 200, 200, 429], "one /64, one allowance");
+    assert_eq!(predict("2001:db8:5:7::1"), 200, "another /64");
+}
