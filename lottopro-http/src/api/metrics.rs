@@ -6,7 +6,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
+use crate::app::{Admin, AppState, Problem};
 use crate::telemetry::monitor::prometheus;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -14,10 +14,13 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Prometheus metrics: requests and latency histograms per matched route,
-/// engine operations, cache lookups per tier.
-#[utoipa::path(get, path = "/metrics", tag = "service",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain; version=0.0.4")))]
-async fn prometheus_text() -> Response {
+/// engine operations, cache lookups per tier. Behind the admin token, like
+/// the other operator routes: the figures tell how the service is used
+/// and attacked (Prometheus sends it as a bearer credential).
+#[utoipa::path(get, path = "/metrics", tag = "service", security(("admin" = [])),
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain; version=0.0.4"),
+              (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
+async fn prometheus_text(_: Admin) -> Response {
     let text = prometheus()
         .map(PrometheusHandle::render)
         .unwrap_or_default();

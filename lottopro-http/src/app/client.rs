@@ -120,6 +120,44 @@ fn owner_key(secret: &[u8], token: &str) -> String {
         .collect()
 }
 
+/// Responses that depend on who asks (saved tickets, prediction history,
+/// the page that lists them) are never stored by a cache, and say which
+/// request headers pick the person; admin answers never carry CORS
+/// headers, whatever `CORS_ORIGINS` allows elsewhere.
+pub(crate) async fn response_policies(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let personal = path == "/"
+        || path.starts_with("/api/numbers")
+        || path.starts_with("/api/predictions")
+        || path.starts_with("/ui/saved");
+    if personal {
+        headers.insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        headers.insert(
+            header::VARY,
+            axum::http::HeaderValue::from_static("Cookie, X-Client-Token"),
+        );
+    }
+    if path.starts_with("/admin") {
+        let cors: Vec<_> = headers
+            .keys()
+            .filter(|k| k.as_str().starts_with("access-control-"))
+            .cloned()
+            .collect();
+        for k in cors {
+            headers.remove(k);
+        }
+    }
+    response
+}
+
 /// The address rate limits count against. Without trusted proxies it is
 /// the peer. Behind `trusted_hops` proxies that each append the address
 /// they received from to `X-Forwarded-For`, it is the entry that many hops

@@ -147,17 +147,76 @@ impl FromRequestParts<AppState> for Admin {
                 "the admin routes are off: no ADMIN_TOKEN is set",
             ));
         };
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        let client = super::client::address(&parts.headers, peer, state.options().trust_proxy);
+        if let Some(wait) = state.admin_failures.locked(client) {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many failed attempts",
+                format!("too many wrong admin tokens from this client; retry in {wait} s"),
+            )
+            .with_retry_after(wait)
+            .into_response());
+        }
         let given = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        match given {
-            Some(token) if same_secret(token.as_bytes(), expected.as_bytes()) => Ok(Admin),
-            Some(_) => Err(unauthorized("the bearer token is not the admin token")),
-            None => Err(unauthorized("send Authorization: Bearer <ADMIN_TOKEN>")),
+        let refusal = match given {
+            Some(token) if same_secret(token.as_bytes(), expected.as_bytes()) => return Ok(Admin),
+            Some(_) => "the bearer token is not the admin token",
+            None => "send Authorization: Bearer <ADMIN_TOKEN>",
+        };
+        tracing::warn!(target: "admin", %client, path = %parts.uri.path(), "admin authentication failed: {refusal}");
+        state.admin_failures.failed(client);
+        Err(unauthorized(refusal))
+    }
+}
+
+/// Failed admin authentications per client: after [`AdminFailures::ALLOWED`]
+/// in a minute the client is locked out of the admin routes (429 with
+/// `Retry-After`, even with the right token) until the minute has passed.
+#[derive(Debug, Default)]
+pub(crate) struct AdminFailures {
+    clients:
+        std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+}
+
+impl AdminFailures {
+    /// Wrong tokens a client may send within a minute.
+    pub(crate) const ALLOWED: u32 = 30;
+    const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+    /// Seconds until `client` may try again, if it is locked out.
+    fn locked(&self, client: std::net::IpAddr) -> Option<u64> {
+        let key = super::client::limit_key(client);
+        let clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (since, count) = clients.get(&key)?;
+        let left = Self::WINDOW.checked_sub(since.elapsed())?;
+        (*count >= Self::ALLOWED).then(|| left.as_secs() + 1)
+    }
+
+    fn failed(&self, client: std::net::IpAddr) {
+        let key = super::client::limit_key(client);
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if clients.len() > 10_000 {
+            clients.retain(|_, (since, _)| since.elapsed() < Self::WINDOW);
         }
+        let entry = clients.entry(key).or_insert((std::time::Instant::now(), 0));
+        if entry.0.elapsed() >= Self::WINDOW {
+            *entry = (std::time::Instant::now(), 0);
+        }
+        entry.1 += 1;
     }
 }
 

@@ -147,6 +147,8 @@ pub struct AppState {
     monitor: Arc<Monitor>,
     /// The gate of heavy work.
     gate: Arc<work::Gate>,
+    /// Wrong admin tokens per client.
+    admin_failures: Arc<extract::AdminFailures>,
     /// The OpenAPI document, built on first request.
     openapi: Arc<std::sync::OnceLock<serde_json::Value>>,
 }
@@ -171,6 +173,7 @@ impl AppState {
             options: Arc::new(options),
             monitor,
             gate,
+            admin_failures: Arc::default(),
             openapi: Arc::default(),
         }
     }
@@ -274,11 +277,13 @@ pub fn app(state: AppState) -> Router {
     monitor::prometheus();
     let (router, _) = routes(&state.options).split_for_parts();
     // CORS is closed unless origins are configured: without the headers a
-    // browser refuses cross-origin calls. The admin routes never allow it.
+    // browser refuses cross-origin calls. The admin routes never allow it
+    // (`client::response_policies`, outside the CORS layer, removes them).
     let router = match cors(&state.options.cors_origins) {
         Some(layer) => router.layer(layer),
         None => router,
     };
+    let router = router.layer(axum::middleware::from_fn(client::response_policies));
     router
         .layer(from_fn_with_state(
             state.clone(),

@@ -828,3 +828,48 @@ fn forwarded_addresses_the_client_wrote_do_not_reset_its_limit() {
     assert_eq!(v6, [200, 200, 200, 429], "one /64, one allowance");
     assert_eq!(predict("2001:db8:5:7::1"), 200, "another /64");
 }
+
+/// Personal answers are never cached and vary by the client's headers;
+/// admin answers carry no CORS headers even when CORS_ORIGINS allows an
+/// origin elsewhere.
+#[test]
+fn personal_data_is_not_cached_and_admin_routes_have_no_cors() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("private-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let server = Server::start(
+        &["--db", &db],
+        &[
+            ("CORS_ORIGINS", "https://app.example"),
+            ("ADMIN_TOKEN", "an-admin-token-0123456789abcdef"),
+        ],
+    );
+    for path in ["/api/numbers", "/api/predictions", "/ui/saved", "/"] {
+        let (status, head, _) = raw(&server, &http("GET", path, &[], b""));
+        let head = head.to_ascii_lowercase();
+        assert_eq!(status, 200, "{path}");
+        assert!(head.contains("cache-control: no-store"), "{path}: {head}");
+        assert!(
+            head.contains("vary: cookie, x-client-token"),
+            "{path}: {head}"
+        );
+    }
+    let origin = ("Origin", "https://app.example");
+    let (_, head, _) = raw(&server, &http("GET", "/api/health", &[origin], b""));
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("access-control-allow-origin"),
+        "{head}"
+    );
+    let auth = ("Authorization", "Bearer an-admin-token-0123456789abcdef");
+    let (status, head, _) = raw(
+        &server,
+        &http("GET", "/admin/cache/info", &[origin, auth], b""),
+    );
+    assert_eq!(status, 200);
+    assert!(
+        !head.to_ascii_lowercase().contains("\naccess-control-"),
+        "{head}"
+    );
+}

@@ -399,7 +399,13 @@ async fn metrics_are_prometheus_text_labelled_by_route() {
     s.get("/api/draws/150", &[]).await;
     s.get("/api/draws/99999", &[]).await;
     s.get("/api/stats", &[]).await;
-    let m = s.get("/metrics", &[]).await;
+    assert_eq!(
+        s.get("/metrics", &[]).await.status,
+        StatusCode::UNAUTHORIZED,
+        "operators' figures need the admin token"
+    );
+    let auth = format!("Bearer {ADMIN}");
+    let m = s.get("/metrics", &[("authorization", &auth)]).await;
     assert_eq!(m.status, StatusCode::OK);
     assert!(m.content_type().starts_with("text/plain"));
     let text = m.text();
@@ -828,4 +834,24 @@ fn the_openapi_document_states_the_served_games_rules() {
         .unwrap();
     assert_eq!(from["schema"]["maximum"], json!(u32::MAX));
     assert!(from["schema"].get("format").is_none());
+}
+
+/// Wrong admin tokens are logged and limited per client: after 30 in a
+/// minute the client is locked out, even with the right token.
+#[tokio::test]
+async fn wrong_admin_tokens_lock_the_client_out() {
+    let s = Service::new(real_history(100), None, options());
+    let wrong = format!("Bearer {ADMIN}x");
+    for _ in 0..30 {
+        let a = s
+            .get("/admin/cache/info", &[("authorization", &wrong)])
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let right = format!("Bearer {ADMIN}");
+    let locked = s
+        .get("/admin/cache/info", &[("authorization", &right)])
+        .await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!locked.header(header::RETRY_AFTER).is_empty());
 }
