@@ -130,10 +130,27 @@ impl Syncer {
         // rustls needs one process-wide crypto provider; a second install
         // fails harmlessly.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        for (field, base) in [
+            ("LOTTOPRO_API_BASE", &config.api_base),
+            ("LOTTOPRO_LEGACY_BASE", &config.legacy_base),
+            ("LOTTOPRO_MIRROR_BASE", &config.mirror_base),
+        ] {
+            if !secure_or_local(base) {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "{} is not https (plain http is accepted only on loopback, for a local stand-in)",
+                        crate::secret::redact_url(base)
+                    ),
+                ));
+            }
+        }
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
+            // A redirect is an answer we did not ask for: reported, not followed.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::invalid("sync", format!("cannot build the HTTP client: {e}")))?;
         Ok(Syncer { config, client })
@@ -292,12 +309,12 @@ impl Syncer {
             }
             let outcome = match request.send().await {
                 Ok(r) if r.status() == reqwest::StatusCode::NOT_FOUND => return Ok(None),
-                Ok(r) if r.status().is_success() => {
-                    return r
-                        .text()
-                        .await
-                        .map(Some)
-                        .map_err(|e| format!("{shown}: reading the body: {}", e.without_url()));
+                Ok(r) if r.status().is_success() => return read_capped(r, &shown).await.map(Some),
+                Ok(r) if r.status().is_redirection() => {
+                    return Err(format!(
+                        "{shown}: HTTP {} (a redirect; not followed)",
+                        r.status()
+                    ));
                 }
                 Ok(r) if r.status().is_server_error() => format!("{shown}: HTTP {}", r.status()),
                 Ok(r) => return Err(format!("{shown}: HTTP {}", r.status())),
@@ -314,6 +331,51 @@ impl Syncer {
             wait *= 2;
         }
     }
+}
+
+/// The largest answer a source may send, in bytes.
+pub const MAX_SOURCE_BYTES: usize = 2 * 1024 * 1024;
+
+/// `r`'s body as text, refused once it passes [`MAX_SOURCE_BYTES`].
+async fn read_capped(mut r: reqwest::Response, shown: &str) -> Result<String, String> {
+    let too_large = || format!("{shown}: the answer is larger than {MAX_SOURCE_BYTES} bytes");
+    if r.content_length()
+        .is_some_and(|n| n > MAX_SOURCE_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = r
+        .chunk()
+        .await
+        .map_err(|e| format!("{shown}: reading the body: {}", e.without_url()))?
+    {
+        if body.len() + chunk.len() > MAX_SOURCE_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| format!("{shown}: the answer is not UTF-8 text"))
+}
+
+/// `https://…`, or `http://` to a loopback address.
+fn secure_or_local(base: &str) -> bool {
+    if base.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = base.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The store's history, read off the async threads.

@@ -34,6 +34,10 @@ enum Mode {
     Duplicate,
     /// Round 1247 is missing from the answers.
     Gap,
+    /// A redirect to another host.
+    Redirect,
+    /// Three megabytes of padding.
+    Huge,
 }
 
 struct Replay {
@@ -133,6 +137,17 @@ async fn misbehave(mode: Mode) -> Option<Response> {
         Mode::Malformed => {
             Some("{\"resultCode\": \"0\", \"data\": {\"list\": [{\"ltEpsd\": 12".into_response())
         }
+        Mode::Redirect => Some(
+            (
+                axum::http::StatusCode::FOUND,
+                [(
+                    axum::http::header::LOCATION,
+                    "http://evil.example/draws.json",
+                )],
+            )
+                .into_response(),
+        ),
+        Mode::Huge => Some(" ".repeat(3 * 1024 * 1024).into_response()),
         _ => None,
     }
 }
@@ -361,6 +376,23 @@ async fn a_failing_source_changes_nothing_and_says_why() {
     assert_refused(Mode::Gap, DrawSource::Api, "round 1247 is missing").await;
     assert_refused(Mode::Html, DrawSource::Legacy, "HTML").await;
     assert_refused(Mode::Malformed, DrawSource::Mirror, "malformed").await;
+    assert_refused(Mode::Redirect, DrawSource::Api, "a redirect; not followed").await;
+    assert_refused(Mode::Huge, DrawSource::Api, "larger than 2097152 bytes").await;
+}
+
+#[test]
+fn sources_are_https_or_a_local_stand_in() {
+    let with = |base: &str| SyncConfig {
+        api_base: base.into(),
+        ..SyncConfig::default()
+    };
+    assert!(Syncer::new(with("https://www.dhlottery.co.kr")).is_ok());
+    assert!(Syncer::new(with("http://127.0.0.1:8080")).is_ok());
+    assert!(Syncer::new(with("http://[::1]:8080/x")).is_ok());
+    let Err(e) = Syncer::new(with("http://draws.example")) else {
+        panic!("plain http to another host is refused");
+    };
+    assert_eq!(e.field(), Some("LOTTOPRO_API_BASE"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
