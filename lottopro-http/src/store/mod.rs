@@ -33,7 +33,9 @@ use lottopro_core::{Error, Result};
 use rusqlite::Connection;
 
 pub use lottopro_core::predict::{PredictionScore, TicketScore};
-pub use numbers::{MAX_LABEL_CHARS, MAX_SAVED_PER_OWNER, SavedNumbers};
+pub use numbers::{
+    LABEL_FORBIDDEN, MAX_LABEL_CHARS, MAX_SAVED_PER_OWNER, SavedNumbers, label_char,
+};
 use predictions::{LOG_QUEUE, LogMessage, write_log};
 pub use predictions::{MAX_PREDICTIONS_PER_OWNER, NewPrediction, StoredPrediction};
 
@@ -261,12 +263,20 @@ mod tests {
                 .field(),
             Some("label")
         );
-        assert_eq!(
+        for hidden in [
+            "a\u{0}b",
+            "gift \u{202E}txt.exe",
+            "zero\u{200B}width",
+            "\u{FEFF}bom",
+        ] {
+            let e = store.save_numbers("alice", &g, &t, hidden).unwrap_err();
+            assert_eq!(e.field(), Some("label"), "{hidden:?}");
+            assert!(e.to_string().contains("U+"), "{e}");
+        }
+        assert!(
             store
-                .save_numbers("alice", &g, &t, "a\u{0}b")
-                .unwrap_err()
-                .field(),
-            Some("label")
+                .save_numbers("alice", &g, &t, "생일 🎂 — Ünïcode")
+                .is_ok()
         );
     }
 

@@ -25,9 +25,32 @@ pub struct SavedNumbers {
     pub created_at: i64,
 }
 
+/// Characters a label may not hold: control characters, and the invisible
+/// formatting ones that reorder or hide text where the label is shown
+/// (bidirectional overrides such as U+202E, zero-width characters, the soft
+/// hyphen). The OpenAPI document states the same ranges.
+pub const LABEL_FORBIDDEN: &[(char, char)] = &[
+    ('\u{0000}', '\u{001F}'),
+    ('\u{007F}', '\u{009F}'),
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+];
+
+/// Whether a label may hold `c`.
+pub fn label_char(c: char) -> bool {
+    !LABEL_FORBIDDEN.iter().any(|(a, b)| (*a..=*b).contains(&c))
+}
+
 impl Store {
     /// Saves a ticket for `owner` (a client token). The label is at most
-    /// [`MAX_LABEL_CHARS`] characters without control characters; a client
+    /// [`MAX_LABEL_CHARS`] characters, none of them [`LABEL_FORBIDDEN`]; a client
     /// keeps at most [`MAX_SAVED_PER_OWNER`] tickets. The write is durable
     /// when this returns.
     pub fn save_numbers(
@@ -43,10 +66,13 @@ impl Store {
                 message: format!("is longer than {MAX_LABEL_CHARS} characters"),
             });
         }
-        if label.chars().any(char::is_control) {
+        if let Some(c) = label.chars().find(|c| !label_char(*c)) {
             return Err(Error::InvalidInput {
                 field: "label".into(),
-                message: "contains control characters".into(),
+                message: format!(
+                    "contains U+{:04X}, a control or invisible formatting character",
+                    u32::from(c)
+                ),
             });
         }
         let conn = self.conn()?;

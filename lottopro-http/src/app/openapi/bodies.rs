@@ -156,12 +156,16 @@ impl GameSchemas {
 
     pub(super) fn save_body(&self, body: &mut Value) {
         body["oneOf"] = self.ticket_choice(body);
+        let forbidden: String = crate::store::LABEL_FORBIDDEN
+            .iter()
+            .map(|(a, b)| format!("\\u{:04x}-\\u{:04x}", u32::from(*a), u32::from(*b)))
+            .collect();
         set_schema(
             property(body, "label"),
             json!({
                 "type": "string",
                 "maxLength": crate::store::MAX_LABEL_CHARS,
-                "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+                "pattern": format!("^[^{forbidden}]*$")
             }),
         );
     }
