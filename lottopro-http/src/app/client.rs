@@ -24,6 +24,10 @@ use crate::secret::random_hex;
 pub const TOKEN_HEADER: &str = "x-client-token";
 /// The cookie a browser keeps its token in.
 pub const TOKEN_COOKIE: &str = "lottopro_token";
+/// The same cookie when the service is reached over TLS: `Secure`, and the
+/// `__Host-` prefix makes browsers refuse it from a sibling subdomain or
+/// plain HTTP.
+pub const TLS_TOKEN_COOKIE: &str = "__Host-lottopro_token";
 
 /// A client's token, as sent or newly issued.
 pub(crate) struct Client {
@@ -43,7 +47,9 @@ impl Client {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|c| c.split(';'))
             .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == TOKEN_COOKIE)
+            .filter(|(k, _)| *k == TLS_TOKEN_COOKIE || *k == TOKEN_COOKIE)
+            // The TLS cookie, when both are there.
+            .min_by_key(|(k, _)| usize::from(*k != TLS_TOKEN_COOKIE))
             .map(|(_, v)| v.to_owned());
         match from_header.or(from_cookie) {
             None => Ok(None),
@@ -123,14 +129,40 @@ fn owner_key(secret: &[u8], token: &str) -> String {
 /// Responses that depend on who asks (saved tickets, prediction history,
 /// the page that lists them) are never stored by a cache, and say which
 /// request headers pick the person; admin answers never carry CORS
-/// headers, whatever `CORS_ORIGINS` allows elsewhere.
+/// headers, whatever `CORS_ORIGINS` allows elsewhere. A request that came
+/// over TLS (`X-Forwarded-Proto: https` from a trusted proxy) gets its
+/// token as the `Secure`, `__Host-` cookie, and HSTS.
 pub(crate) async fn response_policies(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let path = request.uri().path().to_owned();
+    let tls = state.options().trust_proxy > 0
+        && request
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if tls {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+        let prefix = format!("{TOKEN_COOKIE}=");
+        let upgraded = headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| c.strip_prefix(&prefix))
+            .map(|rest| format!("{TLS_TOKEN_COOKIE}={rest}; Secure"))
+            .and_then(|c| HeaderValue::from_str(&c).ok());
+        if let Some(c) = upgraded {
+            headers.insert(header::SET_COOKIE, c);
+        }
+    }
     let personal = path == "/"
         || path.starts_with("/api/numbers")
         || path.starts_with("/api/predictions")

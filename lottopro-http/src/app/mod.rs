@@ -283,7 +283,7 @@ pub fn app(state: AppState) -> Router {
         Some(layer) => router.layer(layer),
         None => router,
     };
-    let router = router.layer(axum::middleware::from_fn(client::response_policies));
+    let router = router.layer(from_fn_with_state(state.clone(), client::response_policies));
     router
         .layer(from_fn_with_state(
             state.clone(),

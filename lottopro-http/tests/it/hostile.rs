@@ -36,6 +36,15 @@ fn raw(server: &Server, request: &[u8]) -> (u16, String, Vec<u8>) {
     (status, head, body)
 }
 
+/// A fresh folder for one test's server, and the database path in it.
+fn fresh_db(name: &str) -> (PathBuf, String) {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    (dir, db)
+}
+
 fn http(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (k, v) in headers {
@@ -55,10 +64,7 @@ const CLIENT: (&str, &str) = ("X-Client-Token", TOKEN);
 
 #[test]
 fn hostile_requests_get_clear_4xx_and_change_nothing() {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (_, db) = fresh_db("hostile");
     let server = Server::start(
         &["--db", &db, "--history", &data_file("kr_lotto_645.csv")],
         &[("ADMIN_TOKEN", ADMIN), ("RATE_LIMIT_ENABLED", "false")],
@@ -477,10 +483,7 @@ fn hostile_requests_get_clear_4xx_and_change_nothing() {
 
 #[test]
 fn html_pages_carry_security_headers_and_cors_is_closed_unless_configured() {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("headers-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (_, db) = fresh_db("headers");
     let closed = Server::start(&["--db", &db], &[]);
     let (status, head, _) = raw(&closed, &http("GET", "/", &[], b""));
     assert_eq!(status, 200);
@@ -530,10 +533,7 @@ fn html_pages_carry_security_headers_and_cors_is_closed_unless_configured() {
 /// SIGTERM lets the requests in flight finish, then the service exits 0.
 #[test]
 fn sigterm_drains_requests_in_flight() {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("drain-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (_, db) = fresh_db("drain");
     let server = Server::start(&["--db", &db], &[]);
     let port = server.port;
     // A simulation long enough to be in flight when the signal arrives.
@@ -578,10 +578,7 @@ fn sigterm_drains_requests_in_flight() {
 /// requests without one (curl) are served.
 #[test]
 fn cross_site_writes_are_refused() {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("xsite-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (_, db) = fresh_db("xsite");
     let server = Server::start(&["--db", &db], &[]);
     let body = br#"{"ticket": "1 2 3 4 5 6"}"#;
     let (status, head, answer) = raw(
@@ -654,10 +651,7 @@ fn closed_within(
 #[test]
 fn slow_and_idle_connections_are_closed_and_the_cap_makes_room() {
     use std::time::Duration;
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("conns-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (_, db) = fresh_db("conns");
     let server = Server::start(
         &["--db", &db],
         &[
@@ -727,10 +721,7 @@ fn slow_and_idle_connections_are_closed_and_the_cap_makes_room() {
 #[test]
 fn secrets_stay_out_of_the_logs_and_files_are_private() {
     use std::os::unix::fs::PermissionsExt;
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("secrets-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (dir, db) = fresh_db("secrets");
     let logs = dir.join("logs");
     let server = Server::start(
         &["--db", &db],
@@ -794,10 +785,7 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
 /// and the addresses of one IPv6 /64 share one.
 #[test]
 fn forwarded_addresses_the_client_wrote_do_not_reset_its_limit() {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("xff-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (_, db) = fresh_db("xff");
     let server = Server::start(
         &["--db", &db],
         &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PREDICT", "3/hour")],
@@ -834,10 +822,7 @@ fn forwarded_addresses_the_client_wrote_do_not_reset_its_limit() {
 /// origin elsewhere.
 #[test]
 fn personal_data_is_not_cached_and_admin_routes_have_no_cors() {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("private-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = dir.join("lp.db").to_string_lossy().into_owned();
+    let (_, db) = fresh_db("private");
     let server = Server::start(
         &["--db", &db],
         &[
@@ -870,6 +855,55 @@ fn personal_data_is_not_cached_and_admin_routes_have_no_cors() {
     assert_eq!(status, 200);
     assert!(
         !head.to_ascii_lowercase().contains("\naccess-control-"),
+        "{head}"
+    );
+}
+
+/// Behind a trusted proxy that terminated TLS, the token cookie is `Secure`
+/// and `__Host-` prefixed and HSTS is sent; without a trusted proxy the
+/// client's own `X-Forwarded-Proto` changes nothing.
+#[test]
+fn over_tls_the_cookie_is_secure_and_hsts_is_sent() {
+    let (_, db) = fresh_db("tls");
+    let proxied = Server::start(&["--db", &db], &[("TRUST_PROXY", "1")]);
+    let https = ("X-Forwarded-Proto", "https");
+    let body = br#"{"ticket": "1 2 3 4 5 6"}"#;
+    let (status, head, _) = raw(
+        &proxied,
+        &http("POST", "/api/numbers", &[JSON, https], body),
+    );
+    assert_eq!(status, 201);
+    let lower = head.to_ascii_lowercase();
+    assert!(
+        lower.contains("strict-transport-security: max-age="),
+        "{head}"
+    );
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .expect("a token cookie");
+    assert!(
+        cookie.contains("__Host-lottopro_token=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    let token = cookie.split('=').nth(1).unwrap().split(';').next().unwrap();
+    let sent = format!("__Host-lottopro_token={token}");
+    let (_, _, listed) = raw(
+        &proxied,
+        &http("GET", "/api/numbers", &[("Cookie", &sent)], b""),
+    );
+    assert!(
+        String::from_utf8_lossy(&listed).contains("1 2 3 4 5 6"),
+        "the TLS cookie is read"
+    );
+    drop(proxied);
+
+    let (_, db) = fresh_db("plain");
+    let direct = Server::start(&["--db", &db], &[]);
+    let (_, head, _) = raw(&direct, &http("POST", "/api/numbers", &[JSON, https], body));
+    let lower = head.to_ascii_lowercase();
+    assert!(
+        !lower.contains("strict-transport-security") && !lower.contains("__host-"),
         "{head}"
     );
 }
