@@ -100,14 +100,8 @@ async fn tax(
     ApiJson(r): ApiJson<TaxRequest>,
 ) -> Result<Json<TaxAssessment>, ApiError> {
     let text = match &r.amount {
-        // 3.0 is the whole number 3 (JSON Schema's integer; see `ApiJson`).
-        Value::Number(n) => match (n.as_u64(), n.as_f64()) {
-            (Some(v), _) => v.to_string(),
-            (None, Some(f)) if f.fract() == 0.0 && (0.0..1e19).contains(&f) => {
-                format!("{f:.0}")
-            }
-            _ => n.to_string(),
-        },
+        // `ApiJson` has already read 3.0 as the whole number 3.
+        Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
         _ => {
             return Err(ApiError::from(lottopro_core::Error::InvalidInput {

@@ -46,10 +46,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 };
                 ApiError::new(r.status(), title, r.body_text()).with_field("body")
             })?;
-        // Most bodies read straight into their type; only one that does not
-        // takes the detour through a value (integral floats, and the path
-        // of the field at fault for the error).
-        if let Ok(v) = serde_json::from_slice::<T>(&bytes) {
+        // A body with no fraction or exponent anywhere (most of them) reads
+        // straight into its type. Any other, and one that does not read,
+        // takes the detour through a value: integral floats become integers
+        // there (whatever the field's type, `Value` included), and an error
+        // names the path of the field at fault.
+        let plain_numbers = !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+        if plain_numbers && let Ok(v) = serde_json::from_slice::<T>(&bytes) {
             return Ok(ApiJson(v));
         }
         let mut value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {

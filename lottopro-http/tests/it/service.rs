@@ -855,3 +855,26 @@ async fn wrong_admin_tokens_lock_the_client_out() {
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(!locked.header(header::RETRY_AFTER).is_empty());
 }
+
+/// JSON Schema counts 3.0 as an integer, so every route reads an integral
+/// number written with a fraction as the whole number it is, whatever the
+/// field's type; a real fraction is still refused.
+#[tokio::test]
+async fn integral_floats_are_whole_numbers_everywhere() {
+    let s = Service::new(real_history(1245), None, options());
+    let tax = s
+        .post_json("/api/tax", &json!({"amount": 1_000_000_000.0}), &[])
+        .await;
+    assert_eq!(tax.status, StatusCode::OK);
+    assert_eq!(tax.json()["gross"], json!(1_000_000_000));
+    let check = s
+        .post_json(
+            "/api/check",
+            &json!({"numbers": [3.0, 11, 17, 25, 33, 41], "round": 1200.0}),
+            &[],
+        )
+        .await;
+    assert_eq!(check.status, StatusCode::OK);
+    let half = s.post_json("/api/tax", &json!({"amount": 1.5}), &[]).await;
+    assert_eq!(half.status, StatusCode::BAD_REQUEST);
+}
