@@ -79,7 +79,7 @@ async fn predict(
     headers: HeaderMap,
     ApiJson(b): ApiJson<PredictBody>,
 ) -> Result<Response, ApiError> {
-    let client = Client::or_issue(&headers)?;
+    let client = Client::or_issue(&headers, &state).await?;
     // The original API calls the numbers to include `user_numbers`.
     let outcome = run_predict(&state, &client, b)
         .await

@@ -12,6 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::client::Client;
+use crate::app::ids::{IdKind, PublicIds};
 use crate::app::{ApiError, ApiJson, AppState, Problem, on_store, ticket_from};
 use crate::store::SavedNumbers;
 
@@ -51,13 +52,14 @@ async fn save(
 ) -> Result<Response, ApiError> {
     let game = state.engine.game();
     let ticket = ticket_from(&game, b.numbers, b.ticket)?;
-    let client = Client::or_issue(&headers)?;
+    let client = Client::or_issue(&headers, &state).await?;
     let owner = client.owner(&state.options().secret);
     let label = b.label;
-    let saved = on_store(&state, move |s| {
+    let mut saved = on_store(&state, move |s| {
         s.save_numbers(&owner, &game, &ticket, &label)
     })
     .await?;
+    saved.id = ids(&state).public(saved.id);
     let mut response = (
         StatusCode::CREATED,
         Json(Saved {
@@ -79,14 +81,23 @@ async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<SavedList>, ApiError> {
-    let Some(client) = Client::from_headers(&headers)? else {
+    let Some(client) = Client::from_headers(&headers, &state).await? else {
         return Ok(Json(SavedList {
             numbers: Vec::new(),
         }));
     };
     let owner = client.owner(&state.options().secret);
-    let numbers = on_store(&state, move |s| s.saved_numbers(&owner)).await?;
+    let mut numbers = on_store(&state, move |s| s.saved_numbers(&owner)).await?;
+    let ids = ids(&state);
+    for n in &mut numbers {
+        n.id = ids.public(n.id);
+    }
     Ok(Json(SavedList { numbers }))
+}
+
+/// Saved-ticket ids as clients see them (see `crate::app::ids`).
+fn ids(state: &AppState) -> PublicIds {
+    PublicIds::new(&state.options().secret, IdKind::Saved)
 }
 
 /// A ticket just saved, and the client token that owns it.
@@ -128,9 +139,12 @@ async fn remove(
             "no saved ticket {id} for this client"
         )))
     };
-    let client = Client::from_headers(&headers)?.ok_or_else(not_found)?;
+    let client = Client::from_headers(&headers, &state)
+        .await?
+        .ok_or_else(not_found)?;
+    let row = ids(&state).row(id).ok_or_else(not_found)?;
     let owner = client.owner(&state.options().secret);
-    if on_store(&state, move |s| s.delete_numbers(&owner, id)).await? {
+    if on_store(&state, move |s| s.delete_numbers(&owner, row)).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(not_found())

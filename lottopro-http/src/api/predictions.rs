@@ -14,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::client::Client;
+use crate::app::ids::{IdKind, PublicIds};
 use crate::app::{ApiError, AppState, Problem, on_store};
 use crate::store::StoredPrediction;
 
@@ -33,7 +34,7 @@ async fn list(
 ) -> Result<Json<PredictionHistory>, ApiError> {
     let game = state.engine.game();
     let chance = game.chance_mean_matches();
-    let Some(client) = Client::from_headers(&headers)? else {
+    let Some(client) = Client::from_headers(&headers, &state).await? else {
         return Ok(Json(PredictionHistory {
             predictions: Vec::new(),
             scored_tickets: 0,
@@ -42,7 +43,11 @@ async fn list(
         }));
     };
     let owner = client.owner(&state.options().secret);
-    let predictions = on_store(&state, move |s| s.predictions(&owner)).await?;
+    let mut predictions = on_store(&state, move |s| s.predictions(&owner)).await?;
+    let ids = PublicIds::new(&state.options().secret, IdKind::Prediction);
+    for p in &mut predictions {
+        p.id = ids.public(p.id);
+    }
     let scored: Vec<_> = predictions
         .iter()
         .filter_map(|p| p.score.as_ref())

@@ -1,12 +1,18 @@
 //! Who a request comes from: the client token of saved numbers and
 //! prediction history, and the address that rate limits count against.
 //!
-//! A token is 128 random bits from the OS-seeded CSPRNG, issued on a
+//! A token is 128 random bits from the OS-seeded CSPRNG followed by a
+//! 128-bit tag, `HMAC-SHA256(SECRET_KEY, "token" ‖ random)`, issued on a
 //! client's first save or prediction and sent back in the `X-Client-Token`
-//! header or the `lottopro_token` cookie. It is the only credential, so it
-//! is never logged, never appears in a URL, and is not stored either: the
-//! database keeps `HMAC-SHA256(SECRET_KEY, token)`, so a copy of the
-//! database does not let anyone act as its clients.
+//! header or the `lottopro_token` cookie. The tag means only this server
+//! can make a token: a token a client made up, or one planted in a victim's
+//! browser, is not a session anyone can be led into; the request is treated
+//! as a new client (a write gets a fresh token), never given access. Tokens
+//! issued before tags existed (32 hex digits) still open the rows they own,
+//! and nothing else. The token is the only credential, so it is never
+//! logged, never appears in a URL, and is not stored either: the database
+//! keeps `HMAC-SHA256(SECRET_KEY, token)`, so a copy of the database does
+//! not let anyone act as its clients.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -17,8 +23,8 @@ use hmac::{Hmac, Mac};
 use lottopro_core::Error;
 use sha2::Sha256;
 
-use super::ApiError;
-use crate::secret::random_hex;
+use super::{ApiError, AppState};
+use crate::secret::{random_hex, same_secret};
 
 /// The header a client sends its token in.
 pub const TOKEN_HEADER: &str = "x-client-token";
@@ -29,55 +35,79 @@ pub const TOKEN_COOKIE: &str = "lottopro_token";
 /// plain HTTP.
 pub const TLS_TOKEN_COOKIE: &str = "__Host-lottopro_token";
 
+/// Hex digits of a token's random part, and of its tag.
+const PART: usize = 32;
+
 /// A client's token, as sent or newly issued.
 pub(crate) struct Client {
     token: String,
     issued: bool,
 }
 
-impl Client {
-    /// The token the request carries; an error for a malformed one.
-    pub(crate) fn from_headers(headers: &HeaderMap) -> Result<Option<Client>, ApiError> {
-        let from_header = headers
-            .get(TOKEN_HEADER)
-            .map(|v| v.to_str().unwrap_or("").to_owned());
-        let from_cookie = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|c| c.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .filter(|(k, _)| *k == TLS_TOKEN_COOKIE || *k == TOKEN_COOKIE)
-            // The TLS cookie, when both are there.
-            .min_by_key(|(k, _)| usize::from(*k != TLS_TOKEN_COOKIE))
-            .map(|(_, v)| v.to_owned());
-        match from_header.or(from_cookie) {
-            None => Ok(None),
-            Some(t)
-                if t.len() == 32
-                    && t.bytes()
-                        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) =>
-            {
-                Ok(Some(Client {
-                    token: t,
-                    issued: false,
-                }))
-            }
-            Some(_) => Err(ApiError::from(Error::InvalidInput {
-                field: TOKEN_HEADER.into(),
-                message: "is not a client token (32 lowercase hex digits)".into(),
-            })),
-        }
-    }
+/// What a well-formed token is worth.
+#[derive(Debug, PartialEq, Eq)]
+enum Standing {
+    /// Issued by this server (its tag verifies).
+    Signed,
+    /// Untagged, as issued before tags: valid only if it owns rows.
+    Legacy,
+    /// Not issued by this server.
+    Forged,
+}
 
-    /// The request's client, or a new one.
-    pub(crate) fn or_issue(headers: &HeaderMap) -> Result<Client, ApiError> {
-        Ok(Client::from_headers(headers)?.unwrap_or_else(|| Client {
-            token: random_hex(32),
-            issued: true,
+impl Client {
+    /// The request's client: `None` without a token, or with one this
+    /// server did not issue; an error for a token that is malformed.
+    pub(crate) async fn from_headers(
+        headers: &HeaderMap,
+        state: &AppState,
+    ) -> Result<Option<Client>, ApiError> {
+        let Some(token) = sent_token(headers)? else {
+            return Ok(None);
+        };
+        let secret = &state.options().secret;
+        let valid = match standing(secret, &token) {
+            Standing::Signed => true,
+            Standing::Forged => false,
+            Standing::Legacy => {
+                let owner = owner_key(secret, &token);
+                match &state.store {
+                    None => false,
+                    Some(store) => {
+                        let store = store.clone();
+                        tokio::task::spawn_blocking(move || store.owner_known(&owner))
+                            .await
+                            .map_err(ApiError::internal)??
+                    }
+                }
+            }
+        };
+        Ok(valid.then_some(Client {
+            token,
+            issued: false,
         }))
     }
 
+    /// The request's client, or a new one (with a fresh token).
+    pub(crate) async fn or_issue(
+        headers: &HeaderMap,
+        state: &AppState,
+    ) -> Result<Client, ApiError> {
+        Ok(match Client::from_headers(headers, state).await? {
+            Some(c) => c,
+            None => Client::issue(&state.options().secret),
+        })
+    }
+
+    /// A new client with a fresh, tagged token.
+    fn issue(secret: &[u8]) -> Client {
+        let random = random_hex(PART);
+        let token = format!("{random}{}", tag(secret, &random));
+        Client {
+            token,
+            issued: true,
+        }
+    }
     /// Whether this request was given a new token.
     pub(crate) fn issued(&self) -> bool {
         self.issued
@@ -112,13 +142,74 @@ impl Client {
     }
 }
 
+/// The token a request carries, from the header or else the cookie (the
+/// TLS cookie when both are there); an error if it is not one in form.
+fn sent_token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let from_header = headers
+        .get(TOKEN_HEADER)
+        .map(|v| v.to_str().unwrap_or("").to_owned());
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .filter(|(k, _)| *k == TLS_TOKEN_COOKIE || *k == TOKEN_COOKIE)
+        .min_by_key(|(k, _)| usize::from(*k != TLS_TOKEN_COOKIE))
+        .map(|(_, v)| v.to_owned());
+    match from_header.or(from_cookie) {
+        None => Ok(None),
+        Some(t)
+            if (t.len() == PART || t.len() == 2 * PART)
+                && t.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) =>
+        {
+            Ok(Some(t))
+        }
+        Some(_) => Err(ApiError::from(Error::InvalidInput {
+            field: TOKEN_HEADER.into(),
+            message: "is not a client token (64 lowercase hex digits, as the service issued it)"
+                .into(),
+        })),
+    }
+}
+
+/// Whether `token` (well-formed) was issued by the server holding `secret`.
+fn standing(secret: &[u8], token: &str) -> Standing {
+    match token.split_at_checked(PART) {
+        Some((random, sent)) if !sent.is_empty() => {
+            if same_secret(tag(secret, random).as_bytes(), sent.as_bytes()) {
+                Standing::Signed
+            } else {
+                Standing::Forged
+            }
+        }
+        _ => Standing::Legacy,
+    }
+}
+
+/// The tag of a token's random part: the first 128 bits of
+/// `HMAC-SHA256(secret, "token" ‖ random)` in hex. The prefix keeps tags
+/// apart from owner keys, which hash whole tokens under the same secret.
+fn tag(secret: &[u8], random: &str) -> String {
+    let mut t = hmac_hex(secret, &["token", random]);
+    t.truncate(PART);
+    t
+}
+
 /// `HMAC-SHA256(secret, token)` in hex.
 fn owner_key(secret: &[u8], token: &str) -> String {
+    hmac_hex(secret, &[token])
+}
+
+fn hmac_hex(secret: &[u8], parts: &[&str]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
         return String::new();
     };
-    mac.update(token.as_bytes());
+    for p in parts {
+        mac.update(p.as_bytes());
+    }
     mac.finalize()
         .into_bytes()
         .iter()
@@ -318,15 +409,49 @@ mod tests {
     }
 
     #[test]
-    fn issued_tokens_are_fresh_hex() {
-        let a = Client::or_issue(&HeaderMap::new()).unwrap();
-        let b = Client::or_issue(&HeaderMap::new()).unwrap();
-        assert_eq!(a.token().len(), 32);
+    fn issued_tokens_carry_the_servers_tag() {
+        let secret = b"a server secret";
+        let a = Client::issue(secret);
+        let b = Client::issue(secret);
+        assert_eq!(a.token().len(), 64);
+        assert!(a.issued());
         assert_ne!(a.token(), b.token());
+        assert_eq!(standing(secret, a.token()), Standing::Signed);
+        // Another server's token, a changed tag, a changed random part.
+        assert_eq!(standing(b"another secret", a.token()), Standing::Forged);
+        let mut flipped = a.token().to_owned();
+        let last = if flipped.ends_with('0') { "1" } else { "0" };
+        flipped.replace_range(63.., last);
+        assert_eq!(standing(secret, &flipped), Standing::Forged);
+        let mut moved = a.token().to_owned();
+        let first = if moved.starts_with('0') { "1" } else { "0" };
+        moved.replace_range(..1, first);
+        assert_eq!(standing(secret, &moved), Standing::Forged);
+        assert_eq!(standing(secret, &"0".repeat(64)), Standing::Forged);
+        assert_eq!(standing(secret, &"0".repeat(32)), Standing::Legacy);
+    }
+
+    #[test]
+    fn tokens_are_read_from_header_or_cookie_and_checked_for_form() {
+        let token = "ab".repeat(32);
         let mut h = HeaderMap::new();
-        h.insert(TOKEN_HEADER, HeaderValue::from_str(a.token()).unwrap());
-        assert_eq!(Client::or_issue(&h).unwrap().token(), a.token());
+        assert_eq!(sent_token(&h).unwrap(), None);
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=b; {TOKEN_COOKIE}={token}")).unwrap(),
+        );
+        assert_eq!(sent_token(&h).unwrap().as_deref(), Some(token.as_str()));
         h.insert(TOKEN_HEADER, HeaderValue::from_static("../etc/passwd"));
-        assert!(Client::from_headers(&h).is_err());
+        assert!(sent_token(&h).is_err());
+        h.insert(
+            TOKEN_HEADER,
+            HeaderValue::from_str(&"AB".repeat(32)).unwrap(),
+        );
+        assert!(sent_token(&h).is_err(), "upper case is not a token");
+        h.insert(
+            TOKEN_HEADER,
+            HeaderValue::from_str(&"a".repeat(48)).unwrap(),
+        );
+        assert!(sent_token(&h).is_err(), "neither length");
     }
 }

@@ -19,6 +19,7 @@
 pub mod client;
 mod error;
 mod extract;
+pub(crate) mod ids;
 pub mod limit;
 mod openapi;
 pub(crate) mod ops;

@@ -138,6 +138,20 @@ impl Store {
         &self.path
     }
 
+    /// Whether `owner` has saved a ticket or made a prediction: an
+    /// untagged client token from before tags is honoured only then.
+    pub fn owner_known(&self, owner: &str) -> Result<bool> {
+        self.flush_predictions()?;
+        self.conn()?
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM saved_numbers WHERE owner = ?1)
+                     OR EXISTS (SELECT 1 FROM predictions WHERE owner = ?1)",
+                rusqlite::params![owner],
+                |r| r.get(0),
+            )
+            .map_err(db_error)
+    }
+
     fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>> {
         lock(&self.conn)
     }
@@ -252,8 +266,11 @@ mod tests {
             !store.delete_numbers("bob", a.id).unwrap(),
             "bob cannot delete alice's ticket"
         );
+        assert!(store.owner_known("alice").unwrap());
+        assert!(!store.owner_known("carol").unwrap());
         assert!(store.delete_numbers("alice", a.id).unwrap());
         assert!(store.saved_numbers("alice").unwrap().is_empty());
+        assert!(!store.owner_known("alice").unwrap(), "nothing left to own");
         assert_eq!(store.saved_numbers("bob").unwrap().len(), 1);
         let long = "x".repeat(MAX_LABEL_CHARS + 1);
         assert_eq!(
@@ -323,6 +340,7 @@ mod tests {
                 store.save_prediction(prediction("alice", seed)).unwrap();
             }
             store.save_prediction(prediction("bob", u64::MAX)).unwrap();
+            assert!(store.owner_known("bob").unwrap(), "a prediction owns");
             // Reading flushes the queue: every prediction made is visible.
             let mine = store.predictions("alice").unwrap();
             assert_eq!(

@@ -13,7 +13,9 @@ pub const MAX_SAVED_PER_OWNER: usize = 1_000;
 /// A ticket a client saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SavedNumbers {
-    /// Its id.
+    /// Its id, unique and opaque. (In the store it is the row number; the
+    /// service shows clients a keyed permutation of it, which says nothing
+    /// about how many rows there are.)
     pub id: i64,
     /// The game id.
     pub game: String,

@@ -16,7 +16,9 @@ pub const MAX_PREDICTIONS_PER_OWNER: usize = 200;
 /// A prediction a client was given, with its score once the draw is known.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredPrediction {
-    /// Its id.
+    /// Its id, unique and opaque. (In the store it is the row number; the
+    /// service shows clients a keyed permutation of it, which says nothing
+    /// about how many rows there are.)
     pub id: i64,
     /// The game id.
     pub game: String,

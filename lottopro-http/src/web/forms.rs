@@ -118,7 +118,7 @@ async fn ui_predict(
     let t = text_for(q.lang.as_deref(), &headers);
     let pool = state.engine.game().pool();
     let result = async {
-        let client = Client::or_issue(&headers)?;
+        let client = Client::or_issue(&headers, &state).await?;
         let count = match f.count.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(c) => Some(c.parse::<usize>().map_err(|_| {
@@ -385,7 +385,7 @@ async fn ui_saved(
     axum::extract::Query(q): axum::extract::Query<LangQuery>,
 ) -> Fragment {
     let t = text_for(q.lang.as_deref(), &headers);
-    match Client::from_headers(&headers) {
+    match Client::from_headers(&headers, &state).await {
         Ok(client) => Fragment::ok(saved_fragment(&state, client.as_ref(), t).await),
         Err(e) => Fragment::error(t, e),
     }
@@ -402,7 +402,7 @@ async fn ui_save(
     let result = async {
         let game = state.engine.game();
         let ticket = Ticket::parse(&game, &f.ticket)?;
-        let client = Client::or_issue(&headers)?;
+        let client = Client::or_issue(&headers, &state).await?;
         let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
         let label = f.label;

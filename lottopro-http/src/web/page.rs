@@ -34,7 +34,7 @@ async fn index(
     axum::extract::Query(q): axum::extract::Query<LangQuery>,
 ) -> Response {
     let t = text_for(q.lang.as_deref(), &headers);
-    let client = Client::from_headers(&headers).ok().flatten();
+    let client = Client::from_headers(&headers, &state).await.ok().flatten();
     let engine = state.engine.clone();
     let history_len = engine.history().len();
     let data = tokio::task::spawn_blocking(move || page_data(&engine, history_len)).await;

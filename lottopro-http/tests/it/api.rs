@@ -479,6 +479,102 @@ async fn with_token(
     )
 }
 
+/// `HMAC-SHA256(secret, token)` in hex: the owner key the service stores
+/// a token's rows under.
+fn owner_of(secret: &[u8], token: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
+    mac.update(token.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn only_tokens_the_server_issued_open_anything() {
+    let s = with_store("issued");
+    let store = s.store.clone().unwrap();
+    let g = GameSpec::kr645();
+    let ticket = lottopro_core::Ticket::parse(&g, "7 8 9 10 11 12").unwrap();
+    // A token from before tokens were tagged keeps the rows it owns.
+    let legacy = "00112233445566778899aabbccddeeff";
+    store
+        .save_numbers(
+            &owner_of(&s.options().secret, legacy),
+            &g,
+            &ticket,
+            "from before",
+        )
+        .unwrap();
+    let (_, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(legacy), None).await;
+    assert_eq!(v["numbers"][0]["label"], "from before", "{v}");
+    let (st, headers, v) = with_token(
+        &s,
+        Method::POST,
+        "/api/numbers",
+        Some(legacy),
+        Some(json!({"ticket": "1 2 3 4 5 6"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED);
+    assert_eq!(v["token"], legacy);
+    assert!(
+        headers.get(header::SET_COOKIE).is_none(),
+        "kept, not replaced"
+    );
+    // A token this server did not issue: one made up in the old form, one
+    // in the new form, one issued by another server (another secret).
+    let elsewhere = with_store("elsewhere");
+    let (_, _, v) = with_token(
+        &elsewhere,
+        Method::POST,
+        "/api/numbers",
+        None,
+        Some(json!({"ticket": "1 2 3 4 5 6"})),
+    )
+    .await;
+    let foreign = v["token"].as_str().unwrap().to_owned();
+    for made_up in [
+        "0123456789abcdef0123456789abcdef",
+        &"0".repeat(64),
+        &foreign,
+    ] {
+        let (st, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(made_up), None).await;
+        assert_eq!(
+            (st, &v["numbers"]),
+            (StatusCode::OK, &json!([])),
+            "{made_up}"
+        );
+        // A write is a new client's: it gets a fresh token, not the one sent.
+        let (st, headers, v) = with_token(
+            &s,
+            Method::POST,
+            "/api/numbers",
+            Some(made_up),
+            Some(json!({"ticket": "1 2 3 4 5 6"})),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED);
+        let fresh = v["token"].as_str().unwrap();
+        assert_ne!(fresh, made_up);
+        assert!(
+            headers[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .contains(fresh)
+        );
+        let (_, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(made_up), None).await;
+        assert_eq!(v["numbers"], json!([]), "{made_up} still opens nothing");
+        let (_, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(fresh), None).await;
+        assert_eq!(v["numbers"].as_array().unwrap().len(), 1);
+    }
+    // The legacy client's two tickets are untouched by all of it.
+    let (_, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(legacy), None).await;
+    assert_eq!(v["numbers"].as_array().unwrap().len(), 2);
+}
+
 #[tokio::test]
 async fn saved_numbers_belong_to_a_client_token() {
     let s = with_store("numbers");
@@ -492,7 +588,7 @@ async fn saved_numbers_belong_to_a_client_token() {
     .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     let token = v["token"].as_str().unwrap().to_owned();
-    assert_eq!(token.len(), 32);
+    assert_eq!(token.len(), 64);
     assert_eq!(headers["x-client-token"], token.as_str());
     let cookie = headers[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with(&format!("lottopro_token={token}")) && cookie.contains("HttpOnly"));
@@ -509,6 +605,11 @@ async fn saved_numbers_belong_to_a_client_token() {
     assert_eq!(st, StatusCode::CREATED);
     let (_, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(&token), None).await;
     assert_eq!(v["numbers"].as_array().unwrap().len(), 2);
+    // Ids are opaque: two saves in a row are not neighbours.
+    let ids: Vec<i64> = (0..2)
+        .map(|i| v["numbers"][i]["id"].as_i64().unwrap())
+        .collect();
+    assert!((ids[0] - ids[1]).abs() > 1_000, "{ids:?}");
     let other = "0123456789abcdef0123456789abcdef";
     assert_eq!(
         with_token(&s, Method::GET, "/api/numbers", Some(other), None)

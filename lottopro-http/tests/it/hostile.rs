@@ -468,15 +468,19 @@ fn hostile_requests_get_clear_4xx_and_change_nothing() {
     // SQL in a label is only text: stored verbatim, and the table is intact.
     let label = "'); DROP TABLE saved_numbers; --";
     let body = serde_json::json!({"ticket": "1 2 3 4 5 6", "label": label}).to_string();
-    assert_eq!(
-        server
-            .json("POST", "/api/numbers", &[CLIENT], &body)
-            .unwrap()
-            .0,
-        201
-    );
-    let (_, listed) = server.json("GET", "/api/numbers", &[CLIENT], "").unwrap();
+    let (status, saved) = server
+        .json("POST", "/api/numbers", &[CLIENT], &body)
+        .unwrap();
+    assert_eq!(status, 201);
+    // The made-up token opened nothing: the save got a token of its own.
+    let issued = saved["token"].as_str().unwrap().to_owned();
+    assert_ne!(issued, TOKEN);
+    let (_, listed) = server
+        .json("GET", "/api/numbers", &[("X-Client-Token", &issued)], "")
+        .unwrap();
     assert_eq!(listed["numbers"][0]["label"], label);
+    let (_, listed) = server.json("GET", "/api/numbers", &[CLIENT], "").unwrap();
+    assert_eq!(listed["numbers"], serde_json::json!([]));
     let (_, health) = server.json("GET", "/api/health", &[], "").unwrap();
     assert_eq!(health["draws"], 1245);
 }

@@ -192,8 +192,8 @@ pub(super) fn refine(doc: &mut Value, game: &GameSpec) {
                 let schema = match (path.as_str(), name.as_str()) {
                     (_, client::TOKEN_HEADER) => json!({
                         "type": "string",
-                        "pattern": "^[0-9a-f]{32}$",
-                        "description": "32 lowercase hex digits, as the service issued it"
+                        "pattern": "^([0-9a-f]{32}){1,2}$",
+                        "description": "the token as the service issued it: 64 lowercase hex digits (32 from before tokens were tagged); a token the service did not issue counts as none"
                     }),
                     ("/api/qr", "numbers") => g.ticket_list(),
                     ("/api/odds", "game") => g.game_id(),
