@@ -317,16 +317,19 @@ pub(crate) fn address(
 
 /// The key a client's allowance is kept under: its address, with IPv6
 /// addresses cut to their /64 (one subscriber's network hands out 2^64
-/// addresses).
+/// addresses) and every loopback address one (127.0.0.2 is the same
+/// machine as 127.0.0.1).
 pub(crate) fn limit_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
+            Some(v4) => limit_key(IpAddr::V4(v4)),
+            None if v6.is_loopback() => IpAddr::V4(Ipv4Addr::LOCALHOST),
             None => {
                 let bits = u128::from(v6) & !((1u128 << 64) - 1);
                 IpAddr::V6(std::net::Ipv6Addr::from(bits))
             }
         },
+        IpAddr::V4(v4) if v4.is_loopback() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         v4 => v4,
     }
 }
@@ -373,6 +376,10 @@ mod tests {
         let v4: IpAddr = "192.0.2.1".parse().unwrap();
         assert_eq!(limit_key(v4), v4);
         assert_eq!(limit_key("::ffff:192.0.2.1".parse().unwrap()), v4);
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        for same in ["127.0.0.2", "127.255.0.9", "::1", "::ffff:127.0.0.3"] {
+            assert_eq!(limit_key(same.parse().unwrap()), local, "{same}");
+        }
     }
 
     #[test]

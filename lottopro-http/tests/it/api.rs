@@ -335,6 +335,28 @@ async fn checks_simulations_and_backtests() {
         (st, v["models"].as_array().map(Vec::len)),
         (StatusCode::OK, Some(2))
     );
+    // A model list is a set: a name repeated any number of times is run
+    // once, and the parameter itself may be given once.
+    let repeated = format!(
+        "/api/backtest?warmup=1100&model={}",
+        ["random"; 500].join(",")
+    );
+    let (st, _, v) = call(&s, Method::GET, &repeated, None).await;
+    assert_eq!(
+        (st, v["models"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(1))
+    );
+    assert_problem(
+        call(
+            &s,
+            Method::GET,
+            "/api/backtest?model=random&model=random",
+            None,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "query",
+    );
     assert_problem(
         call(&s, Method::GET, "/api/backtest?model=neural", None).await,
         StatusCode::BAD_REQUEST,
