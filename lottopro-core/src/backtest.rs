@@ -102,6 +102,12 @@ pub struct ModelResult {
     pub won_after_tax: Money,
     /// Winning tickets whose prize the history does not record.
     pub unpriced_wins: u64,
+    /// What chance would have won with as many tickets: for each round,
+    /// tickets × Σ P(rank) × what that round paid the rank (ranks the
+    /// history prices), to the nearest unit. `won` is read against this.
+    pub chance_won: Money,
+    /// Winning tickets chance expects at ranks the history does not price.
+    pub chance_unpriced_wins: f64,
 }
 
 /// One model's row of a backtest, as shown beside that model's tickets, with
@@ -210,8 +216,7 @@ pub fn backtest(view: HistoryView<'_>, opts: &BacktestOptions) -> Result<Backtes
     let mut results = opts
         .models
         .iter()
-        .enumerate()
-        .map(|(i, &model)| run_model(view, opts, &sampler, model, i as u64))
+        .map(|&model| run_model(view, opts, &sampler, model))
         .collect::<Result<Vec<_>>>()?;
     holm(&mut results, opts.alpha);
     Ok(BacktestReport {
@@ -228,14 +233,17 @@ fn run_model(
     opts: &BacktestOptions,
     sampler: &Sampler,
     model: Model,
-    index: u64,
 ) -> Result<ModelResult> {
     let game = view.game();
     let pool = usize::from(game.pool());
     let picks = usize::from(game.picks());
     let p = picks as f64 / pool as f64;
     let n_pool = pool as f64;
-    let model_seed = splitmix64(opts.seed ^ splitmix64(index + 1));
+    // The seed depends on the model, not on where it is in the list, so a
+    // model's row is the same figure in every table it appears in.
+    let model_seed = splitmix64(opts.seed ^ splitmix64(model.index() + 1));
+    let odds = Odds::of(game);
+    let (mut chance_won, mut chance_unpriced) = (0.0f64, 0.0f64);
     let mut predictor = model.predictor(game);
     let (mut matches, mut ranks) = (vec![0u64; picks + 1], vec![0u64; game.tiers().len()]);
     let (mut won, mut won_after_tax, mut unpriced) = (Money::ZERO, Money::ZERO, 0u64);
@@ -246,6 +254,13 @@ fn run_model(
     for (i, draw) in view.draws().iter().enumerate() {
         if i >= opts.warmup {
             crate::cancel::check()?;
+            for t in &odds.tiers {
+                let expected = t.probability * opts.tickets_per_round as f64;
+                match draw.result(t.rank).filter(|r| r.winners > 0) {
+                    Some(r) => chance_won += expected * r.prize_each.0 as f64,
+                    None => chance_unpriced += expected,
+                }
+            }
             let mut rng = rng::stream(model_seed, u64::from(draw.round()));
             let tickets = generate(
                 game,
@@ -303,7 +318,6 @@ fn run_model(
     };
     let p_value = Normal::standard().sf(z);
     let chance = match_distribution(game);
-    let odds = Odds::of(game);
     Ok(ModelResult {
         model,
         rounds: rounds as u64,
@@ -330,6 +344,8 @@ fn run_model(
         won,
         won_after_tax,
         unpriced_wins: unpriced,
+        chance_won: Money::new(chance_won.round() as u64, "chance_won")?,
+        chance_unpriced_wins: chance_unpriced,
     })
 }
 
@@ -372,6 +388,8 @@ mod tests {
             won: Money::ZERO,
             won_after_tax: Money::ZERO,
             unpriced_wins: 0,
+            chance_won: Money::ZERO,
+            chance_unpriced_wins: 0.0,
         }
     }
 

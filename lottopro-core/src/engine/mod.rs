@@ -294,27 +294,28 @@ impl Engine {
         })
     }
 
-    /// Tickets as LottoPro shows them: the prediction, that model's own
-    /// walk-forward backtest against chance (the default options with this
-    /// model alone, cached per history epoch), and the round the tickets are
-    /// for. The line is left out when the history is too short to backtest
-    /// (no more draws than the default warm-up).
-    ///
-    /// The line tests this model alone (a family of one, so its Holm p is
-    /// its p): backtesting every model for the table's Holm correction would
-    /// make the first prediction of each new history wait seconds for all
-    /// seven, and the backtest table (`Engine::backtest`) shows that
-    /// correction.
+    /// Tickets as LottoPro shows them: the prediction, that model's row of
+    /// the walk-forward backtest table against chance (the default options,
+    /// every model, Holm-corrected over them; cached per history epoch),
+    /// and the round the tickets are for. The line is left out when the
+    /// history is too short to backtest (no more draws than the default
+    /// warm-up).
     pub fn predict_with_backtest(&self, request: &PredictRequest) -> Result<PredictionReport> {
         let prediction = self.predict(request)?;
         let h = self.history();
-        let options = BacktestOptions {
-            models: vec![request.model],
-            ..BacktestOptions::default()
-        };
+        // The line is the model's row of the default table (the one the
+        // dashboard and `lottopro backtest` show), Holm-corrected over all
+        // of its models: the same figure wherever the model is shown. The
+        // table is cached per history epoch, so this is a lookup after the
+        // first prediction.
+        let options = BacktestOptions::default();
         let backtest = if h.len() > options.warmup {
             let report = self.backtest(&options)?;
-            report.models.first().map(|m| m.line(report.models.len()))
+            report
+                .models
+                .iter()
+                .find(|m| m.model == request.model)
+                .map(|m| m.line(report.models.len()))
         } else {
             None
         };

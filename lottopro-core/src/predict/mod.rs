@@ -132,6 +132,15 @@ impl Model {
         Model::Random,
     ];
 
+    /// The model's place in [`Model::ALL`]; its backtest seed derives from
+    /// it, so the model's row is the same in every table it appears in.
+    pub(crate) fn index(self) -> u64 {
+        Model::ALL
+            .iter()
+            .position(|m| *m == self)
+            .map_or(0, |i| i as u64)
+    }
+
     /// The lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -75,6 +75,7 @@ const BATCH_TICKETS: u64 = 1 << 16;
 pub(super) struct Totals {
     counts: [u64; MAX_TIERS],
     gross_by_rank: [u128; MAX_TIERS],
+    net_by_rank: [u128; MAX_TIERS],
     gross: u128,
     net: u128,
 }
@@ -85,6 +86,9 @@ impl Totals {
             *a += b;
         }
         for (a, b) in self.gross_by_rank.iter_mut().zip(&o.gross_by_rank) {
+            *a += b;
+        }
+        for (a, b) in self.net_by_rank.iter_mut().zip(&o.net_by_rank) {
             *a += b;
         }
         self.gross += o.gross;
@@ -101,9 +105,11 @@ impl Totals {
         let i = usize::from(rank) - 1;
         let gross = u128::from(p.gross.get()) * u128::from(n);
         self.counts[i] += n;
+        let net = u128::from(p.net.get()) * u128::from(n);
         self.gross_by_rank[i] += gross;
+        self.net_by_rank[i] += net;
         self.gross += gross;
-        self.net += u128::from(p.net.get()) * u128::from(n);
+        self.net += net;
     }
 }
 

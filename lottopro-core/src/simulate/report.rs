@@ -79,6 +79,19 @@ pub struct SimulationReport {
     pub percentiles: Percentiles,
     /// Share of trials that ended with more than they spent.
     pub p_profit: f64,
+    /// The chance that a trial wins the top prize at least once (exact:
+    /// `1 − (1 − p₁)^tickets per trial`).
+    pub jackpot_chance_per_trial: f64,
+    /// The chance that the whole simulation (every trial) holds one: when
+    /// it is far from 0 or 1, the simulated mean depends on luck.
+    pub jackpot_chance_in_simulation: f64,
+    /// Share of the winnings after tax that were top prizes: how much of
+    /// `mean_net` a few rare trials make.
+    pub jackpot_share: f64,
+    /// `mean_net` without the top prizes: closer to what a typical player
+    /// sees than the mean, which a single jackpot moves by many standard
+    /// errors. The median is `percentiles.p50`.
+    pub mean_net_without_jackpots: f64,
     /// Exact expected prize per ticket before tax.
     pub exact_ev_per_ticket: f64,
     /// Exact expected prize per ticket after tax.
@@ -137,6 +150,12 @@ pub(super) fn report(
     let trials = plan.trials as f64;
     let (ev, ev_net, m2, m2_net) = prizes.moments(odds);
     let n = tickets as f64;
+    // `1 − (1 − p₁)^tickets`: the chance of at least one top prize.
+    let at_least_one = |tickets: f64| {
+        odds.tiers
+            .first()
+            .map_or(0.0, |t| -(tickets * (-t.probability).ln_1p()).exp_m1())
+    };
     SimulationReport {
         game: game.id().to_owned(),
         strategy: request.strategy.name().to_owned(),
@@ -162,6 +181,15 @@ pub(super) fn report(
             p99: pct(0.99),
         },
         p_profit: outcomes.iter().filter(|&&o| o > 0).count() as f64 / trials,
+        jackpot_chance_per_trial: at_least_one((plan.tickets_per_draw * plan.draws) as f64),
+        jackpot_chance_in_simulation: at_least_one(n),
+        jackpot_share: if totals.net > 0 {
+            totals.net_by_rank[0] as f64 / totals.net as f64
+        } else {
+            0.0
+        },
+        mean_net_without_jackpots: (totals.net - totals.net_by_rank[0]) as f64 / trials
+            - spent_per_trial as f64,
         exact_ev_per_ticket: ev,
         exact_ev_per_ticket_after_tax: ev_net,
         simulated_ev_per_ticket: totals.gross as f64 / n,

@@ -19,7 +19,7 @@ use crate::history::HistoryView;
 use crate::odds::binomial;
 use crate::ticket::NumberSet;
 
-pub use pairs::PairMatrix;
+pub use pairs::{PairCount, PairMatrix, Pairs};
 pub use patterns::{Features, PatternChance};
 pub use uniformity::ChiSquare;
 
@@ -98,30 +98,6 @@ pub struct CarryOver {
     pub distribution: Distribution,
     /// The same, counting the previous draw's bonus too.
     pub with_bonus: Distribution,
-}
-
-/// A pair of numbers and how often they were drawn together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-pub struct PairCount {
-    /// The smaller number.
-    pub a: u8,
-    /// The larger number.
-    pub b: u8,
-    /// Draws containing both.
-    pub count: u64,
-}
-
-/// Companion numbers (궁합수).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-pub struct Pairs {
-    /// The most frequent pairs.
-    pub top: Vec<PairCount>,
-    /// Expected count of any one pair under uniform draws.
-    pub expected: f64,
-    /// Its standard deviation.
-    pub sd: f64,
 }
 
 /// Sum of the numbers of each draw.
@@ -345,13 +321,7 @@ impl Stats {
             )),
         };
 
-        let pair_q = f64::from(picks) * f64::from(picks.saturating_sub(1))
-            / (pool as f64 * (pool as f64 - 1.0));
-        let pairs = Pairs {
-            top: top_pairs(&pair_matrix, opts.top),
-            expected: d as f64 * pair_q,
-            sd: (d as f64 * pair_q * (1.0 - pair_q)).sqrt(),
-        };
+        let pairs = Pairs::compute(&pair_matrix, &counts, d as u64, picks, opts.top);
 
         let patterns = hist.patterns(game, &chance, d);
         let uniformity = uniformity::lottery_uniformity(&counts[1..], d as u64, picks);
@@ -391,27 +361,6 @@ fn hypergeometric(game: &GameSpec, m: u32) -> Vec<f64> {
                 / total
         })
         .collect()
-}
-
-fn top_pairs(m: &PairMatrix, top: usize) -> Vec<PairCount> {
-    let pool = m.width().saturating_sub(1);
-    let mut all = Vec::with_capacity(pool * pool / 2);
-    for a in 1..=pool {
-        for b in a + 1..=pool {
-            all.push(PairCount {
-                a: a as u8,
-                b: b as u8,
-                count: u64::from(m.count(a as u8, b as u8)),
-            });
-        }
-    }
-    let top = top.min(all.len());
-    if top > 0 {
-        all.select_nth_unstable_by_key(top - 1, |p| (std::cmp::Reverse(p.count), p.a, p.b));
-    }
-    all.truncate(top);
-    all.sort_by_key(|p| (std::cmp::Reverse(p.count), p.a, p.b));
-    all
 }
 
 /// Counts of a small integer feature.

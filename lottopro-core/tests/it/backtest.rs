@@ -97,6 +97,51 @@ fn real_history_report_adds_up() {
     assert_eq!(r, backtest(h.view(), &BacktestOptions::default()).unwrap());
 }
 
+/// The money lines carry what chance expects at the prizes each draw paid
+/// (recomputed here from the history), and wins a history cannot price are
+/// counted beside what chance expects of them.
+#[test]
+fn money_is_read_against_chance_and_unpriced_wins_are_counted() {
+    let h = real_history();
+    let odds = lottopro_core::Odds::of(h.game());
+    let opts = options(&[Model::Random, Model::Frequency], 42);
+    let r = backtest(h.view(), &opts).unwrap();
+    // A rank nobody won in a draw (its pool rolled over) paid nothing one
+    // could read; chance's wins there are unpriced.
+    let (mut expected, mut unpriced) = (0.0, 0.0);
+    for d in &h.draws()[opts.warmup..] {
+        for t in &odds.tiers {
+            let tickets = t.probability * opts.tickets_per_round as f64;
+            match d.result(t.rank).filter(|x| x.winners > 0) {
+                Some(x) => expected += tickets * x.prize_each.get() as f64,
+                None => unpriced += tickets,
+            }
+        }
+    }
+    for m in &r.models {
+        assert_eq!(m.chance_won.get(), expected.round() as u64);
+        assert!((m.chance_unpriced_wins - unpriced).abs() < 1e-12);
+    }
+    assert!(unpriced < 1e-5, "only a few unwon 1st prizes: {unpriced}");
+    assert!(expected > 0.4 * r.models[0].spent.get() as f64);
+    // A synthetic history has no prizes: every win is unpriced, and chance
+    // expects about 2.3 % of the tickets to win something.
+    let fair = synthetic_history(400, 3, None);
+    let r = backtest(fair.view(), &opts).unwrap();
+    let win_chance: f64 = odds.tiers.iter().map(|t| t.probability).sum();
+    for m in &r.models {
+        assert_eq!((m.won.get(), m.chance_won.get()), (0, 0));
+        assert_eq!(m.unpriced_wins, m.ranks.iter().sum::<u64>());
+        assert!(m.unpriced_wins > 0);
+        let chance = m.tickets as f64 * win_chance;
+        assert!(
+            (m.chance_unpriced_wins - chance).abs() < 1e-6,
+            "{}",
+            m.chance_unpriced_wins
+        );
+    }
+}
+
 #[test]
 fn bad_options_are_rejected() {
     let h = synthetic_history(50, 1, None);

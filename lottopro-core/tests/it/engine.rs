@@ -200,27 +200,39 @@ fn check_odds_tax_and_warming() {
     assert_eq!(engine.cache_stats().unwrap().tiers[0].entries, 0);
 }
 
-/// The line beside a prediction is the model's own backtest (the default
-/// options with that model alone), with its one-sided verdict, and the
+/// The line beside a prediction is the model's row of the backtest table
+/// (Holm-corrected over every model the table shows), with its one-sided
+/// verdict; a model's row does not depend on where it is in a list; the
 /// tickets are for the round after the latest.
 #[test]
-fn a_prediction_carries_its_models_backtest() {
+fn a_prediction_carries_its_models_row_of_the_table() {
     let e = Engine::new(synthetic_history(300, 11, None));
+    let table = e.backtest(&BacktestOptions::default()).unwrap();
     for model in [Model::Frequency, Model::Random] {
         let report = e.predict_with_backtest(&request(model)).unwrap();
         assert_eq!(report.target_round, 301);
         let line = report.backtest.expect("300 draws are enough to backtest");
-        let alone = e
-            .backtest(&BacktestOptions {
-                models: vec![model],
-                ..BacktestOptions::default()
-            })
-            .unwrap();
-        assert_eq!(line, alone.models[0].line(1));
-        assert_eq!((line.p_holm, line.models_tested), (line.p_value, 1));
+        let row = table.models.iter().find(|m| m.model == model).unwrap();
+        assert_eq!(line, row.line(Model::ALL.len()));
+        assert_eq!(line.models_tested, Model::ALL.len());
+        assert!(line.p_holm >= line.p_value);
         assert!(
             line.verdict == "beats chance" || line.verdict == "no evidence that it beats chance"
         );
+        // Alone, or listed after another model, it scores the same tickets.
+        for models in [vec![model], vec![Model::Trend, Model::Pattern, model]] {
+            let other = e
+                .backtest(&BacktestOptions {
+                    models,
+                    ..BacktestOptions::default()
+                })
+                .unwrap();
+            let same = other.models.iter().find(|m| m.model == model).unwrap();
+            assert_eq!(
+                (same.mean_matches, same.p_value, same.won),
+                (row.mean_matches, row.p_value, row.won)
+            );
+        }
     }
     // Too short to backtest: no line, and the target is still the next round.
     let short = Engine::new(synthetic_history(50, 11, None));

@@ -461,3 +461,43 @@ fn limits_and_bad_requests() {
         Some("prize")
     );
 }
+
+/// Ten years of five games a week, a thousand trials: the whole simulation
+/// holds a 1st prize with chance 27 %, and when it does the mean turns
+/// positive while the median and the mean without 1st prizes do not. The
+/// report says which it is.
+#[test]
+fn jackpots_are_told_apart_from_the_mean() {
+    let h = real_history();
+    let game = h.game();
+    let prizes = PrizeModel::new(game, Some(h.view()), 52, &[]).unwrap();
+    let p1 = Odds::of(game).tiers[0].probability;
+    let (mut with, mut without) = (0, 0);
+    for seed in 0..40 {
+        let r = run(
+            game,
+            &prizes,
+            plan(5, 520, 1000),
+            Strategy::Random,
+            Method::OutcomeCounts,
+            1,
+            seed,
+        );
+        let per_trial = 1.0 - (1.0 - p1).powf(2600.0);
+        assert!((r.jackpot_chance_per_trial - per_trial).abs() < 1e-12);
+        let whole = 1.0 - (1.0 - p1).powf(2_600_000.0);
+        assert!((r.jackpot_chance_in_simulation - whole).abs() < 1e-9);
+        assert!((0.27..0.28).contains(&r.jackpot_chance_in_simulation));
+        assert!(r.percentiles.p50 < 0 && r.mean_net_without_jackpots < 0.0);
+        if r.wins[0].wins == 0 {
+            without += 1;
+            assert_eq!(r.jackpot_share, 0.0);
+            assert!((r.mean_net_without_jackpots - r.mean_net).abs() < 1e-3);
+        } else {
+            with += 1;
+            assert!(r.jackpot_share > 0.5, "{}", r.jackpot_share);
+            assert!(r.mean_net > r.mean_net_without_jackpots + 1e5);
+        }
+    }
+    assert!(with > 0 && without > 0, "{with} with, {without} without");
+}

@@ -142,3 +142,98 @@ fn uniformity_test_detects_a_planted_bias() {
     assert_eq!(s.numbers[6].count, 200);
     assert!(s.numbers[6].z > 10.0);
 }
+
+/// A history of `len` draws in which numbers 7 and 8 are each drawn with
+/// probability `rate`: independently (`together` false), or always both or
+/// neither (a real pair effect with the same frequencies).
+fn with_7_and_8(len: u32, rate: f64, together: bool, seed: u64) -> lottopro_core::History {
+    use lottopro_core::{Date, Draw, GameSpec, History};
+    use rand::RngExt;
+    let game = GameSpec::kr645();
+    let start = Date::parse("2002-12-07").unwrap();
+    let mut rng = lottopro_core::rng::seeded(seed);
+    let draws = (1..=len)
+        .map(|round| {
+            let mut nums: Vec<u8> = Vec::with_capacity(7);
+            let seven = rng.random::<f64>() < rate;
+            let eight = if together {
+                seven
+            } else {
+                rng.random::<f64>() < rate
+            };
+            nums.extend(
+                [(seven, 7u8), (eight, 8)]
+                    .iter()
+                    .filter(|x| x.0)
+                    .map(|x| x.1),
+            );
+            while nums.len() < 7 {
+                let n = rng.random_range(1..=45u8);
+                if n != 7 && n != 8 && !nums.contains(&n) {
+                    nums.push(n);
+                }
+            }
+            let bonus = nums.pop().unwrap();
+            let date = start.add_days(7 * i64::from(round - 1)).unwrap();
+            Draw::new(&game, round, date, &nums, &[bonus]).unwrap()
+        })
+        .collect();
+    History::new(game, draws).unwrap()
+}
+
+/// Two over-drawn numbers meet often without any pair effect: read against
+/// their own frequencies the pair is unremarkable, while a planted pair with
+/// the same frequencies stands out; and the top pair is read against the
+/// largest of all 990 pairs, not against one pair.
+#[test]
+fn companion_pairs_are_read_given_their_numbers_and_against_the_largest() {
+    let opts = StatsOptions {
+        top: 3,
+        ..StatsOptions::default()
+    };
+    let find = |s: &Stats| *s.pairs.top.iter().find(|p| (p.a, p.b) == (7, 8)).unwrap();
+    for seed in 1..=5 {
+        let apart = Stats::compute(with_7_and_8(1000, 0.2, false, seed).view(), &opts);
+        let pair = find(&apart);
+        // One pair's baseline calls it a strong pair effect …
+        assert!((pair.count as f64 - apart.pairs.expected) / apart.pairs.sd > 4.0);
+        // … its numbers' own frequencies explain it.
+        assert!(pair.z_given_numbers.abs() < 3.0, "{pair:?}");
+        let together = Stats::compute(with_7_and_8(1000, 0.2, true, seed).view(), &opts);
+        let pair = find(&together);
+        assert!(pair.z_given_numbers > 10.0, "{pair:?}");
+        assert!(together.pairs.max_p_value < 1e-6);
+    }
+    // The largest of 990 pairs in fair histories: the baseline's mean and
+    // range agree with a Monte Carlo of fair draws.
+    let runs = 200;
+    let mut maxima = Vec::with_capacity(runs);
+    let mut baseline = None;
+    for seed in 0..runs as u64 {
+        let h = lottopro_core::History::simulated(
+            lottopro_core::GameSpec::kr645(),
+            500,
+            lottopro_core::Date::parse("2002-12-07").unwrap(),
+            1000 + seed,
+        )
+        .unwrap();
+        let s = Stats::compute(h.view(), &opts);
+        maxima.push(s.pairs.top[0].count);
+        baseline = Some(s.pairs);
+    }
+    let b = baseline.unwrap();
+    assert_eq!(b.pairs, 990);
+    let mean = maxima.iter().sum::<u64>() as f64 / runs as f64;
+    assert!(
+        (mean - b.max_expected).abs() < 0.6,
+        "{mean} vs {}",
+        b.max_expected
+    );
+    let inside = maxima
+        .iter()
+        .filter(|m| (b.max_range.0..=b.max_range.1).contains(m))
+        .count() as f64
+        / runs as f64;
+    assert!(inside > 0.9, "{inside}");
+    assert!(b.max_expected > b.expected + 3.0 * b.sd);
+}

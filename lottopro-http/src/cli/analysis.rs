@@ -97,14 +97,25 @@ impl Run for StatsArgs {
             .pairs
             .top
             .iter()
-            .map(|p| format!("{}-{} ({})", p.a, p.b, p.count))
+            .map(|p| {
+                format!(
+                    "{}-{} ({}; {:.1} given their numbers, z {:+.1})",
+                    p.a, p.b, p.count, p.expected_given_numbers, p.z_given_numbers
+                )
+            })
             .collect();
+        let x = &s.pairs;
         let _ = writeln!(
             text,
-            "companion pairs (궁합수): {} (any pair expected {:.1} ± {:.1})",
+            "companion pairs (궁합수): {}\n  chance: one pair {:.1} ± {:.1}; the largest of {} pairs {:.1} (95 % {}–{}); p = {:.2} for a top pair this large",
             pairs.join(", "),
-            s.pairs.expected,
-            s.pairs.sd
+            x.expected,
+            x.sd,
+            x.pairs,
+            x.max_expected,
+            x.max_range.0,
+            x.max_range.1,
+            x.max_p_value
         );
         let p = &s.patterns;
         let _ = writeln!(
@@ -287,18 +298,39 @@ impl Run for BacktestArgs {
         let cur = h.game().currency();
         text.push('\n');
         for m in &r.models {
-            let ret = if m.spent.get() > 0 {
-                100.0 * m.won.get() as f64 / m.spent.get() as f64
-            } else {
-                0.0
+            let back = |amount: f64| {
+                if m.spent.get() > 0 {
+                    100.0 * amount / m.spent.get() as f64
+                } else {
+                    0.0
+                }
             };
+            let wins: Vec<String> = m
+                .ranks
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| format!("{}:{n}", i + 1))
+                .collect();
             let _ = writeln!(
                 text,
-                "{:<12} spent {}, won {} as paid ({ret:.1} % back; {} after tax)",
+                "{:<12} spent {}, won {} as paid ({:.1} % back; {} after tax)\n\
+                 {:<12} chance expects {} ({:.1} % back); wins by rank {}; unpriced wins {} (chance expects {:.1})",
                 m.model.as_str(),
                 cur.format(m.spent),
                 cur.format(m.won),
-                cur.format(m.won_after_tax)
+                back(m.won.get() as f64),
+                cur.format(m.won_after_tax),
+                "",
+                cur.format(m.chance_won),
+                back(m.chance_won.get() as f64),
+                if wins.is_empty() {
+                    "none".to_owned()
+                } else {
+                    wins.join(" ")
+                },
+                m.unpriced_wins,
+                m.chance_unpriced_wins,
             );
         }
         Ok(Report {
@@ -425,6 +457,16 @@ impl Run for SimulateArgs {
             amount(r.percentiles.p95),
             amount(r.mean_net.round() as i128),
             100.0 * r.p_profit
+        );
+        let _ = writeln!(
+            text,
+            "1st prizes: {:.1} % of the winnings after tax; without them the mean is {}; \
+             one trial wins one with chance {:.2} %, the whole simulation with chance {:.0} % \
+             (a single one moves the mean by many standard errors: read the median)",
+            100.0 * r.jackpot_share,
+            amount(r.mean_net_without_jackpots.round() as i128),
+            100.0 * r.jackpot_chance_per_trial,
+            100.0 * r.jackpot_chance_in_simulation
         );
         for w in &r.wins {
             let _ = writeln!(

@@ -317,12 +317,19 @@ async fn ui_simulate(
         Ok(r) => {
             let p = &r.percentiles;
             Fragment::ok(format!(
-                r#"<div class="simulation">{}<table><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{:.2} %</td></tr><tr><td>{}</td><td>{:.1} ₩</td></tr><tr><td>{}</td><td>{} · {} · {} · {} · {}</td></tr></table></div>"#,
+                r#"<div class="simulation">{}<table><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{} ({:.0} %)</td></tr><tr><td>{}</td><td>{:.1} %</td></tr><tr><td>{}</td><td>{:.2} %</td></tr><tr><td>{}</td><td>{:.1} ₩</td></tr><tr><td>{}</td><td>{} · {} · {} · {} · {}</td></tr></table></div>"#,
                 chart::wins(&r, t),
                 t.spent,
                 group_thousands(u64::try_from(r.spent_per_trial).unwrap_or(u64::MAX)) + " ₩",
+                t.median_net,
+                signed_won(p.p50 as f64),
                 t.mean_net,
                 signed_won(r.mean_net),
+                t.mean_without_jackpots,
+                signed_won(r.mean_net_without_jackpots),
+                r.jackpot_share * 100.0,
+                t.jackpot_chance,
+                r.jackpot_chance_per_trial * 100.0,
                 t.p_profit,
                 r.p_profit * 100.0,
                 t.ev_per_ticket,

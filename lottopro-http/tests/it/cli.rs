@@ -308,6 +308,34 @@ fn simulate_reports_exact_and_simulated_values() {
         assert!(v["percentiles"][p].is_i64(), "{p}");
     }
     assert_eq!(v["unvalued_ranks"], serde_json::json!([]));
+    for key in [
+        "jackpot_share",
+        "jackpot_chance_per_trial",
+        "jackpot_chance_in_simulation",
+        "mean_net_without_jackpots",
+    ] {
+        assert!(v[key].is_number(), "{key}");
+    }
+    // A history with its prizes file beside it, named <history>_prizes.csv,
+    // values every rank without --prizes; alone, ranks 1–3 stay unvalued.
+    let alone = temp_file("sim_history.csv", &std::fs::read_to_string(&draws).unwrap());
+    let run = |history: &str| {
+        json(&[
+            "simulate",
+            "--history",
+            history,
+            "--trials",
+            "20",
+            "--seed",
+            "3",
+        ])
+    };
+    assert_eq!(run(&alone)["unvalued_ranks"], serde_json::json!([1, 2, 3]));
+    temp_file(
+        "sim_history_prizes.csv",
+        &std::fs::read_to_string(&prizes).unwrap(),
+    );
+    assert_eq!(run(&alone)["unvalued_ranks"], serde_json::json!([]));
     // The same seed with one or two threads: the same report.
     let mut one = json(&[&base[..], &["--threads", "1", "--method", "per-ticket"]].concat());
     let mut two = json(&[&base[..], &["--threads", "2", "--method", "per-ticket"]].concat());

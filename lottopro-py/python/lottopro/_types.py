@@ -264,6 +264,10 @@ class ModelResult(TypedDict, total=False):
 
     # The exact mean under chance (`n²/N`: 0.8 for 6/45).
     chance_mean_matches: float
+    # Winning tickets chance expects at ranks the history does not price.
+    chance_unpriced_wins: float
+    # What chance would have won with as many tickets: for each round,
+    chance_won: int
     # 95 % confidence interval of that mean.
     ci95: Tuple[float, float]
     # Expected number of tickets with `k` matches under chance.
@@ -370,12 +374,24 @@ class PairCount(TypedDict, total=False):
     b: int
     # Draws containing both.
     count: int
+    # What chance gives given how often each of the two numbers was drawn
+    expected_given_numbers: float
+    # `(count − expected_given_numbers) / sd`: the pair effect itself.
+    z_given_numbers: float
 
 class Pairs(TypedDict, total=False):
     """Companion numbers (궁합수)."""
 
     # Expected count of any one pair under uniform draws.
     expected: float
+    # What chance gives for the largest count of all the pairs: the
+    max_expected: float
+    # The chance that the largest pair count reaches the top pair's under
+    max_p_value: float
+    # The central 95 % range of that largest count under chance.
+    max_range: Tuple[int, int]
+    # How many pairs there are: the top one is the largest of them all.
+    pairs: int
     # Its standard deviation.
     sd: float
     # The most frequent pairs.
@@ -550,8 +566,16 @@ class SimulationReport(TypedDict, total=False):
     game: str
     # Prizes before tax, all trials.
     gross: int
+    # The chance that the whole simulation (every trial) holds one: when
+    jackpot_chance_in_simulation: float
+    # The chance that a trial wins the top prize at least once (exact:
+    jackpot_chance_per_trial: float
+    # Share of the winnings after tax that were top prizes: how much of
+    jackpot_share: float
     # Mean over trials of (winnings after tax − spent).
     mean_net: float
+    # `mean_net` without the top prizes: closer to what a typical player
+    mean_net_without_jackpots: float
     # The method used.
     method: Literal["auto", "per_ticket", "outcome_counts"]
     # Prizes after tax, all trials.
