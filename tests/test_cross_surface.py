@@ -84,7 +84,7 @@ def engine():
 def test_predict(server, engine):
     base, _ = server
     py = engine.predict(model="ml", count=3, include=[7], seed=7)
-    assert py["target_round"] == 1246 and py["backtest"]["models_tested"] == 1
+    assert py["target_round"] == 1246 and py["backtest"]["models_tested"] == 7
     same_answer(
         "predict",
         py,
