@@ -1,6 +1,7 @@
-//! Benchmarks of the popularity model and of wheels: fitting the model to
-//! the real Korean history (with per-rank winners), valuing one ticket, the
-//! anti-popular strategy's tickets, and the exhaustive wheel checks.
+//! Benchmarks of the popularity model and of wheels: fitting both models to
+//! the real Korean history (with per-rank winners), valuing one ticket, a
+//! draw's sales distribution, the anti-popular strategy's tickets, and the
+//! exhaustive wheel checks.
 
 #![allow(clippy::expect_used)] // Setup failures should stop a benchmark loudly.
 
@@ -25,6 +26,20 @@ fn popularity(c: &mut Criterion) {
     });
     g.bench_function("ticket_value", |b| {
         b.iter(|| model.ticket(&game, black_box(&ticket), Some(h.view()), None));
+    });
+    // The second model, which the engine uses: its fit, one ticket's full
+    // valuation (with expected buyers, their interval and the rank), and a
+    // whole draw's sales distribution.
+    let second = Popularity::fit_second_bundled(h.view()).expect("a fit");
+    g.bench_function("second_fit_1245_draws", |b| {
+        b.iter(|| Popularity::fit_second_bundled(black_box(h.view())));
+    });
+    g.bench_function("second_ticket_value", |b| {
+        b.iter(|| second.ticket(&game, black_box(&ticket), Some(h.view()), None));
+    });
+    let sales = lottopro_core::Money::new(102_804_882_000, "sales").expect("sales");
+    g.bench_function("second_sales_distribution", |b| {
+        b.iter(|| second.sales_distribution(black_box(sales)));
     });
     g.bench_function("anti_popular_predict_5_tickets", |b| {
         let request = PredictRequest {

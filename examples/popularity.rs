@@ -57,7 +57,9 @@ fn main() -> Result<(), lottopro_core::Error> {
     println!("most picked numbers: {:?}", e.most_popular_numbers);
     println!("least picked numbers: {:?}", e.least_popular_numbers);
 
-    let model = Popularity::fit(history.view())?;
+    // Tickets and strategies are valued by the second model, as the engine
+    // values them.
+    let model = Popularity::fit_second_bundled(history.view())?;
     for text in [
         "1 2 3 4 5 6",
         "7 14 21 28 35 42",

@@ -342,6 +342,24 @@ impl PyEngine {
         to_python(py, &e)
     }
 
+    /// What a draw with `sales` (in won; the mean of the last ten draws when
+    /// omitted) looks like under the popularity model: combinations nobody
+    /// bought, bought once, 50 times or more, and the largest crowd, each
+    /// `{"estimate", "low", "high"}`.
+    #[pyo3(signature = (sales=None))]
+    fn sales_distribution(
+        &self,
+        py: Python<'_>,
+        sales: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let sales = sales.map(|s| money(s, "sales")).transpose()?;
+        let engine = self.inner.clone();
+        let d = py
+            .detach(move || engine.sales_distribution(sales))
+            .py_err()?;
+        to_python(py, &d)
+    }
+
     /// A wheel: a small set of tickets of `numbers` guaranteeing `t` matches
     /// whenever `m` drawn numbers are among them (`guarantee="3if4"`),
     /// verified over every draw before it is returned. With `full_pool=True`

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use lottopro_core::cache::CacheStats;
 use lottopro_core::engine::WarmReport;
 use lottopro_core::metrics::MetricsSnapshot;
-use lottopro_core::popularity::{PopularityEvaluation, TicketPopularity};
+use lottopro_core::popularity::{PopularityEvaluation, SalesDistribution, TicketPopularity};
 use lottopro_core::{
     BacktestReport, CheckResult, GameDef, Odds, PredictionReport, QrCheck, SimulationReport, Stats,
     TaxAssessment, Wheel,
@@ -36,6 +36,7 @@ pub(crate) fn _schemas() -> PyResult<String> {
     with::<QrCheck>(&mut out);
     with::<TicketPopularity>(&mut out);
     with::<PopularityEvaluation>(&mut out);
+    with::<SalesDistribution>(&mut out);
     with::<Wheel>(&mut out);
     with::<Odds>(&mut out);
     with::<TaxAssessment>(&mut out);

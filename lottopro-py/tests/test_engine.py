@@ -143,6 +143,19 @@ def test_popularity_changes_the_share_not_the_chance(engine):
     evaluation = engine.popularity_evaluation()
     assert evaluation["test_draws"] == 245
     assert evaluation["combined_p_value"] < 0.005
+    assert evaluation["second"]["chosen_p_values"][1] < 0.01
+    # The second model: who else buys the ticket, and the whole draw.
+    assert pattern["model"] == "second"
+    assert pattern["popularity_rank"] < 100
+    buyers = pattern["expected_buyers"]
+    assert buyers["low"] < buyers["estimate"] < buyers["high"]
+    d = engine.sales_distribution(102_804_882_000)
+    for key in ["never_bought", "bought_once", "bought_50_or_more", "max_bought"]:
+        assert d[key]["low"] <= d[key]["estimate"] <= d[key]["high"], key
+    assert d["games"] == 102_804_882
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        engine.sales_distribution(0)
+    assert e.value.field == "sales"
 
 
 def test_anti_popular_is_a_model(engine):

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::history::History;
 use crate::metrics::CacheEvent;
 use crate::money::Money;
-use crate::popularity::{Popularity, PopularityEvaluation, TicketPopularity};
+use crate::popularity::{Popularity, PopularityEvaluation, SalesDistribution, TicketPopularity};
 use crate::ticket::Ticket;
 
 /// A value computed from one history epoch, kept until the epoch changes.
@@ -39,8 +39,31 @@ impl Engine {
         })
     }
 
+    /// What a draw with `sales` (default: the mean of the last ten draws)
+    /// looks like under the popularity model: combinations never bought,
+    /// bought once, 50 times or more, and the largest crowd.
+    pub fn sales_distribution(&self, sales: Option<Money>) -> Result<SalesDistribution> {
+        self.timed("popularity", || {
+            let h = self.history();
+            let sales = match sales {
+                Some(s) => s,
+                None => crate::popularity::recent_sales(h.view()).ok_or_else(|| {
+                    crate::error::Error::invalid(
+                        "sales",
+                        "the history has no sales figures; give the expected sales of the draw",
+                    )
+                })?,
+            };
+            self.popularity_model(&h)?.sales_distribution(sales)
+        })
+    }
+
+    /// The second model where the history and LottoPro's data allow it
+    /// (Korean Lotto 6/45 with 1st-prize choice counts), else the first.
     pub(super) fn popularity_model(&self, h: &History) -> Result<Arc<Popularity>> {
-        self.per_epoch(&self.popularity, h, |h| Popularity::fit(h.view()))
+        self.per_epoch(&self.popularity, h, |h| {
+            Popularity::fit_second_bundled(h.view()).or_else(|_| Popularity::fit(h.view()))
+        })
     }
 
     /// `slot`'s value for `h`'s epoch, computed (and kept) on a miss.

@@ -59,6 +59,9 @@ impl Popularity {
             });
         }
         let (t, p) = paired_t(&combined);
+        let second = Popularity::fit_second_bundled(train)
+            .ok()
+            .and_then(|s| SecondEvaluation::of(&s, &model, test));
         let pop = model.number_popularity();
         let mut numbers: Vec<(u8, f64)> =
             (1..=model.pool).map(|n| (n, pop[usize::from(n)])).collect();
@@ -82,6 +85,7 @@ impl Popularity {
             patterns: model.patterns.len(),
             most_popular_numbers: numbers.iter().take(5).copied().collect(),
             least_popular_numbers: numbers.iter().rev().take(5).copied().collect(),
+            second,
             note: NOTE,
         })
     }
@@ -124,8 +128,141 @@ pub struct PopularityEvaluation {
     pub most_popular_numbers: Vec<(u8, f64)>,
     /// The five least picked.
     pub least_popular_numbers: Vec<(u8, f64)>,
+    /// The second model (quick picks, named combinations, the crowding
+    /// spread) trained on the same draws and scored on the same held-out
+    /// ones, beside the first; `None` where its data are missing.
+    pub second: Option<SecondEvaluation>,
     /// What popularity does and does not change.
     pub note: &'static str,
+}
+
+/// The second model's out-of-sample scores beside the first's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct SecondEvaluation {
+    /// Per rank: the second model's deviance, and the paired one-sided
+    /// p-value that it is lower than the first model's.
+    pub tiers: Vec<SecondTier>,
+    /// Held-out draws with a 1st-prize choice split.
+    pub chosen_draws: usize,
+    /// Mean log-likelihood per draw of their chosen (manual and
+    /// semi-automatic) 1st-prize winners: uniform choice among chosen
+    /// tickets, the first model, the second.
+    pub chosen_log_likelihood: [f64; 3],
+    /// One-sided paired p-values: the second model beats uniform choice,
+    /// and beats the first model, on those winners.
+    pub chosen_p_values: [f64; 2],
+    /// The quick-pick share at the last training round, with its interval.
+    pub quick_pick_share: (f64, (f64, f64)),
+    /// The crowding spread the second model found.
+    pub spread: Option<super::Spread>,
+}
+
+/// One rank's deviance under the second model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct SecondTier {
+    /// The rank.
+    pub rank: u8,
+    /// Poisson deviance of the second model.
+    pub deviance: f64,
+    /// `1 − second / first`.
+    pub improvement_over_first: f64,
+    /// Paired t statistic of the per-draw gain over the first model.
+    pub t: f64,
+    /// Its one-sided p-value.
+    pub p_value: f64,
+}
+
+impl SecondEvaluation {
+    fn of(
+        second: &Popularity,
+        first: &Popularity,
+        test: HistoryView<'_>,
+    ) -> Option<SecondEvaluation> {
+        let obs_second = second.observations(test);
+        let obs_first = first.observations(test);
+        if obs_second.len() < 2 || obs_second.len() != obs_first.len() {
+            return None;
+        }
+        let tiers = (0..second.tiers.len())
+            .map(|r| {
+                let (mut ds, mut df) = (0.0, 0.0);
+                let diffs: Vec<f64> = obs_second
+                    .iter()
+                    .zip(&obs_first)
+                    .map(|(s, f)| {
+                        let a = deviance(f.winners[r], first.mu_and_grad(f, r, None));
+                        let b = deviance(s.winners[r], second.mu_and_grad(s, r, None));
+                        df += a;
+                        ds += b;
+                        a - b
+                    })
+                    .collect();
+                let (t, p) = paired_t(&diffs);
+                SecondTier {
+                    rank: second.tiers[r].rank,
+                    deviance: ds,
+                    improvement_over_first: 1.0 - ds / df,
+                    t,
+                    p_value: p,
+                }
+            })
+            .collect();
+        // The chosen 1st-prize winners of held-out draws. Every model gets
+        // the same quick-pick share; uniform choice puts the chosen tickets
+        // evenly on all combinations.
+        let nodes = super::crowd::normal_nodes(20);
+        let spread = second.spread.as_ref();
+        let p1 = second.tiers[0].probability;
+        let (mut per_draw, mut n) = ([Vec::new(), Vec::new(), Vec::new()], 0);
+        for (s, f) in obs_second.iter().zip(&obs_first) {
+            let Some(y) = s.chosen_first else {
+                continue;
+            };
+            let games = s.tickets;
+            let quick = games * s.quick * p1;
+            let uniform = (games * (1.0 - s.quick) * p1).max(1e-9);
+            let first_l = (first.mu_and_grad(f, 0, None) - quick).max(0.05 * uniform);
+            let second_l = (second.mu_and_grad(s, 0, None) - quick * second.scale[0]).max(1e-9);
+            let ln_fact = statrs::function::gamma::ln_gamma(y + 1.0);
+            let poisson = |l: f64| y * l.ln() - l - ln_fact;
+            per_draw[0].push(poisson(uniform));
+            per_draw[1].push(poisson(first_l));
+            per_draw[2].push(match spread {
+                Some(sp) => super::crowd::mixture_ln(
+                    y,
+                    second_l,
+                    [sp.sigma, sp.cluster_share, sp.cluster_multiplier],
+                    &nodes,
+                    ln_fact,
+                ),
+                None => poisson(second_l),
+            });
+            n += 1;
+        }
+        if n < 2 {
+            return None;
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let gain = |a: usize| -> Vec<f64> {
+            per_draw[2]
+                .iter()
+                .zip(&per_draw[a])
+                .map(|(s, o)| s - o)
+                .collect()
+        };
+        let quick = second.quick.as_ref()?;
+        let last = second.training.as_ref().map_or(0, |t| t.last_round);
+        Some(SecondEvaluation {
+            tiers,
+            chosen_draws: n,
+            chosen_log_likelihood: [mean(&per_draw[0]), mean(&per_draw[1]), mean(&per_draw[2])],
+            chosen_p_values: [paired_t(&gain(0)).1, paired_t(&gain(1)).1],
+            quick_pick_share: (quick.share(last), quick.interval(last)),
+            spread: second.spread.clone(),
+        })
+    }
 }
 
 /// One rank's out-of-sample scores.

@@ -7,7 +7,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::MAX_PICKS;
 use super::math::{esym, logit, sigmoid, solve_spd, without};
-use super::{Obs, Popularity, RIDGE};
+use super::{Obs, Popularity};
 
 impl Popularity {
     /// `μ_r` for `obs`; with `grad`, also `∂μ_r/∂θ` for θ = (γ_1..γ_pool,
@@ -47,7 +47,13 @@ impl Popularity {
         let base = a / self.z;
         let n_s = obs.tickets * self.scale[r];
         let pattern = obs.pattern_wins[r] / self.patterns.len() as f64;
-        let mu = n_s * ((1.0 - self.share) * base + self.share * pattern);
+        // Quick picks win at the tier's odds; the chosen tickets outside the
+        // named classes follow the number weights and the patterns.
+        let chosen = (1.0 - obs.quick) * (1.0 - self.named_mass);
+        let mu = n_s
+            * (obs.quick * tier.probability
+                + chosen * ((1.0 - self.share) * base + self.share * pattern)
+                + (1.0 - obs.quick) * obs.named_wins[r]);
         if let Some(g) = grad {
             g.iter_mut().for_each(|x| *x = 0.0);
             let other_factor = (if accepts_with {
@@ -81,10 +87,11 @@ impl Popularity {
                 };
                 let dz = wn * without(&e_all, wn)[k - 1];
                 let dbase = (da - a * dz / self.z) / self.z;
-                g[usize::from(n) - 1] = n_s * (1.0 - self.share) * dbase;
+                g[usize::from(n) - 1] = n_s * chosen * (1.0 - self.share) * dbase;
             }
             g[pool + r] = mu;
-            g[pool + self.tiers.len()] = n_s * self.share * (1.0 - self.share) * (pattern - base);
+            g[pool + self.tiers.len()] =
+                n_s * chosen * self.share * (1.0 - self.share) * (pattern - base);
         }
         mu
     }
@@ -143,8 +150,8 @@ impl Popularity {
                     }
                 }
                 for n in 1..=pool {
-                    score[n - 1] -= RIDGE * self.gamma[n];
-                    info[[n - 1, n - 1]] += RIDGE;
+                    score[n - 1] -= self.ridge * self.gamma[n];
+                    info[[n - 1, n - 1]] += self.ridge;
                 }
                 if !free_share {
                     let theta = p - 1;
@@ -264,7 +271,7 @@ impl Popularity {
                 l += (y * mu.ln() - mu) / self.dispersion[r];
             }
         }
-        l - 0.5 * RIDGE * self.gamma[1..].iter().map(|g| g * g).sum::<f64>()
+        l - 0.5 * self.ridge * self.gamma[1..].iter().map(|g| g * g).sum::<f64>()
     }
 
     pub(super) fn pearson_dispersion(&self, obs: &[Obs]) -> Vec<f64> {

@@ -217,7 +217,12 @@ fn the_gradient_matches_finite_differences() {
         tickets: 1e6,
         winners: vec![],
         pattern_wins: m.pattern_wins(NumberSet::from_numbers(&[2, 5, 9, 12]), Some(4)),
+        // The second model's parts: quick picks and named combinations.
+        quick: 0.3,
+        named_wins: vec![1e-5, 2e-5, 0.0, 3e-5],
+        chosen_first: None,
     };
+    m.named_mass = 0.02;
     let p = 12 + 4 + 1;
     for r in 0..4 {
         let mut g = vec![0.0; p];

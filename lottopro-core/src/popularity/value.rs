@@ -131,6 +131,7 @@ impl Popularity {
                 .collect()
         };
         let probabilities: Vec<f64> = self.tiers.iter().map(|t| t.probability).collect();
+        let crowd = self.ticket_crowd(ticket.main(), sales).ok();
         Ok(TicketPopularity {
             numbers: ticket.numbers(),
             popularity: self.multiplier(ticket.main()),
@@ -143,6 +144,13 @@ impl Popularity {
             ticket_price: game.ticket_price(),
             sales,
             tickets_sold: value.tickets,
+            expected_buyers: crowd.as_ref().map(|c| c.expected_buyers),
+            popularity_rank: crowd.as_ref().map(|c| c.popularity_rank),
+            model: if self.quick.is_some() {
+                "second"
+            } else {
+                "first"
+            },
             note: NOTE,
         })
     }
@@ -157,13 +165,32 @@ impl Popularity {
             .iter()
             .fold(self.e_all, |e, n| without(&e, self.w[usize::from(n)]));
         let per_pattern = self.share / self.patterns.len().max(1) as f64;
+        // The share of all tickets sharing j numbers with `main`: quick
+        // picks by the hypergeometric count, chosen tickets by the weights,
+        // the patterns and the named classes.
+        let quick = self.quick_share();
+        let chosen = (1.0 - quick) * (1.0 - self.named_mass);
+        let total = self.total_combinations();
+        let (pool, kk) = (u32::from(self.pool), u32::from(self.picks));
         let mut q = vec![0.0; k + 1];
         for (j, qj) in q.iter_mut().enumerate() {
-            *qj = (1.0 - self.share) * inside[j] * outside[k - j] / self.z;
+            let same = binomial(kk, j as u32).unwrap_or(0) as f64
+                * binomial(pool - kk, kk - j as u32).unwrap_or(0) as f64;
+            *qj = quick * same / total
+                + chosen * (1.0 - self.share) * inside[j] * outside[k - j] / self.z;
         }
         if per_pattern > 0.0 {
             for p in &self.patterns {
-                q[usize::from(p.common(main))] += per_pattern;
+                q[usize::from(p.common(main))] += chosen * per_pattern;
+            }
+        }
+        for c in &self.named {
+            let members: Vec<NumberSet> = match &c.kind {
+                super::NamedKind::Lines(lines) => lines.clone(),
+                super::NamedKind::MostDrawn => vec![self.most_drawn],
+            };
+            for m in members {
+                q[usize::from(m.common(main))] += (1.0 - quick) * c.share;
             }
         }
         self.tiers
@@ -295,6 +322,17 @@ pub struct TicketPopularity {
     pub sales: Money,
     /// Tickets sold at that price.
     pub tickets_sold: f64,
+    /// Games other players are expected to buy on this combination, with a
+    /// 95 % interval (second model only).
+    pub expected_buyers: Option<super::Estimate>,
+    /// Its rank among all combinations by expected buyers, 1 the most
+    /// bought (second model only).
+    pub popularity_rank: Option<u64>,
+    /// Which model valued it: `second` (quick picks, named combinations,
+    /// the crowding spread; see `lottopro_core::popularity::crowd`) or
+    /// `first` (number weights and patterns only, where the data for the
+    /// second are missing).
+    pub model: &'static str,
     /// What popularity does and does not change.
     pub note: &'static str,
 }

@@ -58,7 +58,7 @@ impl AntiPopular {
         let view = HistoryView::of(&self.game, &self.draws);
         let model = match self.fitted.take() {
             Some((mut m, _)) => m.refit(view, REFIT_ITERATIONS).map(|()| m),
-            None => Popularity::fit(view),
+            None => Popularity::fit_second_bundled(view).or_else(|_| Popularity::fit(view)),
         };
         self.fitted_at = self.usable;
         if let (Ok(model), Some(sales)) = (model, recent_sales(view)) {

@@ -232,3 +232,73 @@ fn ticket_values_need_sales_and_refuse_other_games() {
     let e = model.ticket(&uk, &other, None, Some(sales)).unwrap_err();
     assert!(e.to_string().starts_with("ticket:"), "{e}");
 }
+
+/// The second model, trained on the draws before 1019, reproduces what was
+/// published about that draw's 102.8 M games: the three combinations'
+/// buyers (the named classes are calibrated on them, so this checks the
+/// classes are the right ones: the history's most-drawn numbers before 1019,
+/// bonus draws counted, are the published 1 13 17 27 34 43) and, from the
+/// winner counts alone, the 10,299 combinations bought 50 times or more.
+#[test]
+fn the_draw_1019_purchase_counts_are_reproduced() {
+    use lottopro_core::Money;
+    use lottopro_core::ticket::NumberSet;
+    let h = real_history();
+    let (train, _) = h.view().split_at_round(1018);
+    let m = Popularity::fit_second_bundled(train).unwrap();
+    let sales = Money::new(lottopro_core::popularity::KR645_CALIBRATION.sales, "sales").unwrap();
+    for (ticket, published) in lottopro_core::popularity::KR645_CALIBRATION.counts {
+        let c = m
+            .ticket_crowd(NumberSet::from_numbers(&ticket), sales)
+            .unwrap();
+        let ratio = c.expected_buyers.estimate / published as f64;
+        assert!(
+            (0.9..1.1).contains(&ratio),
+            "{ticket:?}: {:?}",
+            c.expected_buyers
+        );
+        assert!(c.expected_buyers.low < c.expected_buyers.estimate);
+        assert!(
+            c.popularity_rank <= 30,
+            "{ticket:?}: rank {}",
+            c.popularity_rank
+        );
+    }
+    let d = m.sales_distribution(sales).unwrap();
+    let fifty = d.bought_50_or_more;
+    let ratio = fifty.estimate / 10_299.0;
+    assert!((0.5..2.0).contains(&ratio), "{fifty:?}");
+    assert!(fifty.low <= 10_299.0 && 10_299.0 <= fifty.high, "{fifty:?}");
+    assert!(d.max_bought.estimate > 15_000.0 && d.max_bought.estimate < 17_000.0);
+    assert!(d.never_bought.estimate < d.bought_once.estimate);
+    // A combination nobody names: about the average 12.6 buyers.
+    let plain = m
+        .ticket_crowd(NumberSet::from_numbers(&[3, 11, 19, 28, 35, 43]), sales)
+        .unwrap();
+    assert!((5.0..40.0).contains(&plain.expected_buyers.estimate));
+}
+
+/// Out of sample (trained on draws up to 1000), the second model predicts
+/// the chosen 1st-prize winners of later draws better than uniform choice
+/// and than the first model.
+#[test]
+fn the_second_model_beats_the_first_on_chosen_winners() {
+    let h = real_history();
+    let e = Popularity::evaluate(h.view(), VALIDATION_SPLIT).unwrap();
+    let s = e.second.expect("the bundled history has the choice split");
+    assert!(s.chosen_draws > 200);
+    let [uniform, first, second] = s.chosen_log_likelihood;
+    assert!(
+        second > first && first > uniform,
+        "{:?}",
+        s.chosen_log_likelihood
+    );
+    assert!(
+        s.chosen_p_values.iter().all(|p| *p < 0.01),
+        "{:?}",
+        s.chosen_p_values
+    );
+    assert_eq!(s.tiers.len(), 5);
+    let (q, (lo, hi)) = s.quick_pick_share;
+    assert!(lo < q && q < hi && (0.5..0.8).contains(&q));
+}

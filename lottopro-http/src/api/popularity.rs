@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use lottopro_core::popularity::{PopularityEvaluation, TicketPopularity};
+use lottopro_core::popularity::{PopularityEvaluation, SalesDistribution, TicketPopularity};
 use lottopro_core::wheel::Wheel;
 use lottopro_core::{Money, WheelRequest};
 use serde::Deserialize;
@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::{ApiError, ApiJson, AppState, Problem, heavy, require_draws, ticket_from};
+use crate::app::{
+    ApiError, ApiJson, ApiQuery, AppState, Problem, heavy, require_draws, ticket_from,
+};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(popularity))
@@ -24,6 +26,7 @@ pub(super) fn compute_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(wheel))
         .routes(routes!(evaluation))
+        .routes(routes!(distribution))
 }
 
 /// `{"numbers": [..] | "ticket": "1 2 3 4 5 6", "sales": 120000000000}`.
@@ -69,6 +72,38 @@ async fn popularity(
 async fn evaluation(State(state): State<AppState>) -> Result<Json<PopularityEvaluation>, ApiError> {
     require_draws(&state)?;
     Ok(Json(heavy(&state, |e| e.popularity_evaluation()).await?))
+}
+
+/// `?sales=102804882000`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct DistributionQuery {
+    /// Sales of the draw in minor units (won); the mean of the last ten
+    /// draws when omitted.
+    #[param(minimum = 1, maximum = 1_000_000_000_000_000u64)]
+    sales: Option<u64>,
+}
+
+/// What a draw's sales look like under the popularity model: combinations
+/// nobody bought, bought once, 50 times or more, and the largest crowd,
+/// each with a 95 % interval.
+#[utoipa::path(get, path = "/api/popularity/distribution", tag = "analysis",
+    params(DistributionQuery),
+    responses((status = 200, description = "expected counts with intervals", body = SalesDistribution),
+              (status = 400, description = "a bad sales figure, or a history the second model cannot learn from", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "busy: heavy work could not start or finish in time; see Retry-After", body = Problem, content_type = "application/problem+json")))]
+async fn distribution(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<DistributionQuery>,
+) -> Result<Json<SalesDistribution>, ApiError> {
+    require_draws(&state)?;
+    let sales = q.sales.map(|s| Money::new(s, "sales")).transpose()?;
+    Ok(Json(
+        heavy(&state, move |e| e.sales_distribution(sales)).await?,
+    ))
 }
 
 /// `{"numbers": [..], "guarantee": "3if4"}` or `{"full_pool": true, "guarantee": "3"}`.

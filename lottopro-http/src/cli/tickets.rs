@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use clap::Args;
+use lottopro_core::money::group_thousands;
 use lottopro_core::{Money, Ticket};
 use serde_json::json;
 
@@ -130,7 +131,11 @@ pub(super) struct PopularityArgs {
     #[command(flatten)]
     source: PopularitySource,
     /// The ticket: "3 11 17 25 33 41".
-    #[arg(long, allow_hyphen_values = true, required_unless_present = "evaluate")]
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        required_unless_present_any = ["evaluate", "distribution"]
+    )]
     ticket: Option<String>,
     /// Expected sales of the draw, in won; the mean of the last ten draws when omitted.
     #[arg(long, allow_hyphen_values = true)]
@@ -138,6 +143,10 @@ pub(super) struct PopularityArgs {
     /// Report the model's out-of-sample evaluation (trained on draws ≤ 1000, scored on the rest).
     #[arg(long)]
     evaluate: bool,
+    /// Report what a draw's sales look like: combinations never bought,
+    /// bought once, 50 times or more, and the largest crowd (with --sales).
+    #[arg(long, conflicts_with_all = ["evaluate", "ticket"])]
+    distribution: bool,
     #[command(flatten)]
     out: Output,
 }
@@ -150,6 +159,8 @@ impl Run for PopularityArgs {
     fn run(&self) -> Result<Report> {
         if self.evaluate {
             popularity_evaluation(&self.source)
+        } else if self.distribution {
+            sales_distribution(&self.source, self.sales.as_deref())
         } else {
             popularity(
                 &self.source,
@@ -187,6 +198,18 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
             p.expected_prize[rank]
         );
     }
+    if let (Some(b), Some(rank)) = (p.expected_buyers, p.popularity_rank) {
+        let _ = writeln!(
+            text,
+            "other players expected on this combination: {:.1} (95 % {:.1}–{:.1}); \
+             its popularity rank {} of {} combinations",
+            b.estimate,
+            b.low,
+            b.high,
+            group_thousands(rank),
+            group_thousands(binomial_total(&game))
+        );
+    }
     let _ = writeln!(
         text,
         "expected value {:.1} per ticket ({:.1} if everyone chose uniformly), price {}\n{}",
@@ -197,6 +220,46 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
     );
     Ok(Report {
         json: serde_json::to_value(&p).unwrap_or_default(),
+        text,
+        ok: true,
+    })
+}
+
+/// All combinations of `game`'s main numbers.
+fn binomial_total(game: &lottopro_core::GameSpec) -> u64 {
+    lottopro_core::Odds::of(game).total_combinations
+}
+
+fn sales_distribution(source: &PopularitySource, sales: Option<&str>) -> Result<Report> {
+    let engine = lottopro_core::Engine::builder(source.load()?)
+        .cache(None)
+        .build();
+    let sales = sales.map(|s| Money::parse(s, "sales")).transpose()?;
+    let d = engine.sales_distribution(sales)?;
+    let game = engine.game();
+    let cur = game.currency();
+    let line = |what: &str, e: &lottopro_core::popularity::Estimate| {
+        format!(
+            "{what:<40} {:>12.0}  (95 % {:.0}–{:.0})\n",
+            e.estimate, e.low, e.high
+        )
+    };
+    let text = format!(
+        "a draw with {} in sales: {} games on {} combinations, {:.1} % of them quick picks (95 % {:.1}–{:.1})\n{}{}{}{}{}",
+        cur.format(d.sales),
+        group_thousands(d.games.round() as u64),
+        group_thousands(d.combinations.round() as u64),
+        100.0 * d.quick_pick_share.estimate,
+        100.0 * d.quick_pick_share.low,
+        100.0 * d.quick_pick_share.high,
+        line("combinations nobody bought", &d.never_bought),
+        line("combinations bought exactly once", &d.bought_once),
+        line("combinations bought 50 times or more", &d.bought_50_or_more),
+        line("games on the most-bought combination", &d.max_bought),
+        d.note
+    );
+    Ok(Report {
+        json: serde_json::to_value(&d).unwrap_or_default(),
         text,
         ok: true,
     })
@@ -243,6 +306,37 @@ fn popularity_evaluation(source: &PopularitySource) -> Result<Report> {
         e.pattern_p_value,
         e.note
     );
+    if let Some(s) = &e.second {
+        let _ = writeln!(
+            text,
+            "\nthe second model (quick picks, named combinations, crowding), same draws:\n\
+             rank  deviance: second   gain over first      t  p (one-sided)"
+        );
+        for t in &s.tiers {
+            let _ = writeln!(
+                text,
+                "{:>4}  {:>16.1} {:>14.1} % {:>6.2}  {:.2e}",
+                t.rank,
+                t.deviance,
+                100.0 * t.improvement_over_first,
+                t.t,
+                t.p_value
+            );
+        }
+        let [u, f, sec] = s.chosen_log_likelihood;
+        let _ = writeln!(
+            text,
+            "chosen 1st-prize winners of {} held-out draws, mean log-likelihood: uniform {u:.3}, \
+             first {f:.3}, second {sec:.3} (p = {:.2e} against uniform, {:.2e} against the first)\n\
+             quick picks: {:.1} % of games (95 % {:.1}–{:.1})",
+            s.chosen_draws,
+            s.chosen_p_values[0],
+            s.chosen_p_values[1],
+            100.0 * s.quick_pick_share.0,
+            100.0 * s.quick_pick_share.1.0,
+            100.0 * s.quick_pick_share.1.1
+        );
+    }
     Ok(Report {
         json: serde_json::to_value(&e).unwrap_or_default(),
         text,

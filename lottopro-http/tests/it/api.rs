@@ -807,6 +807,39 @@ async fn popularity_and_wheels() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(e["test_draws"], 245);
     assert!(e["combined_p_value"].as_f64().unwrap() < 0.005, "{e}");
+    assert!(e["second"]["chosen_draws"].as_u64().unwrap() > 200, "{e}");
+    let (st, _, d) = call(
+        &s,
+        Method::GET,
+        "/api/popularity/distribution?sales=102804882000",
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    for key in [
+        "never_bought",
+        "bought_once",
+        "bought_50_or_more",
+        "max_bought",
+    ] {
+        let (lo, est, hi) = (
+            d[key]["low"].as_f64().unwrap(),
+            d[key]["estimate"].as_f64().unwrap(),
+            d[key]["high"].as_f64().unwrap(),
+        );
+        assert!(lo <= est && est <= hi, "{key}: {d}");
+    }
+    assert_problem(
+        call(
+            &s,
+            Method::GET,
+            "/api/popularity/distribution?sales=0",
+            None,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "sales",
+    );
 
     let (st, _, w) = call(
         &s,

@@ -1131,6 +1131,22 @@ fn popularity_and_wheels() {
     ]);
     assert_eq!(simulated["strategy"], "anti-popular");
     assert_eq!(evaluation["train"]["last_round"], 1000);
+    let d = json(&[
+        "popularity",
+        "--history",
+        &draws,
+        "--distribution",
+        "--sales",
+        "102804882000",
+    ]);
+    let fifty = d["bought_50_or_more"]["estimate"].as_f64().unwrap();
+    assert!((5_000.0..20_000.0).contains(&fifty), "{d}");
+    let t = json(&["popularity", "--history", &draws, "--ticket", "1 2 3 4 5 6"]);
+    assert!(t["popularity_rank"].as_u64().unwrap() < 100, "{t}");
+    assert!(
+        t["expected_buyers"]["estimate"].as_f64().unwrap() > 1_000.0,
+        "{t}"
+    );
     // Without winner counts there is nothing to learn from.
     let bare = temp_file("bare.csv", &std::fs::read_to_string(&draws).unwrap());
     let out = lottopro(&["popularity", "--history", &bare, "--ticket", "1 2 3 4 5 6"]);

@@ -11,6 +11,7 @@ from lottopro._types import (
     PopularityEvaluation,
     PredictionReport,
     QrCheck,
+    SalesDistribution,
     SimulationReport,
     Stats,
     TaxAssessment,
@@ -174,6 +175,7 @@ class Engine:
         self, ticket: _TicketLike, sales: Optional[int] = None
     ) -> TicketPopularity: ...
     def popularity_evaluation(self) -> PopularityEvaluation: ...
+    def sales_distribution(self, sales: Optional[int] = None) -> SalesDistribution: ...
     def wheel(
         self,
         numbers: Optional[Sequence[int]] = None,

@@ -204,6 +204,16 @@ class EarlierPrice(TypedDict, total=False):
     # The first round at which this price no longer applied.
     until_round: int
 
+class Estimate(TypedDict, total=False):
+    """An estimate with its 95 % interval."""
+
+    # The model's estimate.
+    estimate: float
+    # The upper end.
+    high: float
+    # The lower end of its 95 % interval.
+    low: float
+
 class GameDef(TypedDict, total=False):
     """The plain data of a game, before validation. Build a [`GameSpec`] from it."""
 
@@ -464,6 +474,7 @@ class PopularityEvaluation(TypedDict, total=False):
     pattern_share: float
     # How many salient patterns there are.
     patterns: int
+    second: Optional["SecondEvaluation"]
     # Held-out draws scored.
     test_draws: int
     # The first held-out round.
@@ -555,6 +566,57 @@ class RankWins(TypedDict, total=False):
     # Winning tickets over all trials.
     wins: int
 
+class SalesDistribution(TypedDict, total=False):
+    """What one draw's sales look like under the second model."""
+
+    # Expected combinations bought 50 times or more.
+    bought_50_or_more: "Estimate"
+    # Expected combinations bought exactly once.
+    bought_once: "Estimate"
+    # All combinations.
+    combinations: float
+    # Games sold at the ticket price.
+    games: float
+    # The expected largest number of games on one combination.
+    max_bought: "Estimate"
+    # Expected combinations nobody bought.
+    never_bought: "Estimate"
+    # What popularity does and does not change.
+    note: str
+    # The quick-pick share of the games.
+    quick_pick_share: "Estimate"
+    # The sales assumed.
+    sales: int
+
+class SecondEvaluation(TypedDict, total=False):
+    """The second model's out-of-sample scores beside the first's."""
+
+    # Held-out draws with a 1st-prize choice split.
+    chosen_draws: int
+    # Mean log-likelihood per draw of their chosen (manual and
+    chosen_log_likelihood: List[float]
+    # One-sided paired p-values: the second model beats uniform choice,
+    chosen_p_values: List[float]
+    # The quick-pick share at the last training round, with its interval.
+    quick_pick_share: Tuple[float, Tuple[float, float]]
+    spread: Optional["Spread"]
+    # Per rank: the second model's deviance, and the paired one-sided
+    tiers: List["SecondTier"]
+
+class SecondTier(TypedDict, total=False):
+    """One rank's deviance under the second model."""
+
+    # Poisson deviance of the second model.
+    deviance: float
+    # `1 − second / first`.
+    improvement_over_first: float
+    # Its one-sided p-value.
+    p_value: float
+    # The rank.
+    rank: int
+    # Paired t statistic of the per-draw gain over the first model.
+    t: float
+
 class SimulationReport(TypedDict, total=False):
     """What a plan did; amounts in minor units of the game's currency."""
 
@@ -618,6 +680,23 @@ class SimulationReport(TypedDict, total=False):
     unvalued_ranks: List[int]
     # Wins per rank over all trials.
     wins: List["RankWins"]
+
+class Spread(TypedDict, total=False):
+    """How unevenly chosen tickets crowd single combinations: each
+combination's chosen share is multiplied by `U = c · L · K`, with `L`
+log-normal (mean 1, log-sd `sigma`), `K = cluster_multiplier` for a
+share `cluster_share` of the combinations and 1 for the rest, and `c`
+making the mean 1. Fitted by maximum likelihood over a grid; the grid's
+likelihoods give the intervals."""
+
+    # How many times more chosen tickets a cluster combination draws.
+    cluster_multiplier: float
+    # Share of combinations in the crowded cluster.
+    cluster_share: float
+    # Likelihood ratio of the fit against the log-normal alone (2 Δℓ).
+    lr_against_lognormal: float
+    # Log-sd of the continuous part.
+    sigma: float
 
 class Stats(TypedDict, total=False):
     """Statistics of a history; see the module docs."""
@@ -707,16 +786,21 @@ class TicketPopularity(TypedDict, total=False):
 
     # Expected value of one ticket under the model, before tax.
     ev_per_ticket: float
+    expected_buyers: Optional["Estimate"]
     # Other winners expected at each rank if this ticket wins it.
     expected_co_winners: Dict[int, float]
     # What this ticket would receive at each rank (pool share for
     expected_prize: Dict[int, float]
+    # Which model valued it: `second` (quick picks, named combinations,
+    model: str
     # What popularity does and does not change.
     note: str
     # The ticket.
     numbers: List[int]
     # How many times more often than a uniformly random ticket it is played.
     popularity: float
+    # Its rank among all combinations by expected buyers, 1 the most
+    popularity_rank: Optional[int]
     # The draw's assumed sales.
     sales: int
     # The price of the ticket.
