@@ -315,7 +315,7 @@ impl Popularity {
     }
 
     /// Parameter sets drawn around `point`; see the module docs.
-    fn bootstrap(&self, point: &Parameters) -> Vec<Parameters> {
+    pub(super) fn bootstrap(&self, point: &Parameters) -> Vec<Parameters> {
         use rand::RngExt;
         let mut rng = crate::rng::seeded(0x5EED_0019);
         let mut normal = move || -> f64 {
@@ -328,10 +328,7 @@ impl Popularity {
         let logit_sd = quick.logit_se(self.next_round);
         let logit = (point.quick / (1.0 - point.quick)).ln();
         // The spread: a grid point drawn by its likelihood weight.
-        let surface: Vec<([f64; 3], f64)> = self
-            .spread
-            .as_ref()
-            .map_or_else(Vec::new, |s| s.surface.clone());
+        let surface: &[([f64; 3], f64)] = self.spread.as_ref().map_or(&[], |s| &s.surface);
         let total: f64 = surface.iter().map(|p| p.1).sum();
         let mut uniform = {
             let mut r = crate::rng::seeded(0x5EED_0020);
@@ -339,7 +336,7 @@ impl Popularity {
         };
         let mut pick = move || -> [f64; 3] {
             let mut u = uniform() * total;
-            for (p, w) in &surface {
+            for (p, w) in surface {
                 u -= w;
                 if u <= 0.0 {
                     return *p;

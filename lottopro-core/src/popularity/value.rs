@@ -132,6 +132,40 @@ impl Popularity {
         };
         let probabilities: Vec<f64> = self.tiers.iter().map(|t| t.probability).collect();
         let crowd = self.ticket_crowd(ticket.main(), sales).ok();
+        // Intervals of the expected value and the co-winners: the same
+        // bootstrap as the expected buyers (second model only).
+        let point = self.parameters();
+        let parts = self.co_winner_parts(ticket.main());
+        let replicates: Vec<(f64, Vec<f64>)> = self
+            .bootstrap(&point)
+            .iter()
+            .map(|p| {
+                let co = self.co_winners_from(&parts, value.tickets, p.quick, &p.named);
+                (value.ev(&co), co)
+            })
+            .collect();
+        let interval = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            (
+                super::sales::quantile(&v, 0.025),
+                super::sales::quantile(&v, 0.975),
+            )
+        };
+        let (ev_interval, co_interval) = if replicates.is_empty() {
+            (None, None)
+        } else {
+            let (lo, hi) = interval(replicates.iter().map(|r| r.0).collect());
+            let co_by_rank = self
+                .tiers
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let (l, h) = interval(replicates.iter().map(|r| r.1[i]).collect());
+                    (t.rank, (l.min(co[i]), h.max(co[i])))
+                })
+                .collect();
+            (Some((lo.min(ev), hi.max(ev))), Some(co_by_rank))
+        };
         Ok(TicketPopularity {
             numbers: ticket.numbers(),
             popularity: self.multiplier(ticket.main()),
@@ -144,6 +178,8 @@ impl Popularity {
             ticket_price: game.ticket_price(),
             sales,
             tickets_sold: value.tickets,
+            ev_interval,
+            co_winners_interval: co_interval,
             expected_buyers: crowd.as_ref().map(|c| c.expected_buyers),
             popularity_rank: crowd.as_ref().map(|c| c.popularity_rank),
             model: if self.quick.is_some() {
@@ -158,6 +194,27 @@ impl Popularity {
     /// Expected other winners of each rank, given that `main` wins it, with
     /// `tickets` sold.
     pub fn co_winners(&self, main: NumberSet, tickets: f64) -> Vec<f64> {
+        let named: Vec<f64> = self.named.iter().map(|n| n.share).collect();
+        self.co_winners_with(main, tickets, self.quick_share(), &named)
+    }
+
+    /// [`Popularity::co_winners`] with the quick-pick share and the named
+    /// classes' shares given.
+    pub(super) fn co_winners_with(
+        &self,
+        main: NumberSet,
+        tickets: f64,
+        quick: f64,
+        named: &[f64],
+    ) -> Vec<f64> {
+        self.co_winners_from(&self.co_winner_parts(main), tickets, quick, named)
+    }
+
+    /// What the tickets sharing `j = 0..=k` numbers with `main` are made of,
+    /// apart from the shares that intervals vary: the hypergeometric count
+    /// (quick picks), the weights and patterns (chosen), and each named
+    /// class's members.
+    pub(super) fn co_winner_parts(&self, main: NumberSet) -> CoWinnerParts {
         let k = usize::from(self.picks);
         let inside = esym(main.iter().map(|n| self.w[usize::from(n)]), k);
         // The other numbers: the whole pool with the ticket's divided out.
@@ -165,34 +222,68 @@ impl Popularity {
             .iter()
             .fold(self.e_all, |e, n| without(&e, self.w[usize::from(n)]));
         let per_pattern = self.share / self.patterns.len().max(1) as f64;
-        // The share of all tickets sharing j numbers with `main`: quick
-        // picks by the hypergeometric count, chosen tickets by the weights,
-        // the patterns and the named classes.
-        let quick = self.quick_share();
-        let chosen = (1.0 - quick) * (1.0 - self.named_mass);
         let total = self.total_combinations();
         let (pool, kk) = (u32::from(self.pool), u32::from(self.picks));
-        let mut q = vec![0.0; k + 1];
-        for (j, qj) in q.iter_mut().enumerate() {
-            let same = binomial(kk, j as u32).unwrap_or(0) as f64
-                * binomial(pool - kk, kk - j as u32).unwrap_or(0) as f64;
-            *qj = quick * same / total
-                + chosen * (1.0 - self.share) * inside[j] * outside[k - j] / self.z;
+        let mut parts = CoWinnerParts {
+            uniform: vec![0.0; k + 1],
+            chosen: vec![0.0; k + 1],
+            named: vec![vec![0.0; k + 1]; self.named.len()],
+        };
+        for j in 0..=k {
+            parts.uniform[j] = binomial(kk, j as u32).unwrap_or(0) as f64
+                * binomial(pool - kk, kk - j as u32).unwrap_or(0) as f64
+                / total;
+            parts.chosen[j] = (1.0 - self.share) * inside[j] * outside[k - j] / self.z;
         }
         if per_pattern > 0.0 {
             for p in &self.patterns {
-                q[usize::from(p.common(main))] += chosen * per_pattern;
+                parts.chosen[usize::from(p.common(main))] += per_pattern;
             }
         }
-        for c in &self.named {
-            let members: Vec<NumberSet> = match &c.kind {
-                super::NamedKind::Lines(lines) => lines.clone(),
-                super::NamedKind::MostDrawn => vec![self.most_drawn],
-            };
-            for m in members {
-                q[usize::from(m.common(main))] += (1.0 - quick) * c.share;
+        for (c, counts) in self.named.iter().zip(&mut parts.named) {
+            let mut add = |m: NumberSet| counts[usize::from(m.common(main))] += 1.0;
+            match &c.kind {
+                super::NamedKind::Lines(lines) => lines.iter().for_each(|l| add(*l)),
+                super::NamedKind::MostDrawn => add(self.most_drawn),
             }
         }
+        parts
+    }
+
+    /// Expected other winners per tier from `parts`, with `tickets` sold,
+    /// quick-pick share `quick` and named shares `named`.
+    pub(super) fn co_winners_from(
+        &self,
+        parts: &CoWinnerParts,
+        tickets: f64,
+        quick: f64,
+        named: &[f64],
+    ) -> Vec<f64> {
+        let named_mass: f64 = self
+            .named
+            .iter()
+            .zip(named)
+            .map(|(c, s)| {
+                s * match &c.kind {
+                    super::NamedKind::Lines(lines) => lines.len() as f64,
+                    super::NamedKind::MostDrawn => 1.0,
+                }
+            })
+            .sum();
+        let chosen = (1.0 - quick) * (1.0 - named_mass);
+        let q: Vec<f64> = (0..parts.uniform.len())
+            .map(|j| {
+                quick * parts.uniform[j]
+                    + chosen * parts.chosen[j]
+                    + (1.0 - quick)
+                        * parts
+                            .named
+                            .iter()
+                            .zip(named)
+                            .map(|(c, s)| c[j] * s)
+                            .sum::<f64>()
+            })
+            .collect();
         self.tiers
             .iter()
             .enumerate()
@@ -208,6 +299,14 @@ impl Popularity {
     pub(crate) fn expected_value(&self, main: NumberSet, value: &Valuation) -> f64 {
         value.ev(&self.co_winners(main, value.tickets))
     }
+}
+
+/// The parts of a ticket's co-winners that do not depend on the shares an
+/// interval varies; see [`Popularity::co_winner_parts`].
+pub(super) struct CoWinnerParts {
+    uniform: Vec<f64>,
+    chosen: Vec<f64>,
+    named: Vec<Vec<f64>>,
 }
 
 /// The pools of one draw, for expected values.
@@ -322,6 +421,11 @@ pub struct TicketPopularity {
     pub sales: Money,
     /// Tickets sold at that price.
     pub tickets_sold: f64,
+    /// The 95 % interval of `ev_per_ticket` (second model only): the
+    /// quick-pick share and the named shares varied as their data allow.
+    pub ev_interval: Option<(f64, f64)>,
+    /// The 95 % intervals of `expected_co_winners` (second model only).
+    pub co_winners_interval: Option<BTreeMap<u8, (f64, f64)>>,
     /// Games other players are expected to buy on this combination, with a
     /// 95 % interval (second model only).
     pub expected_buyers: Option<super::Estimate>,

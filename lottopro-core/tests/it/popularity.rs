@@ -271,6 +271,20 @@ fn the_draw_1019_purchase_counts_are_reproduced() {
     assert!(fifty.low <= 10_299.0 && 10_299.0 <= fifty.high, "{fifty:?}");
     assert!(d.max_bought.estimate > 15_000.0 && d.max_bought.estimate < 17_000.0);
     assert!(d.never_bought.estimate < d.bought_once.estimate);
+    // Every figure of a ticket's valuation carries its interval.
+    let game = h.game();
+    let ticket = lottopro_core::Ticket::parse(game, "1 2 3 4 5 6").unwrap();
+    let v = m.ticket(game, &ticket, Some(train), Some(sales)).unwrap();
+    let (lo, hi) = v.ev_interval.unwrap();
+    assert!(
+        lo <= v.ev_per_ticket && v.ev_per_ticket <= hi && lo < hi,
+        "{v:?}"
+    );
+    for (rank, (lo, hi)) in v.co_winners_interval.as_ref().unwrap() {
+        let co = v.expected_co_winners[rank];
+        assert!(*lo <= co && co <= *hi, "rank {rank}: {co} not in {lo}–{hi}");
+    }
+    assert_eq!(v.model, "second");
     // A combination nobody names: about the average 12.6 buyers.
     let plain = m
         .ticket_crowd(NumberSet::from_numbers(&[3, 11, 19, 28, 35, 43]), sales)

@@ -189,9 +189,14 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
         p.tickets_sold
     );
     for (rank, chance) in &p.win_probability {
+        let interval = p
+            .co_winners_interval
+            .as_ref()
+            .and_then(|i| i.get(rank))
+            .map_or_else(String::new, |(lo, hi)| format!("  (95 % {lo:.1}–{hi:.1})"));
         let _ = writeln!(
             text,
-            "{rank:>4}  1 in {:<11.0} {:>10.1} ({:>9.1})   {:>14.0}",
+            "{rank:>4}  1 in {:<11.0} {:>10.1} ({:>9.1})   {:>14.0}{interval}",
             1.0 / chance,
             p.expected_co_winners[rank],
             p.uniform_co_winners[rank],
@@ -210,9 +215,12 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
             group_thousands(binomial_total(&game))
         );
     }
+    let ev_interval = p
+        .ev_interval
+        .map_or_else(String::new, |(lo, hi)| format!(" (95 % {lo:.1}–{hi:.1})"));
     let _ = writeln!(
         text,
-        "expected value {:.1} per ticket ({:.1} if everyone chose uniformly), price {}\n{}",
+        "expected value {:.1}{ev_interval} per ticket ({:.1} if everyone chose uniformly), price {}\n{}",
         p.ev_per_ticket,
         p.uniform_ev_per_ticket,
         cur.format(p.ticket_price),

@@ -784,6 +784,10 @@ class Ticket(TypedDict, total=False):
 class TicketPopularity(TypedDict, total=False):
     """What the popularity model says about one ticket."""
 
+    # The 95 % intervals of `expected_co_winners` (second model only).
+    co_winners_interval: Optional[Dict[int, Tuple[float, float]]]
+    # The 95 % interval of `ev_per_ticket` (second model only): the
+    ev_interval: Optional[Tuple[float, float]]
     # Expected value of one ticket under the model, before tax.
     ev_per_ticket: float
     expected_buyers: Optional["Estimate"]
