@@ -105,17 +105,7 @@ impl ShareTable {
     pub(super) fn figures(&self, m: &Popularity, p: &Parameters, games: f64) -> [f64; 4] {
         let nodes = normal_nodes(NODES);
         let total = m.total_combinations();
-        let mass: f64 = m
-            .named
-            .iter()
-            .zip(&p.named)
-            .map(|(n, s)| {
-                s * match &n.kind {
-                    NamedKind::Lines(l) => l.len() as f64,
-                    NamedKind::MostDrawn => 1.0,
-                }
-            })
-            .sum();
+        let mass = m.named_mass_with(&p.named);
         let factor = (1.0 - mass) * (1.0 - m.share) / m.z;
         // Each group: (how many combinations, weights part, own part).
         let mut groups: Vec<(f64, f64, f64)> = self
@@ -211,17 +201,7 @@ impl ShareTable {
     pub(super) fn rank(&self, m: &Popularity, main: NumberSet, p: &Parameters) -> u64 {
         let (w, own) = m.chosen_parts(main, p);
         let mine = w + own;
-        let mass: f64 = m
-            .named
-            .iter()
-            .zip(&p.named)
-            .map(|(n, s)| {
-                s * match &n.kind {
-                    NamedKind::Lines(l) => l.len() as f64,
-                    NamedKind::MostDrawn => 1.0,
-                }
-            })
-            .sum();
+        let mass = m.named_mass_with(&p.named);
         let factor = (1.0 - mass) * (1.0 - m.share) / m.z;
         let g: f64 = main.iter().map(|n| m.gamma[usize::from(n)]).sum();
         let own_bin = (((g - self.lo) / self.width) as usize).min(BINS - 1);
@@ -339,17 +319,7 @@ mod tests {
         let components = Spread::components(share, mult);
         let special: std::collections::HashSet<NumberSet> = table.special.iter().copied().collect();
         let total = m.total_combinations();
-        let mass: f64 = m
-            .named
-            .iter()
-            .zip(&p.named)
-            .map(|(n, s)| {
-                s * match &n.kind {
-                    NamedKind::Lines(l) => l.len() as f64,
-                    NamedKind::MostDrawn => 1.0,
-                }
-            })
-            .sum();
+        let mass = m.named_mass_with(&p.named);
         let factor = (1.0 - mass) * (1.0 - m.share) / m.z;
         let mut rng = crate::rng::seeded(2026);
         let (mut n0, mut n1, mut n50, mut largest) = (0u64, 0u64, 0u64, 0u64);

@@ -209,20 +209,26 @@ impl Popularity {
                 kind: NamedKind::MostDrawn,
             });
         }
-        self.named_mass = self
-            .named
-            .iter()
-            .map(|n| {
-                n.share
-                    * match &n.kind {
-                        NamedKind::Lines(l) => l.len() as f64,
-                        NamedKind::MostDrawn => 1.0,
-                    }
-            })
-            .sum();
+        let shares: Vec<f64> = self.named.iter().map(|n| n.share).collect();
+        self.named_mass = self.named_mass_with(&shares);
     }
 
-    /// The quick-pick trend, in the second model.
+    /// The chosen tickets named classes hold with per-member `shares`: each
+    /// share times the class's members.
+    pub(super) fn named_mass_with(&self, shares: &[f64]) -> f64 {
+        self.named
+            .iter()
+            .zip(shares)
+            .map(|(n, s)| {
+                s * match &n.kind {
+                    NamedKind::Lines(l) => l.len() as f64,
+                    NamedKind::MostDrawn => 1.0,
+                }
+            })
+            .sum()
+    }
+
+    /// The quick-pick share by block, in the second model.
     pub fn quick_picks(&self) -> Option<&QuickPicks> {
         self.quick.as_ref()
     }
@@ -367,17 +373,7 @@ impl Popularity {
     /// `main`'s chosen share: the weights part (which the spread
     /// multiplies) and its own (patterns, named classes).
     pub(super) fn chosen_parts(&self, main: NumberSet, p: &Parameters) -> (f64, f64) {
-        let mass: f64 = self
-            .named
-            .iter()
-            .zip(&p.named)
-            .map(|(n, s)| {
-                s * match &n.kind {
-                    NamedKind::Lines(l) => l.len() as f64,
-                    NamedKind::MostDrawn => 1.0,
-                }
-            })
-            .sum();
+        let mass = self.named_mass_with(&p.named);
         let product: f64 = main.iter().map(|n| self.w[usize::from(n)]).product();
         let weights = (1.0 - mass) * (1.0 - self.share) * product / self.z;
         let mut own = if self.patterns.contains(&main) {

@@ -259,17 +259,7 @@ impl Popularity {
         quick: f64,
         named: &[f64],
     ) -> Vec<f64> {
-        let named_mass: f64 = self
-            .named
-            .iter()
-            .zip(named)
-            .map(|(c, s)| {
-                s * match &c.kind {
-                    super::NamedKind::Lines(lines) => lines.len() as f64,
-                    super::NamedKind::MostDrawn => 1.0,
-                }
-            })
-            .sum();
+        let named_mass = self.named_mass_with(named);
         let chosen = (1.0 - quick) * (1.0 - named_mass);
         let q: Vec<f64> = (0..parts.uniform.len())
             .map(|j| {
