@@ -221,16 +221,15 @@ pub(crate) struct Limits {
 impl Limits {
     fn new(options: &Options) -> Limits {
         let limit = |name, rate: Option<Rate>| {
-            rate.map(|rate| {
-                Arc::new(
-                    limit::Limit::new(name, rate, options.trust_proxy)
-                        .only(axum::http::Method::POST),
-                )
-            })
+            rate.map(|rate| limit::Limit::new(name, rate, options.trust_proxy))
         };
         Limits {
-            predict: limit("predictions", options.predict_limit),
-            save: limit("saved-number writes", options.save_limit),
+            // Every request to a computing route spends the allowance,
+            // whatever its method (backtests and the evaluation are GETs).
+            predict: limit("predictions", options.predict_limit).map(Arc::new),
+            // Saves, not reads, of the saved numbers.
+            save: limit("saved-number writes", options.save_limit)
+                .map(|l| Arc::new(l.only(axum::http::Method::POST))),
         }
     }
 

@@ -30,12 +30,17 @@ use crate::app::{ApiError, AppState, Limits, require_store};
 
 pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .merge(limits.predictions(OpenApiRouter::new().route("/ui/predict", post(ui_predict))))
+        .merge(
+            limits.predictions(
+                OpenApiRouter::new()
+                    .route("/ui/predict", post(ui_predict))
+                    .route("/ui/simulate", post(ui_simulate)),
+            ),
+        )
         .merge(limits.saves(OpenApiRouter::new().route("/ui/saved", post(ui_save))))
         .route("/ui/saved", get(ui_saved))
         .route("/ui/check", post(ui_check))
         .route("/ui/tax", post(ui_tax))
-        .route("/ui/simulate", post(ui_simulate))
 }
 
 /// A form body whose rejection is an HTML error fragment.

@@ -247,6 +247,25 @@ async fn rate_limits_answer_429_with_retry_after() {
         .post_form("/ui/predict", "model=frequency&count=1", &[])
         .await;
     assert_eq!(ui.status, StatusCode::TOO_MANY_REQUESTS);
+    // So does every route that computes for a while: the allowance is
+    // spent before any work starts.
+    for path in [
+        "/api/backtest?model=random&warmup=1200",
+        "/api/popularity/evaluation",
+        "/api/popularity/distribution",
+    ] {
+        let r = s.get(path, &[]).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{path}");
+        assert!(!r.header(header::RETRY_AFTER).is_empty(), "{path}");
+    }
+    let ui = s
+        .post_form("/ui/simulate", "tickets_per_draw=1&years=1&trials=10", &[])
+        .await;
+    assert_eq!(
+        ui.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the dashboard's simulation"
+    );
     // Other routes are not limited.
     assert_eq!(s.get("/api/stats", &[]).await.status, StatusCode::OK);
 
