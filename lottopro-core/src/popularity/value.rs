@@ -166,6 +166,29 @@ impl Popularity {
                 .collect();
             (Some((lo.min(ev), hi.max(ev))), Some(co_by_rank))
         };
+        // A prize share falls as co-winners rise: its interval is the
+        // shares at the ends of theirs.
+        let prize_interval = co_interval
+            .as_ref()
+            .map(|by_rank: &BTreeMap<u8, (f64, f64)>| {
+                let ends = |pick: fn(&(f64, f64)) -> f64| -> Vec<f64> {
+                    self.tiers
+                        .iter()
+                        .map(|t| by_rank.get(&t.rank).map_or(0.0, pick))
+                        .collect()
+                };
+                let (most, fewest) = (value.shares(&ends(|r| r.1)), value.shares(&ends(|r| r.0)));
+                self.tiers
+                    .iter()
+                    .zip(most.iter().zip(&fewest))
+                    .map(|(t, (lo, hi))| (t.rank, (*lo, *hi)))
+                    .collect::<BTreeMap<u8, (f64, f64)>>()
+            });
+        let total = self.total_combinations();
+        let popularity_interval = crowd.as_ref().map(|c| {
+            let per = total / (sales.0 as f64 / self.price);
+            (c.expected_buyers.low * per, c.expected_buyers.high * per)
+        });
         Ok(TicketPopularity {
             numbers: ticket.numbers(),
             popularity: self.multiplier(ticket.main()),
@@ -180,6 +203,8 @@ impl Popularity {
             tickets_sold: value.tickets,
             ev_interval,
             co_winners_interval: co_interval,
+            expected_prize_interval: prize_interval,
+            popularity_interval,
             expected_buyers: crowd.as_ref().map(|c| c.expected_buyers),
             popularity_rank: crowd.as_ref().map(|c| c.popularity_rank),
             model: if self.quick.is_some() {
@@ -416,6 +441,10 @@ pub struct TicketPopularity {
     pub ev_interval: Option<(f64, f64)>,
     /// The 95 % intervals of `expected_co_winners` (second model only).
     pub co_winners_interval: Option<BTreeMap<u8, (f64, f64)>>,
+    /// The 95 % intervals of `expected_prize` (second model only).
+    pub expected_prize_interval: Option<BTreeMap<u8, (f64, f64)>>,
+    /// The 95 % interval of `popularity` (second model only).
+    pub popularity_interval: Option<(f64, f64)>,
     /// Games other players are expected to buy on this combination, with a
     /// 95 % interval (second model only).
     pub expected_buyers: Option<super::Estimate>,

@@ -284,6 +284,18 @@ fn the_draw_1019_purchase_counts_are_reproduced() {
         let co = v.expected_co_winners[rank];
         assert!(*lo <= co && co <= *hi, "rank {rank}: {co} not in {lo}–{hi}");
     }
+    for (rank, (lo, hi)) in v.expected_prize_interval.as_ref().unwrap() {
+        let prize = v.expected_prize[rank];
+        assert!(
+            *lo <= prize && prize <= *hi,
+            "rank {rank}: {prize} not in {lo}–{hi}"
+        );
+    }
+    let (lo, hi) = v.popularity_interval.unwrap();
+    assert!(
+        lo < v.popularity && v.popularity < hi && lo > 500.0,
+        "{v:?}"
+    );
     assert_eq!(v.model, "second");
     // A combination nobody names: about the average 12.6 buyers.
     let plain = m

@@ -180,8 +180,11 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
     let sales = sales.map(|s| Money::parse(s, "sales")).transpose()?;
     let p = engine.popularity(&ticket, sales)?;
     let cur = game.currency();
+    let popularity_interval = p
+        .popularity_interval
+        .map_or_else(String::new, |(lo, hi)| format!(" (95 % {lo:.1}–{hi:.1})"));
     let mut text = format!(
-        "ticket {ticket}: played {:.1}× as often as a uniformly random ticket\n\
+        "ticket {ticket}: played {:.1}×{popularity_interval} as often as a uniformly random ticket\n\
          draw with {} in sales ({:.0} tickets)\n\
          rank  chance          co-winners (uniform)   your prize\n",
         p.popularity,

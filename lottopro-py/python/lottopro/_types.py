@@ -795,6 +795,8 @@ class TicketPopularity(TypedDict, total=False):
     expected_co_winners: Dict[int, float]
     # What this ticket would receive at each rank (pool share for
     expected_prize: Dict[int, float]
+    # The 95 % intervals of `expected_prize` (second model only).
+    expected_prize_interval: Optional[Dict[int, Tuple[float, float]]]
     # Which model valued it: `second` (quick picks, named combinations,
     model: str
     # What popularity does and does not change.
@@ -803,6 +805,8 @@ class TicketPopularity(TypedDict, total=False):
     numbers: List[int]
     # How many times more often than a uniformly random ticket it is played.
     popularity: float
+    # The 95 % interval of `popularity` (second model only).
+    popularity_interval: Optional[Tuple[float, float]]
     # Its rank among all combinations by expected buyers, 1 the most
     popularity_rank: Optional[int]
     # The draw's assumed sales.
