@@ -697,6 +697,8 @@ likelihoods give the intervals."""
     lr_against_lognormal: float
     # Log-sd of the continuous part.
     sigma: float
+    # The central 95 % of `sigma` under the grid's likelihood weights.
+    sigma_interval: Tuple[float, float]
 
 class Stats(TypedDict, total=False):
     """Statistics of a history; see the module docs."""
