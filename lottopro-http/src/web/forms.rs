@@ -41,6 +41,7 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .route("/ui/saved", get(ui_saved))
         .route("/ui/check", post(ui_check))
         .route("/ui/tax", post(ui_tax))
+        .route("/ui/popularity", post(ui_popularity))
 }
 
 /// A form body whose rejection is an HTML error fragment.
@@ -282,6 +283,75 @@ async fn ui_tax(
             won(a.net)
         )),
     }
+}
+
+#[derive(Deserialize)]
+pub(super) struct PopularityForm {
+    ticket: String,
+}
+
+/// Dashboard: who shares a ticket's prizes, each figure with its interval.
+async fn ui_popularity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<PopularityForm>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let result = async {
+        let ticket = Ticket::parse(&state.engine.game(), &f.ticket)?;
+        crate::app::heavy(&state, move |e| e.popularity(&ticket, None)).await
+    }
+    .await;
+    let p = match result {
+        Ok(p) => p,
+        Err(e) => return Fragment::error(t, e),
+    };
+    let interval = |i: Option<(f64, f64)>, digits: usize| {
+        i.map_or_else(String::new, |(lo, hi)| {
+            format!(" <span class=\"muted\">({lo:.digits$}–{hi:.digits$})</span>")
+        })
+    };
+    let mut h = format!(
+        r#"<div class="popularity"><p>{}</p><table><tr><td>{}</td><td>{:.1}{}</td></tr>"#,
+        balls(&p.numbers),
+        t.as_often,
+        p.popularity,
+        interval(p.popularity_interval, 1)
+    );
+    if let (Some(b), Some(rank)) = (p.expected_buyers, p.popularity_rank) {
+        let _ = write!(
+            h,
+            r#"<tr><td>{}</td><td>{:.0}{}</td></tr><tr><td>{}</td><td>{}</td></tr>"#,
+            t.buyers,
+            b.estimate,
+            interval(Some((b.low, b.high)), 0),
+            t.popularity_rank,
+            group_thousands(rank)
+        );
+    }
+    let rank1 = p.expected_co_winners.get(&1).copied().unwrap_or(0.0);
+    let _ = write!(
+        h,
+        r#"<tr><td>{}</td><td>{:.1}{} · {} {:.1}</td></tr><tr><td>{}</td><td>{:.1} ₩{} · {} {:.1} ₩</td></tr></table><p class="muted">{}</p></div>"#,
+        t.co_winners,
+        rank1,
+        interval(
+            p.co_winners_interval
+                .as_ref()
+                .and_then(|i| i.get(&1).copied()),
+            1
+        ),
+        t.if_uniform,
+        p.uniform_co_winners.get(&1).copied().unwrap_or(0.0),
+        t.ev_model,
+        p.ev_per_ticket,
+        interval(p.ev_interval, 1),
+        t.if_uniform,
+        p.uniform_ev_per_ticket,
+        t.popularity_note
+    );
+    Fragment::ok(h)
 }
 
 #[derive(Deserialize)]

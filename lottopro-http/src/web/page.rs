@@ -250,6 +250,14 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
     );
     let _ = write!(
         h,
+        r#"<section id="popularity"><h2>{title}</h2><form method="post" action="/ui/popularity?lang={lang}" data-target="popularity-result"><label>{ticket} <input name="ticket" required placeholder="1 2 3 4 5 6"></label><button type="submit">{button}</button></form><div id="popularity-result" aria-live="polite"></div></section>"#,
+        title = t.popularity_title,
+        lang = t.lang,
+        ticket = t.ticket,
+        button = t.popularity_button,
+    );
+    let _ = write!(
+        h,
         r#"<section id="simulate"><h2>{title}</h2><form method="post" action="/ui/simulate?lang={lang}" data-target="simulate-result"><label>{tpd} <input name="tickets_per_draw" type="number" min="1" max="100" value="5"></label><label>{years} <input name="years" type="number" min="1" max="50" value="10"></label><label>{trials} <input name="trials" type="number" min="1" max="100000" value="1000"></label><button type="submit">{button}</button></form><div id="simulate-result" aria-live="polite"></div></section>"#,
         title = t.simulate_title,
         lang = t.lang,

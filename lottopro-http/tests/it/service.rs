@@ -627,6 +627,23 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
     assert!(t.text().contains("296,999,670"), "{}", t.text());
     let t = s.post_form("/ui/tax?lang=en", "amount=-5", &[]).await;
     assert_eq!(t.status, StatusCode::BAD_REQUEST);
+    // Who shares a prize: the second model's figures with their intervals.
+    let p = s
+        .post_form("/ui/popularity?lang=en", "ticket=1+2+3+4+5+6", &[])
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text());
+    for want in [
+        "Popularity rank among all combinations</td><td>4<",
+        "Other players expected on this combination",
+        "never the chance of winning",
+        "class=\"muted\">(",
+    ] {
+        assert!(p.text().contains(want), "{want}: {}", p.text());
+    }
+    let p = s
+        .post_form("/ui/popularity?lang=ko", "ticket=1+2+3+4+5+46", &[])
+        .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{}", p.text());
     let sim = s
         .post_form(
             "/ui/simulate?lang=en",
