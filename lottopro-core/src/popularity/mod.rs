@@ -283,6 +283,9 @@ impl Popularity {
     /// Refits on `view`, starting from this model's parameters: cheaper than
     /// [`Popularity::fit`] when the history grew by a few draws.
     pub fn refit(&mut self, view: HistoryView<'_>, iterations: usize) -> Result<()> {
+        if self.quick.is_some() {
+            self.follow(view);
+        }
         self.train(view, iterations)
     }
 

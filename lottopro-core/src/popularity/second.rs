@@ -161,6 +161,41 @@ impl Popularity {
         Ok(m)
     }
 
+    /// Brings the second model's history-dependent parts up to `view` before
+    /// a refit: the quick-pick blocks (from the choice rows it holds), the
+    /// most-drawn combination and the round a valuation is for. The named
+    /// shares and the spread stay as fitted.
+    pub(super) fn follow(&mut self, view: HistoryView<'_>) {
+        let game = view.game();
+        let total = self.total_combinations();
+        let mut counts = vec![0u64; usize::from(self.pool) + 1];
+        let mut quick_obs = Vec::new();
+        for d in view.draws() {
+            for n in d.numbers().union(d.bonus()).iter() {
+                counts[usize::from(n)] += 1;
+            }
+            let (Some(sales), Some(first)) = (d.total_sales(), d.result(1)) else {
+                continue;
+            };
+            if let Some((all, chosen)) = self.chosen_first.get(&d.round())
+                && *all == first.winners
+            {
+                let price = game.ticket_price_at(d.round()).0.max(1) as f64;
+                quick_obs.push(crowd::QuickObs {
+                    round: d.round(),
+                    exposure: sales.0 as f64 / price / total,
+                    auto: *all as f64 - chosen,
+                });
+            }
+        }
+        if let Some(q) = QuickPicks::fit(&quick_obs) {
+            self.quick = Some(q);
+        }
+        self.most_drawn = crowd::most_drawn(&counts, self.picks);
+        self.next_round = view.latest_round().map_or(1, |r| r + 1);
+        self.table = std::sync::OnceLock::new();
+    }
+
     /// The second model fitted to `view` with the data LottoPro ships for
     /// its game (Korean Lotto 6/45: the 1st-prize choice split and the
     /// draw-1019 purchase counts).

@@ -56,7 +56,15 @@ impl AntiPopular {
             return;
         }
         let view = HistoryView::of(&self.game, &self.draws);
+        // The second model as soon as the history holds its data (the
+        // 1st-prize choice split starts at Korean draw 262); until then,
+        // and for games without it, the first. Refits follow the history.
         let model = match self.fitted.take() {
+            Some((mut m, _)) if m.quick_picks().is_none() => Popularity::fit_second_bundled(view)
+                .or_else(|_| {
+                    m.refit(view, REFIT_ITERATIONS)?;
+                    Ok(m)
+                }),
             Some((mut m, _)) => m.refit(view, REFIT_ITERATIONS).map(|()| m),
             None => Popularity::fit_second_bundled(view).or_else(|_| Popularity::fit(view)),
         };
