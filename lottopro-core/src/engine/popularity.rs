@@ -61,9 +61,7 @@ impl Engine {
     /// The second model where the history and LottoPro's data allow it
     /// (Korean Lotto 6/45 with 1st-prize choice counts), else the first.
     pub(super) fn popularity_model(&self, h: &History) -> Result<Arc<Popularity>> {
-        self.per_epoch(&self.popularity, h, |h| {
-            Popularity::fit_second_bundled(h.view()).or_else(|_| Popularity::fit(h.view()))
-        })
+        self.per_epoch(&self.popularity, h, |h| Popularity::fit_best(h.view()))
     }
 
     /// `slot`'s value for `h`'s epoch, computed (and kept) on a miss.

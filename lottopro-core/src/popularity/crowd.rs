@@ -35,7 +35,6 @@
 
 use serde::Serialize;
 
-use crate::io::FirstPrizeChoice;
 use crate::ticket::NumberSet;
 
 /// Published purchase counts of single combinations in one draw: the facts
@@ -170,36 +169,6 @@ impl QuickPicks {
     pub(super) fn logit_se(&self, round: u32) -> f64 {
         self.block(round).map_or(0.0, |b| b.logit_se)
     }
-}
-
-/// The draws of `choices` that agree with the history's 1st-prize winners,
-/// as quick-pick observations: `(round, exposure, auto)` plus the chosen
-/// winners (semi-automatic and manual) for the combination spread.
-pub(super) fn choice_observations(
-    choices: &[FirstPrizeChoice],
-    draws: &[(u32, f64, u64)],
-) -> Vec<(QuickObs, f64)> {
-    let mut out = Vec::new();
-    for c in choices {
-        let Ok(i) = draws.binary_search_by_key(&c.round, |d| d.0) else {
-            continue;
-        };
-        let (round, exposure, first) = draws[i];
-        // A row that disagrees with the history's winners belongs to
-        // another history (a simulated one, say): it is not evidence here.
-        if u64::from(c.auto) + u64::from(c.semi_auto) + u64::from(c.manual) != first {
-            continue;
-        }
-        out.push((
-            QuickObs {
-                round,
-                exposure,
-                auto: f64::from(c.auto),
-            },
-            f64::from(c.semi_auto) + f64::from(c.manual),
-        ));
-    }
-    out
 }
 
 /// The straight lines of six numbers on a play slip of `columns` columns

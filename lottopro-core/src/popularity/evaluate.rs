@@ -224,7 +224,7 @@ impl SecondEvaluation {
             let quick = games * s.quick * p1;
             let uniform = (games * (1.0 - s.quick) * p1).max(1e-9);
             let first_l = (first.mu_and_grad(f, 0, None) - quick).max(0.05 * uniform);
-            let second_l = (second.mu_and_grad(s, 0, None) - quick * second.scale[0]).max(1e-9);
+            let second_l = second.chosen_first_mean(s).max(1e-9);
             let ln_fact = statrs::function::gamma::ln_gamma(y + 1.0);
             let poisson = |l: f64| y * l.ln() - l - ln_fact;
             per_draw[0].push(poisson(uniform));

@@ -363,16 +363,7 @@ impl Popularity {
     }
 
     fn share_of(&self, main: NumberSet) -> f64 {
-        let product: f64 = main.iter().map(|n| self.w[usize::from(n)]).product();
-        let pattern = if self.patterns.contains(&main) {
-            self.share / self.patterns.len() as f64
-        } else {
-            0.0
-        };
-        let chosen = (1.0 - self.named_mass) * ((1.0 - self.share) * product / self.z + pattern)
-            + self.named_share(main);
-        let q = self.quick_share();
-        q / self.total_combinations() + (1.0 - q) * chosen
+        self.share_with(main, &self.parameters())
     }
 
     /// The quick-pick share of the next draw (0 in the first model).
@@ -380,18 +371,6 @@ impl Popularity {
         self.quick
             .as_ref()
             .map_or(0.0, |q| q.share(self.next_round))
-    }
-
-    /// The chosen share named classes put on `main` now.
-    fn named_share(&self, main: NumberSet) -> f64 {
-        self.named
-            .iter()
-            .map(|c| match &c.kind {
-                NamedKind::Lines(lines) if lines.contains(&main) => c.share,
-                NamedKind::MostDrawn if main == self.most_drawn => c.share,
-                _ => 0.0,
-            })
-            .sum()
     }
 
     /// Per tier, the chosen share held by named combinations that win it in

@@ -105,8 +105,7 @@ impl ShareTable {
     pub(super) fn figures(&self, m: &Popularity, p: &Parameters, games: f64) -> [f64; 4] {
         let nodes = normal_nodes(NODES);
         let total = m.total_combinations();
-        let mass = m.named_mass_with(&p.named);
-        let factor = (1.0 - mass) * (1.0 - m.share) / m.z;
+        let factor = m.weights_factor(p);
         // Each group: (how many combinations, weights part, own part).
         let mut groups: Vec<(f64, f64, f64)> = self
             .count
@@ -201,8 +200,7 @@ impl ShareTable {
     pub(super) fn rank(&self, m: &Popularity, main: NumberSet, p: &Parameters) -> u64 {
         let (w, own) = m.chosen_parts(main, p);
         let mine = w + own;
-        let mass = m.named_mass_with(&p.named);
-        let factor = (1.0 - mass) * (1.0 - m.share) / m.z;
+        let factor = m.weights_factor(p);
         let g: f64 = main.iter().map(|n| m.gamma[usize::from(n)]).sum();
         let own_bin = (((g - self.lo) / self.width) as usize).min(BINS - 1);
         // Bins are compared by their mean share, so a combination's own
@@ -319,8 +317,7 @@ mod tests {
         let components = Spread::components(share, mult);
         let special: std::collections::HashSet<NumberSet> = table.special.iter().copied().collect();
         let total = m.total_combinations();
-        let mass = m.named_mass_with(&p.named);
-        let factor = (1.0 - mass) * (1.0 - m.share) / m.z;
+        let factor = m.weights_factor(&p);
         let mut rng = crate::rng::seeded(2026);
         let (mut n0, mut n1, mut n50, mut largest) = (0u64, 0u64, 0u64, 0u64);
         let mut nums = [0u8; 6];

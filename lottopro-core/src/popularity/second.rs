@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 
-use super::crowd::{self, Calibration, KR645_CALIBRATION, QuickPicks, Spread, choice_observations};
+use super::crowd::{self, Calibration, KR645_CALIBRATION, QuickPicks, Spread};
 use super::sales::quantile;
 use super::{Named, NamedKind, Popularity};
 use crate::error::{Error, Result};
@@ -88,28 +88,6 @@ impl Popularity {
     ) -> Result<Popularity> {
         let game = view.game();
         let mut m = Popularity::uniform(game)?;
-        let total = m.total_combinations();
-        let draws: Vec<(u32, f64, u64)> = view
-            .draws()
-            .iter()
-            .filter_map(|d| {
-                let sales = d.total_sales()?;
-                let price = game.ticket_price_at(d.round()).0.max(1);
-                let first = d.result(1)?.winners;
-                Some((d.round(), sales.0 as f64 / price as f64 / total, first))
-            })
-            .collect();
-        let choice = choice_observations(choices, &draws);
-        let quick_obs: Vec<_> = choice.iter().map(|c| c.0).collect();
-        m.quick = Some(QuickPicks::fit(&quick_obs).ok_or_else(|| {
-            Error::invalid(
-                "history",
-                format!(
-                    "{} draws have a quick-pick count that agrees with their 1st-prize winners; the second popularity model needs at least 10",
-                    quick_obs.len()
-                ),
-            )
-        })?);
         // Every round's split is kept (scoring held-out draws needs them);
         // a draw uses it only when it agrees with its own winners.
         m.chosen_first = choices
@@ -119,39 +97,35 @@ impl Popularity {
                 (c.round, (u64::from(c.auto) + chosen, chosen as f64))
             })
             .collect();
-        m.next_round = view.latest_round().map_or(1, |r| r + 1);
-        // The most-drawn combination now, and before the calibration draw
-        // when the history reaches the draw before it.
-        let mut counts = vec![0u64; usize::from(m.pool) + 1];
-        let mut before_calibration = None;
-        for d in view.draws() {
-            for n in d.numbers().union(d.bonus()).iter() {
-                counts[usize::from(n)] += 1;
-            }
-            if calibration.is_some_and(|c| c.round == d.round() + 1) {
-                before_calibration = Some(crowd::most_drawn(&counts, m.picks));
-            }
+        let (measured, pooled_quick) = m.follow(view);
+        if m.quick.is_none() {
+            return Err(Error::invalid(
+                "history",
+                format!(
+                    "{measured} draws have a quick-pick count that agrees with their 1st-prize winners; the second popularity model needs at least 10"
+                ),
+            ));
         }
-        m.most_drawn = crowd::most_drawn(&counts, m.picks);
         if let Some(c) = calibration.filter(|_| game.pool() == 45 && game.picks() == 6) {
+            // The most-drawn combination before the calibration draw, when
+            // the history reaches the draw before it.
+            let (before, _) = view.split_at_round(c.round.saturating_sub(1));
+            let most_drawn_then = (before.latest_round() == Some(c.round.saturating_sub(1)))
+                .then(|| most_drawn_of(before, m.pool, m.picks));
             let price = game.ticket_price_at(c.round).0.max(1) as f64;
-            m.calibrate(c, price, before_calibration);
+            m.calibrate(c, price, most_drawn_then);
         }
         // The weights now describe the chosen tickets alone, a third of
         // the games, so they are about 1 / (1 − q) times as large in log
         // terms: the ridge is scaled by (1 − q)² to shrink them as much.
-        let mean_chosen = 1.0
-            - quick_obs.iter().map(|o| o.auto).sum::<f64>()
-                / quick_obs.iter().map(|o| o.exposure).sum::<f64>().max(1e-9);
-        m.ridge = super::RIDGE * mean_chosen.clamp(0.05, 1.0).powi(2);
+        m.ridge = super::RIDGE * (1.0 - pooled_quick).clamp(0.05, 1.0).powi(2);
         m.train(view, 30)?;
         let obs = m.observations(view);
         let data: Vec<(f64, f64)> = obs
             .iter()
             .filter_map(|o| {
                 let y = o.chosen_first?;
-                let quick = o.tickets * m.scale[0] * o.quick * m.tiers[0].probability;
-                let lambda = m.mu_and_grad(o, 0, None) - quick;
+                let lambda = m.chosen_first_mean(o);
                 (lambda > 0.0).then_some((y, lambda))
             })
             .collect();
@@ -161,19 +135,18 @@ impl Popularity {
         Ok(m)
     }
 
-    /// Brings the second model's history-dependent parts up to `view` before
-    /// a refit: the quick-pick blocks (from the choice rows it holds), the
+    /// Brings the second model's history-dependent parts up to `view` (at
+    /// its fit and before each refit): the quick-pick blocks from the choice
+    /// rows it holds (a row counts only where it agrees with the draw's 1st-
+    /// prize winners: another history's rows are not evidence here), the
     /// most-drawn combination and the round a valuation is for. The named
-    /// shares and the spread stay as fitted.
-    pub(super) fn follow(&mut self, view: HistoryView<'_>) {
+    /// shares and the spread stay as fitted. Returns how many draws measured
+    /// the quick-pick share and their pooled share.
+    pub(super) fn follow(&mut self, view: HistoryView<'_>) -> (usize, f64) {
         let game = view.game();
         let total = self.total_combinations();
-        let mut counts = vec![0u64; usize::from(self.pool) + 1];
         let mut quick_obs = Vec::new();
         for d in view.draws() {
-            for n in d.numbers().union(d.bonus()).iter() {
-                counts[usize::from(n)] += 1;
-            }
             let (Some(sales), Some(first)) = (d.total_sales(), d.result(1)) else {
                 continue;
             };
@@ -191,9 +164,18 @@ impl Popularity {
         if let Some(q) = QuickPicks::fit(&quick_obs) {
             self.quick = Some(q);
         }
-        self.most_drawn = crowd::most_drawn(&counts, self.picks);
+        self.most_drawn = most_drawn_of(view, self.pool, self.picks);
         self.next_round = view.latest_round().map_or(1, |r| r + 1);
         self.table = std::sync::OnceLock::new();
+        let auto: f64 = quick_obs.iter().map(|o| o.auto).sum();
+        let exposure: f64 = quick_obs.iter().map(|o| o.exposure).sum();
+        (quick_obs.len(), auto / exposure.max(1e-9))
+    }
+
+    /// The model LottoPro uses for `view`: the second where its data exist
+    /// (see [`Popularity::fit_second_bundled`]), else the first.
+    pub fn fit_best(view: HistoryView<'_>) -> Result<Popularity> {
+        Popularity::fit_second_bundled(view).or_else(|_| Popularity::fit(view))
     }
 
     /// The second model fitted to `view` with the data LottoPro ships for
@@ -263,6 +245,20 @@ impl Popularity {
             .sum()
     }
 
+    /// The chosen (manual and semi-automatic) part of `o`'s expected
+    /// 1st-prize winners: the whole less the quick picks.
+    pub(super) fn chosen_first_mean(&self, o: &super::Obs) -> f64 {
+        self.mu_and_grad(o, 0, None)
+            - o.tickets * self.scale[0] * o.quick * self.tiers[0].probability
+    }
+
+    /// What a combination's `Π w` is multiplied by to give its chosen share
+    /// from the number weights under `p`: the share left after the named
+    /// classes and the patterns, over the normaliser.
+    pub(super) fn weights_factor(&self, p: &Parameters) -> f64 {
+        (1.0 - self.named_mass_with(&p.named)) * (1.0 - self.share) / self.z
+    }
+
     /// The quick-pick share by block, in the second model.
     pub fn quick_picks(&self) -> Option<&QuickPicks> {
         self.quick.as_ref()
@@ -313,12 +309,24 @@ impl Popularity {
 
     /// `main`'s expected buyers in a draw with `sales`, and its rank.
     pub fn ticket_crowd(&self, main: NumberSet, sales: Money) -> Result<TicketCrowd> {
-        let games = self.games(sales)?;
         let point = self.parameters();
+        self.ticket_crowd_with(main, sales, &point, &self.bootstrap(&point))
+    }
+
+    /// [`Popularity::ticket_crowd`] with the parameters and their bootstrap
+    /// given (a valuation shares them with its other intervals).
+    pub(super) fn ticket_crowd_with(
+        &self,
+        main: NumberSet,
+        sales: Money,
+        point: &Parameters,
+        samples: &[Parameters],
+    ) -> Result<TicketCrowd> {
+        let games = self.games(sales)?;
         let buyers = |p: &Parameters| games * self.share_with(main, p);
-        let mut v: Vec<f64> = self.bootstrap(&point).iter().map(buyers).collect();
+        let mut v: Vec<f64> = samples.iter().map(buyers).collect();
         v.sort_by(f64::total_cmp);
-        let estimate = buyers(&point);
+        let estimate = buyers(point);
         let table = self.share_table();
         Ok(TicketCrowd {
             expected_buyers: Estimate {
@@ -326,7 +334,7 @@ impl Popularity {
                 low: quantile(&v, 0.025).min(estimate),
                 high: quantile(&v, 0.975).max(estimate),
             },
-            popularity_rank: table.rank(self, main, &point),
+            popularity_rank: table.rank(self, main, point),
             combinations: self.total_combinations(),
         })
     }
@@ -400,7 +408,7 @@ impl Popularity {
     }
 
     /// `main`'s expected share of all games under `p`.
-    fn share_with(&self, main: NumberSet, p: &Parameters) -> f64 {
+    pub(super) fn share_with(&self, main: NumberSet, p: &Parameters) -> f64 {
         let (weights, own) = self.chosen_parts(main, p);
         p.quick / self.total_combinations() + (1.0 - p.quick) * (weights + own)
     }
@@ -410,7 +418,7 @@ impl Popularity {
     pub(super) fn chosen_parts(&self, main: NumberSet, p: &Parameters) -> (f64, f64) {
         let mass = self.named_mass_with(&p.named);
         let product: f64 = main.iter().map(|n| self.w[usize::from(n)]).product();
-        let weights = (1.0 - mass) * (1.0 - self.share) * product / self.z;
+        let weights = self.weights_factor(p) * product;
         let mut own = if self.patterns.contains(&main) {
             (1.0 - mass) * self.share / self.patterns.len() as f64
         } else {
@@ -427,6 +435,18 @@ impl Popularity {
         }
         (weights, own)
     }
+}
+
+/// The most-drawn combination of `view`'s draws, bonus draws counted (see
+/// [`crowd`]).
+fn most_drawn_of(view: HistoryView<'_>, pool: u8, picks: u8) -> NumberSet {
+    let mut counts = vec![0u64; usize::from(pool) + 1];
+    for d in view.draws() {
+        for n in d.numbers().union(d.bonus()).iter() {
+            counts[usize::from(n)] += 1;
+        }
+    }
+    crowd::most_drawn(&counts, picks)
 }
 
 /// The parameters the intervals vary.

@@ -131,13 +131,15 @@ impl Popularity {
                 .collect()
         };
         let probabilities: Vec<f64> = self.tiers.iter().map(|t| t.probability).collect();
-        let crowd = self.ticket_crowd(ticket.main(), sales).ok();
-        // Intervals of the expected value and the co-winners: the same
-        // bootstrap as the expected buyers (second model only).
+        // One bootstrap for every interval: the expected buyers, the
+        // co-winners and the expected value (second model only).
         let point = self.parameters();
+        let samples = self.bootstrap(&point);
+        let crowd = self
+            .ticket_crowd_with(ticket.main(), sales, &point, &samples)
+            .ok();
         let parts = self.co_winner_parts(ticket.main());
-        let replicates: Vec<(f64, Vec<f64>)> = self
-            .bootstrap(&point)
+        let replicates: Vec<(f64, Vec<f64>)> = samples
             .iter()
             .map(|p| {
                 let co = self.co_winners_from(&parts, value.tickets, p.quick, &p.named);

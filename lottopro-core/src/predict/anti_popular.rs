@@ -66,7 +66,7 @@ impl AntiPopular {
                     Ok(m)
                 }),
             Some((mut m, _)) => m.refit(view, REFIT_ITERATIONS).map(|()| m),
-            None => Popularity::fit_second_bundled(view).or_else(|_| Popularity::fit(view)),
+            None => Popularity::fit_best(view),
         };
         self.fitted_at = self.usable;
         if let (Ok(model), Some(sales)) = (model, recent_sales(view)) {

@@ -180,9 +180,7 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
     let sales = sales.map(|s| Money::parse(s, "sales")).transpose()?;
     let p = engine.popularity(&ticket, sales)?;
     let cur = game.currency();
-    let popularity_interval = p
-        .popularity_interval
-        .map_or_else(String::new, |(lo, hi)| format!(" (95 % {lo:.1}–{hi:.1})"));
+    let popularity_interval = interval(p.popularity_interval);
     let mut text = format!(
         "ticket {ticket}: played {:.1}×{popularity_interval} as often as a uniformly random ticket\n\
          draw with {} in sales ({:.0} tickets)\n\
@@ -192,11 +190,11 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
         p.tickets_sold
     );
     for (rank, chance) in &p.win_probability {
-        let interval = p
-            .co_winners_interval
-            .as_ref()
-            .and_then(|i| i.get(rank))
-            .map_or_else(String::new, |(lo, hi)| format!("  (95 % {lo:.1}–{hi:.1})"));
+        let interval = interval(
+            p.co_winners_interval
+                .as_ref()
+                .and_then(|i| i.get(rank).copied()),
+        );
         let _ = writeln!(
             text,
             "{rank:>4}  1 in {:<11.0} {:>10.1} ({:>9.1})   {:>14.0}{interval}",
@@ -215,12 +213,10 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
             b.low,
             b.high,
             group_thousands(rank),
-            group_thousands(binomial_total(&game))
+            group_thousands(lottopro_core::Odds::of(&game).total_combinations)
         );
     }
-    let ev_interval = p
-        .ev_interval
-        .map_or_else(String::new, |(lo, hi)| format!(" (95 % {lo:.1}–{hi:.1})"));
+    let ev_interval = interval(p.ev_interval);
     let _ = writeln!(
         text,
         "expected value {:.1}{ev_interval} per ticket ({:.1} if everyone chose uniformly), price {}\n{}",
@@ -236,9 +232,9 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
     })
 }
 
-/// All combinations of `game`'s main numbers.
-fn binomial_total(game: &lottopro_core::GameSpec) -> u64 {
-    lottopro_core::Odds::of(game).total_combinations
+/// " (95 % lo–hi)", or nothing when the model gives no interval.
+fn interval(i: Option<(f64, f64)>) -> String {
+    i.map_or_else(String::new, |(lo, hi)| format!(" (95 % {lo:.1}–{hi:.1})"))
 }
 
 fn sales_distribution(source: &PopularitySource, sales: Option<&str>) -> Result<Report> {
