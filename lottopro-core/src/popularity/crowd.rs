@@ -142,10 +142,15 @@ impl QuickPicks {
 
     /// The block that holds `round`, or the nearest one.
     fn block(&self, round: u32) -> Option<&QuickBlock> {
+        self.blocks.get(self.block_index(round)?)
+    }
+
+    /// The index of [`QuickPicks::block`]'s block.
+    pub(super) fn block_index(&self, round: u32) -> Option<usize> {
         self.blocks
             .iter()
-            .find(|b| round <= b.last_round)
-            .or(self.blocks.last())
+            .position(|b| round <= b.last_round)
+            .or(self.blocks.len().checked_sub(1))
     }
 
     /// The quick-pick share at `round`: its block's (rounds after the last
@@ -163,11 +168,6 @@ impl QuickPicks {
                 sigmoid(l + 1.96 * b.logit_se),
             )
         })
-    }
-
-    /// The standard error of `logit share` at `round`.
-    pub(super) fn logit_se(&self, round: u32) -> f64 {
-        self.block(round).map_or(0.0, |b| b.logit_se)
     }
 }
 

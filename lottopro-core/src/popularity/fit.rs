@@ -6,7 +6,7 @@ use ndarray::{Array1, Array2};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::MAX_PICKS;
-use super::math::{esym, logit, sigmoid, solve_spd, without};
+use super::math::{cholesky, esym, logit, sigmoid, solve_spd, without};
 use super::{Obs, Popularity};
 
 impl Popularity {
@@ -19,14 +19,14 @@ impl Popularity {
         let pool = usize::from(self.pool);
         let bonus = obs.bonus.filter(|_| self.bonus);
         let is_other = |n: u8| !obs.main.contains(n) && Some(n) != bonus;
-        let e_w = esym(obs.main.iter().map(|n| self.w[usize::from(n)]), k);
+        let e_w = esym(obs.main.iter().map(|n| self.weights.w[usize::from(n)]), k);
         let e_o = esym(
             (1..=self.pool)
                 .filter(|&n| is_other(n))
-                .map(|n| self.w[usize::from(n)]),
+                .map(|n| self.weights.w[usize::from(n)]),
             k,
         );
-        let wb = bonus.map_or(0.0, |b| self.w[usize::from(b)]);
+        let wb = bonus.map_or(0.0, |b| self.weights.w[usize::from(b)]);
         let accepts_with = bonus.is_some() && tier.bonus.accepts(1);
         let accepts_without = tier.bonus.accepts(0);
         let at =
@@ -44,7 +44,7 @@ impl Popularity {
             0.0
         };
         let a = with_b + without_b;
-        let base = a / self.z;
+        let base = a / self.weights.z;
         let n_s = obs.tickets * self.scale[r];
         let pattern = obs.pattern_wins[r] / self.patterns.len() as f64;
         // Quick picks win at the tier's odds; the chosen tickets outside the
@@ -61,9 +61,9 @@ impl Popularity {
             } else {
                 0.0
             }) + (if accepts_without { at(&e_o, rest) } else { 0.0 });
-            let e_all = self.e_all;
+            let e_all = self.weights.e_all;
             for n in 1..=self.pool {
-                let wn = self.w[usize::from(n)];
+                let wn = self.weights.w[usize::from(n)];
                 let da = if obs.main.contains(n) {
                     if m == 0 {
                         0.0
@@ -86,7 +86,7 @@ impl Popularity {
                     })
                 };
                 let dz = wn * without(&e_all, wn)[k - 1];
-                let dbase = (da - a * dz / self.z) / self.z;
+                let dbase = (da - a * dz / self.weights.z) / self.weights.z;
                 g[usize::from(n) - 1] = n_s * chosen * (1.0 - self.share) * dbase;
             }
             g[pool + r] = mu;
@@ -120,39 +120,7 @@ impl Popularity {
         for stage in 0..stages {
             let mut objective = self.objective(obs);
             for _ in 0..iterations {
-                let mut info = Array2::<f64>::zeros((p, p));
-                let mut score = Array1::<f64>::zeros(p);
-                let mut g = vec![0.0; p];
-                for o in obs {
-                    for r in 0..tiers {
-                        let mu = self.mu_and_grad(o, r, Some(&mut g));
-                        if mu.is_nan() || mu <= 0.0 || !mu.is_finite() {
-                            continue;
-                        }
-                        let phi = self.dispersion[r];
-                        let resid = (o.winners[r] / mu - 1.0) / phi;
-                        let wgt = 1.0 / (mu * phi);
-                        for i in 0..p {
-                            if g[i] == 0.0 {
-                                continue;
-                            }
-                            score[i] += resid * g[i];
-                            let gi = g[i] * wgt;
-                            for j in i..p {
-                                info[[i, j]] += gi * g[j];
-                            }
-                        }
-                    }
-                }
-                for i in 0..p {
-                    for j in 0..i {
-                        info[[i, j]] = info[[j, i]];
-                    }
-                }
-                for n in 1..=pool {
-                    score[n - 1] -= self.ridge * self.gamma[n];
-                    info[[n - 1, n - 1]] += self.ridge;
-                }
+                let (mut info, mut score) = self.information(obs, false);
                 if !free_share {
                     let theta = p - 1;
                     for i in 0..p {
@@ -169,7 +137,7 @@ impl Popularity {
                 let Some(step) = solve_spd(info, score) else {
                     break;
                 };
-                let saved = (self.gamma.clone(), self.scale.clone(), self.share);
+                let saved = (self.weights.gamma.clone(), self.scale.clone(), self.share);
                 let mut t = 1.0;
                 let mut improved = false;
                 for _ in 0..30 {
@@ -191,6 +159,95 @@ impl Popularity {
                 self.dispersion = self.pearson_dispersion(obs);
             }
         }
+    }
+
+    /// The penalised quasi-likelihood's expected information and score at
+    /// the current parameters, θ ordered as in [`Popularity::mu_and_grad`].
+    /// With `blocks` (second model), θ goes on with the logit of each
+    /// block's quick-pick share (the fit takes the shares as given; these
+    /// rows say how the weights would move with them).
+    pub(super) fn information(&self, obs: &[Obs], blocks: bool) -> (Array2<f64>, Array1<f64>) {
+        let pool = usize::from(self.pool);
+        let tiers = self.tiers.len();
+        let base = pool + tiers + 1;
+        let quick = self.quick.as_ref().filter(|_| blocks);
+        let p = base + quick.map_or(0, |q| q.blocks.len());
+        let mut info = Array2::<f64>::zeros((p, p));
+        let mut score = Array1::<f64>::zeros(p);
+        let mut g = vec![0.0; p];
+        for o in obs {
+            for r in 0..tiers {
+                let mu = self.mu_and_grad(o, r, Some(&mut g[..base]));
+                if mu.is_nan() || mu <= 0.0 || !mu.is_finite() {
+                    continue;
+                }
+                g[base..].iter_mut().for_each(|x| *x = 0.0);
+                if let (Some(_), Some(b)) = (quick, o.block) {
+                    // μ = n q p_r + (1 − q) X, so ∂μ/∂q = n p_r − X.
+                    let n_p = o.tickets * self.scale[r] * self.tiers[r].probability;
+                    let d_q = n_p - (mu - n_p * o.quick) / (1.0 - o.quick);
+                    g[base + b] = d_q * o.quick * (1.0 - o.quick);
+                }
+                let phi = self.dispersion[r];
+                let resid = (o.winners[r] / mu - 1.0) / phi;
+                let wgt = 1.0 / (mu * phi);
+                for i in 0..p {
+                    if g[i] == 0.0 {
+                        continue;
+                    }
+                    score[i] += resid * g[i];
+                    let gi = g[i] * wgt;
+                    for j in i..p {
+                        info[[i, j]] += gi * g[j];
+                    }
+                }
+            }
+        }
+        for i in 0..p {
+            for j in 0..i {
+                info[[i, j]] = info[[j, i]];
+            }
+        }
+        for n in 1..=pool {
+            score[n - 1] -= self.ridge * self.weights.gamma[n];
+            info[[n - 1, n - 1]] += self.ridge;
+        }
+        (info, score)
+    }
+
+    /// How uncertain the number weights are: the lower Cholesky factor `L`
+    /// of the covariance of `γ_1..γ_pool` with the quick-pick shares known,
+    /// and `J`, how `γ` moves per unit of each block's logit share (`γ` is
+    /// fitted given shares estimated from other data, so its error is
+    /// `L z − J δ` for a share error `δ`: the two-step estimator's
+    /// covariance, Murphy and Topel 1985). From the information at the fit
+    /// (see [`Popularity::information`]; kept from the last full fit, which
+    /// a refit on a few more draws barely changes); `None` before a fit or
+    /// if the information is singular.
+    pub(super) fn weights_uncertainty(&self) -> Option<(Array2<f64>, Array2<f64>)> {
+        let info = self.information.as_ref()?;
+        let pool = usize::from(self.pool);
+        let base = pool + self.tiers.len() + 1;
+        let blocks = info.nrows() - base;
+        let a = Array2::from_shape_fn((base, base), |(i, j)| info[[i, j]]);
+        let solve = |rhs: Array1<f64>| solve_spd(a.clone(), rhs);
+        let mut cov = Array2::<f64>::zeros((pool, pool));
+        for i in 0..pool {
+            let mut e = Array1::<f64>::zeros(base);
+            e[i] = 1.0;
+            let col = solve(e)?;
+            for j in 0..pool {
+                cov[[j, i]] = col[j];
+            }
+        }
+        let mut moves = Array2::<f64>::zeros((pool, blocks));
+        for b in 0..blocks {
+            let col = solve(Array1::from_shape_fn(base, |i| info[[i, base + b]]))?;
+            for j in 0..pool {
+                moves[[j, b]] = col[j];
+            }
+        }
+        Some((cholesky(cov)?, moves))
     }
 
     /// The 95 % profile-likelihood interval of the pattern multiplier: the
@@ -245,7 +302,7 @@ impl Popularity {
         let pool = usize::from(self.pool);
         let tiers = self.tiers.len();
         for n in 1..=pool {
-            self.gamma[n] = saved.0[n] + t * step[n - 1];
+            self.weights.gamma[n] = saved.0[n] + t * step[n - 1];
         }
         for r in 0..tiers {
             self.scale[r] = saved.1[r] * (t * step[pool + r]).clamp(-5.0, 5.0).exp();
@@ -271,7 +328,7 @@ impl Popularity {
                 l += (y * mu.ln() - mu) / self.dispersion[r];
             }
         }
-        l - 0.5 * self.ridge * self.gamma[1..].iter().map(|g| g * g).sum::<f64>()
+        l - 0.5 * self.ridge * self.weights.gamma[1..].iter().map(|g| g * g).sum::<f64>()
     }
 
     pub(super) fn pearson_dispersion(&self, obs: &[Obs]) -> Vec<f64> {

@@ -1,9 +1,33 @@
-//! The numerics the model needs: elementary symmetric polynomials, the
-//! logistic link, and a Cholesky solve.
+//! The numerics the model needs: the number weights with their elementary
+//! symmetric polynomials, the logistic link, and Cholesky.
 
 use ndarray::{Array1, Array2};
 
 use super::MAX_PICKS;
+
+/// Number weights: `γ_n`, `w_n = exp(γ_n)` (index 0 unused), and their
+/// symmetric polynomials over the whole pool.
+#[derive(Debug, Clone)]
+pub(super) struct Weights {
+    pub(super) gamma: Vec<f64>,
+    pub(super) w: Vec<f64>,
+    pub(super) e_all: [f64; MAX_PICKS + 1],
+    /// `e_k(w)`: the normaliser of `Π w`.
+    pub(super) z: f64,
+}
+
+impl Weights {
+    pub(super) fn new(gamma: Vec<f64>, picks: u8) -> Weights {
+        let w: Vec<f64> = gamma.iter().map(|g| g.exp()).collect();
+        let e_all = esym(w[1..].iter().copied(), usize::from(picks));
+        Weights {
+            z: e_all[usize::from(picks)],
+            gamma,
+            w,
+            e_all,
+        }
+    }
+}
 
 /// `e_0..e_max` of the weights (entries past `max` stay 0).
 pub(super) fn esym(weights: impl Iterator<Item = f64>, max: usize) -> [f64; MAX_PICKS + 1] {
@@ -36,9 +60,11 @@ pub(super) fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Solves `a · x = b` for a symmetric positive definite `a` (Cholesky).
-pub(super) fn solve_spd(mut a: Array2<f64>, b: Array1<f64>) -> Option<Array1<f64>> {
-    let n = b.len();
+/// The lower Cholesky factor `L` of a symmetric positive definite `a`
+/// (`a = L Lᵀ`; the upper triangle is left as it was); `None` if `a` is
+/// not positive definite.
+pub(super) fn cholesky(mut a: Array2<f64>) -> Option<Array2<f64>> {
+    let n = a.nrows();
     for j in 0..n {
         let mut d = a[[j, j]];
         for k in 0..j {
@@ -57,6 +83,13 @@ pub(super) fn solve_spd(mut a: Array2<f64>, b: Array1<f64>) -> Option<Array1<f64
             a[[i, j]] = s / d;
         }
     }
+    Some(a)
+}
+
+/// Solves `a · x = b` for a symmetric positive definite `a` (Cholesky).
+pub(super) fn solve_spd(a: Array2<f64>, b: Array1<f64>) -> Option<Array1<f64>> {
+    let n = b.len();
+    let a = cholesky(a)?;
     let mut y = b;
     for i in 0..n {
         let mut s = y[i];

@@ -74,7 +74,7 @@ use crate::money::Money;
 use crate::odds::{Odds, binomial};
 use crate::ticket::NumberSet;
 
-use math::esym;
+use math::Weights;
 
 /// Draws with sales and winner counts needed before a model is fitted.
 pub const MIN_TRAINING_DRAWS: usize = 100;
@@ -125,14 +125,8 @@ pub struct Popularity {
     picks: u8,
     bonus: bool,
     tiers: Vec<TierRule>,
-    /// `γ_n`, index 0 unused.
-    gamma: Vec<f64>,
-    /// `w_n = exp(γ_n)`, index 0 unused.
-    w: Vec<f64>,
-    /// `e_0..e_k(w)` over the whole pool.
-    e_all: [f64; MAX_PICKS + 1],
-    /// `e_k(w)` over the whole pool.
-    z: f64,
+    /// The number weights `γ_n` and what follows from them.
+    weights: Weights,
     /// `s_r` per tier.
     scale: Vec<f64>,
     /// `ε`.
@@ -147,6 +141,8 @@ pub struct Popularity {
     quick: Option<QuickPicks>,
     /// Named classes of combinations with a calibrated share each.
     named: Vec<Named>,
+    /// The round the named shares were calibrated on.
+    calibrated_at: Option<u32>,
     /// `Σ` over named classes of share × members: the chosen tickets they hold.
     named_mass: f64,
     /// The history's most-drawn combination now (a named class's member).
@@ -163,6 +159,10 @@ pub struct Popularity {
     /// Every combination's share, binned: built on first use (see
     /// [`second`]).
     table: std::sync::OnceLock<sales::ShareTable>,
+    /// The parameter sets of the intervals: drawn on first use.
+    bootstrap: std::sync::OnceLock<second::Bootstrap>,
+    /// The expected information at the fit (for the covariance of `γ`).
+    information: Option<ndarray::Array2<f64>>,
     /// The ridge penalty on `γ`.
     ridge: f64,
 }
@@ -194,6 +194,8 @@ struct Obs {
     pattern_wins: Vec<f64>,
     /// The quick-pick share of the draw's games (0 in the first model).
     quick: f64,
+    /// The quick-pick block the share comes from (second model).
+    block: Option<usize>,
     /// Per tier: the chosen share held by named combinations that win it.
     named_wins: Vec<f64>,
     /// Chosen (manual and semi-automatic) 1st-prize winners, where known.
@@ -240,15 +242,11 @@ impl Popularity {
                 probability: o.probability,
             })
             .collect();
-        let w = vec![1.0; usize::from(pool) + 1];
         let mut m = Popularity {
             pool,
             picks,
             bonus,
-            gamma: vec![0.0; usize::from(pool) + 1],
-            z: 0.0,
-            e_all: [0.0; MAX_PICKS + 1],
-            w,
+            weights: Weights::new(vec![0.0; usize::from(pool) + 1], picks),
             scale: vec![1.0; tiers.len()],
             dispersion: vec![1.0; tiers.len()],
             share: 0.0,
@@ -257,6 +255,7 @@ impl Popularity {
             k_table: Vec::new(),
             quick: None,
             named: Vec::new(),
+            calibrated_at: None,
             named_mass: 0.0,
             most_drawn: NumberSet::EMPTY,
             next_round: 1,
@@ -264,6 +263,8 @@ impl Popularity {
             chosen_first: std::collections::HashMap::new(),
             price: game.ticket_price().0.max(1) as f64,
             table: std::sync::OnceLock::new(),
+            bootstrap: std::sync::OnceLock::new(),
+            information: None,
             ridge: RIDGE,
             tiers,
         };
@@ -328,8 +329,8 @@ impl Popularity {
     /// `w_n / mean(w)` for each number `n` in `1..=pool` (index 0 unused):
     /// how much more often than average `n` is picked.
     pub fn number_popularity(&self) -> Vec<f64> {
-        let mean = self.w[1..].iter().sum::<f64>() / f64::from(self.pool);
-        let mut out: Vec<f64> = self.w.iter().map(|w| w / mean).collect();
+        let mean = self.weights.w[1..].iter().sum::<f64>() / f64::from(self.pool);
+        let mut out: Vec<f64> = self.weights.w.iter().map(|w| w / mean).collect();
         out[0] = 0.0;
         out
     }
@@ -350,6 +351,7 @@ impl Popularity {
             winners: Vec::new(),
             pattern_wins: self.pattern_wins(main, bonus),
             quick: self.quick_share(),
+            block: None,
             named_wins: self.named_wins(main, bonus, self.most_drawn),
             chosen_first: None,
         };
@@ -398,10 +400,17 @@ impl Popularity {
         out
     }
 
+    /// Brings what follows from `γ` up to date, and forgets what was
+    /// derived from the parameters before.
     fn refresh(&mut self) {
-        self.w = self.gamma.iter().map(|g| g.exp()).collect();
-        self.e_all = esym(self.w[1..].iter().copied(), usize::from(self.picks));
-        self.z = self.e_all[usize::from(self.picks)];
+        self.weights = Weights::new(std::mem::take(&mut self.weights.gamma), self.picks);
+        self.forget();
+    }
+
+    /// Drops the share tables and the bootstrap (built again on first use).
+    fn forget(&mut self) {
+        self.table = std::sync::OnceLock::new();
+        self.bootstrap = std::sync::OnceLock::new();
     }
 
     fn observations(&self, view: HistoryView<'_>) -> Vec<Obs> {
@@ -450,6 +459,7 @@ impl Popularity {
                     winners,
                     pattern_wins: self.pattern_wins(d.numbers(), bonus),
                     quick: self.quick.as_ref().map_or(0.0, |q| q.share(d.round())),
+                    block: self.quick.as_ref().and_then(|q| q.block_index(d.round())),
                     named_wins: self.named_wins(d.numbers(), bonus, most_drawn),
                     chosen_first: self
                         .chosen_first
@@ -542,5 +552,7 @@ pub use second::{Estimate, SalesDistribution, TicketCrowd};
 pub use value::TicketPopularity;
 pub(crate) use value::Valuation;
 
+#[cfg(test)]
+mod coverage;
 #[cfg(test)]
 mod tests;

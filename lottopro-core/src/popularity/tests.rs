@@ -100,7 +100,7 @@ fn small() -> (GameSpec, Popularity) {
     let game = GameSpec::new(def).unwrap();
     let mut m = Popularity::uniform(&game).unwrap();
     for n in 1..=12usize {
-        m.gamma[n] = ((n * 7) % 5) as f64 * 0.3 - 0.6;
+        m.weights.gamma[n] = ((n * 7) % 5) as f64 * 0.3 - 0.6;
     }
     m.share = 0.05;
     m.scale = vec![1.3, 0.9, 1.1, 0.7];
@@ -219,6 +219,7 @@ fn the_gradient_matches_finite_differences() {
         pattern_wins: m.pattern_wins(NumberSet::from_numbers(&[2, 5, 9, 12]), Some(4)),
         // The second model's parts: quick picks and named combinations.
         quick: 0.3,
+        block: None,
         named_wins: vec![1e-5, 2e-5, 0.0, 3e-5],
         chosen_first: None,
     };
@@ -229,10 +230,10 @@ fn the_gradient_matches_finite_differences() {
         let mu = m.mu_and_grad(&obs, r, Some(&mut g));
         let h = 1e-6;
         for n in 1..=12usize {
-            m.gamma[n] += h;
+            m.weights.gamma[n] += h;
             m.refresh();
             let up = m.mu_and_grad(&obs, r, None);
-            m.gamma[n] -= h;
+            m.weights.gamma[n] -= h;
             m.refresh();
             let numeric = (up - mu) / h;
             assert!(

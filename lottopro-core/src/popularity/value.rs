@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::math::Weights;
 use super::math::{esym, without};
+use super::second::Parameters;
 use serde::Serialize;
 
 use super::{NOTE, Popularity, TierRule, recent_sales};
@@ -133,16 +135,14 @@ impl Popularity {
         let probabilities: Vec<f64> = self.tiers.iter().map(|t| t.probability).collect();
         // One bootstrap for every interval: the expected buyers, the
         // co-winners and the expected value (second model only).
-        let point = self.parameters();
-        let samples = self.bootstrap(&point);
-        let crowd = self
-            .ticket_crowd_with(ticket.main(), sales, &point, &samples)
-            .ok();
+        let crowd = self.ticket_crowd(ticket.main(), sales).ok();
         let parts = self.co_winner_parts(ticket.main());
-        let replicates: Vec<(f64, Vec<f64>)> = samples
+        let replicates: Vec<(f64, Vec<f64>)> = self
+            .bootstrap()
+            .samples
             .iter()
             .map(|p| {
-                let co = self.co_winners_from(&parts, value.tickets, p.quick, &p.named);
+                let co = self.co_winners_from(&parts, ticket.main(), value.tickets, p);
                 (value.ev(&co), co)
             })
             .collect();
@@ -209,6 +209,12 @@ impl Popularity {
             popularity_interval,
             expected_buyers: crowd.as_ref().map(|c| c.expected_buyers),
             popularity_rank: crowd.as_ref().map(|c| c.popularity_rank),
+            popularity_rank_interval: crowd.as_ref().map(|c| {
+                (
+                    c.popularity_rank_interval.low,
+                    c.popularity_rank_interval.high,
+                )
+            }),
             model: if self.quick.is_some() {
                 "second"
             } else {
@@ -221,50 +227,43 @@ impl Popularity {
     /// Expected other winners of each rank, given that `main` wins it, with
     /// `tickets` sold.
     pub fn co_winners(&self, main: NumberSet, tickets: f64) -> Vec<f64> {
-        let named: Vec<f64> = self.named.iter().map(|n| n.share).collect();
-        self.co_winners_with(main, tickets, self.quick_share(), &named)
+        let parts = self.co_winner_parts(main);
+        let q = self.mixture(
+            &parts,
+            main,
+            self.quick_share(),
+            &self.named_shares(),
+            &self.weights,
+        );
+        self.co_winners_of(&q, tickets)
     }
 
-    /// [`Popularity::co_winners`] with the quick-pick share and the named
-    /// classes' shares given.
-    pub(super) fn co_winners_with(
-        &self,
-        main: NumberSet,
-        tickets: f64,
-        quick: f64,
-        named: &[f64],
-    ) -> Vec<f64> {
-        self.co_winners_from(&self.co_winner_parts(main), tickets, quick, named)
+    /// The named classes' shares as fitted.
+    fn named_shares(&self) -> Vec<f64> {
+        self.named.iter().map(|n| n.share).collect()
     }
 
     /// What the tickets sharing `j = 0..=k` numbers with `main` are made of,
-    /// apart from the shares that intervals vary: the hypergeometric count
-    /// (quick picks), the weights and patterns (chosen), and each named
-    /// class's members.
+    /// apart from the parameters that intervals vary: the hypergeometric
+    /// count (quick picks), the patterns, and each named class's members.
     pub(super) fn co_winner_parts(&self, main: NumberSet) -> CoWinnerParts {
         let k = usize::from(self.picks);
-        let inside = esym(main.iter().map(|n| self.w[usize::from(n)]), k);
-        // The other numbers: the whole pool with the ticket's divided out.
-        let outside = main
-            .iter()
-            .fold(self.e_all, |e, n| without(&e, self.w[usize::from(n)]));
         let per_pattern = self.share / self.patterns.len().max(1) as f64;
         let total = self.total_combinations();
         let (pool, kk) = (u32::from(self.pool), u32::from(self.picks));
         let mut parts = CoWinnerParts {
             uniform: vec![0.0; k + 1],
-            chosen: vec![0.0; k + 1],
+            patterns: vec![0.0; k + 1],
             named: vec![vec![0.0; k + 1]; self.named.len()],
         };
         for j in 0..=k {
             parts.uniform[j] = binomial(kk, j as u32).unwrap_or(0) as f64
                 * binomial(pool - kk, kk - j as u32).unwrap_or(0) as f64
                 / total;
-            parts.chosen[j] = (1.0 - self.share) * inside[j] * outside[k - j] / self.z;
         }
         if per_pattern > 0.0 {
             for p in &self.patterns {
-                parts.chosen[usize::from(p.common(main))] += per_pattern;
+                parts.patterns[usize::from(p.common(main))] += per_pattern;
             }
         }
         for (c, counts) in self.named.iter().zip(&mut parts.named) {
@@ -277,21 +276,40 @@ impl Popularity {
         parts
     }
 
-    /// Expected other winners per tier from `parts`, with `tickets` sold,
-    /// quick-pick share `quick` and named shares `named`.
+    /// Expected other winners per tier with `tickets` sold, under the
+    /// parameters `p`, from `main`'s `parts`.
     pub(super) fn co_winners_from(
         &self,
         parts: &CoWinnerParts,
+        main: NumberSet,
         tickets: f64,
+        p: &Parameters,
+    ) -> Vec<f64> {
+        let q = self.mixture(parts, main, p.quick, &p.named, &p.weights);
+        self.co_winners_of(&q, tickets)
+    }
+
+    /// The share of all tickets that share `j = 0..=k` numbers with `main`.
+    fn mixture(
+        &self,
+        parts: &CoWinnerParts,
+        main: NumberSet,
         quick: f64,
         named: &[f64],
+        weights: &Weights,
     ) -> Vec<f64> {
-        let named_mass = self.named_mass_with(named);
-        let chosen = (1.0 - quick) * (1.0 - named_mass);
-        let q: Vec<f64> = (0..parts.uniform.len())
+        let k = usize::from(self.picks);
+        let inside = esym(main.iter().map(|n| weights.w[usize::from(n)]), k);
+        // The other numbers: the whole pool with the ticket's divided out.
+        let outside = main
+            .iter()
+            .fold(weights.e_all, |e, n| without(&e, weights.w[usize::from(n)]));
+        let chosen = (1.0 - quick) * (1.0 - self.named_mass_with(named));
+        (0..=k)
             .map(|j| {
+                let by_weights = (1.0 - self.share) * inside[j] * outside[k - j] / weights.z;
                 quick * parts.uniform[j]
-                    + chosen * parts.chosen[j]
+                    + chosen * (by_weights + parts.patterns[j])
                     + (1.0 - quick)
                         * parts
                             .named
@@ -300,7 +318,10 @@ impl Popularity {
                             .map(|(c, s)| c[j] * s)
                             .sum::<f64>()
             })
-            .collect();
+            .collect()
+    }
+
+    fn co_winners_of(&self, q: &[f64], tickets: f64) -> Vec<f64> {
         self.tiers
             .iter()
             .enumerate()
@@ -322,7 +343,7 @@ impl Popularity {
 /// interval varies; see [`Popularity::co_winner_parts`].
 pub(super) struct CoWinnerParts {
     uniform: Vec<f64>,
-    chosen: Vec<f64>,
+    patterns: Vec<f64>,
     named: Vec<Vec<f64>>,
 }
 
@@ -453,6 +474,8 @@ pub struct TicketPopularity {
     /// Its rank among all combinations by expected buyers, 1 the most
     /// bought (second model only).
     pub popularity_rank: Option<u64>,
+    /// The rank's 95 % interval (second model only).
+    pub popularity_rank_interval: Option<(f64, f64)>,
     /// Which model valued it: `second` (quick picks, named combinations,
     /// the crowding spread; see `lottopro_core::popularity::crowd`) or
     /// `first` (number weights and patterns only, where the data for the
