@@ -147,6 +147,8 @@ def test_popularity_changes_the_share_not_the_chance(engine):
     # The second model: who else buys the ticket, and the whole draw.
     assert pattern["model"] == "second"
     assert pattern["popularity_rank"] < 100
+    low, high = pattern["popularity_rank_interval"]
+    assert 1 <= low <= pattern["popularity_rank"] <= high < 100
     buyers = pattern["expected_buyers"]
     assert buyers["low"] < buyers["estimate"] < buyers["high"]
     d = engine.sales_distribution(102_804_882_000)

@@ -205,10 +205,19 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
         );
     }
     if let (Some(b), Some(rank)) = (p.expected_buyers, p.popularity_rank) {
+        let rank_interval = p
+            .popularity_rank_interval
+            .map_or_else(String::new, |(lo, hi)| {
+                format!(
+                    " (95 % {}–{})",
+                    group_thousands(lo as u64),
+                    group_thousands(hi as u64)
+                )
+            });
         let _ = writeln!(
             text,
             "other players expected on this combination: {:.1} (95 % {:.1}–{:.1}); \
-             its popularity rank {} of {} combinations",
+             its popularity rank {}{rank_interval} of {} combinations",
             b.estimate,
             b.low,
             b.high,

@@ -328,6 +328,14 @@ async fn ui_popularity(
             interval(Some((b.low, b.high)), 0),
             t.popularity_rank,
             group_thousands(rank)
+                + &p.popularity_rank_interval
+                    .map_or_else(String::new, |(lo, hi)| {
+                        format!(
+                            " <span class=\"muted\">({}–{})</span>",
+                            group_thousands(lo as u64),
+                            group_thousands(hi as u64)
+                        )
+                    })
         );
     }
     let rank1 = p.expected_co_winners.get(&1).copied().unwrap_or(0.0);

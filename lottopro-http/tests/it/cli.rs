@@ -1142,7 +1142,13 @@ fn popularity_and_wheels() {
     let fifty = d["bought_50_or_more"]["estimate"].as_f64().unwrap();
     assert!((5_000.0..20_000.0).contains(&fifty), "{d}");
     let t = json(&["popularity", "--history", &draws, "--ticket", "1 2 3 4 5 6"]);
-    assert!(t["popularity_rank"].as_u64().unwrap() < 100, "{t}");
+    let rank = t["popularity_rank"].as_u64().unwrap() as f64;
+    assert!(rank < 100.0, "{t}");
+    let (low, high) = (
+        t["popularity_rank_interval"][0].as_f64().unwrap(),
+        t["popularity_rank_interval"][1].as_f64().unwrap(),
+    );
+    assert!(1.0 <= low && low <= rank && rank <= high, "{t}");
     assert!(
         t["expected_buyers"]["estimate"].as_f64().unwrap() > 1_000.0,
         "{t}"

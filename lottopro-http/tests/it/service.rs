@@ -633,7 +633,8 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text());
     for want in [
-        "Popularity rank among all combinations</td><td>4<",
+        // The rank with its interval.
+        "Popularity rank among all combinations</td><td>4 <span class=\"muted\">(4–",
         "Other players expected on this combination",
         "never the chance of winning",
         "class=\"muted\">(",

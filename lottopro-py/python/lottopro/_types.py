@@ -811,6 +811,8 @@ class TicketPopularity(TypedDict, total=False):
     popularity_interval: Optional[Tuple[float, float]]
     # Its rank among all combinations by expected buyers, 1 the most
     popularity_rank: Optional[int]
+    # The rank's 95 % interval (second model only).
+    popularity_rank_interval: Optional[Tuple[float, float]]
     # The draw's assumed sales.
     sales: int
     # The price of the ticket.
