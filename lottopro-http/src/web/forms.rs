@@ -151,7 +151,9 @@ async fn ui_predict(
     };
     let mut h = format!(
         r#"<div class="prediction"><p>{} · {} {}</p><ol class="tickets">"#,
-        outcome.report.prediction.model, t.target_round, outcome.report.target_round
+        t.model_name(outcome.report.prediction.model),
+        t.target_round,
+        outcome.report.target_round
     );
     for ticket in &outcome.report.prediction.tickets {
         let _ = write!(h, "<li>{}</li>", balls(&ticket.ticket.numbers()));
@@ -276,11 +278,11 @@ async fn ui_tax(
         Ok(a) => Fragment::ok(format!(
             r#"<table class="tax"><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td><strong>{}</strong></td></tr></table>"#,
             t.amount,
-            won(a.gross),
+            won(t, a.gross),
             t.tax,
-            won(a.tax),
+            won(t, a.tax),
             t.net,
-            won(a.net)
+            won(t, a.net)
         )),
     }
 }
@@ -341,7 +343,7 @@ async fn ui_popularity(
     let rank1 = p.expected_co_winners.get(&1).copied().unwrap_or(0.0);
     let _ = write!(
         h,
-        r#"<tr><td>{}</td><td>{:.1}{} · {} {:.1}</td></tr><tr><td>{}</td><td>{:.1} ₩{} · {} {:.1} ₩</td></tr></table><p class="muted">{}</p></div>"#,
+        r#"<tr><td>{}</td><td>{:.1}{} · {} {:.1}</td></tr><tr><td>{}</td><td>{}{} · {} {}</td></tr></table><p class="muted">{}</p></div>"#,
         t.co_winners,
         rank1,
         interval(
@@ -353,10 +355,10 @@ async fn ui_popularity(
         t.if_uniform,
         p.uniform_co_winners.get(&1).copied().unwrap_or(0.0),
         t.ev_model,
-        p.ev_per_ticket,
+        t.money(&format!("{:.1}", p.ev_per_ticket)),
         interval(p.ev_interval, 1),
         t.if_uniform,
-        p.uniform_ev_per_ticket,
+        t.money(&format!("{:.1}", p.uniform_ev_per_ticket)),
         t.popularity_note
     );
     Fragment::ok(h)
@@ -400,29 +402,31 @@ async fn ui_simulate(
         Ok(r) => {
             let p = &r.percentiles;
             Fragment::ok(format!(
-                r#"<div class="simulation">{}<table><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{} ({:.0} %)</td></tr><tr><td>{}</td><td>{:.1} %</td></tr><tr><td>{}</td><td>{:.2} %</td></tr><tr><td>{}</td><td>{:.1} ₩</td></tr><tr><td>{}</td><td>{} · {} · {} · {} · {}</td></tr></table></div>"#,
+                r#"<div class="simulation">{}<table><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{} ({:.0} %)</td></tr><tr><td>{}</td><td>{:.1} %</td></tr><tr><td>{}</td><td>{:.2} %</td></tr><tr><td>{}</td><td>{}</td></tr><tr><td>{}</td><td>{} · {} · {} · {} · {}</td></tr></table></div>"#,
                 chart::wins(&r, t),
                 t.spent,
-                group_thousands(u64::try_from(r.spent_per_trial).unwrap_or(u64::MAX)) + " ₩",
+                t.money(&group_thousands(
+                    u64::try_from(r.spent_per_trial).unwrap_or(u64::MAX)
+                )),
                 t.median_net,
-                signed_won(p.p50 as f64),
+                signed_won(t, p.p50 as f64),
                 t.mean_net,
-                signed_won(r.mean_net),
+                signed_won(t, r.mean_net),
                 t.mean_without_jackpots,
-                signed_won(r.mean_net_without_jackpots),
+                signed_won(t, r.mean_net_without_jackpots),
                 r.jackpot_share * 100.0,
                 t.jackpot_chance,
                 r.jackpot_chance_per_trial * 100.0,
                 t.p_profit,
                 r.p_profit * 100.0,
                 t.ev_per_ticket,
-                r.exact_ev_per_ticket,
+                t.money(&format!("{:.1}", r.exact_ev_per_ticket)),
                 t.percentiles,
-                signed_won(p.p1 as f64),
-                signed_won(p.p5 as f64),
-                signed_won(p.p50 as f64),
-                signed_won(p.p95 as f64),
-                signed_won(p.p99 as f64),
+                signed_won(t, p.p1 as f64),
+                signed_won(t, p.p5 as f64),
+                signed_won(t, p.p50 as f64),
+                signed_won(t, p.p95 as f64),
+                signed_won(t, p.p99 as f64),
             ))
         }
     }

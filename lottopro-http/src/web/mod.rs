@@ -1,5 +1,6 @@
-//! The dashboard at `/`: a server-rendered page with SVG charts, in Korean
-//! or English (`?lang=ko|en`, else the browser's `Accept-Language`).
+//! The dashboard at `/`: a server-rendered page with SVG charts, in Korean,
+//! English or Japanese (`?lang=ko|en|ja`, remembered in a cookie, else the
+//! browser's `Accept-Language`).
 //!
 //! The page is HTML from Rust with no template engine and no build step.
 //! Its forms post to `/ui/*` routes that answer with an HTML fragment, and
@@ -27,16 +28,21 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::{AppState, Limits};
-pub(crate) use text::{EN, KO, Text};
+pub(crate) use text::{EN, JA, KO, Text};
 
 const APP_JS: &str = include_str!("static/app.js");
 const STYLE_CSS: &str = include_str!("static/style.css");
 const FAVICON_SVG: &str = include_str!("static/favicon.svg");
 const MONITORING_JS: &str = include_str!("static/monitoring.js");
+const MANIFEST: &str = include_str!("static/manifest.webmanifest");
+const SERVICE_WORKER: &str = include_str!("static/sw.js");
+const ICON_192: &[u8] = include_bytes!("static/icon-192.png");
+const ICON_512: &[u8] = include_bytes!("static/icon-512.png");
 
 /// The policy of every HTML page: nothing from elsewhere, no inline script.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                   connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+                   connect-src 'self'; manifest-src 'self'; worker-src 'self'; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Every dashboard route, with the allowances of `limits` on the forms
 /// that spend them (shared with `POST /api/predict` and `/api/numbers`).
@@ -49,6 +55,10 @@ pub(crate) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(style_css))
         .routes(routes!(favicon))
         .routes(routes!(monitoring_js))
+        .routes(routes!(manifest))
+        .routes(routes!(service_worker))
+        .routes(routes!(icon_192))
+        .routes(routes!(icon_512))
 }
 
 /// Security headers on every response; the CSP and frame denial on HTML.
@@ -77,24 +87,40 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// The language: `?lang=` first, then `Accept-Language`, else Korean.
+/// The languages of the dashboard.
+const LANGUAGES: [&Text; 3] = [&KO, &EN, &JA];
+
+/// The cookie that remembers a language chosen with `?lang=`.
+pub(super) const LANG_COOKIE: &str = "lottopro_lang";
+
+/// The language: `?lang=` first, then the cookie a previous choice left,
+/// then the first of `Accept-Language` the dashboard speaks, else Korean.
 pub(super) fn text_for(lang: Option<&str>, headers: &HeaderMap) -> &'static Text {
-    match lang {
-        Some("en") => return &EN,
-        Some("ko") => return &KO,
-        _ => {}
+    let by_code = |code: &str| LANGUAGES.into_iter().find(|t| t.lang == code);
+    if let Some(t) = lang.and_then(by_code) {
+        return t;
+    }
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| by_code(v));
+    if let Some(t) = cookie {
+        return t;
     }
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let ko = accept.find("ko");
-    let en = accept.find("en");
-    match (ko, en) {
-        (None, Some(_)) => &EN,
-        (Some(k), Some(e)) if e < k => &EN,
-        _ => &KO,
-    }
+    accept
+        .split(',')
+        .filter_map(|part| part.split(';').next())
+        .filter_map(|tag| tag.trim().get(..2))
+        .find_map(|code| by_code(&code.to_ascii_lowercase()))
+        .unwrap_or(&KO)
 }
 
 /// HTML-escapes text.
@@ -126,13 +152,16 @@ pub(super) fn balls(numbers: &[u8]) -> String {
     s
 }
 
-pub(super) fn won(amount: Money) -> String {
-    format!("{} ₩", group_thousands(amount.get()))
+pub(super) fn won(t: &Text, amount: Money) -> String {
+    t.money(&group_thousands(amount.get()))
 }
 
-pub(super) fn signed_won(v: f64) -> String {
+pub(super) fn signed_won(t: &Text, v: f64) -> String {
     let sign = if v < 0.0 { "−" } else { "" };
-    format!("{sign}{} ₩", group_thousands(v.abs().round() as u64))
+    format!(
+        "{sign}{}",
+        t.money(&group_thousands(v.abs().round() as u64))
+    )
 }
 
 #[derive(Deserialize)]
@@ -167,7 +196,45 @@ async fn favicon() -> Response {
     asset(FAVICON_SVG, "image/svg+xml")
 }
 
-fn asset(body: &'static str, mime: &'static str) -> Response {
+/// The web app manifest: the dashboard installs to a phone's home screen.
+#[utoipa::path(get, path = "/manifest.webmanifest", tag = "dashboard",
+    responses((status = 200, description = "the web app manifest", content_type = "application/manifest+json")))]
+async fn manifest() -> Response {
+    asset(MANIFEST, "application/manifest+json")
+}
+
+/// The service worker (see `static/sw.js`), at the root so that its scope is
+/// the whole dashboard; never cached by HTTP, so that a new version installs
+/// on the next visit.
+#[utoipa::path(get, path = "/sw.js", tag = "dashboard",
+    responses((status = 200, description = "JavaScript", content_type = "text/javascript")))]
+async fn service_worker() -> Response {
+    let body = SERVICE_WORKER.replace("__VERSION__", env!("CARGO_PKG_VERSION"));
+    let mut r = body.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// The app icon, 192 px.
+#[utoipa::path(get, path = "/static/icon-192.png", tag = "dashboard",
+    responses((status = 200, description = "PNG", content_type = "image/png")))]
+async fn icon_192() -> Response {
+    asset(ICON_192, "image/png")
+}
+
+/// The app icon, 512 px.
+#[utoipa::path(get, path = "/static/icon-512.png", tag = "dashboard",
+    responses((status = 200, description = "PNG", content_type = "image/png")))]
+async fn icon_512() -> Response {
+    asset(ICON_512, "image/png")
+}
+
+fn asset<B: IntoResponse>(body: B, mime: &'static str) -> Response {
     let mut r = body.into_response();
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
@@ -205,5 +272,32 @@ mod tests {
             HeaderValue::from_static("ko-KR,ko;q=0.9,en;q=0.5"),
         );
         assert_eq!(text_for(None, &h).lang, "ko");
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("ja-JP,ja;q=0.9,en;q=0.5"),
+        );
+        assert_eq!(text_for(None, &h).lang, "ja");
+        assert_eq!(text_for(Some("xx"), &h).lang, "ja");
+        // A choice made with ?lang= is remembered in the cookie.
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("other=1; lottopro_lang=en"),
+        );
+        assert_eq!(text_for(None, &h).lang, "en");
+        assert_eq!(text_for(Some("ko"), &h).lang, "ko");
+    }
+
+    #[test]
+    fn every_language_names_every_model_and_writes_money_its_way() {
+        for t in LANGUAGES {
+            for m in lottopro_core::Model::ALL {
+                assert!(!t.model_name(m).is_empty(), "{} {m}", t.lang);
+            }
+        }
+        let amount = Money::new(1000, "amount").unwrap();
+        assert_eq!(won(&KO, amount), "1,000원");
+        assert_eq!(won(&EN, amount), "₩1,000");
+        assert_eq!(won(&JA, amount), "1,000ウォン");
+        assert_eq!(signed_won(&EN, -2500.0), "−₩2,500");
     }
 }

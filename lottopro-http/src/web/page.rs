@@ -26,7 +26,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 /// The dashboard.
 #[utoipa::path(get, path = "/", tag = "dashboard",
-    params(("lang" = Option<String>, Query, description = "ko (default) or en")),
+    params(("lang" = Option<String>, Query, description = "ko (default), en or ja; remembered in a cookie")),
     responses((status = 200, description = "the dashboard page", content_type = "text/html")))]
 async fn index(
     State(state): State<AppState>,
@@ -44,7 +44,21 @@ async fn index(
         Err(e) => return ApiError::internal(e).into_response(),
     };
     let saved = saved_fragment(&state, client.as_ref(), t).await;
-    Html(page(&state, t, &data, &saved)).into_response()
+    let mut response = Html(page(&state, t, &data, &saved)).into_response();
+    if q.lang.as_deref() == Some(t.lang) {
+        // Remembered for a year: the language a player picked stays picked.
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            super::LANG_COOKIE,
+            t.lang
+        );
+        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    response
 }
 
 /// What the page shows that costs engine work.
@@ -113,7 +127,7 @@ pub(super) fn backtest_line(t: &Text, b: &BacktestLine) -> String {
 /// A check's outcome: the rank and what the draw paid, or no prize.
 pub(super) fn outcome(t: &Text, rank: Option<u8>, prize: Option<Money>) -> String {
     match (rank, prize) {
-        (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, won(p)),
+        (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, won(t, p)),
         (Some(r), None) => format!("{} {r}", t.rank),
         (None, _) => t.no_prize.to_owned(),
     }
@@ -125,7 +139,7 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
     let mut h = String::with_capacity(64 * 1024);
     let _ = write!(
         h,
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>LottoPro · {name}</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body><header><h1>LottoPro</h1><p class="tagline">{tagline}</p><nav><a href="/?lang=ko" hreflang="ko">한국어</a> · <a href="/?lang=en" hreflang="en">English</a> · <a href="/openapi.json">{api}</a></nav><p class="honest">{honest}</p></header><main>"#,
+        r##"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="theme-color" content="#2456a6"><title>LottoPro · {name}</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="apple-touch-icon" href="/static/icon-192.png"><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body><header><h1>LottoPro</h1><p class="tagline">{tagline}</p><nav><a href="/?lang=ko" hreflang="ko" lang="ko">한국어</a> · <a href="/?lang=en" hreflang="en" lang="en">English</a> · <a href="/?lang=ja" hreflang="ja" lang="ja">日本語</a> · <a href="/openapi.json">{api}</a></nav><p class="honest">{honest}</p></header><main>"##,
         lang = t.lang,
         name = esc(game.name()),
         tagline = t.tagline,
@@ -184,7 +198,7 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
             );
             let _ = write!(
                 h,
-                r#"<section id="models"><h2>{}</h2><p class="note">{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+                r#"<section id="models"><h2>{}</h2><p class="note">{}</p><table class="stack"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
                 t.models_title, t.models_note, t.model, t.ticket, t.backtest
             );
             for (model, ticket) in &d.models {
@@ -201,7 +215,8 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
                     .unwrap_or_default();
                 let _ = write!(
                     h,
-                    r#"<tr><td>{model}</td><td>{}</td><td class="backtest">{line}</td></tr>"#,
+                    r#"<tr><th scope="row">{}</th><td>{}</td><td class="backtest">{line}</td></tr>"#,
+                    t.model_name(*model),
                     balls(&ticket.numbers())
                 );
             }
@@ -217,7 +232,7 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
     }
     let model_options: String = Model::ALL
         .iter()
-        .map(|m| format!(r#"<option value="{m}">{m}</option>"#))
+        .map(|m| format!(r#"<option value="{m}">{}</option>"#, t.model_name(*m)))
         .collect();
     let _ = write!(
         h,

@@ -1,8 +1,15 @@
-//! The dashboard's words in Korean and English.
+//! The dashboard's words in Korean, English and Japanese, with each
+//! language's model names and money format.
+
+use lottopro_core::Model;
 
 /// Every label of the dashboard in one language.
 pub(crate) struct Text {
     pub lang: &'static str,
+    /// The models' names, in [`Model::ALL`]'s order.
+    pub models: [&'static str; 7],
+    /// Money: the amount's digits go where `{}` is.
+    pub money: (&'static str, &'static str),
     pub tagline: &'static str,
     pub honest: &'static str,
     pub latest: &'static str,
@@ -77,8 +84,34 @@ pub(crate) struct Text {
     pub error: &'static str,
 }
 
+impl Text {
+    /// `m`'s name in this language.
+    pub(crate) fn model_name(&self, m: Model) -> &'static str {
+        Model::ALL
+            .iter()
+            .position(|x| *x == m)
+            .map_or("", |i| self.models[i])
+    }
+
+    /// An amount of won, grouped by thousands, as this language writes it
+    /// (1,000원, ₩1,000, 1,000ウォン).
+    pub(crate) fn money(&self, digits: &str) -> String {
+        format!("{}{digits}{}", self.money.0, self.money.1)
+    }
+}
+
 pub(crate) const EN: Text = Text {
     lang: "en",
+    models: [
+        "Frequency",
+        "Trend",
+        "Pattern",
+        "Statistical",
+        "Machine learning",
+        "Anti-popular",
+        "Random",
+    ],
+    money: ("₩", ""),
     tagline: "Korean Lotto 6/45, with every number true",
     honest: "A fair draw cannot be predicted. Every model below is shown with its walk-forward backtest next to the exact chance baseline.",
     latest: "Latest draw",
@@ -155,6 +188,16 @@ pub(crate) const EN: Text = Text {
 
 pub(crate) const KO: Text = Text {
     lang: "ko",
+    models: [
+        "출현 빈도",
+        "최근 추세",
+        "패턴",
+        "통계",
+        "머신러닝",
+        "비인기 조합",
+        "무작위",
+    ],
+    money: ("", "원"),
     tagline: "로또 6/45, 모든 숫자를 정직하게",
     honest: "공정한 추첨은 예측할 수 없습니다. 아래의 모든 모델은 워크포워드 백테스트 결과와 정확한 확률 기준을 함께 보여 줍니다.",
     latest: "최근 당첨 번호",
@@ -227,4 +270,90 @@ pub(crate) const KO: Text = Text {
     odds_title: "한 게임의 당첨 확률",
     api: "API",
     error: "오류",
+};
+
+pub(crate) const JA: Text = Text {
+    lang: "ja",
+    models: [
+        "出現頻度",
+        "最近の傾向",
+        "パターン",
+        "統計",
+        "機械学習",
+        "不人気の組み合わせ",
+        "ランダム",
+    ],
+    money: ("", "ウォン"),
+    tagline: "韓国ロト6/45、すべての数字を正直に",
+    honest: "公正な抽選は予測できません。以下のすべてのモデルは、ウォークフォワード・バックテストの結果と正確な確率の基準を並べて示します。",
+    latest: "最新の当選番号",
+    round: "回",
+    no_draws: "このゲームの抽選データはまだありません。lottopro import FILE --db data/lottopro.db で読み込むか、--history FILE で起動してください。",
+    frequency_title: "番号ごとの出現回数",
+    frequency_note: "網掛けの帯は偶然だけで95 %の番号が入る範囲、点線は期待値です。",
+    chance_band: "偶然の範囲 (95 %)",
+    expected: "期待値",
+    uniformity: "出現頻度が均等かのカイ二乗検定",
+    hot: "ホット (最近)",
+    cold: "コールド (最近)",
+    overdue: "未出現が長い番号",
+    gap: "回出ていない",
+    hot_note: "ホット・コールドの番号は偶然でも生じます。次の回に出やすくも出にくくもなりません。",
+    models_title: "モデル別の予想",
+    models_note: "次の回に向けたモデルごとの1口。横の行は、そのモデルのウォークフォワード・バックテストの成績です。",
+    model: "モデル",
+    ticket: "番号",
+    backtest: "バックテスト",
+    mean_matches: "平均一致数",
+    chance: "偶然",
+    no_better: "偶然より良いという根拠なし",
+    beats: "偶然より良い",
+    predict_title: "番号を作る",
+    include: "含める番号",
+    exclude: "除く番号",
+    count: "口数",
+    predict_button: "作成",
+    target_round: "対象の回",
+    check_title: "当選確認",
+    check_button: "確認",
+    matches: "個一致",
+    rank: "等",
+    no_prize: "はずれ",
+    paid: "当選金",
+    tax_title: "当選金の税金",
+    amount: "当選金 (ウォン)",
+    tax_button: "計算",
+    tax: "税金",
+    net: "手取り",
+    simulate_title: "何年も買い続けたら",
+    popularity_title: "当選金を誰と分けるか",
+    popularity_button: "調べる",
+    as_often: "ランダムな番号に比べて買われる倍率 ×",
+    buyers: "この組み合わせを買う他の人 (予想)",
+    popularity_rank: "全組み合わせ中の人気順位",
+    co_winners: "1等になったとき一緒に分ける当選者数",
+    if_uniform: "全員がランダムに選ぶ場合",
+    ev_model: "モデルによる1口あたりの期待当選金",
+    popularity_note: "人気は当選金を分ける人数を変えるだけで、当選確率は変えません。すべての組み合わせは同じ確率で抽選されます。区間は95 %です。",
+    tickets_per_draw: "1回あたりの口数",
+    years: "期間 (年)",
+    trials: "試行回数",
+    simulate_button: "シミュレーション",
+    wins_title: "等級別の当選回数: シミュレーションと正確な期待値",
+    simulated: "シミュレーション",
+    spent: "1人あたりの購入額",
+    mean_net: "税引後の平均損益",
+    median_net: "税引後の損益の中央値",
+    mean_without_jackpots: "1等を除いた平均 (当選金のうち1等の割合)",
+    jackpot_chance: "1等に1回以上当たる確率",
+    p_profit: "利益が出た人の割合",
+    ev_per_ticket: "1口あたりの期待当選金 (正確な値)",
+    percentiles: "損益のパーセンタイル (1 %、5 %、中央値、95 %、99 %)",
+    saved_title: "保存した番号",
+    label: "メモ",
+    save_button: "保存",
+    no_saved: "保存した番号はありません。",
+    odds_title: "1口の当選確率",
+    api: "API",
+    error: "エラー",
 };

@@ -7,88 +7,25 @@ Run by scripts/test with the debug `lottopro` binary it has just built
 (LOTTOPRO_BIN), against a real `lottopro serve` on a free loopback port.
 """
 
-import os
-import pathlib
-import socket
-import subprocess
-import tempfile
-import time
 import urllib.request
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from conftest import ADMIN_TOKEN, SHOTS, chrome, serve
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-DATA = ROOT / "lottopro-core" / "data"
-BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
-SHOTS = ROOT / "target" / "browser"
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
-ADMIN_TOKEN = "admin-token-for-the-browser-test"
-CHROMEDRIVER = pathlib.Path("/usr/bin/chromedriver")
-
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    pytest.skip(
-        "chromium and chromium-driver are not installed (.ci/run installs them)",
-        allow_module_level=True,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CACHE_WARMING="false",
-            RATE_LIMIT_ENABLED="true",
-            SYNC_SCHEDULE="false",
-            ADMIN_TOKEN=ADMIN_TOKEN,
-            MONITOR_INTERVAL="1",
-        )
-        proc = subprocess.Popen(
-            [
-                str(BIN), "serve",
-                "--bind", f"127.0.0.1:{port}",
-                "--db", f"{tmp}/lp.db",
-                "--history", str(DATA / "kr_lotto_645.csv"),
-                "--prizes", str(DATA / "kr_lotto_645_prizes.csv"),
-            ],
-            env=env,
-            stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/api/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            proc.kill()
-            raise RuntimeError("lottopro serve did not start: " + proc.stderr.read().decode())
+    with serve() as base:
         yield base
-        proc.terminate()
-        assert proc.wait(timeout=10) == 0, "SIGTERM ends the service cleanly"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,2400"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = chrome(1280, 2400)
     yield driver
     driver.quit()
 

@@ -704,6 +704,58 @@ async fn the_dashboard_without_draws_says_how_to_load_them() {
 
 const QR_997: &str = "https://m.dhlottery.co.kr/qr.do?method=winQr&v=0997q071524404245q151718273144q111215232740q031114212226q2328304042441785483554";
 
+/// The app installs (manifest, icons, service worker, and a policy that
+/// lets them load) and speaks Korean, English and Japanese, model names and
+/// money included; a language chosen with `?lang=` is remembered.
+#[tokio::test]
+async fn the_app_installs_and_speaks_three_languages() {
+    let s = Service::new(real_history(1245), None, options());
+    let page = s.get("/?lang=ja", &[]).await;
+    let csp = page.header(header::CONTENT_SECURITY_POLICY);
+    assert!(
+        csp.contains("manifest-src 'self'") && csp.contains("worker-src 'self'"),
+        "{csp}"
+    );
+    let cookie = page.header(header::SET_COOKIE);
+    assert!(cookie.starts_with("lottopro_lang=ja;"), "{cookie}");
+    let html = page.text();
+    assert!(html.contains(r#"<html lang="ja""#));
+    assert!(html.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
+    assert!(html.contains("番号ごとの出現回数") && html.contains("機械学習"));
+    // The remembered choice outranks the browser's language.
+    let again = s
+        .get(
+            "/",
+            &[
+                ("cookie", "lottopro_lang=ja"),
+                ("accept-language", "en-US,en"),
+            ],
+        )
+        .await;
+    assert!(again.text().contains(r#"<html lang="ja""#));
+    assert!(again.header(header::SET_COOKIE).is_empty());
+    let tax = s
+        .post_form("/ui/tax?lang=ja", "amount=1%2C000%2C000", &[])
+        .await;
+    assert!(tax.text().contains("1,000,000ウォン"), "{}", tax.text());
+    let ko = s.get("/?lang=ko", &[]).await.text();
+    assert!(ko.contains("머신러닝") && ko.contains("日本語"));
+
+    let manifest = s.get("/manifest.webmanifest", &[]).await;
+    assert_eq!(manifest.content_type(), "application/manifest+json");
+    let m = manifest.json();
+    assert_eq!(m["start_url"], "/");
+    for icon in m["icons"].as_array().unwrap() {
+        let png = s.get(icon["src"].as_str().unwrap(), &[]).await;
+        assert_eq!(png.content_type(), "image/png");
+        assert!(png.bytes.starts_with(b"\x89PNG"));
+    }
+    let sw = s.get("/sw.js", &[]).await;
+    assert!(sw.content_type().starts_with("text/javascript"));
+    assert_eq!(sw.header(header::CACHE_CONTROL), "no-cache");
+    assert!(sw.text().contains(env!("CARGO_PKG_VERSION")) && !sw.text().contains("__VERSION__"));
+}
+
 #[tokio::test]
 async fn tickets_are_checked_from_their_qr_code() {
     let history = real_history(1245);
@@ -771,7 +823,12 @@ async fn every_json_response_is_typed() {
                     continue;
                 };
                 for (media, body) in content {
-                    if !media.contains("json") || path == "/openapi.json" {
+                    // The document itself and the web app manifest are
+                    // files, not answers of the API.
+                    if !media.contains("json")
+                        || path == "/openapi.json"
+                        || path == "/manifest.webmanifest"
+                    {
                         continue;
                     }
                     let schema = &body["schema"];

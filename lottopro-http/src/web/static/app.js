@@ -3,6 +3,12 @@
 // All rendering (charts included) happens on the server.
 "use strict";
 
+// The service worker keeps the page's last copy for when there is no
+// connection (see /sw.js).
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-target]")) {
     form.addEventListener("submit", async (event) => {
