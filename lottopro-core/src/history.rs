@@ -11,9 +11,14 @@
 //! content rather than just the last round, so a corrected result for an old
 //! round also changes the cache keys that depend on it.
 
-use crate::draw::Draw;
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::draw::{CheckResult, Draw};
 use crate::error::{Error, Result};
 use crate::game::GameSpec;
+use crate::money::Money;
+use crate::ticket::Ticket;
 
 /// The draws of one game; see the module docs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +26,37 @@ pub struct History {
     game: GameSpec,
     draws: Vec<Draw>,
     epoch: u64,
+}
+
+/// The next draw of a weekly game (see [`History::next_draw`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct NextDraw {
+    /// Its round.
+    pub round: u32,
+    /// Its local date.
+    pub date: Date,
+    /// When it starts, in Unix seconds.
+    pub starts_at: i64,
+}
+
+/// A ticket checked against a whole history (see [`History::check_all`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct EverWon {
+    /// How many draws the ticket was checked against.
+    pub draws_checked: usize,
+    /// The first round checked.
+    pub first_round: Option<u32>,
+    /// The latest round checked.
+    pub latest_round: Option<u32>,
+    /// The best prize rank it ever won (1 = the top prize).
+    pub best_rank: Option<u8>,
+    /// What those wins paid in total, before tax (only wins whose prize
+    /// the history records).
+    pub won: Money,
+    /// Every draw where it won a prize, in round order.
+    pub wins: Vec<CheckResult>,
 }
 
 /// A borrowed, read-only window of a history: its first rounds up to some
@@ -178,6 +214,59 @@ impl History {
             })
     }
 
+    /// The draw after the latest that is still to come at `now` (Unix
+    /// seconds), for a game drawn weekly at a known time
+    /// ([`GameSpec::weekly_draw`]): one draw a week after the latest, so a
+    /// history that has fallen behind still gives the right round. `None`
+    /// for other games and an empty history.
+    pub fn next_draw(&self, now: i64) -> Option<NextDraw> {
+        let (_, minutes, offset) = self.game.weekly_draw()?;
+        let latest = self.latest()?;
+        let day = 86_400;
+        let week = 7 * day;
+        let at = |date: Date| {
+            date.days_since_epoch() * day + i64::from(minutes) * 60 - i64::from(offset) * 60
+        };
+        let last = at(latest.date());
+        let weeks = if now < last {
+            1
+        } else {
+            (now - last) / week + 1
+        };
+        let date = latest.date().add_days(7 * weeks).ok()?;
+        Some(NextDraw {
+            round: latest.round() + u32::try_from(weeks).ok()?,
+            date,
+            starts_at: at(date),
+        })
+    }
+
+    /// "Has this ticket ever won?": `ticket` checked against every draw,
+    /// with the draws where it won a prize.
+    pub fn check_all(&self, ticket: &Ticket) -> EverWon {
+        let wins: Vec<CheckResult> = self
+            .draws
+            .iter()
+            .map(|d| d.check(&self.game, ticket))
+            .filter(|c| c.rank.is_some())
+            .collect();
+        let best_rank = wins.iter().filter_map(|c| c.rank).min();
+        let won = wins
+            .iter()
+            .filter_map(|c| c.prize)
+            .fold(Money::ZERO, |total, p| {
+                total.checked_add(p).unwrap_or(Money::MAX)
+            });
+        EverWon {
+            draws_checked: self.draws.len(),
+            first_round: self.first_round(),
+            latest_round: self.latest_round(),
+            best_rank,
+            won,
+            wins,
+        }
+    }
+
     /// The whole history as a view.
     pub fn view(&self) -> HistoryView<'_> {
         HistoryView {
@@ -305,6 +394,37 @@ mod tests {
         let g = GameSpec::kr645();
         let date = Date::parse("2002-12-07").unwrap().add_days(day).unwrap();
         Draw::new(&g, round, date, &[1, 2, 3, 4, 5, 6], &[7]).unwrap()
+    }
+
+    #[test]
+    fn the_next_draw_is_the_coming_saturday_at_20_35_kst() {
+        // Draw 1245 was on Saturday 2026-10-10, at 11:35 UTC.
+        let h = crate::data::kr645();
+        let saturday = Date::parse("2026-10-10").unwrap().days_since_epoch() * 86_400;
+        let at_1245 = saturday + 11 * 3600 + 35 * 60;
+        let next = |now: i64| h.next_draw(now).unwrap();
+        // The next draw is always after the history's latest.
+        assert_eq!(next(at_1245 - 60).round, 1246);
+        assert_eq!(next(at_1245).round, 1246);
+        let n = next(at_1245 + 1);
+        assert_eq!((n.round, n.date.to_string()), (1246, "2026-10-17".into()));
+        assert_eq!(n.starts_at, at_1245 + 7 * 86_400);
+        // Weeks later, with no new draws synced: the round counts the weeks.
+        let n = next(Date::parse("2026-11-30").unwrap().days_since_epoch() * 86_400);
+        assert_eq!((n.round, n.date.to_string()), (1253, "2026-12-05".into()));
+        assert_eq!(n.date.weekday(), crate::date::Weekday::Saturday);
+        // Only games with a known schedule have one.
+        assert!(
+            GameSpec::preset("powerball")
+                .unwrap()
+                .weekly_draw()
+                .is_none()
+        );
+        assert!(
+            History::empty(GameSpec::kr645())
+                .next_draw(at_1245)
+                .is_none()
+        );
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub use draw::{CheckResult, Draw, TierResult};
 pub use engine::{Engine, EngineBuilder, PredictionReport, PrizeOptions, QrCheck, QrGame};
 pub use error::{Error, ErrorKind, Result};
 pub use game::{BonusMatch, BonusRule, EarlierPrice, GameDef, GameSpec, Payout, Tier};
-pub use history::{History, HistoryView};
+pub use history::{EverWon, History, HistoryView, NextDraw};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, enumerate_wins, match_distribution};
 pub use popularity::{Popularity, PopularityEvaluation, TicketPopularity};

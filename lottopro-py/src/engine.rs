@@ -300,6 +300,24 @@ impl PyEngine {
         Ok(out)
     }
 
+    /// Has this ticket (text or numbers) ever won? Checked against every
+    /// draw: the draws where it won, its best rank and what they paid.
+    fn check_all(&self, py: Python<'_>, ticket: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let t = ticket_from_python(&self.inner.game(), ticket)?;
+        let engine = self.inner.clone();
+        let ever = py.detach(move || engine.check_all(&t)).py_err()?;
+        let out = to_python(py, &ever)?;
+        self.tickets(py).each(
+            &out,
+            "wins",
+            Some("ticket"),
+            ever.wins
+                .iter()
+                .map(|w| (w.ticket.numbers.clone(), w.ticket.extra.clone())),
+        )?;
+        Ok(out)
+    }
+
     /// Every game of a ticket's QR code (the URL printed on it) checked
     /// against the draw of its round; the URL is never fetched.
     fn check_qr(&self, py: Python<'_>, url: &str) -> PyResult<Py<PyAny>> {

@@ -10,8 +10,8 @@ use lottopro_core::engine::WarmReport;
 use lottopro_core::metrics::MetricsSnapshot;
 use lottopro_core::popularity::{PopularityEvaluation, SalesDistribution, TicketPopularity};
 use lottopro_core::{
-    BacktestReport, CheckResult, GameDef, Odds, PredictionReport, QrCheck, SimulationReport, Stats,
-    TaxAssessment, Wheel,
+    BacktestReport, CheckResult, EverWon, GameDef, Odds, PredictionReport, QrCheck,
+    SimulationReport, Stats, TaxAssessment, Wheel,
 };
 use pyo3::prelude::*;
 use utoipa::ToSchema;
@@ -34,6 +34,7 @@ pub(crate) fn _schemas() -> PyResult<String> {
     with::<SimulationReport>(&mut out);
     with::<CheckResult>(&mut out);
     with::<QrCheck>(&mut out);
+    with::<EverWon>(&mut out);
     with::<TicketPopularity>(&mut out);
     with::<PopularityEvaluation>(&mut out);
     with::<SalesDistribution>(&mut out);

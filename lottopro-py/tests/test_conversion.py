@@ -40,3 +40,15 @@ def test_tickets_as_text_or_numbers(engine, ticket):
 def test_a_ticket_of_the_wrong_type_is_a_type_error(engine):
     with pytest.raises(TypeError, match="a ticket is a Ticket, a string"):
         engine.check(3.5, 1245)
+
+
+def test_has_a_ticket_ever_won(engine):
+    ever = engine.check_all([4, 5, 25, 28, 32, 12])
+    assert ever["draws_checked"] == 1245 and ever["best_rank"] == 2
+    last = ever["wins"][-1]
+    assert last["round"] == 1245 and last["rank"] == 2
+    assert isinstance(last["ticket"], lottopro.Ticket)
+    assert ever["won"] == sum(w["prize"] or 0 for w in ever["wins"])
+    with pytest.raises(lottopro.InvalidInputError) as e:
+        engine.check_all("1 2 3 4 5 46")
+    assert e.value.field == "numbers[5]"

@@ -28,7 +28,7 @@ use crate::cache::{Cache, CacheStats, MemoryCache, get_cached, get_or_compute};
 use crate::draw::{CheckResult, Draw};
 use crate::error::{Error, Result};
 use crate::game::GameSpec;
-use crate::history::History;
+use crate::history::{EverWon, History};
 use crate::metrics::{CacheEvent, Metrics, MetricsRecorder, MetricsSnapshot, NoopMetrics, Outcome};
 use crate::money::Money;
 use crate::odds::Odds;
@@ -394,6 +394,12 @@ impl Engine {
             let h = self.history();
             Ok(h.require(round)?.check(h.game(), ticket))
         })
+    }
+
+    /// "Has this ticket ever won?": checked against every draw of the
+    /// history.
+    pub fn check_all(&self, ticket: &Ticket) -> Result<EverWon> {
+        self.timed("check_all", || Ok(self.history().check_all(ticket)))
     }
 
     /// Every game of a ticket's QR code checked against the draw of its

@@ -310,6 +310,14 @@ impl GameSpec {
     pub fn def(&self) -> &GameDef {
         &self.def
     }
+    /// When the game is drawn, for games drawn weekly at a known time:
+    /// the weekday, the local time in minutes after midnight and the local
+    /// offset from UTC in minutes. Korean Lotto 6/45 is drawn on Saturdays
+    /// at 20:35 KST (UTC+9); other presets have no schedule here.
+    pub fn weekly_draw(&self) -> Option<(crate::date::Weekday, u32, i32)> {
+        (self.id() == "kr645").then_some((crate::date::Weekday::Saturday, 20 * 60 + 35, 9 * 60))
+    }
+
     /// Stable identifier.
     pub fn id(&self) -> &str {
         &self.def.id

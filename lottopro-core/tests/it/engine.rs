@@ -163,6 +163,29 @@ fn check_odds_tax_and_warming() {
         (5, true, Some(2), Some(Money::new(55_064_392, "x").unwrap()))
     );
     assert!(engine.check(&t, 9999).is_err());
+    // Has it ever won? Over all 1,245 draws: round 1245's 2nd prize is its
+    // best, and every win is a draw where it matched three or more.
+    let ever = engine.check_all(&t).unwrap();
+    assert_eq!(ever.draws_checked, 1245);
+    assert_eq!((ever.first_round, ever.latest_round), (Some(1), Some(1245)));
+    assert_eq!(ever.best_rank, Some(2));
+    let last = ever.wins.last().unwrap();
+    assert_eq!((last.round, last.rank), (1245, Some(2)));
+    assert!(ever.wins.iter().all(|w| w.matches >= 3 && w.rank.is_some()));
+    let brute = h
+        .draws()
+        .iter()
+        .filter(|d| d.check(game, &t).rank.is_some())
+        .count();
+    assert_eq!(ever.wins.len(), brute);
+    let paid: u64 = ever
+        .wins
+        .iter()
+        .filter_map(|w| w.prize)
+        .map(|p| p.get())
+        .sum();
+    assert_eq!(ever.won.get(), paid);
+    assert!(paid >= 55_064_392);
     assert_eq!(engine.odds(None).unwrap().total_combinations, 8_145_060);
     assert_eq!(engine.odds(Some("powerball")).unwrap().tiers.len(), 9);
     assert!(engine.odds(Some("nope")).is_err());

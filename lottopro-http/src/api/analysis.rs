@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::{
-    BacktestOptions, BacktestReport, CheckResult, ModelSelection, QrCheck, SimulationReport,
+    BacktestOptions, BacktestReport, CheckResult, EverWon, ModelSelection, QrCheck,
+    SimulationReport,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -34,6 +35,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(stats))
         .routes(routes!(check))
+        .routes(routes!(check_history))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -134,6 +136,31 @@ async fn check(
         .ok_or_else(|| ApiError::from(lottopro_core::Error::invalid("round", "is missing")))?;
     let checked: CheckResult = blocking(&state, move |e| e.check(&ticket, round)).await?;
     Ok(Json(CheckAnswer::Ticket(checked)))
+}
+
+/// `{"numbers": [..]}` or `{"ticket": "3 11 17 25 33 41"}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct HistoryCheckBody {
+    /// The ticket's numbers (or give `ticket`).
+    numbers: Option<Vec<u8>>,
+    /// The ticket as text, e.g. "3 11 17 25 33 41".
+    ticket: Option<String>,
+}
+
+/// Has this ticket ever won? It is checked against every draw the service
+/// holds: the draws where it won, its best rank and what they paid.
+#[utoipa::path(post, path = "/api/check/history", tag = "analysis", request_body = HistoryCheckBody,
+    responses((status = 200, description = "every winning draw, the best rank and the total paid", body = EverWon),
+              (status = 400, description = "a bad ticket", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
+async fn check_history(
+    State(state): State<AppState>,
+    ApiJson(b): ApiJson<HistoryCheckBody>,
+) -> Result<Json<EverWon>, ApiError> {
+    require_draws(&state)?;
+    let ticket = ticket_from(&state.engine.game(), b.numbers, b.ticket)?;
+    Ok(Json(blocking(&state, move |e| e.check_all(&ticket)).await?))
 }
 
 /// What `POST /api/check` answers: one ticket's result, or every game of a

@@ -42,10 +42,11 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .route("/ui/check", post(ui_check))
         .route("/ui/tax", post(ui_tax))
         .route("/ui/popularity", post(ui_popularity))
+        .merge(super::draws::router())
 }
 
 /// A form body whose rejection is an HTML error fragment.
-pub(super) struct UiForm<T>(T);
+pub(super) struct UiForm<T>(pub(super) T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for UiForm<T> {
     type Rejection = Fragment;
@@ -65,14 +66,14 @@ pub(super) struct Fragment {
 }
 
 impl Fragment {
-    fn ok(html: String) -> Fragment {
+    pub(super) fn ok(html: String) -> Fragment {
         Fragment {
             status: StatusCode::OK,
             html,
         }
     }
 
-    fn error(t: &Text, e: ApiError) -> Fragment {
+    pub(super) fn error(t: &Text, e: ApiError) -> Fragment {
         Fragment {
             status: e.status(),
             html: format!(

@@ -10,6 +10,7 @@
 //! styles and images from the service itself only.
 
 mod chart;
+mod draws;
 mod forms;
 mod monitoring;
 mod page;

@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::forms::saved_fragment;
-use super::{LangQuery, Text, balls, chart, esc, text_for, won};
+use super::{LangQuery, Text, balls, chart, draws, esc, text_for, won};
 use crate::app::client::Client;
 use crate::app::{ApiError, AppState};
 
@@ -148,14 +148,18 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
     );
     match (&d.stats, history.latest()) {
         (Some(stats), Some(latest)) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
             let _ = write!(
                 h,
-                r#"<section id="latest"><h2>{} · {} {}</h2>{} + {}</section>"#,
+                r#"<section id="latest"><h2>{}</h2>{}{}</section>"#,
                 t.latest,
-                t.round,
-                latest.round(),
-                balls(&latest.numbers().to_vec()),
-                balls(&latest.bonus().to_vec()),
+                draws::draw_card(t, latest),
+                history
+                    .next_draw(now)
+                    .map(|n| draws::next_draw_line(t, &n, now))
+                    .unwrap_or_default(),
             );
             let _ = write!(
                 h,
@@ -289,6 +293,18 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
         ticket = t.ticket,
         label = t.label,
         button = t.save_button,
+    );
+    let _ = write!(
+        h,
+        r#"<section id="draws"><h2>{past}</h2><form method="post" action="/ui/draw?lang={lang}" data-target="draw-result"><label>{round} <input name="round" type="number" min="1" required value="{latest}"></label><button type="submit">{show}</button></form><div id="draw-result" aria-live="polite"></div><h3>{ever}</h3><form method="post" action="/ui/ever-won?lang={lang}" data-target="ever-result"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><button type="submit">{check}</button></form><div id="ever-result" aria-live="polite"></div></section>"#,
+        past = t.past_title,
+        lang = t.lang,
+        round = t.round,
+        latest = history.latest_round().unwrap_or(1),
+        show = t.draw_button,
+        ever = t.ever_title,
+        ticket = t.ticket,
+        check = t.ever_button,
     );
     let _ = write!(
         h,

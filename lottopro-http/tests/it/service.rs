@@ -756,6 +756,71 @@ async fn the_app_installs_and_speaks_three_languages() {
     assert!(sw.text().contains(env!("CARGO_PKG_VERSION")) && !sw.text().contains("__VERSION__"));
 }
 
+/// The latest draw with what each rank paid, the next draw, a past draw by
+/// its round and "has this ticket ever won?", through the page and the API.
+#[tokio::test]
+async fn draws_show_their_prizes_and_tickets_their_history() {
+    let s = Service::new(real_history(1245), None, options());
+    let html = s.get("/?lang=en", &[]).await.text();
+    let latest = &html[html.find(r#"<section id="latest">"#).unwrap()..];
+    let latest = &latest[..latest.find("</section>").unwrap()];
+    // Every rank with its winners and prize (rank 2 paid 55,064,392 won
+    // each in draw 1245), then the next draw with its countdown.
+    assert_eq!(latest.matches("<tr><td>").count(), 5, "{latest}");
+    assert!(latest.contains("₩55,064,392"), "{latest}");
+    assert!(
+        latest.contains("Next draw") && latest.contains("20:35 KST"),
+        "{latest}"
+    );
+    assert!(latest.contains(r#"data-at=""#));
+
+    let draw = s.post_form("/ui/draw?lang=ko", "round=1", &[]).await;
+    assert_eq!(draw.status, StatusCode::OK, "{}", draw.text());
+    assert!(draw.text().contains("2002-12-07") && draw.text().contains("원"));
+    let missing = s.post_form("/ui/draw?lang=en", "round=99999", &[]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text());
+    let bad = s.post_form("/ui/draw?lang=en", "round=x", &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("round"));
+
+    let ever = s
+        .post_form("/ui/ever-won?lang=en", "ticket=4+5+25+28+32+12", &[])
+        .await;
+    assert_eq!(ever.status, StatusCode::OK, "{}", ever.text());
+    assert!(ever.text().contains("Best: rank 2"), "{}", ever.text());
+    assert!(ever.text().contains("Round 1245 · Rank 2 · ₩55,064,392"));
+    let bad = s
+        .post_form("/ui/ever-won?lang=en", "ticket=1+2+3+4+5+46", &[])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let api = s
+        .post_json(
+            "/api/check/history",
+            &json!({"ticket": "4 5 25 28 32 12"}),
+            &[],
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    let body = api.json();
+    assert_eq!(body["draws_checked"], 1245);
+    assert_eq!(body["best_rank"], 2);
+    assert_eq!(
+        body["wins"].as_array().unwrap().last().unwrap()["round"],
+        1245
+    );
+    assert_problem(
+        &s.post_json(
+            "/api/check/history",
+            &json!({"numbers": [1, 2, 3, 4, 5, 6, 7]}),
+            &[],
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        Some("numbers"),
+    );
+}
+
 #[tokio::test]
 async fn tickets_are_checked_from_their_qr_code() {
     let history = real_history(1245);

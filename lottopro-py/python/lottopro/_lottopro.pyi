@@ -5,6 +5,7 @@ from lottopro._types import (
     BacktestReport,
     CacheStats,
     CheckResult,
+    EverWon,
     GameDef,
     MetricsSnapshot,
     Odds,
@@ -170,6 +171,7 @@ class Engine:
         prizes: Optional[Union[Mapping[int, Union[int, str]], Sequence[Tuple[int, Union[int, str]]]]] = None,
     ) -> SimulationReport: ...
     def check(self, ticket: _TicketLike, round: int) -> CheckResult: ...
+    def check_all(self, ticket: _TicketLike) -> EverWon: ...
     def check_qr(self, url: str) -> QrCheck: ...
     def popularity(
         self, ticket: _TicketLike, sales: Optional[int] = None

@@ -214,6 +214,22 @@ class Estimate(TypedDict, total=False):
     # The lower end of its 95 % interval.
     low: float
 
+class EverWon(TypedDict, total=False):
+    """A ticket checked against a whole history (see [`History::check_all`])."""
+
+    # The best prize rank it ever won (1 = the top prize).
+    best_rank: Optional[int]
+    # How many draws the ticket was checked against.
+    draws_checked: int
+    # The first round checked.
+    first_round: Optional[int]
+    # The latest round checked.
+    latest_round: Optional[int]
+    # Every draw where it won a prize, in round order.
+    wins: List["CheckResult"]
+    # What those wins paid in total, before tax (only wins whose prize
+    won: int
+
 class GameDef(TypedDict, total=False):
     """The plain data of a game, before validation. Build a [`GameSpec`] from it."""
 

@@ -38,6 +38,7 @@ impl GameSchemas {
         Some(match body {
             "CheckBody" => json!({ "numbers": [3, 11, 17, 25, 33, 41], "round": 1200 }),
             "SaveBody" => json!({ "ticket": "3 11 17 25 33 41", "label": "birthdays" }),
+            "HistoryCheckBody" => json!({ "ticket": "4 5 25 28 32 12" }),
             "PopularityBody" => json!({ "numbers": [1, 2, 3, 4, 5, 6] }),
             "PredictBody" => {
                 json!({ "model": "frequency", "count": 5, "user_numbers": [7], "exclude": [13], "seed": 42 })
@@ -168,6 +169,10 @@ impl GameSchemas {
                 "pattern": format!("^[^{forbidden}]*$")
             }),
         );
+    }
+
+    pub(super) fn history_check_body(&self, body: &mut Value) {
+        body["oneOf"] = self.ticket_choice(body);
     }
 
     pub(super) fn popularity_body(&self, body: &mut Value) {

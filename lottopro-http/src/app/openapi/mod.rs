@@ -160,6 +160,7 @@ pub(super) fn refine(doc: &mut Value, game: &GameSpec) {
                 GameSchemas::check_body as fn(&GameSchemas, &mut Value),
             ),
             ("SaveBody", GameSchemas::save_body),
+            ("HistoryCheckBody", GameSchemas::history_check_body),
             ("PopularityBody", GameSchemas::popularity_body),
             ("PredictBody", GameSchemas::predict_body),
             ("SimulateBody", GameSchemas::simulate_body),

@@ -9,7 +9,20 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
 }
 
+// Countdowns to the next draw: data-at is its start in Unix seconds,
+// data-units the words for days, hours and minutes.
+function tick() {
+  const now = Date.now() / 1000;
+  for (const el of document.querySelectorAll("[data-at]")) {
+    const left = Math.max(0, Math.floor(Number(el.dataset.at) - now));
+    const [d, h, m] = (el.dataset.units || "d,h,min").split(",");
+    el.textContent = `${Math.floor(left / 86400)}${d} ${Math.floor((left % 86400) / 3600)}${h} ${Math.floor((left % 3600) / 60)}${m}`;
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  tick();
+  setInterval(tick, 30000);
   for (const form of document.querySelectorAll("form[data-target]")) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();

@@ -1,0 +1,181 @@
+//! Draws on the page: what each rank of a draw paid and how many won it,
+//! the next draw with a countdown, past draws by round, and "has this
+//! ticket ever won?" over the whole history.
+
+use std::fmt::Write;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use lottopro_core::money::group_thousands;
+use lottopro_core::{Draw, NextDraw, Ticket};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+
+use super::forms::{Fragment, UiForm};
+use super::{LangQuery, Text, balls, text_for, won};
+use crate::app::{ApiError, AppState};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/ui/draw", post(ui_draw))
+        .route("/ui/ever-won", post(ui_ever_won))
+}
+
+/// A draw's numbers and, per rank, how many won it and what each was paid.
+pub(super) fn draw_card(t: &Text, d: &Draw) -> String {
+    let mut h = format!(
+        r#"<p>{} {} · {}</p><p>{} + {}</p>"#,
+        t.round,
+        d.round(),
+        d.date(),
+        balls(&d.numbers().to_vec()),
+        balls(&d.bonus().to_vec()),
+    );
+    if !d.results().is_empty() {
+        let _ = write!(
+            h,
+            r#"<table class="prizes"><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+            t.rank, t.winners, t.prize_each
+        );
+        for r in d.results() {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                r.rank,
+                group_thousands(r.winners),
+                won(t, r.prize_each)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    h
+}
+
+/// The next draw: its round, local date and time, and a countdown the
+/// page's script keeps current (`data-at`, Unix seconds).
+pub(super) fn next_draw_line(t: &Text, next: &NextDraw, now: i64) -> String {
+    format!(
+        r#"<p class="next">{} · {} {} · {} 20:35 KST · <span data-at="{}" data-units="{}">{}</span></p>"#,
+        t.next_draw,
+        t.round,
+        next.round,
+        next.date,
+        next.starts_at,
+        t.time_units,
+        countdown(t, next.starts_at - now),
+    )
+}
+
+/// `seconds` as days, hours and minutes in `t`'s words.
+fn countdown(t: &Text, seconds: i64) -> String {
+    let s = seconds.max(0);
+    let units: Vec<&str> = t.time_units.split(',').collect();
+    let unit = |i: usize| units.get(i).copied().unwrap_or("");
+    format!(
+        "{}{} {}{} {}{}",
+        s / 86_400,
+        unit(0),
+        s % 86_400 / 3600,
+        unit(1),
+        s % 3600 / 60,
+        unit(2)
+    )
+}
+
+#[derive(Deserialize)]
+struct DrawForm {
+    round: String,
+}
+
+/// Dashboard: one past draw by its round.
+async fn ui_draw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<DrawForm>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let history = state.engine.history();
+    let found = f
+        .round
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| lottopro_core::Error::invalid("round", "is not a round number"))
+        .and_then(|round| history.require(round).map(|d| draw_card(t, d)));
+    match found {
+        Ok(html) => Fragment::ok(format!(r#"<div class="draw">{html}</div>"#)),
+        Err(e) => Fragment::error(t, ApiError::from(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct TicketForm {
+    ticket: String,
+}
+
+/// Dashboard: has this ticket ever won?
+async fn ui_ever_won(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    UiForm(f): UiForm<TicketForm>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let result = async {
+        let ticket = Ticket::parse(&state.engine.game(), &f.ticket)?;
+        if state.engine.history().is_empty() {
+            return Err(ApiError::no_draws());
+        }
+        let numbers = ticket.numbers();
+        let engine = state.engine.clone();
+        tokio::task::spawn_blocking(move || engine.check_all(&ticket))
+            .await
+            .map_err(ApiError::internal)?
+            .map(|ever| (numbers, ever))
+            .map_err(ApiError::from)
+    }
+    .await;
+    let (numbers, ever) = match result {
+        Ok(r) => r,
+        Err(e) => return Fragment::error(t, e),
+    };
+    let mut h = format!(
+        r#"<div class="ever"><p>{} · {} {}–{}</p>"#,
+        balls(&numbers),
+        t.draws_checked,
+        ever.first_round.unwrap_or(0),
+        ever.latest_round.unwrap_or(0),
+    );
+    match ever.best_rank {
+        None => {
+            let _ = write!(h, "<p><strong>{}</strong></p>", t.never_won);
+        }
+        Some(best) => {
+            let _ = write!(
+                h,
+                r#"<p><strong>{} {best}</strong> · {} {} · {} {}</p><ul class="wins">"#,
+                t.best_rank,
+                ever.wins.len(),
+                t.wins_count,
+                t.won_total,
+                won(t, ever.won),
+            );
+            // The latest wins first; the rest are counted above.
+            for w in ever.wins.iter().rev().take(20) {
+                let _ = write!(
+                    h,
+                    "<li>{} {} · {} {} · {}</li>",
+                    t.round,
+                    w.round,
+                    t.rank,
+                    w.rank.unwrap_or(0),
+                    w.prize.map_or_else(String::new, |p| won(t, p))
+                );
+            }
+            h.push_str("</ul>");
+        }
+    }
+    h.push_str("</div>");
+    Fragment::ok(h)
+}
