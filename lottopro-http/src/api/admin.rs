@@ -38,6 +38,7 @@ async fn performance(_: Admin, State(state): State<AppState>) -> Json<Performanc
     Json(PerformanceReport {
         performance: state.monitor().performance(state.engine.metrics()),
         cache: state.engine.cache_stats(),
+        rate_limits: state.rate_limit_status(),
     })
 }
 
@@ -48,6 +49,8 @@ struct PerformanceReport {
     performance: Performance,
     /// The cache tiers (`null` without a cache).
     cache: Option<CacheStats>,
+    /// Where the rate-limit buckets live.
+    rate_limits: crate::app::limit::SharedStatus,
 }
 
 /// The time series of `/admin/performance/export?format=json`.

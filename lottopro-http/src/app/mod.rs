@@ -78,6 +78,9 @@ pub struct Options {
     pub work: WorkLimits,
     /// How long a client may take to send a request body (408 after).
     pub body_timeout: std::time::Duration,
+    /// The Redis whose buckets every replica shares (see [`limit`]);
+    /// `None` counts each client in this process only.
+    pub shared_limits: Option<String>,
 }
 
 impl Default for Options {
@@ -96,6 +99,7 @@ impl Default for Options {
             cors_origins: vec![],
             work: WorkLimits::default(),
             body_timeout: std::time::Duration::from_secs(c.body_timeout),
+            shared_limits: None,
         }
     }
 }
@@ -133,6 +137,19 @@ impl Options {
                 deadline: std::time::Duration::from_secs(config.work_timeout.max(1)),
             },
             body_timeout: std::time::Duration::from_secs(config.body_timeout.max(1)),
+            // Replicas share a Redis when the cache is in one.
+            shared_limits: config
+                .cache()
+                .ok()
+                .filter(|c| {
+                    limits
+                        && matches!(
+                            c.kind,
+                            lottopro_core::cache::CacheKind::Redis
+                                | lottopro_core::cache::CacheKind::Tiered
+                        )
+                })
+                .map(|c| c.redis_url),
         }
     }
 }
@@ -152,6 +169,8 @@ pub struct AppState {
     admin_failures: Arc<extract::AdminFailures>,
     /// The OpenAPI document, built on first request.
     openapi: Arc<std::sync::OnceLock<serde_json::Value>>,
+    /// The rate-limit buckets every replica shares, when configured.
+    buckets: Option<Arc<limit::SharedBuckets>>,
 }
 
 impl AppState {
@@ -168,7 +187,14 @@ impl AppState {
     ) -> AppState {
         let monitor = Arc::new(Monitor::new(options.monitoring, options.thresholds));
         let gate = Arc::new(work::Gate::new(options.work));
+        let buckets = options.shared_limits.as_deref().and_then(|url| {
+            limit::SharedBuckets::new(url)
+                .map_err(|e| tracing::warn!("rate limits stay per replica: REDIS_URL {e}"))
+                .ok()
+                .map(Arc::new)
+        });
         AppState {
+            buckets,
             engine,
             store,
             options: Arc::new(options),
@@ -205,6 +231,17 @@ impl AppState {
         self.monitor.clone()
     }
 
+    /// Where the rate-limit buckets live now.
+    pub fn rate_limit_status(&self) -> limit::SharedStatus {
+        self.buckets.as_ref().map_or(
+            limit::SharedStatus {
+                buckets: "per-replica",
+                fallbacks: 0,
+            },
+            |b| b.status(),
+        )
+    }
+
     /// The options.
     pub fn options(&self) -> &Options {
         &self.options
@@ -219,9 +256,11 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    fn new(options: &Options) -> Limits {
+    fn new(options: &Options, shared: Option<&Arc<limit::SharedBuckets>>) -> Limits {
         let limit = |name, rate: Option<Rate>| {
-            rate.map(|rate| limit::Limit::new(name, rate, options.trust_proxy))
+            rate.map(|rate| {
+                limit::Limit::new(name, rate, options.trust_proxy).shared(shared.cloned())
+            })
         };
         Limits {
             // Every request to a computing route spends the allowance,
@@ -255,8 +294,11 @@ impl Limits {
 }
 
 /// The routes and their OpenAPI description, before the state is attached.
-fn routes(options: &Options) -> OpenApiRouter<AppState> {
-    let limits = Limits::new(options);
+fn routes(
+    options: &Options,
+    shared: Option<&Arc<limit::SharedBuckets>>,
+) -> OpenApiRouter<AppState> {
+    let limits = Limits::new(options, shared);
     OpenApiRouter::with_openapi(openapi::base())
         .merge(crate::api::router(&limits))
         .merge(crate::web::router(&limits))
@@ -264,7 +306,7 @@ fn routes(options: &Options) -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of every route, for a service that plays `game`.
 pub fn openapi(game: &lottopro_core::GameSpec) -> serde_json::Value {
-    let mut doc = routes(&Options::default()).into_openapi();
+    let mut doc = routes(&Options::default(), None).into_openapi();
     openapi::describe_extractor_errors(&mut doc);
     let mut doc = serde_json::to_value(doc).unwrap_or_default();
     openapi::refine(&mut doc, game);
@@ -275,7 +317,7 @@ pub fn openapi(game: &lottopro_core::GameSpec) -> serde_json::Value {
 pub fn app(state: AppState) -> Router {
     // Install the Prometheus recorder before the first request is counted.
     monitor::prometheus();
-    let (router, _) = routes(&state.options).split_for_parts();
+    let (router, _) = routes(&state.options, state.buckets.as_ref()).split_for_parts();
     // CORS is closed unless origins are configured: without the headers a
     // browser refuses cross-origin calls. The admin routes never allow it
     // (`client::response_policies`, outside the CORS layer, removes them).

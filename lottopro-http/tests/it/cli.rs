@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::common::{Server, data_file, free_port};
+use crate::common::{Server, data_file, redis_server};
 
 fn lottopro(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lottopro"))
@@ -854,42 +854,6 @@ fn serve_uses_redis_when_told() {
     assert!(tiers.iter().any(|(name, _)| name == "redis"), "{tiers:?}");
     let (_, health) = server.json("GET", "/api/health", &[], "").unwrap();
     assert_eq!(health["cache_degraded"], false);
-}
-
-/// A `redis-server` on a free port, killed when the guard drops.
-fn redis_server() -> Option<(u16, KillOnDrop)> {
-    let port = free_port();
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let guard = KillOnDrop(child);
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some((port, guard));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    None
-}
-
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// `lottopro serve --help` documents every setting with its environment name.

@@ -122,3 +122,44 @@ pub(crate) fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free loopback port")
 }
+
+/// A `redis-server` on a free port, killed when the guard drops.
+pub(crate) fn redis_server() -> Option<(u16, KillOnDrop)> {
+    let port = free_port();
+    redis_server_on(port).map(|guard| (port, guard))
+}
+
+/// A `redis-server` on `port` (again, after a test stopped it).
+pub(crate) fn redis_server_on(port: u16) -> Option<KillOnDrop> {
+    let child = std::process::Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let guard = KillOnDrop(child);
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(guard);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    None
+}
+
+pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

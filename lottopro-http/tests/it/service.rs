@@ -212,6 +212,80 @@ async fn predictions_are_kept_and_scored_once_their_round_is_drawn() {
     assert_eq!(listed["scored_tickets"], 3);
 }
 
+/// Two replicas configured with one Redis share each client's allowance:
+/// 5 predictions a minute across both, then 429 with `Retry-After`; with
+/// Redis gone each falls back to its own buckets and says so, and shares
+/// again once it is back.
+#[tokio::test]
+async fn replicas_share_one_allowance_through_redis() {
+    let Some((port, redis)) = crate::common::redis_server() else {
+        eprintln!(
+            "SKIPPED replicas_share_one_allowance_through_redis: redis-server is not installed (.ci/run installs it)"
+        );
+        return;
+    };
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let replica = || {
+        Service::new(
+            real_history(1245),
+            None,
+            Options {
+                predict_limit: Some(Rate {
+                    count: 5,
+                    period: Duration::from_secs(60),
+                }),
+                shared_limits: Some(url.clone()),
+                ..options()
+            },
+        )
+    };
+    let (a, b) = (replica(), replica());
+    let body = json!({"count": 1, "seed": 1});
+    let mut ok = 0;
+    let mut refused = Vec::new();
+    for i in 0..12 {
+        let r = if i % 2 == 0 { &a } else { &b }
+            .post_json("/api/predict", &body, &[])
+            .await;
+        match r.status {
+            StatusCode::OK => ok += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused.push(r),
+            other => panic!("{other}: {}", r.text()),
+        }
+    }
+    assert_eq!(ok, 5, "five across both replicas");
+    for r in &refused {
+        let retry: u64 = r.header(header::RETRY_AFTER).parse().unwrap();
+        assert!(
+            (1..=12).contains(&retry),
+            "one request back every 12 s: {retry}"
+        );
+    }
+    let bearer = format!("Bearer {ADMIN}");
+    let auth = [("authorization", bearer.as_str())];
+    let perf = a.get("/admin/performance", &auth).await.json();
+    assert_eq!(perf["rate_limits"]["buckets"], "redis", "{perf}");
+
+    // Redis goes away: each replica decides alone, and says so.
+    drop(redis);
+    let r = a.post_json("/api/predict", &body, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "its own buckets are fresh");
+    let st = a.get("/admin/performance", &auth).await.json()["rate_limits"].clone();
+    assert!(
+        st["buckets"].as_str().unwrap().starts_with("per-replica"),
+        "{st}"
+    );
+    assert!(st["fallbacks"].as_u64().unwrap() >= 1);
+    // Back on the same port: the next check is shared again.
+    let _redis = crate::common::redis_server_on(port).expect("redis-server restarts");
+    assert_eq!(
+        a.post_json("/api/predict", &body, &[]).await.status,
+        StatusCode::OK
+    );
+    let st = a.get("/admin/performance", &auth).await.json()["rate_limits"].clone();
+    assert_eq!(st["buckets"], "redis", "{st}");
+}
+
 #[tokio::test]
 async fn rate_limits_answer_429_with_retry_after() {
     let store = temp_store("limits");

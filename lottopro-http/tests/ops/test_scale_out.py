@@ -87,7 +87,11 @@ def topology():
             TRUST_PROXY="true",
             SYNC_SCHEDULE="false",
             CACHE_WARMING="false",
-            RATE_LIMIT_ENABLED="false",
+            # One allowance per client across the replicas (buckets in
+            # Redis); saves are left free for the other tests.
+            RATE_LIMIT_ENABLED="true",
+            RATE_LIMIT_PREDICT="5/minute",
+            RATE_LIMIT_SAVE_NUMBERS="1000/minute",
         )
         replicas = []
         for _ in range(3):
@@ -171,6 +175,32 @@ def test_nginx_spreads_traffic_and_replicas_share_state(topology):
     _, info = admin(b, "/admin/cache/info")
     redis_tier = next(t for t in info["cache"]["tiers"] if t["tier"] == "redis")
     assert redis_tier["entries"] == 0, info
+
+
+def predictions_served(port):
+    _, perf = admin(port, "/admin/performance")
+    return sum(r["count"] for r in perf["routes"] if r["name"] == "POST /api/predict")
+
+
+def test_a_client_gets_one_allowance_across_the_replicas(topology):
+    front, replicas = topology
+    answers = [request(f"{front}/api/predict", "POST", {"count": 1, "seed": i}) for i in range(12)]
+    statuses = [status for status, _ in answers]
+    assert statuses.count(200) == 5, statuses
+    assert statuses.count(429) == 7, statuses
+    # Every replica took part: the refusals are not one replica's own.
+    assert all(predictions_served(port) > 0 for port, _ in replicas)
+    for port, _ in replicas:
+        _, perf = admin(port, "/admin/performance")
+        assert perf["rate_limits"]["buckets"] == "redis", perf["rate_limits"]
+    # And the refusal says when to come back (one prediction per 12 s).
+    req = urllib.request.Request(f"{front}/api/predict", data=b'{"count": 1}',
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        urllib.request.urlopen(req, timeout=30)
+        raise AssertionError("a sixth prediction within the minute was served")
+    except urllib.error.HTTPError as e:
+        assert e.code == 429 and 1 <= int(e.headers["Retry-After"]) <= 12
 
 
 def test_nginx_keeps_answering_with_a_replica_killed(topology):
