@@ -20,6 +20,6 @@ ENV LOTTOPRO_BIND=0.0.0.0:5000 \
     LOTTOPRO_DB=/data/lottopro.db
 VOLUME /data
 EXPOSE 5000
-HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://127.0.0.1:5000/api/health || exit 1
+HEALTHCHECK --interval=10s --timeout=3s CMD curl -fsS http://127.0.0.1:5000/api/ready || exit 1
 ENTRYPOINT ["lottopro"]
 CMD ["serve"]

@@ -147,6 +147,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
             state.clone(),
             std::time::Duration::from_secs(30),
         ));
+        tokio::spawn(crate::app::ready::watch_cache(state.clone()));
         if let Some((interval, cooldown, channels, data_dir)) = watch {
             state.sample_system(&data_dir);
             tokio::spawn(crate::telemetry::monitor::watch(

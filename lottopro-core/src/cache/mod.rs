@@ -105,6 +105,19 @@ pub trait Cache: Send + Sync {
         false
     }
 
+    /// Asks every remote tier whether it answers (a Redis `PING`), now,
+    /// whatever backoff is running, and records the answer: a tiered cache
+    /// leaves its degraded state as soon as Redis is back, without waiting
+    /// for traffic. In-process caches always answer.
+    fn probe(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether a tier lives in another process (and so can be probed).
+    fn is_remote(&self) -> bool {
+        false
+    }
+
     /// The decoded value of `key` kept in process beside its bytes, if any
     /// (see [`get_or_compute`]). Backends without an in-process tier keep none.
     fn get_typed(&self, _key: &str) -> Option<TypedValue> {

@@ -255,6 +255,14 @@ impl Cache for RedisCache {
         !self.healthy.load(Ordering::Relaxed)
     }
 
+    fn is_remote(&self) -> bool {
+        true
+    }
+
+    fn probe(&self) -> Result<()> {
+        self.ping()
+    }
+
     fn stats(&self) -> CacheStats {
         let tier = self.tier_stats();
         CacheStats {

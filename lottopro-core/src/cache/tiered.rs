@@ -192,6 +192,23 @@ impl Cache for TieredCache {
         self.degraded.load(Ordering::Relaxed)
     }
 
+    fn is_remote(&self) -> bool {
+        true
+    }
+
+    fn probe(&self) -> Result<()> {
+        // Past the backoff: the probe is how a recovered Redis is noticed.
+        if let Ok(mut b) = self.backoff.lock() {
+            b.retry_at = None;
+        }
+        match self.back(|b| b.ping()) {
+            Some(()) => Ok(()),
+            None => Err(crate::error::Error::Cache(
+                "redis: no answer to PING".into(),
+            )),
+        }
+    }
+
     fn get_typed(&self, key: &str) -> Option<TypedValue> {
         let e = self.front.peek(key)?;
         if self.versions_of(&e.tags) != e.versions {

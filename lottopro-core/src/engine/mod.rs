@@ -480,6 +480,17 @@ impl Engine {
         self.cache.as_ref().is_some_and(|c| c.is_degraded())
     }
 
+    /// Probes the cache's remote tier now (see [`Cache::probe`]); `Ok`
+    /// without a cache.
+    pub fn probe_cache(&self) -> Result<()> {
+        self.cache.as_ref().map_or(Ok(()), |c| c.probe())
+    }
+
+    /// Whether the cache has a tier in another process (Redis).
+    pub fn cache_is_remote(&self) -> bool {
+        self.cache.as_ref().is_some_and(|c| c.is_remote())
+    }
+
     /// Empties the cache (and forgets the fitted models).
     pub fn clear_cache(&self) -> Result<()> {
         if let Ok(mut memo) = self.popularity.lock() {

@@ -1,7 +1,8 @@
-//! Game routes: health, games, odds, tax.
+//! Game routes: health and readiness, games, odds, tax.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use lottopro_core::{GameDef, GameSpec, Money, Odds, TaxAssessment};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -9,11 +10,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::ready::Readiness;
 use crate::app::{ApiError, ApiJson, ApiQuery, AppState, Problem, blocking};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health))
+        .routes(routes!(ready))
         .routes(routes!(games))
         .routes(routes!(odds))
         .routes(routes!(tax))
@@ -35,6 +38,22 @@ async fn health(State(state): State<AppState>) -> Json<Health> {
         latest_round: h.latest_round(),
         cache_degraded: degraded,
     })
+}
+
+/// Readiness: the store and, when the cache has one, Redis answer a probe
+/// within 250 ms (probed at most once a second); 503 while the store does
+/// not. See `app::ready`.
+#[utoipa::path(get, path = "/api/ready", tag = "service",
+    responses((status = 200, description = "ready, or degraded (Redis down: the memory tier serves)", body = Readiness),
+              (status = 503, description = "the store does not answer", body = Readiness)))]
+async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    let r = crate::app::ready::readiness(&state).await;
+    let status = if r.status == "unavailable" {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(r))
 }
 
 /// What `GET /api/health` answers.

@@ -24,6 +24,7 @@ pub mod limit;
 mod openapi;
 pub(crate) mod ops;
 mod origin;
+pub mod ready;
 mod work;
 
 use std::sync::Arc;
@@ -171,6 +172,8 @@ pub struct AppState {
     openapi: Arc<std::sync::OnceLock<serde_json::Value>>,
     /// The rate-limit buckets every replica shares, when configured.
     buckets: Option<Arc<limit::SharedBuckets>>,
+    /// The last readiness answer (see [`ready`]).
+    ready: Arc<ready::ReadyCache>,
 }
 
 impl AppState {
@@ -195,6 +198,7 @@ impl AppState {
         });
         AppState {
             buckets,
+            ready: Arc::default(),
             engine,
             store,
             options: Arc::new(options),

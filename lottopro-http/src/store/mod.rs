@@ -152,6 +152,14 @@ impl Store {
             .map_err(db_error)
     }
 
+    /// Whether the database answers a query (readiness).
+    pub fn probe(&self) -> Result<()> {
+        self.conn()?
+            .query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+            .map(|_| ())
+            .map_err(db_error)
+    }
+
     fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>> {
         lock(&self.conn)
     }

@@ -856,6 +856,65 @@ fn serve_uses_redis_when_told() {
     assert_eq!(health["cache_degraded"], false);
 }
 
+/// Readiness looks instead of remembering: with no traffic at all, a Redis
+/// that stops is reported by `/api/ready` (and `/api/health`) within 2 s,
+/// and reported back within 2 s of its return.
+#[test]
+fn readiness_follows_redis_without_traffic() {
+    let Some((port, redis)) = redis_server() else {
+        eprintln!(
+            "SKIPPED readiness_follows_redis_without_traffic: redis-server is not installed (.ci/run installs it)"
+        );
+        return;
+    };
+    let db = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ready-{}", std::process::id()))
+        .join("lp.db");
+    let _ = std::fs::remove_file(&db);
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let server = Server::start(
+        &["--db", &db.to_string_lossy()],
+        &[("CACHE_TYPE", "tiered"), ("REDIS_URL", &url)],
+    );
+    let ready = || server.json("GET", "/api/ready", &[], "").unwrap();
+    let (status, body) = ready();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "ready", "{body}");
+    assert_eq!(body["store"]["state"], "up");
+    assert_eq!(body["redis"]["state"], "up");
+    assert!(body["redis"]["latency_ms"].as_f64().unwrap() < 250.0);
+    // Within `within`, `check` holds on a fresh answer (polled every 100 ms;
+    // answers are reused for at most 1 s, so the deadline counts that too).
+    let eventually = |within: f64, check: &dyn Fn() -> bool| {
+        let started = std::time::Instant::now();
+        while started.elapsed().as_secs_f64() < within {
+            if check() {
+                return started.elapsed().as_secs_f64();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("not within {within} s");
+    };
+    drop(redis);
+    let took = eventually(2.0, &|| {
+        let (status, body) = ready();
+        status == 200 && body["status"] == "degraded" && body["redis"]["state"] == "down"
+    });
+    eprintln!("Redis down reported after {took:.2} s");
+    eventually(2.0, &|| {
+        server.json("GET", "/api/health", &[], "").unwrap().1["cache_degraded"] == true
+    });
+    let _redis = crate::common::redis_server_on(port).expect("redis-server restarts");
+    let took = eventually(2.0, &|| {
+        let (_, body) = ready();
+        body["status"] == "ready" && body["redis"]["state"] == "up"
+    });
+    eprintln!("Redis back reported after {took:.2} s");
+    eventually(2.0, &|| {
+        server.json("GET", "/api/health", &[], "").unwrap().1["cache_degraded"] == false
+    });
+}
+
 /// `lottopro serve --help` documents every setting with its environment name.
 #[test]
 fn serve_help_names_every_environment_variable() {

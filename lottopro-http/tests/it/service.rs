@@ -814,6 +814,13 @@ async fn the_app_installs_and_speaks_three_languages() {
     assert!(tax.text().contains("1,000,000ウォン"), "{}", tax.text());
     let ko = s.get("/?lang=ko", &[]).await.text();
     assert!(ko.contains("머신러닝") && ko.contains("日本語"));
+    // Ready without a store or Redis: nothing required is missing.
+    let ready = s.get("/api/ready", &[]).await;
+    assert_eq!(ready.status, StatusCode::OK);
+    let r = ready.json();
+    assert_eq!(r["status"], "ready");
+    assert_eq!(r["store"]["state"], "absent");
+    assert!(r["redis"].is_null());
 
     let manifest = s.get("/manifest.webmanifest", &[]).await;
     assert_eq!(manifest.content_type(), "application/manifest+json");
