@@ -43,6 +43,7 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .route("/ui/tax", post(ui_tax))
         .route("/ui/popularity", post(ui_popularity))
         .merge(super::draws::router())
+        .merge(super::tools::router(limits))
 }
 
 /// A form body whose rejection is an HTML error fragment.

@@ -15,6 +15,7 @@ mod forms;
 mod monitoring;
 mod page;
 mod text;
+mod tools;
 
 use std::fmt::Write;
 

@@ -6,7 +6,6 @@ use std::fmt::Write;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
-use lottopro_core::money::group_thousands;
 use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::{
     BacktestLine, BacktestOptions, BacktestReport, Engine, Model, Money, Odds, PredictRequest,
@@ -16,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::forms::saved_fragment;
-use super::{LangQuery, Text, balls, chart, draws, esc, text_for, won};
+use super::{LangQuery, Text, balls, chart, draws, esc, text_for, tools, won};
 use crate::app::client::Client;
 use crate::app::{ApiError, AppState};
 
@@ -306,21 +305,13 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
         ticket = t.ticket,
         check = t.ever_button,
     );
+    h.push_str(&tools::sections(t, &game));
     let _ = write!(
         h,
-        r#"<section id="odds"><h2>{}</h2><table><tbody>"#,
-        t.odds_title
+        r#"<section id="odds"><h2>{}</h2>{}"#,
+        t.odds_title,
+        tools::odds_table(t, &d.odds)
     );
-    for tier in &d.odds.tiers {
-        let _ = write!(
-            h,
-            r#"<tr><td>{} {}</td><td>{}</td><td>1 / {}</td></tr>"#,
-            t.rank,
-            tier.rank,
-            esc(&tier.label),
-            group_thousands(tier.one_in.round() as u64)
-        );
-    }
-    h.push_str("</tbody></table></section></main><footer><p>LottoPro · <a href=\"/openapi.json\">OpenAPI</a></p></footer></body></html>");
+    h.push_str("</section></main><footer><p>LottoPro · <a href=\"/openapi.json\">OpenAPI</a></p></footer></body></html>");
     h
 }

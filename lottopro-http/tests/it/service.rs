@@ -902,6 +902,48 @@ async fn draws_show_their_prizes_and_tickets_their_history() {
     );
 }
 
+/// The page's wheel (verified, with its cost and print button) and the odds
+/// of every preset game.
+#[tokio::test]
+async fn wheels_and_every_games_odds_on_the_page() {
+    let s = Service::new(real_history(1245), None, options());
+    let page = s.get("/?lang=en", &[]).await.text();
+    assert!(
+        page.contains(r#"<option value="powerball">"#),
+        "every preset"
+    );
+    let w = s
+        .post_form(
+            "/ui/wheel?lang=en",
+            "numbers=1+5+9+14+22+27+31+38+42+45&guarantee=3if4",
+            &[],
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::OK, "{}", w.text());
+    let html = w.text();
+    let tickets = html.matches("<li>").count();
+    assert!((1..=30).contains(&tickets), "{html}");
+    assert!(
+        html.contains(&format!("{tickets} tickets · cost ₩{},000", tickets)),
+        "{html}"
+    );
+    assert!(html.contains("Verified over every applicable draw") && html.contains("data-print"));
+    let bad = s
+        .post_form(
+            "/ui/wheel?lang=en",
+            "numbers=1+2+3+4+5+6+46&guarantee=3if4",
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("numbers"), "{}", bad.text());
+    let odds = s.post_form("/ui/odds?lang=en", "game=powerball", &[]).await;
+    assert_eq!(odds.status, StatusCode::OK);
+    assert_eq!(odds.text().matches("<tr>").count(), 9, "{}", odds.text());
+    let none = s.post_form("/ui/odds?lang=en", "game=nope", &[]).await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST, "{}", none.text());
+}
+
 #[tokio::test]
 async fn tickets_are_checked_from_their_qr_code() {
     let history = real_history(1245);

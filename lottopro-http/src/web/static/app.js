@@ -20,6 +20,15 @@ function tick() {
   }
 }
 
+// A wheel's print button (no inline handlers under the page's policy).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    document.body.classList.add("printing-wheel");
+    window.print();
+    document.body.classList.remove("printing-wheel");
+  }
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   tick();
   setInterval(tick, 30000);
