@@ -14,6 +14,7 @@ mod draws;
 mod forms;
 mod monitoring;
 mod page;
+mod stats;
 mod text;
 mod tools;
 

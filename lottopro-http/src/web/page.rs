@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::forms::saved_fragment;
-use super::{LangQuery, Text, balls, chart, draws, esc, text_for, tools, won};
+use super::{LangQuery, Text, balls, chart, draws, esc, stats, text_for, tools, won};
 use crate::app::client::Client;
 use crate::app::{ApiError, AppState};
 
@@ -199,6 +199,7 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
                 gaps.join(""),
                 t.hot_note
             );
+            h.push_str(&stats::section(t, stats));
             let _ = write!(
                 h,
                 r#"<section id="models"><h2>{}</h2><p class="note">{}</p><table class="stack"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,

@@ -652,6 +652,18 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
     assert_eq!(page.header(header::REFERRER_POLICY), "no-referrer");
     let html = page.text();
     assert!(html.contains(r#"<svg id="frequency-chart""#));
+    // The statistics beyond frequency, each beside chance: carry-over
+    // numbers, companion pairs (the top one read against the largest of
+    // all 990) with their heat map, and the patterns.
+    for want in [
+        "Carry-over numbers",
+        "largest of all 990",
+        r#"<svg id="pairs-chart""#,
+        "Odd numbers",
+        "Draws with two consecutive numbers",
+    ] {
+        assert!(html.contains(want), "{want}");
+    }
     assert_eq!(html.matches(r#"<rect class="bar b"#).count(), 45);
     assert!(!html.contains("<script>"), "no inline script");
     assert!(html.contains("Round 1245"));
