@@ -295,6 +295,7 @@ mod tests {
         for t in LANGUAGES {
             for m in lottopro_core::Model::ALL {
                 assert!(!t.model_name(m).is_empty(), "{} {m}", t.lang);
+                assert!(t.model_explanation(m).len() > 40, "{} {m}", t.lang);
             }
         }
         let amount = Money::new(1000, "amount").unwrap();

@@ -219,8 +219,9 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
                     .unwrap_or_default();
                 let _ = write!(
                     h,
-                    r#"<tr><th scope="row">{}</th><td>{}</td><td class="backtest">{line}</td></tr>"#,
+                    r#"<tr><th scope="row"><details><summary>{}</summary><p class="note">{}</p></details></th><td>{}</td><td class="backtest">{line}</td></tr>"#,
                     t.model_name(*model),
+                    t.model_explanation(*model),
                     balls(&ticket.numbers())
                 );
             }

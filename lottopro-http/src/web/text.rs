@@ -8,6 +8,8 @@ pub(crate) struct Text {
     pub lang: &'static str,
     /// The models' names, in [`Model::ALL`]'s order.
     pub models: [&'static str; 7],
+    /// What each model does, in the same order.
+    pub model_explanations: [&'static str; 7],
     /// Money: the amount's digits go where `{}` is.
     pub money: (&'static str, &'static str),
     pub tagline: &'static str,
@@ -138,6 +140,14 @@ impl Text {
             .map_or("", |i| self.models[i])
     }
 
+    /// What `m` does, in this language.
+    pub(crate) fn model_explanation(&self, m: Model) -> &'static str {
+        Model::ALL
+            .iter()
+            .position(|x| *x == m)
+            .map_or("", |i| self.model_explanations[i])
+    }
+
     /// An amount of won, grouped by thousands, as this language writes it
     /// (1,000원, ₩1,000, 1,000ウォン).
     pub(crate) fn money(&self, digits: &str) -> String {
@@ -155,6 +165,15 @@ pub(crate) const EN: Text = Text {
         "Machine learning",
         "Anti-popular",
         "Random",
+    ],
+    model_explanations: [
+        "Weights each number by how often it has been drawn in all past draws. A fair draw has no memory, so this cannot help; its backtest shows it.",
+        "Weights recent draws more: a draw 10 draws ago counts half as much as the latest. It follows streaks, which chance produces too.",
+        "Picks tickets whose odd/even split, low/high split and sum look like past winning numbers. Such tickets are common, so they win as often as any other.",
+        "Favours 'due' numbers: those away longer than chance expects, or drawn less than expected lately. Being due does not raise a number's chance.",
+        "Logistic regression on what each number did before (frequency over 10 and 50 draws and overall, gap, carry-over, pairs with the last draw), trained step by step on the past only. It learns nothing a fair draw could teach.",
+        "Every number equally likely, so the chance of winning is exactly that of any ticket; among random candidates it keeps the one fewest other players are expected to buy, so a prize would be shared with fewer people.",
+        "Every combination equally likely: the control every other model is compared with.",
     ],
     money: ("₩", ""),
     tagline: "Korean Lotto 6/45, with every number true",
@@ -286,6 +305,15 @@ pub(crate) const KO: Text = Text {
         "비인기 조합",
         "무작위",
     ],
+    model_explanations: [
+        "지난 모든 회차에서 자주 나온 번호일수록 가중치를 줍니다. 공정한 추첨에는 기억이 없으므로 도움이 되지 않으며, 백테스트가 이를 보여 줍니다.",
+        "최근 회차에 더 큰 가중치를 줍니다: 10회 전의 추첨은 최근 회차의 절반만 반영됩니다. 우연으로도 생기는 연속 출현을 따라갑니다.",
+        "홀짝 비율, 고저 비율, 합계가 과거 당첨 번호와 비슷한 번호를 고릅니다. 이런 번호는 흔하므로 다른 번호와 똑같이 당첨됩니다.",
+        "오래 나오지 않았거나 최근 기대보다 덜 나온 '나올 때가 된' 번호를 선호합니다. 나올 때가 되었다고 확률이 오르지는 않습니다.",
+        "각 번호의 과거 기록(최근 10회·50회·전체 출현 빈도, 미출현 기간, 이월, 직전 회차와의 궁합)에 대한 로지스틱 회귀로, 과거 데이터만으로 한 단계씩 학습합니다. 공정한 추첨에서 배울 것은 없습니다.",
+        "모든 번호가 같은 확률이므로 당첨 확률은 다른 번호와 똑같습니다. 무작위 후보 중 다른 사람이 가장 적게 살 것으로 예상되는 조합을 골라, 당첨되면 나눌 사람이 적습니다.",
+        "모든 조합이 같은 확률: 다른 모든 모델을 비교하는 기준입니다.",
+    ],
     money: ("", "원"),
     tagline: "로또 6/45, 모든 숫자를 정직하게",
     honest: "공정한 추첨은 예측할 수 없습니다. 아래의 모든 모델은 워크포워드 백테스트 결과와 정확한 확률 기준을 함께 보여 줍니다.",
@@ -415,6 +443,15 @@ pub(crate) const JA: Text = Text {
         "機械学習",
         "不人気の組み合わせ",
         "ランダム",
+    ],
+    model_explanations: [
+        "過去のすべての回でよく出た番号ほど重みを付けます。公正な抽選には記憶がないので役に立たず、バックテストがそれを示します。",
+        "最近の回を重く見ます: 10回前の抽選は最新の回の半分しか数えません。偶然でも生じる連続出現を追いかけます。",
+        "奇数・偶数の比、大小の比、合計が過去の当選番号に似た番号を選びます。そうした番号はありふれているので、他の番号と同じ頻度で当たります。",
+        "長く出ていない、あるいは最近期待より出ていない「そろそろ出る」番号を好みます。そろそろ出るからといって確率は上がりません。",
+        "各番号の過去の記録 (直近10回・50回・全体の出現頻度、未出現の期間、引き継ぎ、前回との相性) に対するロジスティック回帰で、過去のデータだけで一歩ずつ学習します。公正な抽選から学べることはありません。",
+        "すべての番号が同じ確率なので、当選確率は他の番号とまったく同じです。ランダムな候補のうち他の人が最も買わないと見込まれる組み合わせを選ぶので、当たれば分ける人が少なくなります。",
+        "すべての組み合わせが同じ確率: 他のすべてのモデルと比べる基準です。",
     ],
     money: ("", "ウォン"),
     tagline: "韓国ロト6/45、すべての数字を正直に",

@@ -808,6 +808,9 @@ async fn the_app_installs_and_speaks_three_languages() {
     assert!(html.contains(r#"<html lang="ja""#));
     assert!(html.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
     assert!(html.contains("番号ごとの出現回数") && html.contains("機械学習"));
+    // Each model says what it does, beside its backtest.
+    assert_eq!(html.matches("<details><summary>").count(), 7);
+    assert!(html.contains("すべての組み合わせが同じ確率"));
     // The remembered choice outranks the browser's language.
     let again = s
         .get(
