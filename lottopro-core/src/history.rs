@@ -241,6 +241,15 @@ impl History {
         })
     }
 
+    /// The round a ticket bought at `now` (Unix seconds) is for: the next
+    /// draw's where the game's schedule is known, else the round after the
+    /// latest; `None` for an empty history.
+    pub fn upcoming_round(&self, now: i64) -> Option<u32> {
+        self.next_draw(now)
+            .map(|n| n.round)
+            .or_else(|| self.latest_round().map(|r| r + 1))
+    }
+
     /// "Has this ticket ever won?": `ticket` checked against every draw,
     /// with the draws where it won a prize.
     pub fn check_all(&self, ticket: &Ticket) -> EverWon {

@@ -33,6 +33,9 @@ struct SaveBody {
     /// A label, at most 100 characters.
     #[serde(default)]
     label: String,
+    /// The round it is for, checked when that draw arrives (default: the
+    /// next draw).
+    round: Option<u32>,
 }
 
 /// Saves a ticket. The first save issues the client token (in the body, the
@@ -52,11 +55,15 @@ async fn save(
 ) -> Result<Response, ApiError> {
     let game = state.engine.game();
     let ticket = ticket_from(&game, b.numbers, b.ticket)?;
+    if b.round == Some(0) {
+        return Err(lottopro_core::Error::invalid("round", "must be 1 or more").into());
+    }
     let client = Client::or_issue(&headers, &state).await?;
     let owner = client.owner(&state.options().secret);
     let label = b.label;
+    let round = b.round.or_else(|| crate::app::upcoming_round(&state));
     let mut saved = on_store(&state, move |s| {
-        s.save_numbers(&owner, &game, &ticket, &label)
+        s.save_numbers(&owner, &game, &ticket, &label, round)
     })
     .await?;
     saved.id = ids(&state).public(saved.id);

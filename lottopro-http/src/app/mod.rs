@@ -297,6 +297,18 @@ impl Limits {
     }
 }
 
+/// Seconds since 1970, now.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+/// The round a ticket saved now is for (see `History::upcoming_round`).
+pub(crate) fn upcoming_round(state: &AppState) -> Option<u32> {
+    state.engine.history().upcoming_round(unix_now())
+}
+
 /// The routes and their OpenAPI description, before the state is attached.
 fn routes(
     options: &Options,

@@ -231,7 +231,13 @@ mod tests {
                 let mut i = 0;
                 while !stop.load(Ordering::SeqCst) && i < 5_000 {
                     store
-                        .save_numbers(&format!("owner{}", i % 4), &game, &ticket, &format!("w{i}"))
+                        .save_numbers(
+                            &format!("owner{}", i % 4),
+                            &game,
+                            &ticket,
+                            &format!("w{i}"),
+                            None,
+                        )
                         .unwrap();
                     i += 1;
                     acknowledged.store(i, Ordering::SeqCst);

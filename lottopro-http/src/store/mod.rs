@@ -99,7 +99,8 @@ impl Store {
                  game       TEXT    NOT NULL,
                  numbers    TEXT    NOT NULL,
                  label      TEXT    NOT NULL,
-                 created_at INTEGER NOT NULL
+                 created_at INTEGER NOT NULL,
+                 round      INTEGER
              );
              CREATE INDEX IF NOT EXISTS saved_numbers_owner ON saved_numbers (owner, id);
              CREATE TABLE IF NOT EXISTS predictions (
@@ -117,6 +118,15 @@ impl Store {
              CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;",
         )
         .map_err(db_error)?;
+        // Saved tickets gained the round they are for; older files get the
+        // column (empty for the tickets they hold).
+        if conn
+            .prepare("SELECT round FROM saved_numbers LIMIT 0")
+            .is_err()
+        {
+            conn.execute("ALTER TABLE saved_numbers ADD COLUMN round INTEGER", [])
+                .map_err(db_error)?;
+        }
         private_files(path);
         let log = Connection::open(path).map_err(db_error)?;
         log.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
@@ -262,8 +272,8 @@ mod tests {
         let g = GameSpec::kr645();
         let t = Ticket::parse(&g, "3 11 17 25 33 41").unwrap();
         let sql = "x'); DROP TABLE saved_numbers; --";
-        let a = store.save_numbers("alice", &g, &t, sql).unwrap();
-        store.save_numbers("bob", &g, &t, "").unwrap();
+        let a = store.save_numbers("alice", &g, &t, sql, None).unwrap();
+        store.save_numbers("bob", &g, &t, "", Some(1200)).unwrap();
         let mine = store.saved_numbers("alice").unwrap();
         assert_eq!(mine.len(), 1);
         assert_eq!(
@@ -283,7 +293,7 @@ mod tests {
         let long = "x".repeat(MAX_LABEL_CHARS + 1);
         assert_eq!(
             store
-                .save_numbers("alice", &g, &t, &long)
+                .save_numbers("alice", &g, &t, &long, None)
                 .unwrap_err()
                 .field(),
             Some("label")
@@ -294,13 +304,15 @@ mod tests {
             "zero\u{200B}width",
             "\u{FEFF}bom",
         ] {
-            let e = store.save_numbers("alice", &g, &t, hidden).unwrap_err();
+            let e = store
+                .save_numbers("alice", &g, &t, hidden, None)
+                .unwrap_err();
             assert_eq!(e.field(), Some("label"), "{hidden:?}");
             assert!(e.to_string().contains("U+"), "{e}");
         }
         assert!(
             store
-                .save_numbers("alice", &g, &t, "생일 🎂 — Ünïcode")
+                .save_numbers("alice", &g, &t, "생일 🎂 — Ünïcode", None)
                 .is_ok()
         );
     }

@@ -25,6 +25,9 @@ pub struct SavedNumbers {
     pub label: String,
     /// When it was saved, seconds since 1970.
     pub created_at: i64,
+    /// The round it is for: it is checked when that draw arrives (`null`
+    /// for tickets saved before rounds were kept).
+    pub round: Option<u32>,
 }
 
 /// Characters a label may not hold: control characters, and the invisible
@@ -61,6 +64,7 @@ impl Store {
         game: &GameSpec,
         ticket: &Ticket,
         label: &str,
+        round: Option<u32>,
     ) -> Result<SavedNumbers> {
         if label.chars().count() > MAX_LABEL_CHARS {
             return Err(Error::InvalidInput {
@@ -95,8 +99,8 @@ impl Store {
         let created_at = now_secs();
         let numbers = ticket.to_string();
         conn.execute(
-            "INSERT INTO saved_numbers (owner, game, numbers, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![owner, game.id(), numbers, label, created_at],
+            "INSERT INTO saved_numbers (owner, game, numbers, label, created_at, round) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![owner, game.id(), numbers, label, created_at, round],
         )
         .map_err(db_error)?;
         Ok(SavedNumbers {
@@ -105,6 +109,7 @@ impl Store {
             numbers,
             label: label.to_owned(),
             created_at,
+            round,
         })
     }
 
@@ -112,7 +117,7 @@ impl Store {
     pub fn saved_numbers(&self, owner: &str) -> Result<Vec<SavedNumbers>> {
         let conn = self.conn()?;
         let mut stmt = conn
-            .prepare("SELECT id, game, numbers, label, created_at FROM saved_numbers WHERE owner = ?1 ORDER BY id")
+            .prepare("SELECT id, game, numbers, label, created_at, round FROM saved_numbers WHERE owner = ?1 ORDER BY id")
             .map_err(db_error)?;
         let rows = stmt
             .query_map(params![owner], |r| {
@@ -122,6 +127,7 @@ impl Store {
                     numbers: r.get(2)?,
                     label: r.get(3)?,
                     created_at: r.get(4)?,
+                    round: r.get(5)?,
                 })
             })
             .map_err(db_error)?;

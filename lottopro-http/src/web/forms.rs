@@ -13,7 +13,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use lottopro_core::money::group_thousands;
 use lottopro_core::ticket::parse_numbers;
 use lottopro_core::{Money, Ticket};
@@ -26,7 +26,7 @@ use super::page::{backtest_line, outcome};
 use super::{LangQuery, Text, balls, esc, signed_won, text_for, won};
 use crate::app::client::Client;
 use crate::app::ops::{PredictBody, SimulateBody, run_predict, run_simulate};
-use crate::app::{ApiError, AppState, Limits, require_store};
+use crate::app::{ApiError, AppState, Limits};
 
 pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -37,8 +37,7 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
                     .route("/ui/simulate", post(ui_simulate)),
             ),
         )
-        .merge(limits.saves(OpenApiRouter::new().route("/ui/saved", post(ui_save))))
-        .route("/ui/saved", get(ui_saved))
+        .merge(super::tickets::router(limits))
         .route("/ui/check", post(ui_check))
         .route("/ui/tax", post(ui_tax))
         .route("/ui/popularity", post(ui_popularity))
@@ -430,91 +429,6 @@ async fn ui_simulate(
                 signed_won(t, p.p95 as f64),
                 signed_won(t, p.p99 as f64),
             ))
-        }
-    }
-}
-
-/// The client's saved tickets as a list with QR codes.
-pub(super) async fn saved_fragment(state: &AppState, client: Option<&Client>, t: &Text) -> String {
-    let (Some(store), Some(client)) = (state.store.clone(), client) else {
-        return format!(r#"<p class="muted">{}</p>"#, t.no_saved);
-    };
-    let owner = client.owner(&state.options().secret);
-    let saved = tokio::task::spawn_blocking(move || store.saved_numbers(&owner)).await;
-    let Ok(Ok(saved)) = saved else {
-        return format!(r#"<p class="error">{}</p>"#, t.error);
-    };
-    if saved.is_empty() {
-        return format!(r#"<p class="muted">{}</p>"#, t.no_saved);
-    }
-    let mut h = String::from(r#"<ul class="saved">"#);
-    for s in saved.iter().rev() {
-        let numbers: Vec<u8> = s
-            .numbers
-            .split_whitespace()
-            .filter_map(|n| n.parse().ok())
-            .collect();
-        let query = s.numbers.replace(' ', "+");
-        let _ = write!(
-            h,
-            r#"<li><img class="qr" src="/api/qr?numbers={query}" alt="QR {}" width="96" height="96">{} <span class="label">{}</span></li>"#,
-            esc(&s.numbers),
-            balls(&numbers),
-            esc(&s.label)
-        );
-    }
-    h.push_str("</ul>");
-    h
-}
-
-#[derive(Deserialize)]
-pub(super) struct SaveForm {
-    ticket: String,
-    #[serde(default)]
-    label: String,
-}
-
-/// Dashboard: the client's saved numbers with QR codes.
-async fn ui_saved(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    axum::extract::Query(q): axum::extract::Query<LangQuery>,
-) -> Fragment {
-    let t = text_for(q.lang.as_deref(), &headers);
-    match Client::from_headers(&headers, &state).await {
-        Ok(client) => Fragment::ok(saved_fragment(&state, client.as_ref(), t).await),
-        Err(e) => Fragment::error(t, e),
-    }
-}
-
-/// Dashboard: saves a ticket and answers the updated list.
-async fn ui_save(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    axum::extract::Query(q): axum::extract::Query<LangQuery>,
-    UiForm(f): UiForm<SaveForm>,
-) -> Response {
-    let t = text_for(q.lang.as_deref(), &headers);
-    let result = async {
-        let game = state.engine.game();
-        let ticket = Ticket::parse(&game, &f.ticket)?;
-        let client = Client::or_issue(&headers, &state).await?;
-        let store = require_store(&state)?;
-        let owner = client.owner(&state.options().secret);
-        let label = f.label;
-        tokio::task::spawn_blocking(move || store.save_numbers(&owner, &game, &ticket, &label))
-            .await
-            .map_err(ApiError::internal)??;
-        Ok::<_, ApiError>(client)
-    }
-    .await;
-    match result {
-        Err(e) => Fragment::error(t, e).into_response(),
-        Ok(client) => {
-            let mut r =
-                Fragment::ok(saved_fragment(&state, Some(&client), t).await).into_response();
-            client.attach(&mut r);
-            r
         }
     }
 }

@@ -16,6 +16,7 @@ mod monitoring;
 mod page;
 mod stats;
 mod text;
+mod tickets;
 mod tools;
 
 use std::fmt::Write;

@@ -14,7 +14,7 @@ use lottopro_core::{
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::forms::saved_fragment;
+use super::tickets::saved_fragment;
 use super::{LangQuery, Text, balls, chart, draws, esc, stats, text_for, tools, won};
 use crate::app::client::Client;
 use crate::app::{ApiError, AppState};
@@ -147,9 +147,7 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
     );
     match (&d.stats, history.latest()) {
         (Some(stats), Some(latest)) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+            let now = crate::app::unix_now();
             let _ = write!(
                 h,
                 r#"<section id="latest"><h2>{}</h2>{}{}</section>"#,
@@ -288,11 +286,13 @@ pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> Str
     );
     let _ = write!(
         h,
-        r#"<section id="saved"><h2>{title}</h2><form method="post" action="/ui/saved?lang={lang}" data-target="saved-list"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><label>{label} <input name="label" maxlength="100"></label><button type="submit">{button}</button></form><div id="saved-list" aria-live="polite">{saved}</div></section>"#,
+        r#"<section id="saved"><h2>{title}</h2><form method="post" action="/ui/saved?lang={lang}" data-target="saved-list"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><label>{label} <input name="label" maxlength="100"></label><label>{round} <input name="round" type="number" min="1" value="{upcoming}"></label><button type="submit">{button}</button></form><div id="saved-list" aria-live="polite">{saved}</div></section>"#,
         title = t.saved_title,
         lang = t.lang,
         ticket = t.ticket,
         label = t.label,
+        round = t.round,
+        upcoming = crate::app::upcoming_round(state).unwrap_or(1),
         button = t.save_button,
     );
     let _ = write!(

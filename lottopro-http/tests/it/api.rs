@@ -528,6 +528,7 @@ async fn only_tokens_the_server_issued_open_anything() {
             &g,
             &ticket,
             "from before",
+            None,
         )
         .unwrap();
     let (_, _, v) = with_token(&s, Method::GET, "/api/numbers", Some(legacy), None).await;

@@ -959,6 +959,70 @@ async fn wheels_and_every_games_odds_on_the_page() {
     assert_eq!(none.status, StatusCode::BAD_REQUEST, "{}", none.text());
 }
 
+/// My tickets: each saved ticket is for a round (the next draw's unless
+/// given) and is checked once that round is drawn, after tax, with totals
+/// beside what chance expected.
+#[tokio::test]
+async fn saved_tickets_are_checked_when_their_draw_arrives() {
+    let store = temp_store("my-tickets");
+    let s = Service::new(real_history(1245), Some(store), options());
+    // Round 1245's 2nd prize, then a ticket for the next draw.
+    let first = s
+        .post_form(
+            "/ui/saved?lang=en",
+            "ticket=4+5+25+28+32+12&label=second&round=1245",
+            &[],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let cookie = first.header(header::SET_COOKIE);
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let list = s
+        .post_form(
+            "/ui/saved?lang=en",
+            "ticket=1+2+3+4+5+6&label=next",
+            &[("cookie", &cookie)],
+        )
+        .await
+        .text();
+    // The 2nd prize paid 55,064,392 won; the line shows what the core's
+    // tax rule leaves of it.
+    assert!(list.contains("Rank 2</strong> · after tax ₩"), "{list}");
+    assert!(!list.contains("55,064,392"), "{list}");
+    assert!(list.contains("waiting for the draw"), "{list}");
+    assert!(
+        list.contains("Drawn tickets 1 · spent ₩1,000 · won after tax ₩"),
+        "{list}"
+    );
+    assert!(list.contains("chance expected ₩"), "{list}");
+    let bad = s
+        .post_form(
+            "/ui/saved?lang=en",
+            "ticket=1+2+3+4+5+6&round=x",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("round"));
+
+    // Through the API: the round it is for, by default the next draw.
+    let saved = s
+        .post_json("/api/numbers", &json!({"ticket": "7 8 9 10 11 12"}), &[])
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text());
+    assert!(saved.json()["saved"]["round"].as_u64().unwrap() > 1245);
+    assert_problem(
+        &s.post_json(
+            "/api/numbers",
+            &json!({"ticket": "7 8 9 10 11 12", "round": 0}),
+            &[],
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        Some("round"),
+    );
+}
+
 #[tokio::test]
 async fn tickets_are_checked_from_their_qr_code() {
     let history = real_history(1245);

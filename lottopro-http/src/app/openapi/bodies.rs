@@ -157,6 +157,10 @@ impl GameSchemas {
 
     pub(super) fn save_body(&self, body: &mut Value) {
         body["oneOf"] = self.ticket_choice(body);
+        set_schema(
+            property(body, "round"),
+            or_null(&json!({ "type": "integer", "minimum": 1, "maximum": u32::MAX })),
+        );
         let forbidden: String = crate::store::LABEL_FORBIDDEN
             .iter()
             .map(|(a, b)| format!("\\u{:04x}-\\u{:04x}", u32::from(*a), u32::from(*b)))
