@@ -29,13 +29,15 @@ pub struct History {
 }
 
 /// The next draw of a weekly game (see [`History::next_draw`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct NextDraw {
     /// Its round.
     pub round: u32,
     /// Its local date.
     pub date: Date,
+    /// Its local time and zone, e.g. `20:35 UTC+9`.
+    pub local_time: String,
     /// When it starts, in Unix seconds.
     pub starts_at: i64,
 }
@@ -234,9 +236,14 @@ impl History {
             (now - last) / week + 1
         };
         let date = latest.date().add_days(7 * weeks).ok()?;
+        let zone = match (offset / 60, offset % 60) {
+            (h, 0) => format!("UTC{h:+}"),
+            (h, m) => format!("UTC{h:+}:{:02}", m.abs()),
+        };
         Some(NextDraw {
             round: latest.round() + u32::try_from(weeks).ok()?,
             date,
+            local_time: format!("{:02}:{:02} {zone}", minutes / 60, minutes % 60),
             starts_at: at(date),
         })
     }
@@ -418,6 +425,7 @@ mod tests {
         let n = next(at_1245 + 1);
         assert_eq!((n.round, n.date.to_string()), (1246, "2026-10-17".into()));
         assert_eq!(n.starts_at, at_1245 + 7 * 86_400);
+        assert_eq!(n.local_time, "20:35 UTC+9");
         // Weeks later, with no new draws synced: the round counts the weeks.
         let n = next(Date::parse("2026-11-30").unwrap().days_since_epoch() * 86_400);
         assert_eq!((n.round, n.date.to_string()), (1253, "2026-12-05".into()));

@@ -390,15 +390,19 @@ impl Engine {
 
     /// What one ticket wins on average under a fair draw, before and after
     /// tax, in won: exact over every tier, with the pools of the last year's
-    /// draws (what "chance expected" means beside a player's results).
+    /// draws (what "chance expected" means beside a player's results);
+    /// cached until the history changes.
     pub fn expected_prize(&self) -> Result<(f64, f64)> {
         self.timed("expected_prize", || {
             let h = self.history();
             let prizes = PrizeOptions::default();
-            let model =
-                PrizeModel::new(h.game(), Some(h.view()), prizes.recent, &prizes.overrides)?;
-            let (gross, net, _, _) = model.moments(&Odds::of(h.game()));
-            Ok((gross, net))
+            let key = self.key("expected_prize", &h, &prizes);
+            self.cached(&key, &["history"], || {
+                let model =
+                    PrizeModel::new(h.game(), Some(h.view()), prizes.recent, &prizes.overrides)?;
+                let (gross, net, _, _) = model.moments(&Odds::of(h.game()));
+                Ok((gross, net))
+            })
         })
     }
 

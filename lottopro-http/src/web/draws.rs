@@ -12,7 +12,7 @@ use lottopro_core::{Draw, NextDraw, Ticket};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::forms::{Fragment, UiForm};
+use super::forms::{Fragment, UiForm, round_field};
 use super::{LangQuery, Text, balls, text_for, won};
 use crate::app::{ApiError, AppState};
 
@@ -56,11 +56,12 @@ pub(super) fn draw_card(t: &Text, d: &Draw) -> String {
 /// page's script keeps current (`data-at`, Unix seconds).
 pub(super) fn next_draw_line(t: &Text, next: &NextDraw, now: i64) -> String {
     format!(
-        r#"<p class="next">{} · {} {} · {} 20:35 KST · <span data-at="{}" data-units="{}">{}</span></p>"#,
+        r#"<p class="next">{} · {} {} · {} {} · <span data-at="{}" data-units="{}">{}</span></p>"#,
         t.next_draw,
         t.round,
         next.round,
         next.date,
+        next.local_time,
         next.starts_at,
         t.time_units,
         countdown(t, next.starts_at - now),
@@ -97,15 +98,15 @@ async fn ui_draw(
 ) -> Fragment {
     let t = text_for(q.lang.as_deref(), &headers);
     let history = state.engine.history();
-    let found = f
-        .round
-        .trim()
-        .parse::<u32>()
-        .map_err(|_| lottopro_core::Error::invalid("round", "is not a round number"))
-        .and_then(|round| history.require(round).map(|d| draw_card(t, d)));
+    let found = round_field(&f.round).and_then(|round| {
+        history
+            .require(round)
+            .map(|d| draw_card(t, d))
+            .map_err(ApiError::from)
+    });
     match found {
         Ok(html) => Fragment::ok(format!(r#"<div class="draw">{html}</div>"#)),
-        Err(e) => Fragment::error(t, ApiError::from(e)),
+        Err(e) => Fragment::error(t, e),
     }
 }
 

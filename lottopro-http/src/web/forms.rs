@@ -45,6 +45,16 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .merge(super::tools::router(limits))
 }
 
+/// A round typed into a form: a number of 1 or more, else an error naming
+/// the field.
+pub(super) fn round_field(text: &str) -> Result<u32, ApiError> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|r| *r >= 1)
+        .ok_or_else(|| lottopro_core::Error::invalid("round", "is not a round number").into())
+}
+
 /// A form body whose rejection is an HTML error fragment.
 pub(super) struct UiForm<T>(pub(super) T);
 
@@ -194,12 +204,7 @@ async fn ui_check(
     let result = async {
         let game = state.engine.game();
         let ticket = Ticket::parse(&game, &f.ticket)?;
-        let round: u32 = f.round.trim().parse().map_err(|_| {
-            ApiError::from(lottopro_core::Error::invalid(
-                "round",
-                "is not a round number",
-            ))
-        })?;
+        let round = round_field(&f.round)?;
         if state.engine.history().is_empty() {
             return Err(ApiError::no_draws());
         }

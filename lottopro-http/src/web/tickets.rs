@@ -14,7 +14,7 @@ use lottopro_core::{Money, Ticket};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::forms::{Fragment, UiForm};
+use super::forms::{Fragment, UiForm, round_field};
 use super::{LangQuery, Text, balls, esc, signed_won, text_for, won};
 use crate::app::client::Client;
 use crate::app::{ApiError, AppState, Limits, require_store, upcoming_round};
@@ -172,12 +172,7 @@ async fn ui_save(
         let ticket = Ticket::parse(&game, &f.ticket)?;
         let round = match f.round.trim() {
             "" => upcoming_round(&state),
-            r => Some(r.parse::<u32>().ok().filter(|r| *r >= 1).ok_or_else(|| {
-                ApiError::from(lottopro_core::Error::invalid(
-                    "round",
-                    "is not a round number",
-                ))
-            })?),
+            r => Some(round_field(r)?),
         };
         let client = Client::or_issue(&headers, &state).await?;
         let store = require_store(&state)?;

@@ -865,7 +865,7 @@ async fn draws_show_their_prizes_and_tickets_their_history() {
     assert_eq!(latest.matches("<tr><td>").count(), 5, "{latest}");
     assert!(latest.contains("₩55,064,392"), "{latest}");
     assert!(
-        latest.contains("Next draw") && latest.contains("20:35 KST"),
+        latest.contains("Next draw") && latest.contains("20:35 UTC+9"),
         "{latest}"
     );
     assert!(latest.contains(r#"data-at=""#));
