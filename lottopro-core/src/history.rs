@@ -329,6 +329,13 @@ impl<'a> HistoryView<'a> {
     pub fn latest_round(&self) -> Option<u32> {
         self.draws.last().map(Draw::round)
     }
+    /// The latest `n` draws (all of them when there are fewer).
+    pub fn latest(&self, n: usize) -> HistoryView<'a> {
+        HistoryView {
+            game: self.game,
+            draws: &self.draws[self.draws.len().saturating_sub(n)..],
+        }
+    }
     /// The draws up to and including `round`, and the draws after it.
     pub fn split_at_round(&self, round: u32) -> (HistoryView<'a>, HistoryView<'a>) {
         let n = self.draws.partition_point(|d| d.round() <= round);

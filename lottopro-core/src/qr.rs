@@ -30,7 +30,8 @@ pub struct TicketQr {
     pub round: u32,
     /// Its games, in print order.
     pub games: Vec<Ticket>,
-    /// How each game was chosen: `q`, `m`, `s`, as printed.
+    /// How each game was chosen: `q`, `m`, `s`, as printed (`l` for a
+    /// code LottoPro printed).
     pub kinds: Vec<char>,
 }
 
@@ -130,6 +131,100 @@ impl TicketQr {
             kinds,
         })
     }
+
+    /// Reads either kind of code a player may hold: the lottery's URL
+    /// ([`TicketQr::parse`]) or the code LottoPro prints for saved tickets,
+    /// `LottoPro <game> round <r>` and then one ticket per line (its games'
+    /// kind is `l`). A LottoPro code without a round cannot be checked and
+    /// is refused.
+    pub fn read(game: &GameSpec, text: &str) -> Result<TicketQr> {
+        let text = text.trim();
+        let Some(rest) = text.strip_prefix("LottoPro ") else {
+            return TicketQr::parse(game, text);
+        };
+        let mut lines = rest.lines();
+        let header: Vec<&str> = lines.next().unwrap_or("").split_whitespace().collect();
+        let round = match header.as_slice() {
+            [id, "round", r] if *id == game.id() => r
+                .parse::<u32>()
+                .ok()
+                .filter(|r| *r > 0)
+                .ok_or_else(|| bad(format!("round '{r}' is not a round number")))?,
+            [id, ..] if *id != game.id() => {
+                return Err(bad(format!("is for the game '{id}', not '{}'", game.id())));
+            }
+            _ => {
+                return Err(bad(
+                    "is a LottoPro code without a round, so it cannot be checked",
+                ));
+            }
+        };
+        let mut games = Vec::new();
+        for (i, line) in lines.filter(|l| !l.trim().is_empty()).enumerate() {
+            if i == MAX_GAMES {
+                return Err(bad(format!("holds more than {MAX_GAMES} games")));
+            }
+            games.push(
+                Ticket::parse(game, line)
+                    .map_err(|e| Error::invalid(format!("qr.games[{}]", i + 1), e.to_string()))?,
+            );
+        }
+        if games.is_empty() {
+            return Err(bad("holds no ticket"));
+        }
+        Ok(TicketQr {
+            round,
+            kinds: vec!['l'; games.len()],
+            games,
+        })
+    }
+}
+
+/// The longest side a photo is read at, in pixels: a phone's 12-megapixel
+/// photo is scaled down first (a printed ticket's QR code stays readable,
+/// and detection takes milliseconds instead of seconds).
+#[cfg(feature = "photo")]
+pub const PHOTO_SIDE: u32 = 1600;
+
+/// The text of the first QR code found in a PNG or JPEG photo (`bytes`);
+/// an error naming `photo` when the image cannot be read or holds no
+/// readable QR code. Images larger than 12,000 pixels a side, or needing
+/// more than 256 MiB to decode, are refused before decoding.
+#[cfg(feature = "photo")]
+pub fn read_image(bytes: &[u8]) -> Result<String> {
+    let bad = |m: String| Error::invalid("photo", m);
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| bad(format!("cannot be read: {e}")))?;
+    if reader.format().is_none() {
+        return Err(bad("is not a PNG or JPEG image".into()));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| bad(format!("cannot be decoded: {e}")))?;
+    let img = if img.width().max(img.height()) > PHOTO_SIDE {
+        img.thumbnail(PHOTO_SIDE, PHOTO_SIDE)
+    } else {
+        img
+    };
+    let luma = img.to_luma8();
+    let (w, h) = (luma.width() as usize, luma.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        luma.get_pixel(x as u32, y as u32).0[0]
+    });
+    for grid in prepared.detect_grids() {
+        if let Ok((_, text)) = grid.decode() {
+            return Ok(text);
+        }
+    }
+    Err(bad(
+        "holds no readable QR code: photograph the code flat, filling most of the picture".into(),
+    ))
 }
 
 #[cfg(test)]
@@ -138,6 +233,30 @@ mod tests {
 
     fn kr() -> GameSpec {
         GameSpec::kr645()
+    }
+
+    #[test]
+    fn lottopros_own_code_reads_like_a_ticket() {
+        let q = TicketQr::read(
+            &kr(),
+            "LottoPro kr645 round 1246\n3 11 17 25 33 41\n1 2 3 4 5 6\n",
+        )
+        .unwrap();
+        assert_eq!(q.round, 1246);
+        assert_eq!(q.games[1].numbers(), vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(q.kinds, vec!['l', 'l']);
+        for (text, says) in [
+            ("LottoPro kr645\n1 2 3 4 5 6", "without a round"),
+            ("LottoPro powerball round 3\n1 2 3 4 5 6", "not 'kr645'"),
+            ("LottoPro kr645 round 0\n1 2 3 4 5 6", "round '0'"),
+            ("LottoPro kr645 round 5\n1 2 3 4 5 46", "qr.games[1]"),
+            ("LottoPro kr645 round 5", "no ticket"),
+        ] {
+            let e = TicketQr::read(&kr(), text).unwrap_err().to_string();
+            assert!(e.contains(says), "{text}: {e}");
+        }
+        // The lottery's URL goes through the strict parser.
+        assert!(TicketQr::read(&kr(), "https://example.com/qr.do?v=1").is_err());
     }
 
     #[test]

@@ -12,6 +12,19 @@ pub fn random_hex(n: usize) -> String {
         .collect()
 }
 
+/// Letters and digits a person reads without confusing them (no 0/O, 1/I/L).
+pub const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// `n` characters of [`CODE_ALPHABET`] from the OS-seeded CSPRNG: a code a
+/// person types (31 letters: about 5 bits each).
+pub fn random_code(n: usize) -> String {
+    use rand::RngExt;
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
+
 /// Constant-time equality of two secrets: the time taken depends on the
 /// lengths only, never on where they differ.
 pub fn same_secret(a: &[u8], b: &[u8]) -> bool {

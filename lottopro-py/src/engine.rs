@@ -115,13 +115,20 @@ impl PyEngine {
     }
 
     /// Statistics, each next to its chance expectation; `frequencies` and
-    /// `pair_matrix` are numpy arrays.
-    #[pyo3(signature = (window=50, top=6))]
-    fn stats(&self, py: Python<'_>, window: i128, top: i128) -> PyResult<Py<PyAny>> {
+    /// `pair_matrix` are numpy arrays. `last` keeps only the latest draws.
+    #[pyo3(signature = (window=50, top=6, last=None))]
+    fn stats(
+        &self,
+        py: Python<'_>,
+        window: i128,
+        top: i128,
+        last: Option<i128>,
+    ) -> PyResult<Py<PyAny>> {
         let (window, top) = (whole(window, "window")?, whole(top, "top")?);
+        let last = last.map(|n| whole(n, "last")).transpose()?;
         let engine = self.inner.clone();
         let s = py
-            .detach(move || engine.stats(&StatsOptions { window, top }))
+            .detach(move || engine.stats(&StatsOptions { window, top, last }))
             .py_err()?;
         stats_to_python(py, &s)
     }

@@ -22,6 +22,12 @@ def test_stats_are_dicts_with_numpy_arrays(engine):
     assert (pairs == pairs.T).all() and pairs[0].sum() == 0
     assert 0.8 < s["uniformity"]["p_value"] < 0.9
     assert engine.stats(window=10, top=3)["hot"].__len__() == 3
+    # Only the latest draws, for every figure; 0 is refused by name.
+    recent = engine.stats(last=100)
+    assert recent["draws"] == 100 and recent["first_round"] == 1146
+    assert int(recent["frequencies"].sum()) == 600
+    with pytest.raises(lottopro.InvalidInputError, match="last"):
+        engine.stats(last=0)
 
 
 def test_predict(engine):

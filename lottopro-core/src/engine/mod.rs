@@ -271,8 +271,8 @@ impl Engine {
     /// Statistics of the current history.
     pub fn stats(&self, opts: &StatsOptions) -> Result<Stats> {
         self.timed("stats", || {
-            let h = self.history();
-            let key = self.key("stats", &h, &(opts.window, opts.top));
+            let (h, opts) = (self.history(), opts.check()?);
+            let key = self.key("stats", &h, &(opts.window, opts.top, opts.last));
             self.cached(&key, &["history", "stats"], || {
                 Ok(Stats::compute(h.view(), opts))
             })
@@ -420,15 +420,15 @@ impl Engine {
         self.timed("check_all", || Ok(self.history().check_all(ticket)))
     }
 
-    /// Every game of a ticket's QR code checked against the draw of its
-    /// round (see [`TicketQr`](crate::qr::TicketQr)); the URL is never fetched.
+    /// Every game of a ticket's QR code (see [`TicketQr::read`](crate::qr::TicketQr::read))
+    /// checked against the draw of its round; the URL is never fetched.
     pub fn check_qr(&self, url: &str) -> Result<QrCheck> {
         self.timed("check_qr", || self.check_qr_untimed(url))
     }
 
     fn check_qr_untimed(&self, url: &str) -> Result<QrCheck> {
         let h = self.history();
-        let qr = crate::qr::TicketQr::parse(h.game(), url)?;
+        let qr = crate::qr::TicketQr::read(h.game(), url)?;
         let games = qr
             .games
             .iter()

@@ -14,7 +14,7 @@ use crate::history::HistoryView;
 use crate::popularity::{MIN_TRAINING_DRAWS, Popularity, Valuation, recent_sales};
 use crate::ticket::NumberSet;
 
-use super::{Model, Predictor};
+use super::{Model, Predictor, Reason};
 
 /// Candidates per ticket.
 const CANDIDATES: usize = 64;
@@ -108,19 +108,17 @@ impl Predictor for AntiPopular {
             .map_or(0.0, |(m, v)| m.expected_value(main, v))
     }
 
-    fn explain(&self, n: u8) -> String {
+    fn explain(&self, n: u8) -> Reason {
         match &self.fitted {
-            Some((m, _)) => format!(
-                "players pick it {:.2}× as often as the average number (popularity model on {} draws); \
-                 the ticket is the best of {CANDIDATES} random ones by expected value — it wins no more often, \
-                 it shares a prize with fewer people",
-                self.popularity.get(usize::from(n)).copied().unwrap_or(1.0),
-                m.training().map_or(0, |t| t.draws)
-            ),
-            None => format!(
-                "no sales and winner counts to learn popularity from ({} of the {MIN_TRAINING_DRAWS} draws needed): a uniform pick",
-                self.usable
-            ),
+            Some((m, _)) => Reason::Popularity {
+                relative: self.popularity.get(usize::from(n)).copied().unwrap_or(1.0),
+                draws: m.training().map_or(0, |t| t.draws),
+                candidates: CANDIDATES,
+            },
+            None => Reason::PopularityUnknown {
+                usable: self.usable,
+                needed: MIN_TRAINING_DRAWS,
+            },
         }
     }
 }

@@ -16,18 +16,9 @@ use crate::draw::Draw;
 use crate::game::GameSpec;
 use crate::ticket::NumberSet;
 
-use super::{Model, Predictor};
+use super::{Contribution, Feature, Model, Predictor, Reason};
 
-/// Feature names, in column order (column 0 is the intercept).
-const FEATURES: [&str; 7] = [
-    "intercept",
-    "frequency in the last 10 draws",
-    "frequency in the last 50 draws",
-    "long-run frequency",
-    "gap since last drawn",
-    "in the last draw (carry-over)",
-    "pair affinity with the last draw",
-];
+/// The ridge penalty of the fit.
 const L2: f64 = 1e-3;
 
 pub(super) struct Ml {
@@ -57,7 +48,7 @@ impl Ml {
     pub(super) fn new(game: &GameSpec) -> Ml {
         let pool = usize::from(game.pool());
         let p = f64::from(game.picks()) / pool as f64;
-        let mut weights = Array1::zeros(FEATURES.len());
+        let mut weights = Array1::zeros(Feature::ALL.len());
         weights[0] = (p / (1.0 - p)).ln();
         Ml {
             pool,
@@ -73,7 +64,7 @@ impl Ml {
             pairs: Array2::zeros((pool + 1, pool + 1)),
             weights,
             steps: 0,
-            x: Array2::zeros((pool, FEATURES.len())),
+            x: Array2::zeros((pool, Feature::ALL.len())),
             fresh: false,
         }
     }
@@ -200,28 +191,26 @@ impl Predictor for Ml {
         }
     }
 
-    fn explain(&self, n: u8) -> String {
+    fn explain(&self, n: u8) -> Reason {
         let i = usize::from(n).saturating_sub(1);
         if !self.fresh || i >= self.pool {
-            return "logistic regression on lagged features".to_owned();
+            return Reason::Unlearned;
         }
         let row = self.x.row(i);
-        let prob = sigmoid(row.dot(&self.weights));
+        let probability = sigmoid(row.dot(&self.weights));
         // The two features that push this number's score up the most.
-        let mut contributions: Vec<(f64, &str)> = (1..FEATURES.len())
-            .map(|j| (row[j] * self.weights[j], FEATURES[j]))
+        let mut strongest: Vec<Contribution> = (1..Feature::ALL.len())
+            .map(|j| Contribution {
+                feature: Feature::ALL[j],
+                value: row[j] * self.weights[j],
+            })
             .collect();
-        contributions.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let top: Vec<String> = contributions
-            .iter()
-            .take(2)
-            .map(|(c, name)| format!("{name} {c:+.3}"))
-            .collect();
-        format!(
-            "model probability {:.1} % (chance {:.1} %); strongest features: {}",
-            prob * 100.0,
-            self.p * 100.0,
-            top.join(", ")
-        )
+        strongest.sort_by(|a, b| b.value.total_cmp(&a.value));
+        strongest.truncate(2);
+        Reason::Learned {
+            probability,
+            chance: self.p,
+            strongest,
+        }
     }
 }

@@ -24,6 +24,7 @@ mod anti_popular;
 mod ml;
 mod models;
 mod pattern;
+mod reason;
 pub mod sampler;
 mod score;
 
@@ -39,6 +40,7 @@ use crate::history::HistoryView;
 use crate::rng::{self, LottoRng};
 use crate::ticket::Ticket;
 
+pub use reason::{Contribution, Feature, Reason};
 pub use sampler::{Constraint, MAX_TICKETS, Sampler};
 
 /// Keeps [`Predictor`] implementable only inside this crate.
@@ -80,8 +82,8 @@ pub trait Predictor: Send + Sync + sealed::Sealed {
         None
     }
 
-    /// In words, why number `n` has the weight it has now.
-    fn explain(&self, n: u8) -> String;
+    /// Why number `n` has the weight it has now.
+    fn explain(&self, n: u8) -> Reason;
 
     /// Candidate tickets drawn per ticket, the best by
     /// [`Predictor::score`] kept; 1 for models that weigh numbers only.
@@ -341,8 +343,10 @@ pub struct NumberWhy {
     pub number: u8,
     /// Its weight relative to the average free number (1.0 = average).
     pub relative_weight: f64,
-    /// The model's reason, in words.
+    /// The model's reason, in English words.
     pub reason: String,
+    /// The figures the reason rests on, for wording it in another language.
+    pub basis: Reason,
 }
 
 /// The tickets of one request.
@@ -383,7 +387,7 @@ pub struct FittedModel {
     model: Model,
     predictor: Box<dyn Predictor>,
     weights: Vec<f64>,
-    explanations: Vec<String>,
+    explanations: Vec<Reason>,
     draws_used: usize,
     based_on_round: Option<u32>,
 }
@@ -398,7 +402,7 @@ impl FittedModel {
         let explanations = (0..=pool)
             .map(|n| {
                 if n == 0 {
-                    String::new()
+                    Reason::Uniform
                 } else {
                     predictor.explain(n)
                 }
@@ -452,18 +456,22 @@ impl FittedModel {
                     .main()
                     .iter()
                     .filter(|n| !sampler.include().contains(*n))
-                    .map(|n| NumberWhy {
-                        number: n,
-                        relative_weight: if mean > 0.0 {
-                            weights[usize::from(n)] / mean
-                        } else {
-                            1.0
-                        },
-                        reason: self
+                    .map(|n| {
+                        let basis = self
                             .explanations
                             .get(usize::from(n))
                             .cloned()
-                            .unwrap_or_default(),
+                            .unwrap_or(Reason::Uniform);
+                        NumberWhy {
+                            number: n,
+                            relative_weight: if mean > 0.0 {
+                                weights[usize::from(n)] / mean
+                            } else {
+                                1.0
+                            },
+                            reason: basis.to_string(),
+                            basis,
+                        }
                     })
                     .collect();
                 numbers.sort_by(|a, b| {

@@ -3,7 +3,7 @@
 use crate::draw::Draw;
 use crate::game::GameSpec;
 
-use super::{Model, Predictor};
+use super::{Model, Predictor, Reason};
 
 /// Long-run frequency, with one added to every count (so a history without
 /// draws gives equal weights).
@@ -38,13 +38,12 @@ impl Predictor for Frequency {
             *w = *c as f64 + 1.0;
         }
     }
-    fn explain(&self, n: u8) -> String {
-        format!(
-            "drawn {} times in {} draws (chance expects {:.1})",
-            self.counts[usize::from(n)],
-            self.draws,
-            self.draws as f64 * self.p
-        )
+    fn explain(&self, n: u8) -> Reason {
+        Reason::Frequency {
+            count: self.counts[usize::from(n)],
+            draws: self.draws as usize,
+            expected: self.draws as f64 * self.p,
+        }
     }
 }
 
@@ -89,12 +88,12 @@ impl Predictor for Trend {
             *w = s + self.prior;
         }
     }
-    fn explain(&self, n: u8) -> String {
-        format!(
-            "recency-weighted count {:.2} (half-life {TREND_HALF_LIFE} draws; chance expects {:.2})",
-            self.scores[usize::from(n)],
-            self.prior
-        )
+    fn explain(&self, n: u8) -> Reason {
+        Reason::Trend {
+            score: self.scores[usize::from(n)],
+            half_life: TREND_HALF_LIFE,
+            expected: self.prior,
+        }
     }
 }
 
@@ -168,14 +167,15 @@ impl Predictor for Statistical {
             *w = ((zg + zd) / 2.0).clamp(-6.0, 6.0).exp();
         }
     }
-    fn explain(&self, n: u8) -> String {
-        let (zg, zd) = self.z_scores(usize::from(n));
-        format!(
-            "away {} draws (gap z {zg:+.2}); drawn {} times in the last {} (deficit z {zd:+.2})",
-            self.gaps[usize::from(n)],
-            self.window_counts[usize::from(n)],
-            self.recent.len()
-        )
+    fn explain(&self, n: u8) -> Reason {
+        let (gap_z, deficit_z) = self.z_scores(usize::from(n));
+        Reason::Due {
+            gap: self.gaps[usize::from(n)],
+            gap_z,
+            recent: self.window_counts[usize::from(n)],
+            window: self.recent.len(),
+            deficit_z,
+        }
     }
 }
 
@@ -196,7 +196,7 @@ impl Predictor for Uniform {
     fn weights(&mut self, out: &mut [f64]) {
         out.fill(1.0);
     }
-    fn explain(&self, _n: u8) -> String {
-        "chosen uniformly at random (the control)".to_owned()
+    fn explain(&self, _n: u8) -> Reason {
+        Reason::Uniform
     }
 }

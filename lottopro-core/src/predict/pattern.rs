@@ -7,7 +7,7 @@ use crate::game::GameSpec;
 use crate::rng::LottoRng;
 use crate::stats::Features;
 
-use super::{Constraint, Model, Predictor};
+use super::{Constraint, Model, Predictor, Reason};
 
 /// Weights every number equally and constrains each ticket to the odd and
 /// low counts of a past draw chosen at random (so the joint distribution of
@@ -87,11 +87,12 @@ impl Predictor for Pattern {
             ),
         })
     }
-    fn explain(&self, _n: u8) -> String {
-        let (lo, hi) = self.band();
-        format!(
-            "numbers are weighted equally; the ticket copies the odd/low split of one of {} past draws and keeps its sum in {lo}..={hi}",
-            self.odd_low.len()
-        )
+    fn explain(&self, _n: u8) -> Reason {
+        let (sum_low, sum_high) = self.band();
+        Reason::Pattern {
+            draws: self.odd_low.len(),
+            sum_low: sum_low.into(),
+            sum_high: sum_high.into(),
+        }
     }
 }

@@ -30,11 +30,34 @@ pub struct StatsOptions {
     pub window: usize,
     /// How many hot, cold and overdue numbers and top pairs to list (default 6).
     pub top: usize,
+    /// Only the latest `last` draws, for everything (default: all draws).
+    /// The chance figures follow: they are computed for as many draws.
+    pub last: Option<usize>,
+}
+
+impl StatsOptions {
+    /// The options if each count is at least 1, else an error naming it.
+    pub fn check(&self) -> crate::error::Result<&Self> {
+        for (field, v) in [
+            ("window", Some(self.window)),
+            ("top", Some(self.top)),
+            ("last", self.last),
+        ] {
+            if v == Some(0) {
+                return Err(crate::error::Error::invalid(field, "must be at least 1"));
+            }
+        }
+        Ok(self)
+    }
 }
 
 impl Default for StatsOptions {
     fn default() -> Self {
-        StatsOptions { window: 50, top: 6 }
+        StatsOptions {
+            window: 50,
+            top: 6,
+            last: None,
+        }
     }
 }
 
@@ -197,6 +220,7 @@ pub struct Stats {
 impl Stats {
     /// Computes the statistics of `view`.
     pub fn compute(view: HistoryView<'_>, opts: &StatsOptions) -> Stats {
+        let view = opts.last.map_or(view, |n| view.latest(n));
         let game = view.game();
         let draws = view.draws();
         let pool = usize::from(game.pool());

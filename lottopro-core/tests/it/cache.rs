@@ -209,6 +209,7 @@ mod redis {
                         let opts = StatsOptions {
                             window: 1 + w + 4 * i,
                             top: 3,
+                            last: None,
                         };
                         engine.stats(&opts).expect("an engine call failed");
                         calls.fetch_add(1, Ordering::Relaxed);

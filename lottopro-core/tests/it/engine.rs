@@ -84,7 +84,13 @@ fn replacing_the_history_is_atomic_for_readers() {
             std::thread::spawn(move || {
                 for _ in 0..200 {
                     let h = engine.history();
-                    let s = engine.stats(&StatsOptions { window: 10, top: 2 }).unwrap();
+                    let s = engine
+                        .stats(&StatsOptions {
+                            window: 10,
+                            top: 2,
+                            last: None,
+                        })
+                        .unwrap();
                     assert!(matches!(h.len(), 100 | 300));
                     assert!(matches!(s.draws, 100 | 300), "a mixed history: {}", s.draws);
                 }

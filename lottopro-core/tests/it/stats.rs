@@ -95,7 +95,14 @@ fn real_history_statistics() {
 #[test]
 fn prefixes_and_empty_histories() {
     let h = real_history();
-    let s = Stats::compute(h.prefix(10), &StatsOptions { window: 5, top: 3 });
+    let s = Stats::compute(
+        h.prefix(10),
+        &StatsOptions {
+            window: 5,
+            top: 3,
+            last: None,
+        },
+    );
     assert_eq!((s.draws, s.window, s.hot.len()), (10, 5, 3));
     let s = Stats::compute(h.prefix(0), &StatsOptions::default());
     assert_eq!(s.draws, 0);
@@ -236,4 +243,29 @@ fn companion_pairs_are_read_given_their_numbers_and_against_the_largest() {
         / runs as f64;
     assert!(inside > 0.9, "{inside}");
     assert!(b.max_expected > b.expected + 3.0 * b.sd);
+}
+
+/// `last` limits every figure to the latest draws, and the chance figures
+/// follow the number of draws; 0 is refused with the field named.
+#[test]
+fn the_last_draws_only() {
+    let h = real_history();
+    let opts = StatsOptions {
+        last: Some(100),
+        ..StatsOptions::default()
+    };
+    let s = Stats::compute(h.view(), opts.check().unwrap());
+    assert_eq!(s.draws, 100);
+    assert_eq!(s.latest_round, h.latest_round());
+    assert_eq!(s.first_round, h.latest_round().map(|r| r - 99));
+    let whole = Stats::compute(h.view(), &StatsOptions::default());
+    assert!((s.expected_count * whole.draws as f64 - whole.expected_count * 100.0).abs() < 1e-6);
+    let engine = lottopro_core::Engine::builder(h).build();
+    assert_eq!(engine.stats(&opts).unwrap().draws, 100);
+    let zero = StatsOptions {
+        last: Some(0),
+        ..StatsOptions::default()
+    };
+    let e = engine.stats(&zero).unwrap_err().to_string();
+    assert!(e.contains("last"), "{e}");
 }

@@ -47,6 +47,9 @@ struct StatsQuery {
     /// How many hot/cold numbers and pairs to list (default 6).
     #[param(minimum = 1, maximum = 45)]
     top: Option<u32>,
+    /// Only the latest `last` draws, for every figure (default: all).
+    #[param(minimum = 1, maximum = 100000)]
+    last: Option<u32>,
 }
 
 /// Frequency, hot and cold numbers, gaps, carry-overs, companion pairs and
@@ -64,6 +67,10 @@ async fn stats(
     let opts = StatsOptions {
         window: bounded("window", q.window, defaults.window as u32, 1, 10_000)? as usize,
         top: bounded("top", q.top, defaults.top as u32, 1, 45)? as usize,
+        last: match q.last {
+            None => None,
+            last => Some(bounded("last", last, 1, 1, 100_000)? as usize),
+        },
     };
     Ok(Json(blocking(&state, move |e| e.stats(&opts)).await?))
 }

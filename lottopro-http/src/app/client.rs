@@ -13,6 +13,13 @@
 //! logged, never appears in a URL, and is not stored either: the database
 //! keeps `HMAC-SHA256(SECRET_KEY, token)`, so a copy of the database does
 //! not let anyone act as its clients.
+//!
+//! A second browser joins a client through a one-time code (see
+//! `store::links`): it gets a *linked* token, `owner ‖ random ‖ tag` with
+//! the tag `HMAC-SHA256(SECRET_KEY, "linked" ‖ owner ‖ random)`, whose rows
+//! are the embedded owner key's. The owner key alone opens nothing (it is
+//! what the database holds, and a linked token needs the secret's tag), so
+//! linking stores no new credential.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -37,6 +44,10 @@ pub const TLS_TOKEN_COOKIE: &str = "__Host-lottopro_token";
 
 /// Hex digits of a token's random part, and of its tag.
 const PART: usize = 32;
+/// Hex digits of an owner key (a whole HMAC-SHA256).
+const OWNER: usize = 64;
+/// Hex digits of a linked token: owner key, random part, tag.
+const LINKED: usize = OWNER + 2 * PART;
 
 /// A client's token, as sent or newly issued.
 pub(crate) struct Client {
@@ -118,8 +129,22 @@ impl Client {
         &self.token
     }
 
-    /// The key its rows are stored under.
+    /// A new token for another browser of `owner` (device linking).
+    pub(crate) fn linked(secret: &[u8], owner: &str) -> Client {
+        let random = random_hex(PART);
+        let token = format!("{owner}{random}{}", linked_tag(secret, owner, &random));
+        Client {
+            token,
+            issued: true,
+        }
+    }
+
+    /// The key its rows are stored under: a linked token's embedded owner,
+    /// else the keyed hash of the token.
     pub(crate) fn owner(&self, secret: &[u8]) -> String {
+        if self.token.len() == LINKED {
+            return self.token[..OWNER].to_owned();
+        }
         owner_key(secret, &self.token)
     }
 
@@ -160,7 +185,7 @@ fn sent_token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     match from_header.or(from_cookie) {
         None => Ok(None),
         Some(t)
-            if (t.len() == PART || t.len() == 2 * PART)
+            if (t.len() == PART || t.len() == 2 * PART || t.len() == LINKED)
                 && t.bytes()
                     .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) =>
         {
@@ -168,14 +193,27 @@ fn sent_token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         }
         Some(_) => Err(ApiError::from(Error::InvalidInput {
             field: TOKEN_HEADER.into(),
-            message: "is not a client token (64 lowercase hex digits, as the service issued it)"
-                .into(),
+            message:
+                "is not a client token (64 or 128 lowercase hex digits, as the service issued it)"
+                    .into(),
         })),
     }
 }
 
 /// Whether `token` (well-formed) was issued by the server holding `secret`.
 fn standing(secret: &[u8], token: &str) -> Standing {
+    if token.len() == LINKED {
+        let (owner, rest) = token.split_at(OWNER);
+        let (random, sent) = rest.split_at(PART);
+        return if same_secret(
+            linked_tag(secret, owner, random).as_bytes(),
+            sent.as_bytes(),
+        ) {
+            Standing::Signed
+        } else {
+            Standing::Forged
+        };
+    }
     match token.split_at_checked(PART) {
         Some((random, sent)) if !sent.is_empty() => {
             if same_secret(tag(secret, random).as_bytes(), sent.as_bytes()) {
@@ -195,6 +233,19 @@ fn tag(secret: &[u8], random: &str) -> String {
     let mut t = hmac_hex(secret, &["token", random]);
     t.truncate(PART);
     t
+}
+
+/// The tag of a linked token.
+fn linked_tag(secret: &[u8], owner: &str, random: &str) -> String {
+    let mut t = hmac_hex(secret, &["linked", owner, random]);
+    t.truncate(PART);
+    t
+}
+
+/// The key a device-link code is stored under: its keyed hash, so that the
+/// database never holds a code that still works.
+pub(crate) fn link_code_key(secret: &[u8], code: &str) -> String {
+    hmac_hex(secret, &["link", code])
 }
 
 /// `HMAC-SHA256(secret, token)` in hex.
@@ -255,6 +306,9 @@ pub(crate) async fn response_policies(
         }
     }
     let personal = path == "/"
+        || path == "/tickets"
+        || path.starts_with("/ui/link")
+        || path.starts_with("/ui/qr")
         || path.starts_with("/api/numbers")
         || path.starts_with("/api/predictions")
         || path.starts_with("/ui/saved");

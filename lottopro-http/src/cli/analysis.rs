@@ -27,6 +27,9 @@ pub(super) struct StatsArgs {
     /// How many hot, cold and overdue numbers and top pairs to list.
     #[arg(long, default_value_t = 6)]
     top: usize,
+    /// Only the latest N draws, for every figure (default: all).
+    #[arg(long, value_name = "N")]
+    last: Option<usize>,
     #[command(flatten)]
     out: Output,
 }
@@ -37,9 +40,9 @@ impl Run for StatsArgs {
     }
 
     fn run(&self) -> Result<Report> {
-        let (history, window, top) = (&self.history, self.window, self.top);
-        let h = history.load()?;
-        let s = Stats::compute(h.view(), &StatsOptions { window, top });
+        let (window, top, last) = (self.window, self.top, self.last);
+        let h = self.history.load()?;
+        let s = Stats::compute(h.view(), &StatsOptions { window, top, last });
         let mut text = format!(
             "{} draws (rounds {}..={})\n\nfrequency: expected {:.1} per number (sd {:.1})\n",
             s.draws,

@@ -21,6 +21,7 @@
 
 pub mod backup;
 mod draws;
+mod links;
 mod numbers;
 mod predictions;
 
@@ -32,6 +33,7 @@ use std::thread::JoinHandle;
 use lottopro_core::{Error, Result};
 use rusqlite::Connection;
 
+pub use links::LINK_TTL_SECS;
 pub use lottopro_core::predict::{PredictionScore, TicketScore};
 pub use numbers::{
     LABEL_FORBIDDEN, MAX_LABEL_CHARS, MAX_SAVED_PER_OWNER, SavedNumbers, label_char,
@@ -115,7 +117,12 @@ impl Store {
                  score        TEXT
              );
              CREATE INDEX IF NOT EXISTS predictions_owner ON predictions (owner, id);
-             CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;",
+             CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;
+             CREATE TABLE IF NOT EXISTS link_codes (
+                 code       TEXT    PRIMARY KEY,
+                 owner      TEXT    NOT NULL,
+                 expires_at INTEGER NOT NULL
+             );",
         )
         .map_err(db_error)?;
         // Saved tickets gained the round they are for; older files get the

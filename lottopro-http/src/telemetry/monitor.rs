@@ -118,7 +118,11 @@ pub struct Monitor {
     series: Mutex<VecDeque<(Bucket, f64)>>,
     names: Mutex<HashSet<&'static str>>,
     thresholds: Thresholds,
+    notices: Mutex<VecDeque<(u64, super::alerts::Notice)>>,
 }
+
+/// Alerts and all-clears kept for the monitoring page.
+const NOTICES_KEPT: usize = 20;
 
 impl Monitor {
     /// The system readings kept so far, oldest first (none when the service
@@ -141,6 +145,25 @@ impl Monitor {
             series: Mutex::new(VecDeque::with_capacity(SERIES_LEN)),
             names: Mutex::new(HashSet::new()),
             thresholds,
+            notices: Mutex::new(VecDeque::with_capacity(NOTICES_KEPT)),
+        }
+    }
+
+    /// The latest alerts and all-clears, newest first, with when they were
+    /// raised (Unix seconds).
+    pub fn notices(&self) -> Vec<(u64, super::alerts::Notice)> {
+        self.notices
+            .lock()
+            .map(|n| n.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn keep_notice(&self, at: u64, notice: &super::alerts::Notice) {
+        if let Ok(mut n) = self.notices.lock() {
+            if n.len() == NOTICES_KEPT {
+                n.pop_front();
+            }
+            n.push_back((at, notice.clone()));
         }
     }
 
@@ -405,6 +428,7 @@ pub async fn watch(
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         for notice in alerter.evaluate(now, &readings) {
+            monitor.keep_notice(now, &notice);
             tracing::warn!(target: "performance", kind = notice.kind, metric = notice.metric, value = notice.value, threshold = notice.threshold, "threshold");
             let notifier = notifier.clone();
             tokio::spawn(async move {

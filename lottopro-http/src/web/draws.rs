@@ -1,6 +1,6 @@
-//! Draws on the page: what each rank of a draw paid and how many won it,
-//! the next draw with a countdown, past draws by round, and "has this
-//! ticket ever won?" over the whole history.
+//! Draws: what each rank of a draw paid and how many won it, the next draw
+//! with a countdown, and the past draws page (browse ten rounds at a time,
+//! look one up, and "has this ticket ever won?" over the whole history).
 
 use std::fmt::Write;
 
@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use lottopro_core::money::group_thousands;
-use lottopro_core::{Draw, NextDraw, Ticket};
+use lottopro_core::{Draw, History, NextDraw, Ticket};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -20,6 +20,67 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/ui/draw", post(ui_draw))
         .route("/ui/ever-won", post(ui_ever_won))
+}
+
+/// Rounds on one page of the list.
+const PER_PAGE: u32 = 10;
+
+/// The past draws page: ten rounds ending at `round` (the latest when
+/// `None`), newest first, with links to the older and newer ones; the
+/// lookup by round; "has this ticket ever won?".
+pub(super) fn page(t: &Text, history: &History, round: Option<u32>) -> String {
+    let latest = history.latest_round().unwrap_or(0);
+    let first = history.first_round().unwrap_or(1);
+    let end = round.unwrap_or(latest).clamp(first.min(latest), latest);
+    let mut h = format!(
+        r#"<section id="draw-list"><h2>{}</h2><table class="draws stack"><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        t.past_title, t.round, t.numbers_word, t.first_prize
+    );
+    for r in (end.saturating_sub(PER_PAGE - 1).max(first)..=end).rev() {
+        let Some(d) = history.get(r) else { continue };
+        let first_prize = d
+            .results()
+            .iter()
+            .find(|x| x.rank == 1)
+            .map(|x| format!("{} × {}", group_thousands(x.winners), won(t, x.prize_each)))
+            .unwrap_or_default();
+        let _ = write!(
+            h,
+            r#"<tr><td>{r} <span class="muted">{}</span></td><td>{} + {}</td><td>{first_prize}</td></tr>"#,
+            d.date(),
+            balls(&d.numbers().to_vec()),
+            balls(&d.bonus().to_vec()),
+        );
+    }
+    h.push_str(r#"</tbody></table><p class="pager">"#);
+    if end < latest {
+        let _ = write!(
+            h,
+            r#"<a href="/draws?round={}" rel="prev">← {}</a> "#,
+            (end + PER_PAGE).min(latest),
+            t.newer
+        );
+    }
+    if end >= first + PER_PAGE {
+        let _ = write!(
+            h,
+            r#"<a href="/draws?round={}" rel="next">{} →</a>"#,
+            end - PER_PAGE,
+            t.older
+        );
+    }
+    let _ = write!(
+        h,
+        r#"</p></section><section id="draws"><h2>{find}</h2><form id="draw-form" method="post" action="/ui/draw?lang={lang}" data-target="draw-result"><label>{round} <input name="round" type="number" min="1" required value="{latest}"></label><button type="submit">{show}</button></form><div id="draw-result" aria-live="polite"></div></section><section id="ever"><h2>{ever}</h2><form id="ever-form" method="post" action="/ui/ever-won?lang={lang}" data-target="ever-result"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><button type="submit">{check}</button></form><div id="ever-result" aria-live="polite"></div></section>"#,
+        find = t.find_round,
+        lang = t.lang,
+        round = t.round,
+        show = t.draw_button,
+        ever = t.ever_title,
+        ticket = t.ticket,
+        check = t.ever_button,
+    );
+    h
 }
 
 /// A draw's numbers and, per rank, how many won it and what each was paid.

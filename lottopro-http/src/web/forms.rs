@@ -40,9 +40,9 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .merge(super::tickets::router(limits))
         .route("/ui/check", post(ui_check))
         .route("/ui/tax", post(ui_tax))
-        .route("/ui/popularity", post(ui_popularity))
         .merge(super::draws::router())
         .merge(super::tools::router(limits))
+        .merge(super::share::router(limits))
 }
 
 /// A round typed into a form: a number of 1 or more, else an error naming
@@ -53,6 +53,18 @@ pub(super) fn round_field(text: &str) -> Result<u32, ApiError> {
         .ok()
         .filter(|r| *r >= 1)
         .ok_or_else(|| lottopro_core::Error::invalid("round", "is not a round number").into())
+}
+
+/// A count typed into a form or an address: a whole number of 1 or more,
+/// else an error naming the field.
+pub(super) fn count_field(text: &str, field: &str) -> Result<usize, ApiError> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| {
+            lottopro_core::Error::invalid(field, "is not a whole number of 1 or more").into()
+        })
 }
 
 /// A form body whose rejection is an HTML error fragment.
@@ -167,7 +179,31 @@ async fn ui_predict(
         outcome.report.target_round
     );
     for ticket in &outcome.report.prediction.tickets {
-        let _ = write!(h, "<li>{}</li>", balls(&ticket.ticket.numbers()));
+        let _ = write!(
+            h,
+            r#"<li>{}<details><summary>{}</summary><ul class="why">"#,
+            balls(&ticket.ticket.numbers()),
+            t.why
+        );
+        for n in &ticket.why.numbers {
+            let _ = write!(
+                h,
+                "<li>{} {} ×{:.2} · {}</li>",
+                balls(&[n.number]),
+                t.weight,
+                n.relative_weight,
+                esc(&(t.reason)(&n.basis))
+            );
+        }
+        if !ticket.why.included.is_empty() {
+            let _ = write!(
+                h,
+                "<li>{} {}</li>",
+                balls(&ticket.why.included),
+                t.included_by_you
+            );
+        }
+        h.push_str("</ul></details></li>");
     }
     h.push_str("</ol>");
     if let Some(b) = &outcome.report.backtest {
@@ -291,83 +327,6 @@ async fn ui_tax(
             won(t, a.net)
         )),
     }
-}
-
-#[derive(Deserialize)]
-pub(super) struct PopularityForm {
-    ticket: String,
-}
-
-/// Dashboard: who shares a ticket's prizes, each figure with its interval.
-async fn ui_popularity(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    axum::extract::Query(q): axum::extract::Query<LangQuery>,
-    UiForm(f): UiForm<PopularityForm>,
-) -> Fragment {
-    let t = text_for(q.lang.as_deref(), &headers);
-    let result = async {
-        let ticket = Ticket::parse(&state.engine.game(), &f.ticket)?;
-        crate::app::heavy(&state, move |e| e.popularity(&ticket, None)).await
-    }
-    .await;
-    let p = match result {
-        Ok(p) => p,
-        Err(e) => return Fragment::error(t, e),
-    };
-    let interval = |i: Option<(f64, f64)>, digits: usize| {
-        i.map_or_else(String::new, |(lo, hi)| {
-            format!(" <span class=\"muted\">({lo:.digits$}–{hi:.digits$})</span>")
-        })
-    };
-    let mut h = format!(
-        r#"<div class="popularity"><p>{}</p><table><tr><td>{}</td><td>{:.1}{}</td></tr>"#,
-        balls(&p.numbers),
-        t.as_often,
-        p.popularity,
-        interval(p.popularity_interval, 1)
-    );
-    if let (Some(b), Some(rank)) = (p.expected_buyers, p.popularity_rank) {
-        let _ = write!(
-            h,
-            r#"<tr><td>{}</td><td>{:.0}{}</td></tr><tr><td>{}</td><td>{}</td></tr>"#,
-            t.buyers,
-            b.estimate,
-            interval(Some((b.low, b.high)), 0),
-            t.popularity_rank,
-            group_thousands(rank)
-                + &p.popularity_rank_interval
-                    .map_or_else(String::new, |(lo, hi)| {
-                        format!(
-                            " <span class=\"muted\">({}–{})</span>",
-                            group_thousands(lo as u64),
-                            group_thousands(hi as u64)
-                        )
-                    })
-        );
-    }
-    let rank1 = p.expected_co_winners.get(&1).copied().unwrap_or(0.0);
-    let _ = write!(
-        h,
-        r#"<tr><td>{}</td><td>{:.1}{} · {} {:.1}</td></tr><tr><td>{}</td><td>{}{} · {} {}</td></tr></table><p class="muted">{}</p></div>"#,
-        t.co_winners,
-        rank1,
-        interval(
-            p.co_winners_interval
-                .as_ref()
-                .and_then(|i| i.get(&1).copied()),
-            1
-        ),
-        t.if_uniform,
-        p.uniform_co_winners.get(&1).copied().unwrap_or(0.0),
-        t.ev_model,
-        t.money(&format!("{:.1}", p.ev_per_ticket)),
-        interval(p.ev_interval, 1),
-        t.if_uniform,
-        t.money(&format!("{:.1}", p.uniform_ev_per_ticket)),
-        t.popularity_note
-    );
-    Fragment::ok(h)
 }
 
 #[derive(Deserialize)]

@@ -1,19 +1,22 @@
-//! The dashboard at `/`: a server-rendered page with SVG charts, in Korean,
-//! English or Japanese (`?lang=ko|en|ja`, remembered in a cookie, else the
-//! browser's `Accept-Language`).
+//! The player's app: server-rendered pages with SVG charts (`page` lists
+//! them: home, statistics, predictions, who shares, wheels, my tickets,
+//! past draws, tools), in Korean, English or Japanese (`?lang=ko|en|ja`,
+//! remembered in a cookie, else the browser's `Accept-Language`).
 //!
-//! The page is HTML from Rust with no template engine and no build step.
-//! Its forms post to `/ui/*` routes that answer with an HTML fragment, and
-//! `static/app.js` (about thirty lines) swaps the fragment into the page;
+//! The pages are HTML from Rust with no template engine and no build step.
+//! Their forms post to `/ui/*` routes that answer with an HTML fragment, and
+//! `static/app.js` (a few dozen lines) swaps the fragment into the page;
 //! all rendering, charts included, stays on the server, where it is tested
 //! with the rest of the router. The Content-Security-Policy allows scripts,
 //! styles and images from the service itself only.
 
 mod chart;
+mod device;
 mod draws;
 mod forms;
 mod monitoring;
 mod page;
+mod share;
 mod stats;
 mod text;
 mod tickets;

@@ -1,49 +1,120 @@
-//! The page at `/`: the latest figures, the models with their backtest
-//! lines, and the forms.
+//! The pages: one per thing a player comes for, each a whole HTML document
+//! with the same header, navigation and footer.
+//!
+//! A page computes only what it shows (the home page reads the latest draw
+//! and costs no engine work; the predictions page fits every model), so a
+//! phone on a slow connection gets a small page quickly. Every page works
+//! without JavaScript: its forms post to `/ui/*` and the script only swaps
+//! the answer in place.
 
 use std::fmt::Write;
 
-use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use lottopro_core::stats::{Stats, StatsOptions};
-use lottopro_core::{
-    BacktestLine, BacktestOptions, BacktestReport, Engine, Model, Money, Odds, PredictRequest,
-    Ticket,
-};
+use axum::routing::get;
+use lottopro_core::{BacktestLine, Engine, Model, Money, PredictRequest, Ticket};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::tickets::saved_fragment;
-use super::{LangQuery, Text, balls, chart, draws, esc, stats, text_for, tools, won};
+use super::{Text, balls, draws, esc, share, stats, text_for, tickets, tools};
 use crate::app::client::Client;
 use crate::app::{ApiError, AppState};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(index))
+/// The pages, in the navigation's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Page {
+    Home,
+    Stats,
+    Predict,
+    Share,
+    Wheels,
+    Tickets,
+    Draws,
+    Tools,
 }
 
-/// The dashboard.
+impl Page {
+    pub(super) const ALL: [Page; 8] = [
+        Page::Home,
+        Page::Stats,
+        Page::Predict,
+        Page::Share,
+        Page::Wheels,
+        Page::Tickets,
+        Page::Draws,
+        Page::Tools,
+    ];
+
+    pub(super) fn path(self) -> &'static str {
+        match self {
+            Page::Home => "/",
+            Page::Stats => "/stats",
+            Page::Predict => "/predict",
+            Page::Share => "/share",
+            Page::Wheels => "/wheels",
+            Page::Tickets => "/tickets",
+            Page::Draws => "/draws",
+            Page::Tools => "/tools",
+        }
+    }
+
+    /// Its name in `t`'s language (navigation and title).
+    pub(super) fn name(self, t: &Text) -> &'static str {
+        let i = Page::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        t.nav[i]
+    }
+}
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    let mut r = OpenApiRouter::new().routes(routes!(index));
+    for page in &Page::ALL[1..] {
+        let page = *page;
+        r = r.route(
+            page.path(),
+            get(move |state, headers, query| show(state, headers, query, page)),
+        );
+    }
+    r
+}
+
+/// What a page's address may carry.
+#[derive(Deserialize, Default)]
+pub(super) struct PageQuery {
+    /// ko, en or ja; remembered in a cookie.
+    pub(super) lang: Option<String>,
+    /// Statistics: only the latest N draws.
+    pub(super) last: Option<String>,
+    /// Past draws: the newest round of the list.
+    pub(super) round: Option<String>,
+    /// My tickets: a device-link code from a scanned QR code.
+    pub(super) code: Option<String>,
+}
+
+/// The home page: the latest draw with what each rank paid, the next draw
+/// with a countdown, and the winning checker. The other pages (`/stats`,
+/// `/predict`, `/share`, `/wheels`, `/tickets`, `/draws`, `/tools`) are
+/// linked from it.
 #[utoipa::path(get, path = "/", tag = "dashboard",
     params(("lang" = Option<String>, Query, description = "ko (default), en or ja; remembered in a cookie")),
-    responses((status = 200, description = "the dashboard page", content_type = "text/html")))]
-async fn index(
+    responses((status = 200, description = "the home page", content_type = "text/html")))]
+async fn index(state: State<AppState>, headers: HeaderMap, query: Query<PageQuery>) -> Response {
+    show(state, headers, query, Page::Home).await
+}
+
+async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
-    axum::extract::Query(q): axum::extract::Query<LangQuery>,
+    Query(q): Query<PageQuery>,
+    page: Page,
 ) -> Response {
     let t = text_for(q.lang.as_deref(), &headers);
-    let client = Client::from_headers(&headers, &state).await.ok().flatten();
-    let engine = state.engine.clone();
-    let history_len = engine.history().len();
-    let data = tokio::task::spawn_blocking(move || page_data(&engine, history_len)).await;
-    let data = match data {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => return ApiError::from(e).into_response(),
-        Err(e) => return ApiError::internal(e).into_response(),
+    let body = match body(&state, &headers, &q, t, page).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
     };
-    let saved = saved_fragment(&state, client.as_ref(), t).await;
-    let mut response = Html(page(&state, t, &data, &saved)).into_response();
+    let mut response = Html(shell(&state, t, page, &body)).into_response();
     if q.lang.as_deref() == Some(t.lang) {
         // Remembered for a year: the language a player picked stays picked.
         let cookie = format!(
@@ -51,36 +122,153 @@ async fn index(
             super::LANG_COOKIE,
             t.lang
         );
-        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
-            response
-                .headers_mut()
-                .append(axum::http::header::SET_COOKIE, v);
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     response
 }
 
-/// What the page shows that costs engine work.
-pub(super) struct PageData {
-    odds: Odds,
-    stats: Option<Stats>,
-    models: Vec<(Model, Ticket)>,
-    backtest: Option<BacktestReport>,
+/// The page's own content.
+async fn body(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &PageQuery,
+    t: &'static Text,
+    page: Page,
+) -> Result<String, ApiError> {
+    let history = state.engine.history();
+    if history.is_empty() && matches!(page, Page::Home | Page::Stats | Page::Predict) {
+        return Ok(format!(
+            r#"<section id="no-draws"><p class="warning">{}</p></section>"#,
+            esc(t.no_draws)
+        ));
+    }
+    Ok(match page {
+        Page::Home => home(state, t),
+        Page::Stats => {
+            let last = q
+                .last
+                .as_deref()
+                .filter(|v| !v.is_empty() && *v != "all")
+                .map(|v| super::forms::count_field(v, "last"))
+                .transpose()?;
+            let opts = lottopro_core::StatsOptions {
+                last,
+                ..Default::default()
+            };
+            let s = crate::app::heavy(state, move |e| e.stats(&opts)).await?;
+            stats::page(t, &s, last)
+        }
+        Page::Predict => {
+            let models = crate::app::heavy(state, predictions).await?;
+            predict(t, &models)
+        }
+        Page::Share => share::page(t),
+        Page::Wheels => tools::wheels_page(t),
+        Page::Tickets => {
+            let client = Client::from_headers(headers, state).await.ok().flatten();
+            tickets::page(state, client.as_ref(), t, q.code.as_deref()).await
+        }
+        Page::Draws => {
+            let round = q
+                .round
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .map(super::forms::round_field)
+                .transpose()?;
+            draws::page(t, &history, round)
+        }
+        Page::Tools => tools::tools_page(t, &state.engine.game(), &state.engine.odds(None)?),
+    })
 }
 
-pub(super) fn page_data(engine: &Engine, history_len: usize) -> lottopro_core::Result<PageData> {
-    let odds = engine.odds(None)?;
-    if history_len == 0 {
-        return Ok(PageData {
-            odds,
-            stats: None,
-            models: vec![],
-            backtest: None,
-        });
+/// The document around a page's content: head, header with the navigation
+/// and the languages, footer.
+pub(super) fn shell(state: &AppState, t: &Text, page: Page, body: &str) -> String {
+    let game = state.engine.game();
+    let mut h = String::with_capacity(16 * 1024 + body.len());
+    let _ = write!(
+        h,
+        r##"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="theme-color" content="#2456a6"><title>{title} · LottoPro · {name}</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="apple-touch-icon" href="/static/icon-192.png"><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body><a class="skip" href="#main">{skip}</a><header><p class="brand"><a href="/">LottoPro</a> <span class="tagline">{tagline}</span></p><nav class="languages" aria-label="{languages}">"##,
+        lang = t.lang,
+        title = page.name(t),
+        name = esc(game.name()),
+        skip = t.skip,
+        tagline = t.tagline,
+        languages = t.languages,
+    );
+    for (code, name) in [("ko", "한국어"), ("en", "English"), ("ja", "日本語")] {
+        let current = if code == t.lang {
+            r#" aria-current="true""#
+        } else {
+            ""
+        };
+        let _ = write!(
+            h,
+            r#"<a href="{}?lang={code}" hreflang="{code}" lang="{code}"{current}>{name}</a>"#,
+            page.path()
+        );
     }
-    let stats = engine.stats(&StatsOptions::default())?;
-    // One ticket per model, the same all week: seeded by the target round.
-    let seed = u64::from(stats.latest_round.unwrap_or(0)) + 1;
+    let _ = write!(h, r#"</nav><nav class="pages" aria-label="{}">"#, t.pages);
+    for p in Page::ALL {
+        let current = if p == page {
+            r#" aria-current="page""#
+        } else {
+            ""
+        };
+        let _ = write!(h, r#"<a href="{}"{current}>{}</a>"#, p.path(), p.name(t));
+    }
+    let _ = write!(
+        h,
+        r#"</nav><p class="honest">{honest}</p></header><main id="main"><h1>{title}</h1>{body}</main><footer><p>LottoPro · <a href="/openapi.json">{api}</a></p></footer></body></html>"#,
+        honest = t.honest,
+        title = page.name(t),
+        api = t.api,
+    );
+    h
+}
+
+/// The home page's content.
+fn home(state: &AppState, t: &Text) -> String {
+    let history = state.engine.history();
+    let mut h = String::new();
+    if let Some(latest) = history.latest() {
+        let now = crate::app::unix_now();
+        let _ = write!(
+            h,
+            r#"<section id="latest"><h2>{}</h2>{}{}</section>"#,
+            t.latest,
+            draws::draw_card(t, latest),
+            history
+                .next_draw(now)
+                .map(|n| draws::next_draw_line(t, &n, now))
+                .unwrap_or_default(),
+        );
+    }
+    let _ = write!(
+        h,
+        r#"<section id="check"><h2>{title}</h2><form method="post" action="/ui/check?lang={lang}" data-target="check-result"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><label>{round} <input name="round" type="number" min="1" value="{latest}"></label><button type="submit">{button}</button></form><p class="note">{qr_hint}</p><div id="check-result" aria-live="polite"></div></section>"#,
+        title = t.check_title,
+        lang = t.lang,
+        ticket = t.ticket,
+        round = t.round,
+        latest = history.latest_round().unwrap_or(1),
+        button = t.check_button,
+        qr_hint = t.check_hint,
+    );
+    h
+}
+
+/// One ticket per model for the next round, the same all week (seeded by
+/// the target round), each with the model's backtest line.
+type ModelRow = (Model, Ticket, Option<BacktestLine>);
+
+fn predictions(engine: &Engine) -> lottopro_core::Result<Vec<ModelRow>> {
+    let seed = u64::from(engine.history().latest_round().unwrap_or(0)) + 1;
+    let backtest = (engine.history().len() > 100)
+        .then(|| engine.backtest(&lottopro_core::BacktestOptions::default()))
+        .transpose()?;
     let mut models = Vec::new();
     for model in Model::ALL {
         let p = engine.predict(&PredictRequest {
@@ -90,21 +278,55 @@ pub(super) fn page_data(engine: &Engine, history_len: usize) -> lottopro_core::R
             exclude: vec![],
             seed,
         })?;
+        let line = backtest.as_ref().and_then(|b| {
+            b.models
+                .iter()
+                .find(|m| m.model == model)
+                .map(|m| m.line(b.models.len()))
+        });
         if let Some(t) = p.tickets.into_iter().next() {
-            models.push((model, t.ticket));
+            models.push((model, t.ticket, line));
         }
     }
-    let backtest = if history_len > 100 {
-        Some(engine.backtest(&BacktestOptions::default())?)
-    } else {
-        None
-    };
-    Ok(PageData {
-        odds,
-        stats: Some(stats),
-        models,
-        backtest,
-    })
+    Ok(models)
+}
+
+/// The predictions page: every model with what it does, its ticket and its
+/// backtest line, then the prediction form.
+fn predict(t: &Text, models: &[ModelRow]) -> String {
+    let mut h = format!(
+        r#"<section id="models"><h2>{}</h2><p class="note">{}</p><table class="stack"><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        t.models_title, t.models_note, t.model, t.ticket, t.backtest
+    );
+    for (model, ticket, line) in models {
+        let _ = write!(
+            h,
+            r#"<tr><th scope="row"><details><summary>{}</summary><p class="note">{}</p></details></th><td>{}</td><td class="backtest">{}</td></tr>"#,
+            t.model_name(*model),
+            t.model_explanation(*model),
+            balls(&ticket.numbers()),
+            line.as_ref()
+                .map(|l| backtest_line(t, l))
+                .unwrap_or_default()
+        );
+    }
+    h.push_str("</tbody></table></section>");
+    let model_options: String = Model::ALL
+        .iter()
+        .map(|m| format!(r#"<option value="{m}">{}</option>"#, t.model_name(*m)))
+        .collect();
+    let _ = write!(
+        h,
+        r#"<section id="predict"><h2>{title}</h2><form id="predict-form" method="post" action="/ui/predict?lang={lang}" data-target="predict-result"><label>{model} <select name="model">{model_options}</select></label><label>{count} <input name="count" type="number" min="1" max="100" value="5"></label><label>{include} <input name="include" placeholder="7 13"></label><label>{exclude} <input name="exclude" placeholder="1 2"></label><button type="submit">{button}</button></form><div id="predict-result" aria-live="polite"></div></section>"#,
+        title = t.predict_title,
+        lang = t.lang,
+        model = t.model,
+        count = t.count,
+        include = t.include,
+        exclude = t.exclude,
+        button = t.predict_button,
+    );
+    h
 }
 
 /// A model's backtest in one line: its mean matches beside chance, and the
@@ -126,194 +348,8 @@ pub(super) fn backtest_line(t: &Text, b: &BacktestLine) -> String {
 /// A check's outcome: the rank and what the draw paid, or no prize.
 pub(super) fn outcome(t: &Text, rank: Option<u8>, prize: Option<Money>) -> String {
     match (rank, prize) {
-        (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, won(t, p)),
+        (Some(r), Some(p)) => format!("{} {r} · {} {}", t.rank, t.paid, super::won(t, p)),
         (Some(r), None) => format!("{} {r}", t.rank),
         (None, _) => t.no_prize.to_owned(),
     }
-}
-
-pub(super) fn page(state: &AppState, t: &Text, d: &PageData, saved: &str) -> String {
-    let game = state.engine.game();
-    let history = state.engine.history();
-    let mut h = String::with_capacity(64 * 1024);
-    let _ = write!(
-        h,
-        r##"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="theme-color" content="#2456a6"><title>LottoPro · {name}</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="apple-touch-icon" href="/static/icon-192.png"><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body><header><h1>LottoPro</h1><p class="tagline">{tagline}</p><nav><a href="/?lang=ko" hreflang="ko" lang="ko">한국어</a> · <a href="/?lang=en" hreflang="en" lang="en">English</a> · <a href="/?lang=ja" hreflang="ja" lang="ja">日本語</a> · <a href="/openapi.json">{api}</a></nav><p class="honest">{honest}</p></header><main>"##,
-        lang = t.lang,
-        name = esc(game.name()),
-        tagline = t.tagline,
-        api = t.api,
-        honest = t.honest,
-    );
-    match (&d.stats, history.latest()) {
-        (Some(stats), Some(latest)) => {
-            let now = crate::app::unix_now();
-            let _ = write!(
-                h,
-                r#"<section id="latest"><h2>{}</h2>{}{}</section>"#,
-                t.latest,
-                draws::draw_card(t, latest),
-                history
-                    .next_draw(now)
-                    .map(|n| draws::next_draw_line(t, &n, now))
-                    .unwrap_or_default(),
-            );
-            let _ = write!(
-                h,
-                r#"<section id="frequency"><h2>{}</h2>{}<p class="note">{}</p>"#,
-                t.frequency_title,
-                chart::frequency(stats, t),
-                t.frequency_note
-            );
-            if let Some(u) = &stats.uniformity {
-                let _ = write!(
-                    h,
-                    r#"<p class="note">{}: χ² = {:.1}, df = {:.0}, p = {:.3}</p>"#,
-                    t.uniformity, u.statistic, u.df, u.p_value
-                );
-            }
-            h.push_str("</section>");
-            let gaps: Vec<String> = stats
-                .overdue
-                .iter()
-                .filter_map(|&n| stats.numbers.get(usize::from(n).saturating_sub(1)))
-                .map(|s| {
-                    format!(
-                        r#"<li>{} <span class="muted">{} {}</span></li>"#,
-                        balls(&[s.number]),
-                        s.gap,
-                        t.gap
-                    )
-                })
-                .collect();
-            let _ = write!(
-                h,
-                r#"<section id="hotcold"><div class="cols"><div><h3>{}</h3>{}</div><div><h3>{}</h3>{}</div><div><h3>{}</h3><ul class="gaps">{}</ul></div></div><p class="note">{}</p></section>"#,
-                t.hot,
-                balls(&stats.hot),
-                t.cold,
-                balls(&stats.cold),
-                t.overdue,
-                gaps.join(""),
-                t.hot_note
-            );
-            h.push_str(&stats::section(t, stats));
-            let _ = write!(
-                h,
-                r#"<section id="models"><h2>{}</h2><p class="note">{}</p><table class="stack"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
-                t.models_title, t.models_note, t.model, t.ticket, t.backtest
-            );
-            for (model, ticket) in &d.models {
-                let line = d
-                    .backtest
-                    .as_ref()
-                    .and_then(|b| b.models.iter().find(|m| m.model == *model))
-                    .map(|m| {
-                        backtest_line(
-                            t,
-                            &m.line(d.backtest.as_ref().map_or(1, |b| b.models.len())),
-                        )
-                    })
-                    .unwrap_or_default();
-                let _ = write!(
-                    h,
-                    r#"<tr><th scope="row"><details><summary>{}</summary><p class="note">{}</p></details></th><td>{}</td><td class="backtest">{line}</td></tr>"#,
-                    t.model_name(*model),
-                    t.model_explanation(*model),
-                    balls(&ticket.numbers())
-                );
-            }
-            h.push_str("</tbody></table></section>");
-        }
-        _ => {
-            let _ = write!(
-                h,
-                r#"<section id="no-draws"><p class="warning">{}</p></section>"#,
-                esc(t.no_draws)
-            );
-        }
-    }
-    let model_options: String = Model::ALL
-        .iter()
-        .map(|m| format!(r#"<option value="{m}">{}</option>"#, t.model_name(*m)))
-        .collect();
-    let _ = write!(
-        h,
-        r#"<section id="predict"><h2>{title}</h2><form id="predict-form" method="post" action="/ui/predict?lang={lang}" data-target="predict-result"><label>{model} <select name="model">{model_options}</select></label><label>{count} <input name="count" type="number" min="1" max="100" value="5"></label><label>{include} <input name="include" placeholder="7 13"></label><label>{exclude} <input name="exclude" placeholder="1 2"></label><button type="submit">{button}</button></form><div id="predict-result" aria-live="polite"></div></section>"#,
-        title = t.predict_title,
-        lang = t.lang,
-        model = t.model,
-        count = t.count,
-        include = t.include,
-        exclude = t.exclude,
-        button = t.predict_button,
-    );
-    let _ = write!(
-        h,
-        r#"<section id="check"><h2>{title}</h2><form method="post" action="/ui/check?lang={lang}" data-target="check-result"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><label>{round} <input name="round" type="number" min="1" value="{latest}"></label><button type="submit">{button}</button></form><div id="check-result" aria-live="polite"></div></section>"#,
-        title = t.check_title,
-        lang = t.lang,
-        ticket = t.ticket,
-        round = t.round,
-        latest = history.latest_round().unwrap_or(1),
-        button = t.check_button,
-    );
-    let _ = write!(
-        h,
-        r#"<section id="tax"><h2>{title}</h2><form method="post" action="/ui/tax?lang={lang}" data-target="tax-result"><label>{amount} <input name="amount" required inputmode="numeric" placeholder="1,000,000,000"></label><button type="submit">{button}</button></form><div id="tax-result" aria-live="polite"></div></section>"#,
-        title = t.tax_title,
-        lang = t.lang,
-        amount = t.amount,
-        button = t.tax_button,
-    );
-    let _ = write!(
-        h,
-        r#"<section id="popularity"><h2>{title}</h2><form method="post" action="/ui/popularity?lang={lang}" data-target="popularity-result"><label>{ticket} <input name="ticket" required placeholder="1 2 3 4 5 6"></label><button type="submit">{button}</button></form><div id="popularity-result" aria-live="polite"></div></section>"#,
-        title = t.popularity_title,
-        lang = t.lang,
-        ticket = t.ticket,
-        button = t.popularity_button,
-    );
-    let _ = write!(
-        h,
-        r#"<section id="simulate"><h2>{title}</h2><form method="post" action="/ui/simulate?lang={lang}" data-target="simulate-result"><label>{tpd} <input name="tickets_per_draw" type="number" min="1" max="100" value="5"></label><label>{years} <input name="years" type="number" min="1" max="50" value="10"></label><label>{trials} <input name="trials" type="number" min="1" max="100000" value="1000"></label><button type="submit">{button}</button></form><div id="simulate-result" aria-live="polite"></div></section>"#,
-        title = t.simulate_title,
-        lang = t.lang,
-        tpd = t.tickets_per_draw,
-        years = t.years,
-        trials = t.trials,
-        button = t.simulate_button,
-    );
-    let _ = write!(
-        h,
-        r#"<section id="saved"><h2>{title}</h2><form method="post" action="/ui/saved?lang={lang}" data-target="saved-list"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><label>{label} <input name="label" maxlength="100"></label><label>{round} <input name="round" type="number" min="1" value="{upcoming}"></label><button type="submit">{button}</button></form><div id="saved-list" aria-live="polite">{saved}</div></section>"#,
-        title = t.saved_title,
-        lang = t.lang,
-        ticket = t.ticket,
-        label = t.label,
-        round = t.round,
-        upcoming = crate::app::upcoming_round(state).unwrap_or(1),
-        button = t.save_button,
-    );
-    let _ = write!(
-        h,
-        r#"<section id="draws"><h2>{past}</h2><form method="post" action="/ui/draw?lang={lang}" data-target="draw-result"><label>{round} <input name="round" type="number" min="1" required value="{latest}"></label><button type="submit">{show}</button></form><div id="draw-result" aria-live="polite"></div><h3>{ever}</h3><form method="post" action="/ui/ever-won?lang={lang}" data-target="ever-result"><label>{ticket} <input name="ticket" required placeholder="3 11 17 25 33 41"></label><button type="submit">{check}</button></form><div id="ever-result" aria-live="polite"></div></section>"#,
-        past = t.past_title,
-        lang = t.lang,
-        round = t.round,
-        latest = history.latest_round().unwrap_or(1),
-        show = t.draw_button,
-        ever = t.ever_title,
-        ticket = t.ticket,
-        check = t.ever_button,
-    );
-    h.push_str(&tools::sections(t, &game));
-    let _ = write!(
-        h,
-        r#"<section id="odds"><h2>{}</h2>{}"#,
-        t.odds_title,
-        tools::odds_table(t, &d.odds)
-    );
-    h.push_str("</section></main><footer><p>LottoPro · <a href=\"/openapi.json\">OpenAPI</a></p></footer></body></html>");
-    h
 }

@@ -1,15 +1,95 @@
-//! The statistics beyond frequency, each beside what chance gives:
+//! The statistics page: frequency with the chance band, hot and cold
+//! numbers and gaps, and beyond frequency, each beside what chance gives:
 //! carry-over numbers (이월수), companion pairs (궁합수) with a heat map,
-//! and the patterns of the draws (odd/even, low/high, runs, sums).
+//! and the patterns of the draws (odd/even, low/high, runs, sums). A window
+//! selector limits every figure to the latest draws; the chance figures
+//! are computed for as many draws.
 
 use std::fmt::Write;
 
 use lottopro_core::stats::{Distribution, Stats};
 
-use super::{Text, balls};
+use super::{Text, balls, chart};
 
-/// The section.
-pub(super) fn section(t: &Text, s: &Stats) -> String {
+/// The windows offered, in draws (and "all").
+const WINDOWS: [usize; 4] = [52, 100, 200, 500];
+
+/// The page's content.
+pub(super) fn page(t: &Text, s: &Stats, last: Option<usize>) -> String {
+    let mut options = format!(
+        r#"<option value="all"{}>{}</option>"#,
+        if last.is_none() { " selected" } else { "" },
+        t.all_draws
+    );
+    for w in WINDOWS {
+        let _ = write!(
+            options,
+            r#"<option value="{w}"{}>{} {w}</option>"#,
+            if last == Some(w) { " selected" } else { "" },
+            t.latest_draws
+        );
+    }
+    if let Some(n) = last.filter(|n| !WINDOWS.contains(n)) {
+        let _ = write!(
+            options,
+            r#"<option value="{n}" selected>{} {n}</option>"#,
+            t.latest_draws
+        );
+    }
+    let mut h = format!(
+        r#"<section id="window"><form id="window-form" method="get" action="/stats"><label>{} <select name="last">{options}</select></label><button type="submit">{}</button></form><p class="note">{} {} ({} {}–{})</p></section>"#,
+        t.window,
+        t.show,
+        s.draws,
+        t.draws_word,
+        t.round,
+        s.first_round.unwrap_or(0),
+        s.latest_round.unwrap_or(0),
+    );
+    let _ = write!(
+        h,
+        r#"<section id="frequency"><h2>{}</h2>{}<p class="note">{}</p>"#,
+        t.frequency_title,
+        chart::frequency(s, t),
+        t.frequency_note
+    );
+    if let Some(u) = &s.uniformity {
+        let _ = write!(
+            h,
+            r#"<p class="note">{}: χ² = {:.1}, df = {:.0}, p = {:.3}</p>"#,
+            t.uniformity, u.statistic, u.df, u.p_value
+        );
+    }
+    h.push_str("</section>");
+    let gaps: String = s
+        .overdue
+        .iter()
+        .filter_map(|&n| s.numbers.get(usize::from(n).saturating_sub(1)))
+        .map(|n| {
+            format!(
+                r#"<li>{} <span class="muted">{} {}</span></li>"#,
+                balls(&[n.number]),
+                n.gap,
+                t.gap
+            )
+        })
+        .collect();
+    let _ = write!(
+        h,
+        r#"<section id="hotcold"><div class="cols"><div><h2>{}</h2>{}</div><div><h2>{}</h2>{}</div><div><h2>{}</h2><ul class="gaps">{gaps}</ul></div></div><p class="note">{}</p></section>"#,
+        t.hot,
+        balls(&s.hot),
+        t.cold,
+        balls(&s.cold),
+        t.overdue,
+        t.hot_note
+    );
+    h.push_str(&section(t, s));
+    h
+}
+
+/// The statistics beyond frequency.
+fn section(t: &Text, s: &Stats) -> String {
     let mut h = format!(r#"<section id="statistics"><h2>{}</h2>"#, t.stats_title);
     // Carry-over numbers.
     let c = &s.carry_over;

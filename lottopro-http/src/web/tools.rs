@@ -1,6 +1,6 @@
-//! Tools on the page: wheels (numbers and a guarantee → the tickets, the
-//! verified guarantee, the cost and the expected value, with a print view)
-//! and the odds of every preset game.
+//! The wheels page (numbers and a guarantee → the tickets, the verified
+//! guarantee, the cost and the expected value, with a print view) and the
+//! tools page (simulator, tax, the odds of every preset game).
 
 use std::fmt::Write;
 
@@ -24,14 +24,28 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .route("/ui/odds", post(ui_odds))
 }
 
-/// The wheel form and the odds form with a choice of every preset game.
-pub(super) fn sections(t: &Text, game: &GameSpec) -> String {
+/// The wheels page: numbers and a guarantee → the verified wheel.
+pub(super) fn wheels_page(t: &Text) -> String {
     let guarantees: String = [
         "3if3", "3if4", "3if5", "3if6", "4if4", "4if5", "4if6", "5if5",
     ]
     .iter()
     .map(|g| format!(r#"<option value="{g}">{g}</option>"#))
     .collect();
+    format!(
+        r#"<section id="wheel"><h2>{wheel_title}</h2><p class="note">{wheel_note}</p><form id="wheel-form" method="post" action="/ui/wheel?lang={lang}" data-target="wheel-result"><label>{numbers} <input name="numbers" required placeholder="1 5 9 14 22 27 31 38 42 45"></label><label>{guarantee} <select name="guarantee">{guarantees}</select></label><button type="submit">{wheel_button}</button></form><div id="wheel-result" aria-live="polite"></div></section>"#,
+        wheel_title = t.wheel_title,
+        wheel_note = t.wheel_note,
+        lang = t.lang,
+        numbers = t.wheel_numbers,
+        guarantee = t.guarantee,
+        wheel_button = t.wheel_button,
+    )
+}
+
+/// The tools page: the simulator, the tax calculator, this game's odds and
+/// the odds of every preset game.
+pub(super) fn tools_page(t: &Text, game: &GameSpec, odds: &Odds) -> String {
     let games: String = GameSpec::presets()
         .iter()
         .map(|g| {
@@ -44,14 +58,19 @@ pub(super) fn sections(t: &Text, game: &GameSpec) -> String {
         })
         .collect();
     format!(
-        r#"<section id="wheel"><h2>{wheel_title}</h2><p class="note">{wheel_note}</p><form method="post" action="/ui/wheel?lang={lang}" data-target="wheel-result"><label>{numbers} <input name="numbers" required placeholder="1 5 9 14 22 27 31 38 42 45"></label><label>{guarantee} <select name="guarantee">{guarantees}</select></label><button type="submit">{wheel_button}</button></form><div id="wheel-result" aria-live="polite"></div></section><section id="odds-games"><h2>{odds_title}</h2><form method="post" action="/ui/odds?lang={lang}" data-target="odds-result"><label>{game_label} <select name="game">{games}</select></label><button type="submit">{odds_button}</button></form><div id="odds-result" aria-live="polite"></div></section>"#,
-        wheel_title = t.wheel_title,
-        wheel_note = t.wheel_note,
+        r#"<section id="simulate"><h2>{sim_title}</h2><form id="simulate-form" method="post" action="/ui/simulate?lang={lang}" data-target="simulate-result"><label>{tpd} <input name="tickets_per_draw" type="number" min="1" max="100" value="5"></label><label>{years} <input name="years" type="number" min="1" max="50" value="10"></label><label>{trials} <input name="trials" type="number" min="1" max="100000" value="1000"></label><button type="submit">{sim_button}</button></form><div id="simulate-result" aria-live="polite"></div></section><section id="tax"><h2>{tax_title}</h2><form id="tax-form" method="post" action="/ui/tax?lang={lang}" data-target="tax-result"><label>{amount} <input name="amount" required inputmode="numeric" placeholder="1,000,000,000"></label><button type="submit">{tax_button}</button></form><div id="tax-result" aria-live="polite"></div></section><section id="odds"><h2>{odds_title}</h2>{odds}</section><section id="odds-games"><h2>{games_title}</h2><form method="post" action="/ui/odds?lang={lang}" data-target="odds-result"><label>{game_label} <select name="game">{games}</select></label><button type="submit">{odds_button}</button></form><div id="odds-result" aria-live="polite"></div></section>"#,
+        sim_title = t.simulate_title,
         lang = t.lang,
-        numbers = t.wheel_numbers,
-        guarantee = t.guarantee,
-        wheel_button = t.wheel_button,
-        odds_title = t.odds_games_title,
+        tpd = t.tickets_per_draw,
+        years = t.years,
+        trials = t.trials,
+        sim_button = t.simulate_button,
+        tax_title = t.tax_title,
+        amount = t.amount,
+        tax_button = t.tax_button,
+        odds_title = t.odds_title,
+        odds = odds_table(t, odds),
+        games_title = t.odds_games_title,
         game_label = t.game,
         odds_button = t.odds_button,
     )

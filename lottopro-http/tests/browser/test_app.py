@@ -1,33 +1,61 @@
-"""The player's app in a real headless Chromium: every language at a
-phone's size (390 × 844) and a desktop's (1366 × 900) fits the screen, logs
-no console error, passes axe-core's accessibility rules with no serious or
-critical violation, and answers its main form; the app installs (a valid
-manifest, a registered service worker) and still shows the latest draw and
-the saved tickets after the service goes away.
+"""The player's app in a real headless Chromium: every page, in every
+language, at a phone's size (390 × 844) and a desktop's (1366 × 900) fits
+the screen, logs no console error, passes axe-core's accessibility rules
+with no serious or critical violation, and answers its main form; a ticket
+QR photo uploaded on My tickets gives the right ranks; a second browser
+profile linked by a one-time code sees the first one's tickets, and the
+code does not work twice; the app installs (a valid manifest, a registered
+service worker) and still shows the latest draw and the saved tickets after
+the service goes away.
 
 axe-core is installed for the tests by scripts/test (npm, into target/axe).
-Screenshots of each page go to target/browser/.
+Screenshots of every page go to target/browser/ (page-lang-width.png).
 """
 
 import json
-import pathlib
 import struct
 import tempfile
 import urllib.request
 
 import pytest
-from conftest import ROOT, SHOTS, chrome, serve
+from conftest import ADMIN_TOKEN, ROOT, SHOTS, chrome, serve
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 AXE = ROOT / "target" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SIZES = [(390, 844), (1366, 900)]
-LANGUAGES = {"ko": "번호 생성", "en": "Make a prediction", "ja": "番号を作る"}
+LANGUAGES = ["ko", "en", "ja"]
+
+
+def fill(form, name, text):
+    field = form.find_element(By.NAME, name)
+    field.clear()
+    field.send_keys(text)
+
+
+def pick_window(form):
+    Select(form.find_element(By.NAME, "last")).select_by_value("100")
+
+
+# Every page: its main form, how to fill it, and what its answer looks like.
+PAGES = {
+    "home": ("/", "#check form", lambda f: fill(f, "ticket", "4 5 25 28 32 12"), "#check-result .check"),
+    "stats": ("/stats", "#window-form", pick_window, "#window option[value='100'][selected]"),
+    "predict": ("/predict", "#predict-form", lambda f: None, "#predict-result ol.tickets li"),
+    "share": ("/share", "#popularity-form", lambda f: fill(f, "ticket", "1 2 3 4 5 6"), "#popularity-result .popularity"),
+    "wheels": ("/wheels", "#wheel-form", lambda f: fill(f, "numbers", "1 5 9 14 22 27 31 38 42 45"), "#wheel-result .wheel"),
+    "tickets": ("/tickets", "#saved-form", lambda f: fill(f, "ticket", "3 11 17 25 33 41"), "#saved-list ul.saved li"),
+    "draws": ("/draws", "#draw-form", lambda f: None, "#draw-result .draw"),
+    "tools": ("/tools", "#tax-form", lambda f: fill(f, "amount", "1,000,000,000"), "#tax-result table.tax"),
+}
 
 
 @pytest.fixture(scope="module")
 def server():
-    with serve() as base:
+    # Both sizes drive every form: more predictions than the default hourly
+    # allowance of one client.
+    with serve(RATE_LIMIT_PREDICT="1000/hour", RATE_LIMIT_SAVE_NUMBERS="1000/hour") as base:
         yield base
 
 
@@ -44,46 +72,151 @@ def axe_violations(driver) -> list:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
+def no_overflow(driver, what):
+    width = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{what}: {width}"
+
+
 @pytest.mark.parametrize("width,height", SIZES)
-def test_every_language_fits_the_screen_and_passes_axe(server, width, height):
+def test_every_page_fits_passes_axe_and_answers_its_form(server, width, height):
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: scripts/test installs axe-core with npm")
     driver = chrome(width, height)
     driver.set_script_timeout(60)
+    wait = WebDriverWait(driver, 60)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     try:
-        for lang, predict_title in LANGUAGES.items():
-            driver.get(f"{server}/?lang={lang}")
-            assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
-            # The real history is there on a fresh start.
-            assert driver.find_elements(By.ID, "latest"), "no latest draw"
-            assert driver.find_elements(By.ID, "no-draws") == []
-            assert predict_title in driver.find_element(By.ID, "predict").text
-            # Nothing runs off the side.
-            overflow = driver.execute_script(
-                "return [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            assert overflow[0] <= overflow[1], f"{lang} at {width}: {overflow}"
-            violations = axe_violations(driver)
-            assert violations == [], f"{lang} at {width}: {json.dumps(violations, ensure_ascii=False)}"
-            # The main form answers in place, in the page's language.
-            form = driver.find_element(By.ID, "predict-form")
-            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-            WebDriverWait(driver, 30).until(
-                lambda d: d.find_elements(By.CSS_SELECTOR, "#predict-result ol.tickets li")
-            )
-            overflow = driver.execute_script(
-                "return [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            assert overflow[0] <= overflow[1], f"{lang} at {width} with a result: {overflow}"
-            errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-            assert errors == [], errors
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            driver.save_screenshot(str(SHOTS / f"home-{lang}-{width}.png"))
+        for lang in LANGUAGES:
+            for name, (path, form_css, fill_form, answer) in PAGES.items():
+                what = f"{name} {lang} at {width}"
+                driver.get(f"{server}{path}?lang={lang}")
+                assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+                # The real history is there on a fresh start.
+                assert driver.find_elements(By.ID, "no-draws") == [], what
+                current = driver.find_element(By.CSS_SELECTOR, "nav.pages [aria-current=page]")
+                assert current.get_attribute("href").endswith(path), what
+                no_overflow(driver, what)
+                violations = axe_violations(driver)
+                assert violations == [], f"{what}: {json.dumps(violations, ensure_ascii=False)}"
+                driver.save_screenshot(str(SHOTS / f"{name}-{lang}-{width}.png"))
+                # The main form answers, in the page's language.
+                form = driver.find_element(By.CSS_SELECTOR, form_css)
+                fill_form(form)
+                form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+                wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, answer), what)
+                assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+                assert driver.find_elements(By.CSS_SELECTOR, "p.error") == [], what
+                no_overflow(driver, f"{what} with its answer")
+                errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+                assert errors == [], f"{what}: {errors}"
         # The choice of language is remembered without ?lang=.
         driver.get(f"{server}/")
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja"
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_the_monitoring_page_fits_and_passes_axe(server, width, height):
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: scripts/test installs axe-core with npm")
+    driver = chrome(width, height)
+    driver.set_script_timeout(60)
+    wait = WebDriverWait(driver, 30)
+    try:
+        for lang in LANGUAGES:
+            what = f"monitoring {lang} at {width}"
+            driver.get(f"{server}/admin/monitoring?lang={lang}")
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+            driver.execute_script("sessionStorage.clear()")
+            driver.find_element(By.ID, "token").send_keys(ADMIN_TOKEN)
+            driver.find_element(By.CSS_SELECTOR, "#token-form button").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#routes tbody tr"), what)
+            wait.until(lambda d: d.find_elements(By.ID, "memory-chart"), what)
+            no_overflow(driver, what)
+            violations = axe_violations(driver)
+            assert violations == [], f"{what}: {json.dumps(violations, ensure_ascii=False)}"
+            errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+            assert errors == [], f"{what}: {errors}"
+            driver.save_screenshot(str(SHOTS / f"monitoring-{lang}-{width}.png"))
+    finally:
+        driver.quit()
+
+
+def test_a_qr_photo_gives_the_right_ranks(server, tmp_path):
+    # The QR code LottoPro prints of two games for round 1245: one won the
+    # 2nd prize (4 5 25 28 32 + bonus 12), one nothing.
+    url = f"{server}/api/qr?numbers=4+5+25+28+32+12%3B1+2+3+7+9+10&round=1245&format=png"
+    photo = tmp_path / "ticket.png"
+    with urllib.request.urlopen(url) as r:
+        photo.write_bytes(r.read())
+    driver = chrome(390, 844)
+    try:
+        driver.get(f"{server}/tickets?lang=en")
+        form = driver.find_element(By.ID, "qr-form")
+        form.find_element(By.NAME, "photo").send_keys(str(photo))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        games = WebDriverWait(driver, 30).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#qr-result .check li")
+        )
+        assert "Round 1245" in driver.find_element(By.ID, "qr-result").text
+        assert len(games) == 2
+        assert "Rank 2 · paid ₩55,064,392" in games[0].text
+        assert "no prize" in games[1].text
+        # Both games are now My tickets for round 1245.
+        driver.get(f"{server}/tickets?lang=en")
+        listed = driver.find_element(By.ID, "saved-list").text
+        assert listed.count("Round 1245") == 2 and "Rank 2" in listed
+        driver.save_screenshot(str(SHOTS / "qr-photo-390.png"))
+    finally:
+        driver.quit()
+
+
+def test_a_second_profile_links_by_a_one_time_code(server):
+    with tempfile.TemporaryDirectory() as a_dir, tempfile.TemporaryDirectory() as b_dir:
+        first, second = chrome(390, 844, a_dir), chrome(390, 844, b_dir)
+        try:
+            wait = WebDriverWait(first, 30)
+            first.get(f"{server}/tickets?lang=en")
+            saved = first.find_element(By.ID, "saved-form")
+            fill(saved, "ticket", "8 16 23 30 37 44")
+            fill(saved, "label", "from-the-phone")
+            saved.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait.until(lambda d: "from-the-phone" in d.find_element(By.ID, "saved-list").text)
+            first.find_element(By.CSS_SELECTOR, "#link-form button").click()
+            code = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#link-result .code strong"))[0].text
+            assert len(code) == 9 and code[4] == "-", code
+            # The code's QR holds the address that redeems it.
+            assert first.find_elements(By.CSS_SELECTOR, "#link-result svg")
+
+            # The second profile opens that address, as a scan would.
+            second.get(f"{server}/tickets?lang=en&code={code.replace('-', '')}")
+            assert "from-the-phone" not in second.find_element(By.ID, "saved-list").text
+            second.find_element(By.CSS_SELECTOR, "#redeem-form button").click()
+            WebDriverWait(second, 30).until(
+                lambda d: "from-the-phone" in d.find_element(By.ID, "saved-list").text
+            )
+            second.get(f"{server}/tickets?lang=en")
+            assert "from-the-phone" in second.find_element(By.ID, "saved-list").text
+
+            # The code does not work twice (here: a third, fresh profile).
+            third = chrome(390, 844)
+            try:
+                third.get(f"{server}/tickets?lang=en")
+                fill(third.find_element(By.ID, "redeem-form"), "code", code)
+                third.find_element(By.CSS_SELECTOR, "#redeem-form button").click()
+                error = WebDriverWait(third, 30).until(
+                    lambda d: d.find_elements(By.CSS_SELECTOR, "#saved-list .error")
+                )
+                assert "already used" in error[0].text
+                assert "from-the-phone" not in third.find_element(By.ID, "saved-list").text
+            finally:
+                third.quit()
+            errors = [e for e in second.get_log("browser") if e["level"] == "SEVERE"]
+            assert errors == [], errors
+        finally:
+            first.quit()
+            second.quit()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -119,22 +252,24 @@ def test_the_app_installs_and_works_offline():
                 navigator.serviceWorker.ready.then(r => done(r.scope)).catch(e => done(String(e)));"""
             )
             assert scope == f"{base}/"
-            saved = driver.find_element(By.CSS_SELECTOR, "#saved form")
-            saved.find_element(By.NAME, "ticket").send_keys("3 11 17 25 33 41")
-            saved.find_element(By.NAME, "label").send_keys("offline")
-            saved.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-            wait.until(lambda d: "offline" in d.find_element(By.ID, "saved-list").text)
             # This load goes through the worker, which keeps the page.
             driver.get(f"{base}/?lang=en")
             assert driver.execute_script("return navigator.serviceWorker.controller !== null")
-            # (The countdown under it moves with the clock.)
             latest = driver.find_element(By.CSS_SELECTOR, "#latest p").text
+            driver.get(f"{base}/tickets?lang=en")
+            saved = driver.find_element(By.ID, "saved-form")
+            fill(saved, "ticket", "3 11 17 25 33 41")
+            fill(saved, "label", "offline")
+            saved.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait.until(lambda d: "offline" in d.find_element(By.ID, "saved-list").text)
+            driver.get(f"{base}/tickets?lang=en")
             # The service goes away; a reload still shows the latest draw
             # and the saved ticket.
             serve.process.terminate()
             serve.process.wait(timeout=10)
             driver.get(f"{base}/?lang=en")
             assert driver.find_element(By.CSS_SELECTOR, "#latest p").text == latest
+            driver.get(f"{base}/tickets?lang=en")
             assert "offline" in driver.find_element(By.ID, "saved-list").text
             driver.save_screenshot(str(SHOTS / "offline-390.png"))
         finally:

@@ -31,13 +31,14 @@ def browser():
 
 
 def test_the_dashboard_predicts_and_saves_in_a_real_browser(server, browser):
-    browser.get(f"{server}/?lang=en")
+    browser.get(f"{server}/stats?lang=en")
     wait = WebDriverWait(browser, 20)
 
     # The frequency chart is server-rendered SVG: one bar per number.
     chart = browser.find_element(By.ID, "frequency-chart")
     assert chart.tag_name == "svg"
     assert len(chart.find_elements(By.CSS_SELECTOR, "rect.bar")) == 45
+    browser.find_element(By.LINK_TEXT, "Predictions").click()
     assert len(browser.find_elements(By.CSS_SELECTOR, "#models tbody tr")) == 7
 
     # A prediction through the form, answered without a page load.
@@ -49,15 +50,20 @@ def test_the_dashboard_predicts_and_saves_in_a_real_browser(server, browser):
     form.find_element(By.NAME, "include").send_keys("7 13")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     tickets = wait.until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#predict-result ol.tickets li") or False
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#predict-result ol.tickets > li") or False
     )
     assert len(tickets) == 3
     for t in tickets:
-        numbers = [int(b.text) for b in t.find_elements(By.CSS_SELECTOR, ".ball")]
+        numbers = [int(b.text) for b in t.find_elements(By.CSS_SELECTOR, ":scope > .balls .ball")]
         assert len(numbers) == 6 and 7 in numbers and 13 in numbers
+        # Why: one line per number the model chose, and the two included.
+        t.find_element(By.TAG_NAME, "summary").click()
+        why = t.find_elements(By.CSS_SELECTOR, "ul.why li")
+        assert len(why) == 5 and "included by you" in why[-1].text
     assert "mean matches" in browser.find_element(By.ID, "predict-result").text
 
     # Save a ticket: it comes back with its QR code, which loads as an image.
+    browser.find_element(By.LINK_TEXT, "My tickets").click()
     saved = browser.find_element(By.CSS_SELECTOR, "#saved form")
     saved.find_element(By.NAME, "ticket").send_keys("3 11 17 25 33 41")
     saved.find_element(By.NAME, "label").send_keys("birthday")
@@ -66,11 +72,14 @@ def test_the_dashboard_predicts_and_saves_in_a_real_browser(server, browser):
     wait.until(lambda d: d.execute_script("return arguments[0].naturalWidth", qr) > 0)
     assert "birthday" in browser.find_element(By.ID, "saved-list").text
 
-    # A reload keeps the saved ticket: the cookie carries the client token.
-    browser.get(f"{server}/?lang=en")
+    # A reload keeps the saved ticket: the cookie carries the client token;
+    # the prediction made above is in the history, waiting for its draw.
+    browser.get(f"{server}/tickets?lang=en")
     assert "birthday" in browser.find_element(By.ID, "saved-list").text
+    assert "Trend" in browser.find_element(By.ID, "history").text
 
     # The simulator draws its outcome chart.
+    browser.find_element(By.LINK_TEXT, "Tools").click()
     sim = browser.find_element(By.CSS_SELECTOR, "#simulate form")
     trials = sim.find_element(By.NAME, "trials")
     trials.clear()
@@ -92,10 +101,14 @@ def test_the_page_switches_to_korean(server, browser):
     # (Korean as the default without ?lang is the Rust test
     # the_language_follows_the_query_then_the_browser: this browser sends
     # an English Accept-Language.)
-    browser.get(server + "/?lang=ko")
+    browser.get(server + "/stats?lang=ko")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ko"
     assert "번호별 출현 횟수" in browser.find_element(By.ID, "frequency").text
     browser.find_element(By.LINK_TEXT, "English").click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    # The same page, in the language chosen, which the links keep.
+    assert browser.find_elements(By.ID, "frequency")
+    browser.find_element(By.LINK_TEXT, "Home").click()
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
 
 
@@ -138,7 +151,7 @@ def test_a_cross_site_form_changes_nothing(server, browser):
     import threading
 
     wait = WebDriverWait(browser, 20)
-    browser.get(f"{server}/?lang=en")
+    browser.get(f"{server}/tickets?lang=en")
     saved = browser.find_element(By.CSS_SELECTOR, "#saved form")
     saved.find_element(By.NAME, "ticket").send_keys("5 10 15 20 25 30")
     saved.find_element(By.NAME, "label").send_keys("mine")
@@ -170,7 +183,7 @@ def test_a_cross_site_form_changes_nothing(server, browser):
     finally:
         evil.shutdown()
 
-    browser.get(f"{server}/?lang=en")
+    browser.get(f"{server}/tickets?lang=en")
     assert browser.get_cookie("lottopro_token")["value"] == token
     listed = browser.find_element(By.ID, "saved-list").text
     assert "mine" in listed and "planted" not in listed

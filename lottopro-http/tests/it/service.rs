@@ -118,6 +118,49 @@ impl Service {
     }
 }
 
+impl Service {
+    /// A multipart form post (as a browser sends a form with a file):
+    /// each part is a name, a file name for files, and the bytes.
+    async fn post_multipart(
+        &self,
+        uri: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let boundary = "lottopro-test-boundary-7f3a";
+        let mut body = Vec::new();
+        for (name, file, bytes) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = Request::post(uri).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+}
+
+/// The token cookie a response set, as the next request sends it.
+fn token_cookie(a: &Answer) -> String {
+    let c = a.header(header::SET_COOKIE);
+    assert!(c.starts_with("lottopro_token="), "{c}");
+    c.split(';').next().unwrap().to_owned()
+}
+
 fn assert_problem(a: &Answer, status: StatusCode, field: Option<&str>) {
     assert_eq!(a.status, status, "{}", a.text());
     assert_eq!(a.content_type(), "application/problem+json");
@@ -640,7 +683,7 @@ async fn the_openapi_document_matches_the_router() {
 async fn the_dashboard_renders_charts_and_answers_its_forms() {
     let store = temp_store("dashboard");
     let s = Service::new(real_history(1245), Some(store), options());
-    let page = s.get("/?lang=en", &[]).await;
+    let page = s.get("/stats?lang=en", &[]).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.content_type().starts_with("text/html"));
     let csp = page.header(header::CONTENT_SECURITY_POLICY);
@@ -666,11 +709,18 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
     }
     assert_eq!(html.matches(r#"<rect class="bar b"#).count(), 45);
     assert!(!html.contains("<script>"), "no inline script");
-    assert!(html.contains("Round 1245"));
+    assert!(html.contains("1245"));
+    // The window selector: every figure over the latest 100 draws only.
+    let recent = s.get("/stats?last=100&lang=en", &[]).await.text();
+    assert!(recent.contains("100 draws (Round 1146–1245)"), "{recent}");
+    assert!(recent.contains(r#"<option value="100" selected>"#));
+    let bad = s.get("/stats?last=0", &[]).await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, Some("last"));
     // One row per model, each with its backtest line.
+    let html = s.get("/predict?lang=en", &[]).await.text();
     assert_eq!(html.matches("mean matches").count(), 7, "{html}");
     let ko = s
-        .get("/", &[("accept-language", "ko-KR,ko;q=0.9")])
+        .get("/stats", &[("accept-language", "ko-KR,ko;q=0.9")])
         .await
         .text();
     assert!(ko.contains("번호별 출현 횟수") && ko.contains(r#"lang="ko""#));
@@ -684,8 +734,18 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text());
     let frag = p.text();
-    assert_eq!(frag.matches("<li>").count(), 4);
+    assert_eq!(frag.matches("<details>").count(), 4, "{frag}");
     assert!(frag.contains("for round 1246") && frag.contains("mean matches"));
+    // Each ticket says why it holds each number, in the page's language.
+    assert!(
+        frag.contains("(gap z ") && frag.contains("included by you"),
+        "{frag}"
+    );
+    let ko = s
+        .post_form("/ui/predict?lang=ko", "model=frequency&count=1", &[])
+        .await
+        .text();
+    assert!(ko.contains("회 출현 (확률상 기대"), "{ko}");
     assert!(p.header(header::SET_COOKIE).starts_with("lottopro_token="));
     let bad = s
         .post_form("/ui/predict?lang=en", "model=frequency&include=46", &[])
@@ -762,11 +822,14 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
     assert!(
         saved
             .text()
-            .contains(r#"src="/api/qr?numbers=3+11+17+25+33+41""#)
+            .contains(r#"src="/api/qr?numbers=3+11+17+25+33+41&amp;round="#)
     );
     assert!(saved.text().contains("&lt;script&gt;") && !saved.text().contains("<script>"));
-    // The page shows the same list to the cookie's owner.
-    let page = s.get("/?lang=en", &[("cookie", &cookie)]).await.text();
+    // My tickets shows the same list to the cookie's owner.
+    let page = s
+        .get("/tickets?lang=en", &[("cookie", &cookie)])
+        .await
+        .text();
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     let js = s.get("/static/app.js", &[]).await;
     assert!(js.content_type().starts_with("text/javascript"));
@@ -807,7 +870,14 @@ async fn the_app_installs_and_speaks_three_languages() {
     let html = page.text();
     assert!(html.contains(r#"<html lang="ja""#));
     assert!(html.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
-    assert!(html.contains("番号ごとの出現回数") && html.contains("機械学習"));
+    let html = s.get("/predict?lang=ja", &[]).await.text();
+    assert!(html.contains("機械学習"));
+    assert!(
+        s.get("/stats?lang=ja", &[])
+            .await
+            .text()
+            .contains("番号ごとの出現回数")
+    );
     // Each model says what it does, beside its backtest.
     assert_eq!(html.matches("<details><summary>").count(), 7);
     assert!(html.contains("すべての組み合わせが同じ確率"));
@@ -827,7 +897,7 @@ async fn the_app_installs_and_speaks_three_languages() {
         .post_form("/ui/tax?lang=ja", "amount=1%2C000%2C000", &[])
         .await;
     assert!(tax.text().contains("1,000,000ウォン"), "{}", tax.text());
-    let ko = s.get("/?lang=ko", &[]).await.text();
+    let ko = s.get("/predict?lang=ko", &[]).await.text();
     assert!(ko.contains("머신러닝") && ko.contains("日本語"));
     // Ready without a store or Redis: nothing required is missing.
     let ready = s.get("/api/ready", &[]).await;
@@ -922,7 +992,7 @@ async fn draws_show_their_prizes_and_tickets_their_history() {
 #[tokio::test]
 async fn wheels_and_every_games_odds_on_the_page() {
     let s = Service::new(real_history(1245), None, options());
-    let page = s.get("/?lang=en", &[]).await.text();
+    let page = s.get("/tools?lang=en", &[]).await.text();
     assert!(
         page.contains(r#"<option value="powerball">"#),
         "every preset"
@@ -1238,4 +1308,281 @@ async fn integral_floats_are_whole_numbers_everywhere() {
     assert_eq!(check.status, StatusCode::OK);
     let half = s.post_json("/api/tax", &json!({"amount": 1.5}), &[]).await;
     assert_eq!(half.status, StatusCode::BAD_REQUEST);
+}
+
+/// Every page answers in every language with the same navigation, marking
+/// itself as the current page.
+#[tokio::test]
+async fn every_page_has_the_navigation_in_every_language() {
+    let s = Service::new(real_history(1245), Some(temp_store("pages")), options());
+    let pages = [
+        "/", "/stats", "/predict", "/share", "/wheels", "/tickets", "/draws", "/tools",
+    ];
+    for lang in ["ko", "en", "ja"] {
+        for page in pages {
+            let a = s.get(&format!("{page}?lang={lang}"), &[]).await;
+            assert_eq!(a.status, StatusCode::OK, "{page} {lang}");
+            let html = a.text();
+            assert!(html.contains(&format!(r#"<html lang="{lang}""#)));
+            for p in pages {
+                assert!(
+                    html.contains(&format!(r#"<a href="{p}""#)),
+                    "{page} links {p}"
+                );
+            }
+            assert!(
+                html.contains(&format!(r#"<a href="{page}" aria-current="page">"#)),
+                "{page} {lang}"
+            );
+            assert_eq!(html.matches("<h1>").count(), 1);
+        }
+    }
+    // Past draws: ten rounds at a time, with the way back and forth.
+    let draws = s.get("/draws?round=1000&lang=en", &[]).await.text();
+    assert!(draws.contains("<tr><td>1000 ") && draws.contains("<tr><td>991 "));
+    assert!(!draws.contains("<tr><td>990 ") && !draws.contains("<tr><td>1001 "));
+    assert!(
+        draws.contains(r#"href="/draws?round=1010""#)
+            && draws.contains(r#"href="/draws?round=990""#)
+    );
+    let bad = s.get("/draws?round=x", &[]).await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, Some("round"));
+    // Who shares: the model's limits, and anti-popular picks with figures.
+    let share = s.get("/share?lang=en", &[]).await.text();
+    assert!(share.contains("It cannot say") && share.contains("1 in 8,145,060"));
+    let picks = s
+        .post_form("/ui/anti-popular?lang=en", "count=3", &[])
+        .await;
+    assert_eq!(picks.status, StatusCode::OK, "{}", picks.text());
+    assert_eq!(picks.text().matches("<li>").count(), 3, "{}", picks.text());
+    assert!(picks.text().contains("Played as often as a random ticket"));
+    let many = s
+        .post_form("/ui/anti-popular?lang=en", "count=11", &[])
+        .await;
+    assert_eq!(
+        many.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        many.text()
+    );
+}
+
+/// A ticket's QR code read from a photo (here the PNG LottoPro makes of two
+/// games for round 1245), checked and saved to My tickets; the lottery's
+/// own URL pasted; bad uploads refused with the field named.
+#[tokio::test]
+async fn a_qr_photo_is_checked_and_saved_to_my_tickets() {
+    let s = Service::new(real_history(1245), Some(temp_store("qr-photo")), options());
+    let png = s
+        .get(
+            "/api/qr?numbers=4+5+25+28+32+12%3B1+2+3+4+5+6&round=1245&format=png",
+            &[],
+        )
+        .await;
+    assert_eq!(png.status, StatusCode::OK, "{}", png.text());
+    let a = s
+        .post_multipart(
+            "/ui/qr?lang=en",
+            &[
+                ("photo", Some("ticket.png"), &png.bytes),
+                ("url", None, b""),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let html = a.text();
+    assert!(html.contains("Round 1245"), "{html}");
+    assert!(html.contains("Rank 2 · paid ₩55,064,392"), "{html}");
+    assert!(html.contains("no prize"), "{html}");
+    let cookie = token_cookie(&a);
+    let mine = s
+        .get("/tickets?lang=en", &[("cookie", &cookie)])
+        .await
+        .text();
+    assert!(mine.contains("<strong>Rank 2</strong>"), "{mine}");
+    assert_eq!(
+        mine.matches(r#"<span class="label">QR</span>"#).count(),
+        2,
+        "{mine}"
+    );
+    // The lottery's URL, pasted, for a round in the history.
+    let a = s
+        .post_multipart(
+            "/ui/qr?lang=en",
+            &[("url", None, QR_997.as_bytes())],
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.text().matches("<li>").count(), 5, "{}", a.text());
+    // Not an image; nothing at all; a LottoPro code without a round.
+    let a = s
+        .post_multipart(
+            "/ui/qr?lang=en",
+            &[("photo", Some("x.png"), b"not an image")],
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.text().contains("photo"), "{}", a.text());
+    let a = s
+        .post_multipart("/ui/qr?lang=en", &[("url", None, b"")], &[])
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.text().contains("photo"), "{}", a.text());
+    let a = s
+        .post_multipart(
+            "/ui/qr?lang=en",
+            &[("url", None, b"LottoPro kr645\n1 2 3 4 5 6")],
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.text().contains("without a round"), "{}", a.text());
+    // Nothing was saved by the refused uploads.
+    let mine = s
+        .get("/tickets?lang=en", &[("cookie", &cookie)])
+        .await
+        .text();
+    assert_eq!(mine.matches("<li><img").count(), 7, "{mine}");
+}
+
+/// A one-time code attaches a second browser to the first one's tickets and
+/// prediction history; the code works once.
+#[tokio::test]
+async fn a_one_time_code_moves_my_tickets_to_another_device() {
+    let s = Service::new(real_history(1245), Some(temp_store("link")), options());
+    // Nothing to link before this browser has anything.
+    let none = s.post_form("/ui/link?lang=en", "", &[]).await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST, "{}", none.text());
+    let saved = s
+        .post_form(
+            "/ui/saved?lang=en",
+            "ticket=3+11+17+25+33+41&label=mine",
+            &[],
+        )
+        .await;
+    let a = token_cookie(&saved);
+    let predicted = s
+        .post_form(
+            "/ui/predict?lang=en",
+            "model=trend&count=2",
+            &[("cookie", &a)],
+        )
+        .await;
+    assert_eq!(predicted.status, StatusCode::OK);
+    let page = s.get("/tickets?lang=en", &[("cookie", &a)]).await.text();
+    assert!(
+        page.contains("Trend · Round 1246 · waiting for the draw"),
+        "{page}"
+    );
+
+    let link = s
+        .post_form(
+            "/ui/link?lang=en",
+            "",
+            &[("cookie", &a), ("host", "lotto.example:8080")],
+        )
+        .await;
+    assert_eq!(link.status, StatusCode::OK, "{}", link.text());
+    let html = link.text();
+    let code = html
+        .split("<strong>")
+        .nth(1)
+        .and_then(|r| r.split("</strong>").next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(code.len(), 9, "{code}");
+    assert!(html.contains("<svg") && !html.contains("<?xml"), "{html}");
+    // The second browser: its own (different) token, then the code.
+    let b = s
+        .post_form(
+            "/ui/link/redeem?lang=en",
+            &format!("code={}", code.to_lowercase()),
+            &[],
+        )
+        .await;
+    assert_eq!(b.status, StatusCode::OK, "{}", b.text());
+    assert!(b.text().contains("mine"), "{}", b.text());
+    let b_cookie = token_cookie(&b);
+    assert_ne!(b_cookie, a);
+    let page = s
+        .get("/tickets?lang=en", &[("cookie", &b_cookie)])
+        .await
+        .text();
+    assert!(
+        page.contains("mine") && page.contains("Trend · Round 1246"),
+        "{page}"
+    );
+    // A save from the second browser shows in the first.
+    s.post_form(
+        "/ui/saved?lang=en",
+        "ticket=1+2+3+4+5+6&label=from-b",
+        &[("cookie", &b_cookie)],
+    )
+    .await;
+    let page = s.get("/tickets?lang=en", &[("cookie", &a)]).await.text();
+    assert!(page.contains("from-b"), "{page}");
+    // The code does not work twice, and a tampered linked token opens nothing.
+    let again = s
+        .post_form("/ui/link/redeem?lang=en", &format!("code={code}"), &[])
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.text().contains("already used"), "{}", again.text());
+    let token = b_cookie.split_once('=').unwrap().1;
+    let mut forged = token.to_owned();
+    forged.replace_range(0..1, if token.starts_with('0') { "1" } else { "0" });
+    let page = s
+        .get(
+            "/tickets?lang=en",
+            &[("cookie", &format!("lottopro_token={forged}"))],
+        )
+        .await
+        .text();
+    assert!(!page.contains("mine"), "{page}");
+}
+
+/// The monitoring page speaks the three languages, and its figures hold a
+/// row per route with its error rate and percentiles, and the cache's hit
+/// rate per tier; without the admin token there are no figures.
+#[tokio::test]
+async fn the_monitoring_page_has_routes_and_cache_tiers_in_three_languages() {
+    let s = Service::new(real_history(1245), None, options());
+    for _ in 0..3 {
+        s.get("/api/stats", &[]).await;
+    }
+    s.get("/api/nothing-here", &[]).await;
+    let page = s.get("/admin/monitoring?lang=ko", &[]).await.text();
+    assert!(
+        page.contains(r#"<html lang="ko""#) && page.contains("관리자 토큰"),
+        "{page}"
+    );
+    let none = s.get("/admin/monitoring/charts?lang=en", &[]).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    let auth = format!("Bearer {ADMIN}");
+    let en = s
+        .get(
+            "/admin/monitoring/charts?lang=en",
+            &[("authorization", &auth)],
+        )
+        .await
+        .text();
+    assert!(
+        en.contains(r#"<th scope="row">GET /api/stats</th><td data-label="Requests">3</td><td data-label="Errors (5xx)">0.0 %</td>"#),
+        "{en}"
+    );
+    assert!(
+        en.contains("Hit rate") && en.contains("<td>memory</td>"),
+        "{en}"
+    );
+    assert!(en.contains("No alert since the service started."));
+    let ja = s
+        .get(
+            "/admin/monitoring/charts?lang=ja",
+            &[("authorization", &auth)],
+        )
+        .await
+        .text();
+    assert!(ja.contains("ルート別") && ja.contains("ヒット率"), "{ja}");
 }

@@ -157,6 +157,14 @@ class Constraint(TypedDict, total=False):
     # Inclusive range the sum must fall in.
     sum: Optional[Tuple[int, int]]
 
+class Contribution(TypedDict, total=False):
+    """One feature's push on a number's score (weight × value)."""
+
+    # The feature.
+    feature: Literal["intercept", "recent10", "recent50", "long_run", "gap", "carry_over", "pair_affinity"]
+    # Its contribution to the score (log-odds).
+    value: float
+
 class Currency(TypedDict, total=False):
     """The currency of a game: its ISO 4217 code and the number of decimal
 digits of its minor unit (0 for KRW and JPY, 2 for USD, EUR, GBP, CAD)."""
@@ -352,9 +360,11 @@ class NumberStat(TypedDict, total=False):
 class NumberWhy(TypedDict, total=False):
     """One chosen number's weight and its reason."""
 
+    # The figures the reason rests on, for wording it in another language.
+    basis: "Reason"
     # The number.
     number: int
-    # The model's reason, in words.
+    # The model's reason, in English words.
     reason: str
     # Its weight relative to the average free number (1.0 = average).
     relative_weight: float
@@ -965,3 +975,4 @@ class Why(TypedDict, total=False):
 BonusMatch = Dict[str, Any]
 BonusRule = Dict[str, Any]
 Payout = Dict[str, Any]
+Reason = Dict[str, Any]

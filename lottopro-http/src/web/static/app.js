@@ -1,6 +1,7 @@
-// LottoPro dashboard: every form with data-target posts itself and puts the
+// LottoPro's pages: every form with data-target posts itself and puts the
 // HTML fragment the server answers into the element named by data-target.
-// All rendering (charts included) happens on the server.
+// All rendering (charts included) happens on the server. Where the browser
+// offers a barcode detector, My tickets can scan a QR code with the camera.
 "use strict";
 
 // The service worker keeps the page's last copy for when there is no
@@ -40,9 +41,12 @@ document.addEventListener("DOMContentLoaded", () => {
       if (button) button.disabled = true;
       target.setAttribute("aria-busy", "true");
       try {
+        // A form with a file goes as multipart, the others as a plain form.
+        const data = new FormData(form);
+        const multipart = form.enctype === "multipart/form-data";
         const response = await fetch(form.action, {
           method: "POST",
-          body: new URLSearchParams(new FormData(form)),
+          body: multipart ? data : new URLSearchParams(data),
           credentials: "same-origin",
         });
         const type = response.headers.get("content-type") || "";
@@ -60,6 +64,55 @@ document.addEventListener("DOMContentLoaded", () => {
         target.removeAttribute("aria-busy");
         if (button) button.disabled = false;
       }
+    });
+  }
+});
+
+// The camera scan: the video shows what the camera sees until a QR code is
+// found; its text goes into the form, which is sent as if typed.
+async function scan(form, button) {
+  const video = document.getElementById("scan-video");
+  const detector = new BarcodeDetector({ formats: ["qr_code"] });
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: { facingMode: "environment" },
+  });
+  video.srcObject = stream;
+  video.hidden = false;
+  button.disabled = true;
+  await video.play();
+  const stop = () => {
+    for (const track of stream.getTracks()) track.stop();
+    video.hidden = true;
+    button.disabled = false;
+  };
+  const look = async () => {
+    try {
+      const codes = await detector.detect(video);
+      if (codes.length > 0) {
+        stop();
+        form.elements.url.value = codes[0].rawValue;
+        form.requestSubmit();
+        return;
+      }
+    } catch (error) {
+      stop();
+      return;
+    }
+    setTimeout(look, 250);
+  };
+  look();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+  for (const button of document.querySelectorAll("[data-scan]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      scan(button.closest("form"), button).catch((error) => {
+        button.disabled = false;
+        const result = document.getElementById(button.closest("form").dataset.target);
+        result.textContent = String(error);
+      });
     });
   }
 });

@@ -1,5 +1,6 @@
 // LottoPro monitoring: asks for the admin token once (kept for this tab
-// only), then fetches the server-rendered figures and charts every 2 s.
+// only), then fetches the server-rendered figures and charts every 2 s, in
+// the page's language (its words for the status line are data attributes).
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -13,17 +14,18 @@ document.addEventListener("DOMContentLoaded", () => {
     const token = sessionStorage.getItem("lottopro-admin-token");
     if (!token) return;
     try {
-      const response = await fetch("/admin/monitoring/charts", {
+      const lang = encodeURIComponent(document.documentElement.lang);
+      const response = await fetch(`/admin/monitoring/charts?lang=${lang}`, {
         headers: { Authorization: `Bearer ${token}` },
       });
       if (response.status === 401) {
         sessionStorage.removeItem("lottopro-admin-token");
-        status.textContent = "The token was not accepted.";
+        status.textContent = status.dataset.refused;
         clearInterval(timer);
         return;
       }
       charts.innerHTML = await response.text();
-      status.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      status.textContent = `${status.dataset.updated} ${new Date().toLocaleTimeString(document.documentElement.lang)}`;
     } catch (error) {
       status.textContent = String(error);
     }

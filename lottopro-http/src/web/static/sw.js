@@ -1,13 +1,14 @@
 // LottoPro's service worker. The shell (style, script, icons, manifest) is
 // served from the cache; pages come from the network and the last good copy
 // of each is kept, so that with no connection a reload still shows the
-// latest draw and the tickets saved in this browser. Nothing else is cached:
+// latest draw (home) and the tickets saved in this browser (My tickets). Nothing else is cached:
 // forms and the API always go to the server.
 "use strict";
 
 const VERSION = "__VERSION__";
 const SHELL = `lottopro-shell-${VERSION}`;
 const PAGES = "lottopro-pages";
+const PAGE_PATHS = ["/", "/stats", "/predict", "/share", "/wheels", "/tickets", "/draws", "/tools"];
 const ASSETS = [
   "/static/style.css",
   "/static/app.js",
@@ -45,11 +46,12 @@ async function page(request) {
     }
     return response;
   } catch (offline) {
-    // This page as last seen, else the last page seen in any language.
-    const same = await cache.match(request);
+    // This page as last seen (in any language), else the home page.
+    const same =
+      (await cache.match(request)) ||
+      (await cache.match(request, { ignoreSearch: true })) ||
+      (await cache.match("/", { ignoreSearch: true }));
     if (same) return same;
-    const keys = await cache.keys();
-    if (keys.length > 0) return cache.match(keys[keys.length - 1]);
     throw offline;
   }
 }
@@ -59,7 +61,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && url.pathname === "/") {
+  if (request.mode === "navigate" && PAGE_PATHS.includes(url.pathname)) {
     event.respondWith(page(request));
   } else if (ASSETS.includes(url.pathname)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));

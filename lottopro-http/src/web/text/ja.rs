@@ -1,5 +1,8 @@
 //! The dashboard in Japanese.
 
+use lottopro_core::predict::Feature;
+use lottopro_core::predict::Reason;
+
 use super::Text;
 
 pub(crate) const JA: Text = Text {
@@ -24,7 +27,7 @@ pub(crate) const JA: Text = Text {
     ],
     money: ("", "ウォン"),
     tagline: "韓国ロト6/45、すべての数字を正直に",
-    honest: "公正な抽選は予測できません。以下のすべてのモデルは、ウォークフォワード・バックテストの結果と正確な確率の基準を並べて示します。",
+    honest: "公正な抽選は予測できません。ここのすべてのモデルは、ウォークフォワード・バックテストの結果と正確な確率の基準を並べて示します。",
     latest: "最新の当選番号",
     round: "回",
     no_draws: "このゲームの抽選データはまだありません。lottopro import FILE --db data/lottopro.db で読み込むか、--history FILE で起動してください。",
@@ -146,4 +149,166 @@ pub(crate) const JA: Text = Text {
     waiting: "抽選待ち",
     api: "API",
     error: "エラー",
+    nav: [
+        "ホーム",
+        "統計",
+        "予想",
+        "共同当せん",
+        "ホイール",
+        "マイチケット",
+        "過去の抽せん",
+        "ツール",
+    ],
+    skip: "本文へ移動",
+    languages: "言語",
+    pages: "ページ",
+    check_hint: "チケットのQRコードの内容をチケット欄に貼り付けると、すべてのゲームを確認します。マイチケットではQRコードの写真も読み取れます。",
+    all_draws: "全回",
+    latest_draws: "直近",
+    window: "集計する回",
+    show: "表示",
+    draws_word: "回",
+    numbers_word: "当せん番号",
+    first_prize: "1等: 当せん者 × 当せん金",
+    newer: "新しい回",
+    older: "前の回",
+    find_round: "回を探す",
+    anti_title: "不人気な組み合わせの提案",
+    anti_note: "他の人があまり選ばない組み合わせを多数の無作為な候補から選びます。当せん確率はどのチケットとも同じで、当せん金を分ける人が少なくなります。",
+    anti_button: "提案する",
+    model_limits: "このモデルに言えること、言えないこと",
+    can_say_title: "言えること",
+    can_say: [
+        "ある組み合わせを他に何人が買うと見込まれるか。全回の公式当せん者数に当てはめ、95 %区間つきで示します。",
+        "そのチケットが8,145,060通りの中で人気の何番目か。",
+        "当せん金を何人で分けると見込まれるか、したがって無作為なチケットと比べた期待値。",
+    ],
+    cannot_say_title: "言えないこと",
+    cannot_say: [
+        "どの番号が出るか。どの組み合わせも確率は同じ8,145,060分の1です。",
+        "特定の一人が何を選ぶか。モデルが表すのは個人ではなく購入者全体です。",
+        "これからの回の正確な人数。売上や習慣は変わるので、データから離れるほど区間は広がります。",
+    ],
+    qr_title: "チケットのQRコードから追加",
+    qr_note: "チケット(またはLottoProのコード)のQRコードの写真を選ぶか撮影するか、内容を貼り付けてください。すべてのゲームをその回と照合し、マイチケットに保存します。",
+    photo: "QRコードの写真",
+    qr_url: "またはコードの内容",
+    qr_button: "読み取って保存",
+    scan_button: "カメラで読み取る",
+    qr_saved: "この回のマイチケットに保存しました。",
+    history_title: "予想の履歴",
+    no_history: "まだ予想はありません。「予想」で作った番号はここに残り、抽せん後に採点されます。",
+    best_matches: "最多一致:",
+    link_title: "別の端末で使う",
+    link_note: "ここで使い捨てのコードを作り、10分以内に別の端末で入力(またはQRを読み取り)すると、同じチケットと予想の履歴が表示されます。アカウントもメールも不要です。",
+    link_button: "コードを作る",
+    code: "別の端末のコード",
+    redeem_button: "この端末をつなぐ",
+    link_expires: "別の端末で入力してください。使えるのは一度だけ、有効時間は",
+    linked: "この端末をつなぎました。同じチケットが表示されます。",
+    nothing_to_link: "このブラウザにはまだチケットも予想もありません。まず一つ保存してください",
+    why: "この番号の理由",
+    weight: "重み",
+    included_by_you: "自分で入れた番号",
+    mon_title: "モニタリング",
+    mon_tagline: "このインスタンスのリクエスト、遅延、キャッシュ、アラート、CPUとメモリを2秒ごとに更新します。",
+    admin_token: "管理者トークン",
+    token_refused: "トークンが受け付けられませんでした。",
+    updated: "更新",
+    uptime: "稼働時間",
+    requests_word: "リクエスト",
+    errors_5xx: "エラー (5xx)",
+    slowest_p95: "最も遅いルートのp95",
+    process_memory: "プロセスのメモリ",
+    machine_cpu_memory: "マシンのCPU / メモリ",
+    alerts_now: "現在のアラート",
+    none_word: "なし",
+    per_route: "ルート別",
+    route: "ルート",
+    error_rate: "エラー (5xx)",
+    cache_tiers: "キャッシュ(層別)",
+    cache_tier: "層",
+    hits: "ヒット",
+    misses: "ミス",
+    hit_rate: "ヒット率",
+    alert_history: "アラートと解除の履歴",
+    no_alerts: "起動以来アラートはありません。",
+    chart_requests: "10秒あたりのリクエスト",
+    chart_latency: "平均遅延",
+    chart_cpu: "マシンのCPU",
+    chart_memory: "マシンのメモリ",
+    reason,
 };
+
+/// A model's reason for a number, in Japanese.
+fn reason(r: &Reason) -> String {
+    let feature = |f: Feature| match f {
+        Feature::Intercept => "切片",
+        Feature::Recent10 => "直近10回の出現",
+        Feature::Recent50 => "直近50回の出現",
+        Feature::LongRun => "全体の出現頻度",
+        Feature::Gap => "未出現の期間",
+        Feature::CarryOver => "前回の出現(キャリーオーバー)",
+        Feature::PairAffinity => "前回の番号との相性",
+    };
+    match r {
+        Reason::Frequency {
+            count,
+            draws,
+            expected,
+        } => {
+            format!("{draws}回中{count}回出現(確率上の期待 {expected:.1}回)")
+        }
+        Reason::Trend {
+            score,
+            half_life,
+            expected,
+        } => format!(
+            "直近を重く数えた出現 {score:.2}(半減期 {half_life}回、確率上の期待 {expected:.2})"
+        ),
+        Reason::Due {
+            gap,
+            gap_z,
+            recent,
+            window,
+            deficit_z,
+        } => format!(
+            "{gap}回出ていない(z {gap_z:+.2})、直近{window}回中{recent}回出現(不足 z {deficit_z:+.2})"
+        ),
+        Reason::Pattern {
+            draws,
+            sum_low,
+            sum_high,
+        } => format!(
+            "番号の重みはすべて同じ。過去{draws}回のうち1回の奇数・偶数と低・高の構成をまね、合計を{sum_low}〜{sum_high}に収めます"
+        ),
+        Reason::Learned {
+            probability,
+            chance,
+            strongest,
+        } => {
+            let top: Vec<String> = strongest
+                .iter()
+                .map(|c| format!("{} {:+.3}", feature(c.feature), c.value))
+                .collect();
+            format!(
+                "モデルの確率 {:.1} %(確率上 {:.1} %)、最も効いた特徴: {}",
+                probability * 100.0,
+                chance * 100.0,
+                top.join("、")
+            )
+        }
+        Reason::Unlearned => "過去の特徴によるロジスティック回帰".to_owned(),
+        Reason::Popularity {
+            relative,
+            draws,
+            candidates,
+        } => format!(
+            "他の人は平均的な番号の{relative:.2}倍選びます(人気モデル、{draws}回で学習)。無作為な候補{candidates}通りのうち期待値が最も高いチケット: 当たりやすくはならず、当せん金を分ける人が少なくなります"
+        ),
+        Reason::PopularityUnknown { usable, needed } => format!(
+            "人気を学ぶ売上・当せん者数が足りません(必要な{needed}回のうち{usable}回): 無作為に選びます"
+        ),
+        Reason::Uniform => "無作為に選択(比較の基準)".to_owned(),
+    }
+}

@@ -1,5 +1,8 @@
 //! The dashboard in Korean.
 
+use lottopro_core::predict::Feature;
+use lottopro_core::predict::Reason;
+
 use super::Text;
 
 pub(crate) const KO: Text = Text {
@@ -24,7 +27,7 @@ pub(crate) const KO: Text = Text {
     ],
     money: ("", "원"),
     tagline: "로또 6/45, 모든 숫자를 정직하게",
-    honest: "공정한 추첨은 예측할 수 없습니다. 아래의 모든 모델은 워크포워드 백테스트 결과와 정확한 확률 기준을 함께 보여 줍니다.",
+    honest: "공정한 추첨은 예측할 수 없습니다. 이곳의 모든 모델은 워크포워드 백테스트 결과와 정확한 확률 기준을 함께 보여 줍니다.",
     latest: "최근 당첨 번호",
     round: "회차",
     no_draws: "이 게임의 추첨 데이터가 아직 없습니다. lottopro import FILE --db data/lottopro.db 로 불러오거나 --history FILE 로 시작하세요.",
@@ -146,4 +149,164 @@ pub(crate) const KO: Text = Text {
     waiting: "추첨 대기 중",
     api: "API",
     error: "오류",
+    nav: [
+        "홈",
+        "통계",
+        "번호 예측",
+        "공동 당첨",
+        "휠링",
+        "내 티켓",
+        "지난 회차",
+        "도구",
+    ],
+    skip: "본문으로 건너뛰기",
+    languages: "언어",
+    pages: "페이지",
+    check_hint: "티켓 QR 코드의 내용을 티켓 칸에 붙여 넣으면 모든 게임을 확인합니다. 내 티켓에서는 QR 코드 사진도 읽습니다.",
+    all_draws: "전체 회차",
+    latest_draws: "최근",
+    window: "집계 회차",
+    show: "보기",
+    draws_word: "회",
+    numbers_word: "당첨 번호",
+    first_prize: "1등: 당첨자 × 당첨금",
+    newer: "최신",
+    older: "이전",
+    find_round: "회차 찾기",
+    anti_title: "비인기 번호 추천",
+    anti_note: "여러 무작위 후보 중에서 다른 사람이 적게 고를 조합을 고릅니다. 당첨 확률은 어느 티켓과도 같고, 당첨금을 나눌 사람이 적습니다.",
+    anti_button: "추천받기",
+    model_limits: "이 모델이 말할 수 있는 것과 없는 것",
+    can_say_title: "말할 수 있는 것",
+    can_say: [
+        "어떤 조합을 다른 사람이 몇 명 샀을지: 모든 회차의 공식 당첨자 수로 적합했고 95 % 구간과 함께 보여 줍니다.",
+        "그 티켓이 8,145,060개 조합 중 인기 순위로 몇 번째인지.",
+        "당첨금을 몇 명과 나눌지, 그래서 무작위 티켓 대비 기대 금액이 얼마인지.",
+    ],
+    cannot_say_title: "말할 수 없는 것",
+    cannot_say: [
+        "어떤 번호가 나올지: 모든 조합의 확률은 똑같이 8,145,060분의 1입니다.",
+        "특정한 한 사람이 무엇을 고를지: 모델은 개인이 아닌 전체 구매자를 설명합니다.",
+        "앞으로 올 회차의 정확한 수: 판매량과 습관이 바뀌므로 데이터에서 멀어질수록 구간이 넓어집니다.",
+    ],
+    qr_title: "티켓 QR 코드로 추가",
+    qr_note: "티켓(또는 LottoPro 코드)의 QR 코드 사진을 고르거나 찍고, 또는 내용을 붙여 넣으세요. 모든 게임을 그 회차와 비교하고 내 티켓에 저장합니다.",
+    photo: "QR 코드 사진",
+    qr_url: "또는 코드 내용",
+    qr_button: "읽고 저장",
+    scan_button: "카메라로 스캔",
+    qr_saved: "이 회차의 내 티켓에 저장했습니다.",
+    history_title: "예측 기록",
+    no_history: "아직 예측이 없습니다. 번호 예측에서 만든 번호는 여기에 남고 추첨 후 채점됩니다.",
+    best_matches: "최다 일치:",
+    link_title: "다른 기기에서 보기",
+    link_note: "여기서 일회용 코드를 만들어 10분 안에 다른 기기에서 입력(또는 QR 스캔)하면 같은 티켓과 예측 기록이 보입니다. 계정도 이메일도 필요 없습니다.",
+    link_button: "코드 만들기",
+    code: "다른 기기의 코드",
+    redeem_button: "이 기기 연결",
+    link_expires: "다른 기기에서 입력하세요. 한 번만 쓸 수 있고 유효 시간은",
+    linked: "이 기기가 연결되었습니다. 같은 티켓이 보입니다.",
+    nothing_to_link: "이 브라우저에는 아직 티켓이나 예측이 없습니다. 먼저 하나를 저장하세요",
+    why: "이 번호를 고른 이유",
+    weight: "가중치",
+    included_by_you: "직접 포함한 번호",
+    mon_title: "모니터링",
+    mon_tagline: "이 인스턴스의 요청, 지연 시간, 캐시, 알림, CPU와 메모리를 2초마다 새로 고칩니다.",
+    admin_token: "관리자 토큰",
+    token_refused: "토큰이 받아들여지지 않았습니다.",
+    updated: "갱신",
+    uptime: "가동 시간",
+    requests_word: "요청",
+    errors_5xx: "오류 (5xx)",
+    slowest_p95: "가장 느린 경로 p95",
+    process_memory: "프로세스 메모리",
+    machine_cpu_memory: "서버 CPU / 메모리",
+    alerts_now: "현재 알림",
+    none_word: "없음",
+    per_route: "경로별",
+    route: "경로",
+    error_rate: "오류 (5xx)",
+    cache_tiers: "캐시 계층별",
+    cache_tier: "계층",
+    hits: "적중",
+    misses: "실패",
+    hit_rate: "적중률",
+    alert_history: "알림과 해제 기록",
+    no_alerts: "서비스 시작 후 알림이 없습니다.",
+    chart_requests: "10초당 요청 수",
+    chart_latency: "평균 지연 시간",
+    chart_cpu: "서버 CPU",
+    chart_memory: "서버 메모리",
+    reason,
 };
+
+/// A model's reason for a number, in Korean.
+fn reason(r: &Reason) -> String {
+    let feature = |f: Feature| match f {
+        Feature::Intercept => "절편",
+        Feature::Recent10 => "최근 10회 출현",
+        Feature::Recent50 => "최근 50회 출현",
+        Feature::LongRun => "전체 출현 빈도",
+        Feature::Gap => "미출현 기간",
+        Feature::CarryOver => "직전 회차 출현(이월)",
+        Feature::PairAffinity => "직전 회차 번호와의 궁합",
+    };
+    match r {
+        Reason::Frequency {
+            count,
+            draws,
+            expected,
+        } => {
+            format!("{draws}회 중 {count}회 출현 (확률상 기대 {expected:.1}회)")
+        }
+        Reason::Trend {
+            score,
+            half_life,
+            expected,
+        } => format!("최근 가중 출현 {score:.2} (반감기 {half_life}회, 확률상 기대 {expected:.2})"),
+        Reason::Due {
+            gap,
+            gap_z,
+            recent,
+            window,
+            deficit_z,
+        } => format!(
+            "{gap}회째 미출현 (z {gap_z:+.2}), 최근 {window}회 중 {recent}회 출현 (부족 z {deficit_z:+.2})"
+        ),
+        Reason::Pattern {
+            draws,
+            sum_low,
+            sum_high,
+        } => format!(
+            "번호 가중치는 모두 같고, 지난 {draws}회 중 한 회차의 홀짝·저고 구성을 따르며 합계를 {sum_low}~{sum_high}로 맞춥니다"
+        ),
+        Reason::Learned {
+            probability,
+            chance,
+            strongest,
+        } => {
+            let top: Vec<String> = strongest
+                .iter()
+                .map(|c| format!("{} {:+.3}", feature(c.feature), c.value))
+                .collect();
+            format!(
+                "모델 확률 {:.1} % (확률상 {:.1} %), 가장 큰 요인: {}",
+                probability * 100.0,
+                chance * 100.0,
+                top.join(", ")
+            )
+        }
+        Reason::Unlearned => "과거 특징에 대한 로지스틱 회귀".to_owned(),
+        Reason::Popularity {
+            relative,
+            draws,
+            candidates,
+        } => format!(
+            "다른 사람들이 평균 번호의 {relative:.2}배만큼 고릅니다 (인기 모델, {draws}회 학습). 무작위 후보 {candidates}개 중 기대 금액이 가장 큰 티켓: 더 자주 당첨되지는 않고, 당첨금을 나눌 사람이 적습니다"
+        ),
+        Reason::PopularityUnknown { usable, needed } => format!(
+            "인기를 배울 판매량·당첨자 수가 부족합니다 (필요한 {needed}회 중 {usable}회): 무작위로 고릅니다"
+        ),
+        Reason::Uniform => "무작위로 고름 (비교 기준)".to_owned(),
+    }
+}
