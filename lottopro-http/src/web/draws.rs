@@ -47,7 +47,7 @@ pub(super) fn page(t: &Text, history: &History, round: Option<u32>) -> String {
         let _ = write!(
             h,
             r#"<tr><td>{r} <span class="muted">{}</span></td><td>{} + {}</td><td>{first_prize}</td></tr>"#,
-            d.date(),
+            t.date(d.date()),
             balls(&d.numbers().to_vec()),
             balls(&d.bonus().to_vec()),
         );
@@ -89,7 +89,7 @@ pub(super) fn draw_card(t: &Text, d: &Draw) -> String {
         r#"<p>{} {} · {}</p><p>{} + {}</p>"#,
         t.round,
         d.round(),
-        d.date(),
+        t.date(d.date()),
         balls(&d.numbers().to_vec()),
         balls(&d.bonus().to_vec()),
     );
@@ -121,7 +121,7 @@ pub(super) fn next_draw_line(t: &Text, next: &NextDraw, now: i64) -> String {
         t.next_draw,
         t.round,
         next.round,
-        next.date,
+        t.date(next.date),
         next.local_time,
         next.starts_at,
         t.time_units,

@@ -942,7 +942,14 @@ async fn draws_show_their_prizes_and_tickets_their_history() {
 
     let draw = s.post_form("/ui/draw?lang=ko", "round=1", &[]).await;
     assert_eq!(draw.status, StatusCode::OK, "{}", draw.text());
-    assert!(draw.text().contains("2002-12-07") && draw.text().contains("원"));
+    assert!(draw.text().contains("2002년 12월 7일") && draw.text().contains("원"));
+    // Each language writes dates its own way.
+    let en = s.post_form("/ui/draw?lang=en", "round=1", &[]).await.text();
+    let ja = s.post_form("/ui/draw?lang=ja", "round=1", &[]).await.text();
+    assert!(
+        en.contains("7 Dec 2002") && ja.contains("2002年12月7日"),
+        "{en} {ja}"
+    );
     let missing = s.post_form("/ui/draw?lang=en", "round=99999", &[]).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text());
     let bad = s.post_form("/ui/draw?lang=en", "round=x", &[]).await;

@@ -229,6 +229,26 @@ impl Text {
             .map_or("", |i| self.model_explanations[i])
     }
 
+    /// A date as this language writes it: 2026년 10월 10일, 10 Oct 2026,
+    /// 2026年10月10日.
+    pub(crate) fn date(&self, d: lottopro_core::Date) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        match self.lang {
+            "ko" => format!("{y}년 {m}월 {day}일"),
+            "ja" => format!("{y}年{m}月{day}日"),
+            _ => format!(
+                "{day} {} {y}",
+                MONTHS
+                    .get(usize::from(m).saturating_sub(1))
+                    .copied()
+                    .unwrap_or("")
+            ),
+        }
+    }
+
     /// An amount of won, grouped by thousands, as this language writes it
     /// (1,000원, ₩1,000, 1,000ウォン).
     pub(crate) fn money(&self, digits: &str) -> String {
