@@ -10,6 +10,8 @@
 //! (the original's development default, or anything shorter than 16
 //! characters) is refused unless `DEBUG` is on.
 
+pub mod original;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -25,14 +27,23 @@ pub const DEV_SECRET_KEY: &str = "dev-secret-key-change-in-production";
 pub const MIN_SECRET_CHARS: usize = 16;
 
 /// `lottopro serve` flags and their environment variables.
+/// The default store: a SQLite file beside the working directory.
+pub const DEFAULT_DB: &str = "data/lottopro.db";
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
     pub bind: SocketAddr,
-    /// The SQLite database: draws, saved numbers, prediction history.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    /// The store: draws, saved numbers, prediction history. A SQLite file,
+    /// or a PostgreSQL URL (`postgres://user:password@host:port/database`)
+    /// for replicas on more than one machine.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = DEFAULT_DB)]
     pub db: PathBuf,
+    /// A PostgreSQL URL used when `--db` is left at its default (the
+    /// variable platforms set for an attached database).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     /// Draws to add to the database before serving (CSV, legacy JSON or JSON lines).
     #[arg(long)]
     pub history: Option<PathBuf>,
@@ -47,9 +58,12 @@ pub struct ServeConfig {
     /// `<db folder>/secret_key`. Changing it logs every client out.
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
-    /// Debug mode: accepts weak secrets and logs more.
+    /// Debug mode: accepts weak secrets, logs more, serves the API explorer.
     #[arg(long, env = "DEBUG", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub debug: bool,
+    /// The API explorer at /docs (default: on with DEBUG, else off).
+    #[arg(long, env = "API_DOCS", value_parser = parse_flag)]
+    pub api_docs: Option<bool>,
     /// Bearer token of the /admin routes (at least 16 characters); unset
     /// switches them off.
     #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
@@ -157,6 +171,9 @@ pub struct ServeConfig {
     /// Alert threshold: memory use of the machine, percent.
     #[arg(long, env = "THRESHOLD_MEMORY_USAGE", default_value_t = 85.0)]
     pub threshold_memory_usage: f64,
+    /// Alert threshold: requests answered 5xx over the last minute, percent.
+    #[arg(long, env = "THRESHOLD_ERROR_RATE", default_value_t = 5.0)]
+    pub threshold_error_rate: f64,
 }
 
 /// Where the draw sources live (`lottopro sync` and `serve`).
@@ -303,6 +320,14 @@ impl ServeConfig {
 
     /// Checks the secrets: refuses weak ones unless in debug mode.
     pub fn check_secrets(&self) -> Result<()> {
+        if self.secret_key.is_none()
+            && let crate::store::Location::Postgres(_) = self.store_location()
+        {
+            return Err(Error::invalid(
+                "SECRET_KEY",
+                "must be set with a PostgreSQL store: every replica must use the same key",
+            ));
+        }
         if self.debug {
             return Ok(());
         }
@@ -315,11 +340,27 @@ impl ServeConfig {
         Ok(())
     }
 
-    /// The secret key: `SECRET_KEY`, or the one kept beside the database
-    /// (generated on first start).
+    /// Where the store lives: `--db`, else `DATABASE_URL`, else the
+    /// default SQLite file.
+    pub fn store_location(&self) -> crate::store::Location {
+        match &self.database_url {
+            Some(url) if self.db == Path::new(DEFAULT_DB) => crate::store::Location::parse(url),
+            _ => crate::store::Location::parse(&self.db.to_string_lossy()),
+        }
+    }
+
+    /// The secret key: `SECRET_KEY`, or the one kept beside a SQLite
+    /// database (generated on first start). With PostgreSQL the replicas
+    /// run on several machines and must share one key, so it must be given.
     pub fn secret(&self) -> Result<Vec<u8>> {
         if let Some(key) = &self.secret_key {
             return Ok(key.as_bytes().to_vec());
+        }
+        if let crate::store::Location::Postgres(_) = self.store_location() {
+            return Err(Error::invalid(
+                "SECRET_KEY",
+                "must be set with a PostgreSQL store: every replica must use the same key",
+            ));
         }
         let dir = self.db.parent().unwrap_or(Path::new(""));
         let path = dir.join("secret_key");

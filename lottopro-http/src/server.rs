@@ -30,10 +30,21 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         Ok(guards) => guards,
         Err(e) => return fail(&format!("cannot open the log files: {e}")),
     };
+    // The original app's settings: read under their new names, or named in
+    // the log as ignored, with why.
+    let env = |name: &str| std::env::var(name).ok();
+    let mut config = config.clone();
+    if let Err(e) = crate::config::original::apply(&mut config, env) {
+        return fail(&e);
+    }
+    for note in crate::config::original::notes(env) {
+        tracing::warn!(target: "config", "{note}");
+    }
+    let config = &config;
     let built = (|| -> lottopro_core::Result<AppState> {
         config.check_secrets()?;
         let spec = lottopro_core::GameSpec::preset(&config.game)?;
-        let store = crate::store::Store::open(&config.db)?;
+        let store = crate::store::Store::connect(&config.store_location())?;
         if let Some(path) = &config.history {
             let h = lottopro_core::io::load_history(path, None, spec.clone())?;
             let h = match &config.prizes {
@@ -51,7 +62,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 tracing::info!(
                     draws = history.len(),
                     latest_round = history.latest_round(),
-                    db = %config.db.display(),
+                    db = %config.store_location(),
                     "the database held no draws: loaded the {} history bundled with LottoPro; sync continues from round {}",
                     spec.id(),
                     history.latest_round().unwrap_or(0) + 1
@@ -94,7 +105,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         max_connections: config.max_connections.max(1),
     };
     let draws = state.engine.history().len();
-    let db = config.db.display().to_string();
+    let db = config.store_location().to_string();
     let warm = config.cache_warming && draws > 0;
     let sync_schedule = config.sync_schedule;
     let watch = config.monitoring_enabled.then(|| {
@@ -108,8 +119,9 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 email_from: config.alert_email_from.clone(),
             },
             config
-                .db
-                .parent()
+                .store_location()
+                .path()
+                .and_then(std::path::Path::parent)
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or_else(
                     || std::path::PathBuf::from("."),
@@ -214,8 +226,22 @@ pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
     Ok(report)
 }
 
-/// The service's sync schedule (see `sync::plan`): runs until the process ends.
+/// How long the lease on scheduled work lasts; the leader renews it at
+/// every attempt, and another replica takes over once it has lapsed.
+const LEAD_SECS: i64 = 15 * 60;
+
+/// The service's sync schedule (see `sync::plan`): runs until the process
+/// ends. With replicas sharing a store, only the one holding the `sync`
+/// lease (see `Store::lead`) fetches; the others pick the new draws up from
+/// the store (`follow_store`), and the predictions they made are scored by
+/// the leader as it stores the draws.
 pub async fn scheduled_sync(state: AppState) {
+    let holder = format!(
+        "{}-{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "lottopro".into()),
+        crate::secret::random_hex(8)
+    );
+    let mut leading = None;
     let mut last_attempt = None;
     loop {
         let now = std::time::SystemTime::now()
@@ -229,6 +255,28 @@ pub async fn scheduled_sync(state: AppState) {
         match plan(now, latest, last_attempt) {
             Next::SyncNow => {
                 last_attempt = Some(now);
+                let lead = match state.store.clone() {
+                    None => true,
+                    Some(store) => {
+                        let holder = holder.clone();
+                        tokio::task::spawn_blocking(move || store.lead("sync", &holder, LEAD_SECS))
+                            .await
+                            .ok()
+                            .and_then(Result::ok)
+                            .unwrap_or(false)
+                    }
+                };
+                if leading != Some(lead) {
+                    if lead {
+                        tracing::info!(%holder, "this replica leads scheduled work (sync, scoring)");
+                    } else {
+                        tracing::info!(%holder, "another replica leads scheduled work: following the store");
+                    }
+                    leading = Some(lead);
+                }
+                if !lead {
+                    continue;
+                }
                 match sync_now(&state).await {
                     Ok(r) if !r.added.is_empty() => tracing::info!(
                         added = ?r.added,

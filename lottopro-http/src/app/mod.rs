@@ -82,6 +82,8 @@ pub struct Options {
     /// The Redis whose buckets every replica shares (see [`limit`]);
     /// `None` counts each client in this process only.
     pub shared_limits: Option<String>,
+    /// Whether `/docs`, the API explorer, is served.
+    pub api_docs: bool,
 }
 
 impl Default for Options {
@@ -101,6 +103,7 @@ impl Default for Options {
             work: WorkLimits::default(),
             body_timeout: std::time::Duration::from_secs(c.body_timeout),
             shared_limits: None,
+            api_docs: false,
         }
     }
 }
@@ -115,12 +118,13 @@ impl Options {
             predict_limit: limits.then_some(config.rate_limit_predict),
             save_limit: limits.then_some(config.rate_limit_save_numbers),
             trust_proxy: config.trust_proxy,
+            api_docs: config.api_docs.unwrap_or(config.debug),
             monitoring: config.monitoring_enabled,
             thresholds: Thresholds {
                 response_time_secs: config.threshold_response_time,
                 cpu_percent: config.threshold_cpu_usage,
                 memory_percent: config.threshold_memory_usage,
-                ..Thresholds::default()
+                error_rate_percent: config.threshold_error_rate,
             },
             sync: config.sources.apply(crate::sync::SyncConfig::default()),
             cors_origins: config

@@ -1,7 +1,7 @@
 //! Argument groups several commands share: the game, the output format, and
 //! where a history comes from.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use lottopro_core::io::Format;
@@ -66,8 +66,9 @@ impl PopularitySource {
     pub(super) fn load(&self) -> lottopro_core::Result<History> {
         let spec = self.game.spec()?;
         let Some(file) = &self.history else {
-            if self.db.exists() {
-                let stored = crate::store::Store::open(&self.db)?.history(&spec)?;
+            let location = crate::store::Location::parse(&self.db.to_string_lossy());
+            if location.path().is_none_or(Path::exists) {
+                let stored = crate::store::Store::connect(&location)?.history(&spec)?;
                 if !stored.is_empty() {
                     return Ok(stored);
                 }

@@ -1,4 +1,6 @@
-//! `import`, `export`, `sync`, `backup` and `restore`: moving draws and databases.
+//! `import`, `export`, `sync`, `backup`, `restore` and `migrate-store`:
+//! moving draws and databases. Every `--db` is a SQLite file or a
+//! PostgreSQL URL (see `store::Location`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +15,28 @@ use super::{Report, Run};
 
 type Result<T> = lottopro_core::Result<T>;
 
+/// The store a `--db` value names.
+fn open_store(db: &Path) -> Result<crate::store::Store> {
+    crate::store::Store::connect(&location(db))
+}
+
+fn location(db: &Path) -> crate::store::Location {
+    crate::store::Location::parse(&db.to_string_lossy())
+}
+
+/// `backup` and `restore` copy SQLite files; a PostgreSQL database is
+/// backed up with PostgreSQL's own tools.
+fn sqlite_only(db: &Path) -> Result<&Path> {
+    match location(db) {
+        crate::store::Location::Sqlite(_) => Ok(db),
+        crate::store::Location::Postgres(_) => Err(lottopro_core::Error::invalid(
+            "db",
+            "is a PostgreSQL database: back it up with pg_dump and restore it with pg_restore \
+             (lottopro backup and restore copy SQLite files)",
+        )),
+    }
+}
+
 /// Validate a history file and report what it holds (and the first error).
 #[derive(Debug, Args)]
 pub(super) struct ImportArgs {
@@ -24,7 +48,8 @@ pub(super) struct ImportArgs {
     /// A per-rank prizes CSV (draw,rank,winners,prize_each) to validate with it.
     #[arg(long)]
     prizes: Option<PathBuf>,
-    /// Also store the draws the database does not hold yet in this SQLite file.
+    /// Also store the draws the database does not hold yet in this store (a
+    /// SQLite file or a PostgreSQL URL).
     #[arg(long)]
     db: Option<PathBuf>,
     #[command(flatten)]
@@ -91,9 +116,9 @@ impl Run for ImportArgs {
                 if let Some(path) = db {
                     // A file that does not fit the stored draws is an error, and
                     // the store is left as it was.
-                    let store = crate::store::Store::open(path)?;
+                    let store = open_store(path)?;
                     let added = store.add(&h)?;
-                    json["db"] = json!(path.display().to_string());
+                    json["db"] = json!(store.location().to_string());
                     json["added"] = json!(added.len());
                     json["stored_latest_round"] = json!(store.history(h.game())?.latest_round());
                 }
@@ -129,7 +154,7 @@ impl Run for ImportArgs {
 /// legacy endpoint, or the public mirror) and store them.
 #[derive(Debug, Args)]
 pub(super) struct SyncArgs {
-    /// The SQLite database.
+    /// The store: a SQLite file or a PostgreSQL URL.
     #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
     db: PathBuf,
     /// Stop after this round.
@@ -188,7 +213,7 @@ impl Run for SyncArgs {
 /// `lottopro sync`: fetches and stores the rounds the database lacks.
 fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Report> {
     let spec = game.spec()?;
-    let store = std::sync::Arc::new(crate::store::Store::open(db)?);
+    let store = std::sync::Arc::new(open_store(db)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -219,7 +244,7 @@ fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Re
 /// manifest (time, rows per table, SHA-256) beside the copy.
 #[derive(Debug, Args)]
 pub(super) struct BackupArgs {
-    /// The SQLite database.
+    /// The store: a SQLite file or a PostgreSQL URL.
     #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
     db: PathBuf,
     /// The folder to write the backup into.
@@ -236,7 +261,7 @@ impl Run for BackupArgs {
 
     /// `lottopro backup`.
     fn run(&self) -> Result<Report> {
-        let (db, to) = (self.db.as_path(), self.to.as_path());
+        let (db, to) = (sqlite_only(&self.db)?, self.to.as_path());
         let (file, manifest) = crate::store::backup::backup(db, to)?;
         let rows: Vec<String> = manifest
             .rows
@@ -279,7 +304,7 @@ impl Run for RestoreArgs {
 
     /// `lottopro restore`.
     fn run(&self) -> Result<Report> {
-        let (from, db) = (self.from.as_path(), self.db.as_path());
+        let (from, db) = (self.from.as_path(), sqlite_only(&self.db)?);
         let manifest = crate::store::backup::restore(from, db)?;
         Ok(Report {
             text: format!(
@@ -297,7 +322,7 @@ impl Run for RestoreArgs {
 /// Write the stored draws to stdout.
 #[derive(Debug, Args)]
 pub(super) struct ExportArgs {
-    /// The SQLite database.
+    /// The store: a SQLite file or a PostgreSQL URL.
     #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
     db: PathBuf,
     /// csv (the layout of lottopro-core/data), json (the official legacy JSON) or jsonl.
@@ -314,13 +339,13 @@ impl ExportArgs {
         use std::io::Write;
         let result = (|| -> lottopro_core::Result<()> {
             let spec = game.spec()?;
-            if !db.exists() {
+            if location(db).path().is_some_and(|p| !p.exists()) {
                 return Err(lottopro_core::Error::invalid(
                     "db",
                     format!("{} does not exist", db.display()),
                 ));
             }
-            let history = crate::store::Store::open(db)?.history(&spec)?;
+            let history = open_store(db)?.history(&spec)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             lottopro_core::io::write_draws(&mut out, format, &spec, history.draws())?;
@@ -338,5 +363,53 @@ impl ExportArgs {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// Copy every row of a store into another, empty one: a SQLite file into
+/// PostgreSQL when the service outgrows one machine (stop the service
+/// first, then start it on the new `--db`).
+#[derive(Debug, Args)]
+pub(super) struct MigrateStoreArgs {
+    /// The store to copy: a SQLite file (or a PostgreSQL URL).
+    #[arg(long)]
+    from: PathBuf,
+    /// The empty store to copy into: a PostgreSQL URL (or a SQLite file).
+    #[arg(long)]
+    to: PathBuf,
+    #[command(flatten)]
+    out: Output,
+}
+
+impl Run for MigrateStoreArgs {
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    /// `lottopro migrate-store`.
+    fn run(&self) -> Result<Report> {
+        if location(&self.from).path().is_some_and(|p| !p.exists()) {
+            return Err(lottopro_core::Error::invalid(
+                "from",
+                format!("{} does not exist", self.from.display()),
+            ));
+        }
+        let (from, to) = (open_store(&self.from)?, open_store(&self.to)?);
+        let copied = from.copy_to(&to)?;
+        let rows: Vec<String> = copied.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        Ok(Report {
+            text: format!(
+                "copied {} into {} (rows: {})\n",
+                from.location(),
+                to.location(),
+                rows.join(", ")
+            ),
+            json: json!({
+                "from": from.location().to_string(),
+                "to": to.location().to_string(),
+                "rows": copied.iter().map(|(t, n)| json!({"table": t, "rows": n})).collect::<Vec<_>>(),
+            }),
+            ok: true,
+        })
     }
 }

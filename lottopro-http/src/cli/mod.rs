@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use analysis::{BacktestArgs, PredictArgs, SimulateArgs, StatsArgs};
 use args::Output;
-use data::{BackupArgs, ExportArgs, ImportArgs, RestoreArgs, SyncArgs};
+use data::{BackupArgs, ExportArgs, ImportArgs, MigrateStoreArgs, RestoreArgs, SyncArgs};
 use games::{GamesArgs, OddsArgs, TaxArgs};
 use tickets::{CheckArgs, PopularityArgs, WheelArgs};
 
@@ -73,6 +73,9 @@ enum Command {
     Restore(RestoreArgs),
     /// Write the stored draws to stdout.
     Export(ExportArgs),
+    /// Copy every row of a store into another, empty one: a SQLite file
+    /// into PostgreSQL when the service outgrows one machine.
+    MigrateStore(MigrateStoreArgs),
     /// List the preset games.
     Games(GamesArgs),
 }
@@ -134,6 +137,7 @@ where
         Command::Sync(a) => a,
         Command::Backup(a) => a,
         Command::Restore(a) => a,
+        Command::MigrateStore(a) => a,
         Command::Games(a) => a,
     };
     let json = command.output().json;

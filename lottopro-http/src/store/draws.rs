@@ -1,10 +1,8 @@
 //! The stored draws of each game, and the order their balls were drawn in.
 
+use super::Store;
 use lottopro_core::io::DrawRecord;
 use lottopro_core::{Draw, Error, GameSpec, History, Result};
-use rusqlite::params;
-
-use super::{Store, db_error};
 
 impl Store {
     /// Records the order in which a stored draw's main numbers were drawn
@@ -25,45 +23,41 @@ impl Store {
             .map(u8::to_string)
             .collect::<Vec<_>>()
             .join(" ");
-        self.conn()?
-            .execute(
-                "INSERT OR REPLACE INTO draw_orders (game, round, numbers) VALUES (?1, ?2, ?3)",
-                params![game.id(), round, text],
+        self.with(|db| {
+            db.execute(
+                "INSERT INTO draw_orders (game, round, numbers) VALUES ($1, $2, $3)
+                 ON CONFLICT (game, round) DO UPDATE SET numbers = excluded.numbers",
+                &[game.id().into(), round.into(), text.into()],
             )
-            .map_err(db_error)?;
+        })?;
         Ok(())
     }
 
     /// The order a round's numbers were drawn in, when a source gave it.
     pub fn draw_order(&self, game: &GameSpec, round: u32) -> Result<Option<Vec<u8>>> {
-        let conn = self.conn()?;
-        let text: Option<String> = conn
-            .query_row(
-                "SELECT numbers FROM draw_orders WHERE game = ?1 AND round = ?2",
-                params![game.id(), round],
-                |r| r.get(0),
-            )
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })
-            .map_err(db_error)?;
+        let text = self
+            .with(|db| {
+                db.query_opt(
+                    "SELECT numbers FROM draw_orders WHERE game = $1 AND round = $2",
+                    &[game.id().into(), round.into()],
+                )
+            })?
+            .map(|r| r.text(0))
+            .transpose()?;
         Ok(text.map(|t| t.split(' ').filter_map(|n| n.parse().ok()).collect()))
     }
 
     /// The stored history of `game`.
     pub fn history(&self, game: &GameSpec) -> Result<History> {
-        let conn = self.conn()?;
-        let mut stmt = conn
-            .prepare("SELECT record FROM draws WHERE game = ?1 ORDER BY round")
-            .map_err(db_error)?;
-        let rows = stmt
-            .query_map(params![game.id()], |row| row.get::<_, String>(0))
-            .map_err(db_error)?;
+        let rows = self.with(|db| {
+            db.query(
+                "SELECT record FROM draws WHERE game = $1 ORDER BY round",
+                &[game.id().into()],
+            )
+        })?;
         let mut draws = Vec::new();
-        for (i, row) in rows.enumerate() {
-            let text = row.map_err(db_error)?;
+        for (i, row) in rows.iter().enumerate() {
+            let text = row.text(0)?;
             let record: DrawRecord = serde_json::from_str(&text).map_err(|e| Error::History {
                 round: None,
                 message: format!("stored draw {} is unreadable: {e}", i + 1),
@@ -76,13 +70,21 @@ impl Store {
     /// The latest stored round of `game` (a cheap query, for replicas that
     /// share the database and must notice draws another one added).
     pub fn latest_round(&self, game: &GameSpec) -> Result<Option<u32>> {
-        self.conn()?
-            .query_row(
-                "SELECT MAX(round) FROM draws WHERE game = ?1",
-                params![game.id()],
-                |r| r.get(0),
+        let row = self.with(|db| {
+            db.query_one(
+                "SELECT MAX(round) FROM draws WHERE game = $1",
+                &[game.id().into()],
             )
-            .map_err(db_error)
+        })?;
+        row.opt_int(0)?
+            .map(|r| {
+                u32::try_from(r).map_err(|_| {
+                    Error::Io(std::io::Error::other(
+                        "database: a stored round is out of range",
+                    ))
+                })
+            })
+            .transpose()
     }
 
     /// Appends the draws of `from` that the store does not hold yet; they
@@ -92,19 +94,17 @@ impl Store {
     pub fn add(&self, from: &History) -> Result<Vec<u32>> {
         let stored = self.history(from.game())?;
         let new = stored.continuation(from)?;
-        let mut conn = self.conn()?;
-        let tx = conn.transaction().map_err(db_error)?;
-        for d in &new {
-            let record = serde_json::to_string(&DrawRecord::from(d))
-                .map_err(|e| Error::Io(std::io::Error::other(e)))?;
-            tx.execute(
-                "INSERT INTO draws (game, round, record) VALUES (?1, ?2, ?3)",
-                params![from.game().id(), d.round(), record],
-            )
-            .map_err(db_error)?;
-        }
-        tx.commit().map_err(db_error)?;
-        drop(conn);
+        self.transaction(|tx| {
+            for d in &new {
+                let record = serde_json::to_string(&DrawRecord::from(d))
+                    .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+                tx.execute(
+                    "INSERT INTO draws (game, round, record) VALUES ($1, $2, $3)",
+                    &[from.game().id().into(), d.round().into(), record.into()],
+                )?;
+            }
+            Ok(())
+        })?;
         if !new.is_empty() {
             // Predictions made for these rounds can be scored now.
             self.score_predictions(&self.history(from.game())?)?;

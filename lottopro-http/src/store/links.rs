@@ -1,3 +1,5 @@
+//! Device links and leases.
+//!
 //! Device links: a one-time code that attaches another browser to a
 //! client's saved tickets and prediction history, without an account.
 //!
@@ -6,9 +8,8 @@
 //! reads it, so a code works once even when two replicas race for it.
 
 use lottopro_core::Result;
-use rusqlite::{OptionalExtension, params};
 
-use super::{Store, db_error, now_secs};
+use super::{Store, now_secs};
 
 /// How long a code is valid, in seconds.
 pub const LINK_TTL_SECS: i64 = 600;
@@ -18,57 +19,65 @@ impl Store {
     /// [`LINK_TTL_SECS`] from now; expired codes are cleared on the way.
     pub fn create_link(&self, code_key: &str, owner: &str) -> Result<()> {
         let now = now_secs();
-        let conn = self.conn()?;
-        conn.execute(
-            "DELETE FROM link_codes WHERE expires_at <= ?1",
-            params![now],
-        )
-        .map_err(db_error)?;
-        conn.execute(
-            "INSERT OR REPLACE INTO link_codes (code, owner, expires_at) VALUES (?1, ?2, ?3)",
-            params![code_key, owner, now + LINK_TTL_SECS],
-        )
-        .map_err(db_error)?;
+        self.transaction(|db| {
+            db.execute(
+                "DELETE FROM link_codes WHERE expires_at <= $1",
+                &[now.into()],
+            )?;
+            db.execute(
+                "INSERT INTO link_codes (code, owner, expires_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (code) DO UPDATE
+                 SET owner = excluded.owner, expires_at = excluded.expires_at",
+                &[code_key.into(), owner.into(), (now + LINK_TTL_SECS).into()],
+            )
+        })?;
         Ok(())
     }
 
     /// The owner a code opens, once: the code is gone after this call,
     /// whether it was valid, expired or unknown.
     pub fn redeem_link(&self, code_key: &str) -> Result<Option<String>> {
-        let conn = self.conn()?;
-        let row: Option<(String, i64)> = conn
-            .query_row(
-                "DELETE FROM link_codes WHERE code = ?1 RETURNING owner, expires_at",
-                params![code_key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+        let row = self.with(|db| {
+            db.query_opt(
+                "DELETE FROM link_codes WHERE code = $1 RETURNING owner, expires_at",
+                &[code_key.into()],
             )
-            .optional()
-            .map_err(db_error)?;
-        Ok(row.and_then(|(owner, expires)| (expires > now_secs()).then_some(owner)))
+        })?;
+        match row {
+            Some(r) if r.int(1)? > now_secs() => Ok(Some(r.text(0)?)),
+            _ => Ok(None),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_code_opens_its_owner_once() {
-        let dir = std::env::temp_dir().join(format!("lottopro-links-{}", std::process::id()));
-        let store = Store::open(&dir.join("lp.db")).unwrap();
-        store.create_link("k1", "owner-a").unwrap();
-        assert_eq!(store.redeem_link("k1").unwrap().as_deref(), Some("owner-a"));
-        assert_eq!(store.redeem_link("k1").unwrap(), None, "single use");
-        assert_eq!(store.redeem_link("unknown").unwrap(), None);
-        // An expired code opens nothing.
-        store.create_link("k2", "owner-a").unwrap();
-        store
-            .conn()
-            .unwrap()
-            .execute("UPDATE link_codes SET expires_at = 0", [])
-            .unwrap();
-        assert_eq!(store.redeem_link("k2").unwrap(), None);
-        drop(store);
-        let _ = std::fs::remove_dir_all(dir);
+impl Store {
+    /// Takes or renews the lease `name` for `holder` until `ttl_secs` from
+    /// now; whether `holder` has it. One statement decides, so replicas
+    /// racing for it get one answer: the lease goes to `holder` when it is
+    /// free, expired, or already `holder`'s.
+    ///
+    /// The store every replica shares is what elects the one that runs
+    /// scheduled work (the sync schedule, and so prediction scoring): a
+    /// lease with an expiry needs no connection held open, works on SQLite
+    /// and PostgreSQL alike, and passes to another replica by itself when
+    /// its holder dies.
+    pub fn lead(&self, name: &str, holder: &str, ttl_secs: i64) -> Result<bool> {
+        let now = now_secs();
+        let row = self.with(|db| {
+            db.query_opt(
+                "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO UPDATE
+                 SET holder = excluded.holder, expires_at = excluded.expires_at
+                 WHERE leases.expires_at <= $4 OR leases.holder = excluded.holder
+                 RETURNING holder",
+                &[
+                    name.into(),
+                    holder.into(),
+                    (now + ttl_secs).into(),
+                    now.into(),
+                ],
+            )
+        })?;
+        Ok(row.is_some())
     }
 }

@@ -1,10 +1,10 @@
 //! Saved tickets, each owned by a client's owner key.
 
 use lottopro_core::{Error, GameSpec, Result, Ticket};
-use rusqlite::params;
 use serde::Serialize;
 
-use super::{Store, db_error, now_secs};
+use super::sql::Row;
+use super::{Store, now_secs};
 
 /// The longest label of a saved ticket, in characters.
 pub const MAX_LABEL_CHARS: usize = 100;
@@ -81,30 +81,38 @@ impl Store {
                 ),
             });
         }
-        let conn = self.conn()?;
-        let held: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM saved_numbers WHERE owner = ?1",
-                params![owner],
-                |r| r.get(0),
-            )
-            .map_err(db_error)?;
-        if usize::try_from(held).unwrap_or(usize::MAX) >= MAX_SAVED_PER_OWNER {
-            return Err(Error::Limit {
-                field: "numbers".into(),
-                value: u64::try_from(held).unwrap_or(u64::MAX) + 1,
-                limit: MAX_SAVED_PER_OWNER as u64,
-            });
-        }
         let created_at = now_secs();
         let numbers = ticket.to_string();
-        conn.execute(
-            "INSERT INTO saved_numbers (owner, game, numbers, label, created_at, round) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![owner, game.id(), numbers, label, created_at, round],
-        )
-        .map_err(db_error)?;
+        let id = self.with(|db| {
+            let held = db
+                .query_one(
+                    "SELECT COUNT(*) FROM saved_numbers WHERE owner = $1",
+                    &[owner.into()],
+                )?
+                .int(0)?;
+            if usize::try_from(held).unwrap_or(usize::MAX) >= MAX_SAVED_PER_OWNER {
+                return Err(Error::Limit {
+                    field: "numbers".into(),
+                    value: u64::try_from(held).unwrap_or(u64::MAX) + 1,
+                    limit: MAX_SAVED_PER_OWNER as u64,
+                });
+            }
+            db.query_one(
+                "INSERT INTO saved_numbers (owner, game, numbers, label, created_at, round)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    owner.into(),
+                    game.id().into(),
+                    numbers.as_str().into(),
+                    label.into(),
+                    created_at.into(),
+                    round.into(),
+                ],
+            )?
+            .int(0)
+        })?;
         Ok(SavedNumbers {
-            id: conn.last_insert_rowid(),
+            id,
             game: game.id().to_owned(),
             numbers,
             label: label.to_owned(),
@@ -115,34 +123,36 @@ impl Store {
 
     /// The tickets `owner` saved, oldest first.
     pub fn saved_numbers(&self, owner: &str) -> Result<Vec<SavedNumbers>> {
-        let conn = self.conn()?;
-        let mut stmt = conn
-            .prepare("SELECT id, game, numbers, label, created_at, round FROM saved_numbers WHERE owner = ?1 ORDER BY id")
-            .map_err(db_error)?;
-        let rows = stmt
-            .query_map(params![owner], |r| {
-                Ok(SavedNumbers {
-                    id: r.get(0)?,
-                    game: r.get(1)?,
-                    numbers: r.get(2)?,
-                    label: r.get(3)?,
-                    created_at: r.get(4)?,
-                    round: r.get(5)?,
-                })
-            })
-            .map_err(db_error)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db_error)
+        let rows = self.with(|db| {
+            db.query(
+                "SELECT id, game, numbers, label, created_at, round FROM saved_numbers
+                 WHERE owner = $1 ORDER BY id",
+                &[owner.into()],
+            )
+        })?;
+        rows.iter().map(saved).collect()
     }
 
     /// Deletes one of `owner`'s tickets; whether it existed.
     pub fn delete_numbers(&self, owner: &str, id: i64) -> Result<bool> {
-        let conn = self.conn()?;
-        let n = conn
-            .execute(
-                "DELETE FROM saved_numbers WHERE owner = ?1 AND id = ?2",
-                params![owner, id],
+        let n = self.with(|db| {
+            db.execute(
+                "DELETE FROM saved_numbers WHERE owner = $1 AND id = $2",
+                &[owner.into(), id.into()],
             )
-            .map_err(db_error)?;
+        })?;
         Ok(n > 0)
     }
+}
+
+/// A `saved_numbers` row.
+fn saved(r: &Row) -> Result<SavedNumbers> {
+    Ok(SavedNumbers {
+        id: r.int(0)?,
+        game: r.text(1)?,
+        numbers: r.text(2)?,
+        label: r.text(3)?,
+        created_at: r.int(4)?,
+        round: r.opt_int(5)?.and_then(|v| u32::try_from(v).ok()),
+    })
 }

@@ -5,10 +5,10 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use lottopro_core::predict::PredictionScore;
 use lottopro_core::{Error, History, Result, Ticket};
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::{Store, db_error, now_secs};
+use super::sql::{Row, Sql};
+use super::{LogDb, Store, now_secs};
 
 /// Predictions kept per client; older ones are dropped as new ones arrive.
 pub const MAX_PREDICTIONS_PER_OWNER: usize = 200;
@@ -71,7 +71,7 @@ fn writer_stopped() -> Error {
 
 /// The writer thread: commits queued predictions in batches until the
 /// store is dropped.
-pub(super) fn write_log(mut conn: Connection, rx: &Receiver<LogMessage>) {
+pub(super) fn write_log(mut db: LogDb, rx: &Receiver<LogMessage>) {
     let mut batch = Vec::new();
     let mut waiting = Vec::new();
     while let Ok(first) = rx.recv() {
@@ -87,7 +87,12 @@ pub(super) fn write_log(mut conn: Connection, rx: &Receiver<LogMessage>) {
                 None
             };
         }
-        let result = commit_predictions(&mut conn, &batch).map_err(|e| e.to_string());
+        let result = if batch.is_empty() {
+            Ok(())
+        } else {
+            db.transaction(|tx| commit_predictions(tx, &batch))
+                .map_err(|e| e.to_string())
+        };
         if let Err(e) = &result {
             tracing::error!(count = batch.len(), error = %e, "predictions not stored");
         }
@@ -98,40 +103,34 @@ pub(super) fn write_log(mut conn: Connection, rx: &Receiver<LogMessage>) {
     }
 }
 
-fn commit_predictions(
-    conn: &mut Connection,
-    batch: &[(NewPrediction, i64)],
-) -> rusqlite::Result<()> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let tx = conn.transaction()?;
-    {
-        let mut insert = tx.prepare_cached(
+fn commit_predictions(tx: &mut dyn Sql, batch: &[(NewPrediction, i64)]) -> Result<()> {
+    for (p, at) in batch {
+        let tickets = serde_json::to_string(&p.tickets).unwrap_or_else(|_| "[]".into());
+        tx.execute(
             "INSERT INTO predictions (owner, game, model, seed, target_round, tickets, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                p.owner.as_str().into(),
+                p.game.as_str().into(),
+                p.model.as_str().into(),
+                p.seed.to_string().into(),
+                p.target_round.into(),
+                tickets.into(),
+                (*at).into(),
+            ],
         )?;
         // Drop what falls off the end of an owner's history: the rows up to
         // the newest one beyond the limit (an index range, not a scan).
-        let mut trim = tx.prepare_cached(
-            "DELETE FROM predictions WHERE owner = ?1 AND id <=
-             (SELECT id FROM predictions WHERE owner = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+        tx.execute(
+            "DELETE FROM predictions WHERE owner = $1 AND id <=
+             (SELECT id FROM predictions WHERE owner = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
+            &[
+                p.owner.as_str().into(),
+                (MAX_PREDICTIONS_PER_OWNER as i64).into(),
+            ],
         )?;
-        for (p, at) in batch {
-            let tickets = serde_json::to_string(&p.tickets).unwrap_or_else(|_| "[]".into());
-            insert.execute(params![
-                p.owner,
-                p.game,
-                p.model,
-                p.seed.to_string(),
-                p.target_round,
-                tickets,
-                at
-            ])?;
-            trim.execute(params![p.owner, MAX_PREDICTIONS_PER_OWNER as i64])?;
-        }
     }
-    tx.commit()
+    Ok(())
 }
 
 impl Store {
@@ -162,51 +161,14 @@ impl Store {
     /// The owner's predictions, newest first.
     pub fn predictions(&self, owner: &str) -> Result<Vec<StoredPrediction>> {
         self.flush_predictions()?;
-        let conn = self.conn()?;
-        let mut stmt = conn
-            .prepare(
+        let rows = self.with(|db| {
+            db.query(
                 "SELECT id, game, model, seed, target_round, tickets, created_at, score
-                 FROM predictions WHERE owner = ?1 ORDER BY id DESC",
+                 FROM predictions WHERE owner = $1 ORDER BY id DESC",
+                &[owner.into()],
             )
-            .map_err(db_error)?;
-        let rows = stmt
-            .query_map(params![owner], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, u32>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                ))
-            })
-            .map_err(db_error)?;
-        let unreadable = |id: i64, what: &str| {
-            Error::Io(std::io::Error::other(format!(
-                "database: prediction {id} has an unreadable {what}"
-            )))
-        };
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, game, model, seed, target_round, tickets, created_at, score) =
-                row.map_err(db_error)?;
-            out.push(StoredPrediction {
-                id,
-                game,
-                model,
-                seed: seed.parse().map_err(|_| unreadable(id, "seed"))?,
-                target_round,
-                tickets: serde_json::from_str(&tickets)
-                    .map_err(|_| unreadable(id, "ticket list"))?,
-                created_at,
-                score: score
-                    .map(|s| serde_json::from_str(&s))
-                    .transpose()
-                    .map_err(|_| unreadable(id, "score"))?,
-            });
-        }
+        })?;
+        let out = rows.iter().map(stored).collect::<Result<Vec<_>>>()?;
         Ok(out)
     }
 
@@ -218,46 +180,63 @@ impl Store {
             return Ok(0);
         };
         self.flush_predictions()?;
-        let mut conn = self.conn()?;
-        let pending: Vec<(i64, u32, String)> = {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT id, target_round, tickets FROM predictions
-                     WHERE game = ?1 AND score IS NULL AND target_round <= ?2",
-                )
-                .map_err(db_error)?;
-            stmt.query_map(params![game.id(), latest], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .map_err(db_error)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db_error)?
-        };
+        let pending = self.with(|db| {
+            db.query(
+                "SELECT id, target_round, tickets FROM predictions
+                 WHERE game = $1 AND score IS NULL AND target_round <= $2",
+                &[game.id().into(), latest.into()],
+            )
+        })?;
         if pending.is_empty() {
             return Ok(0);
         }
-        let tx = conn.transaction().map_err(db_error)?;
-        let mut scored = 0;
-        for (id, round, tickets) in pending {
-            let Some(draw) = history.get(round) else {
-                continue;
-            };
-            let texts: Vec<String> = serde_json::from_str(&tickets).unwrap_or_default();
-            let tickets: Vec<Ticket> = texts
-                .iter()
-                .filter_map(|t| Ticket::parse(game, t).ok())
-                .collect();
-            let score = PredictionScore::of(game, &tickets, draw);
-            let text =
-                serde_json::to_string(&score).map_err(|e| Error::Io(std::io::Error::other(e)))?;
-            tx.execute(
-                "UPDATE predictions SET score = ?1 WHERE id = ?2",
-                params![text, id],
-            )
-            .map_err(db_error)?;
-            scored += 1;
-        }
-        tx.commit().map_err(db_error)?;
+        let scored = self.transaction(|tx| {
+            let mut scored = 0;
+            for row in &pending {
+                let (id, round, tickets) = (row.int(0)?, row.round(1)?, row.text(2)?);
+                let Some(draw) = history.get(round) else {
+                    continue;
+                };
+                let texts: Vec<String> = serde_json::from_str(&tickets).unwrap_or_default();
+                let tickets: Vec<Ticket> = texts
+                    .iter()
+                    .filter_map(|t| Ticket::parse(game, t).ok())
+                    .collect();
+                let score = PredictionScore::of(game, &tickets, draw);
+                let text = serde_json::to_string(&score)
+                    .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+                tx.execute(
+                    "UPDATE predictions SET score = $1 WHERE id = $2",
+                    &[text.into(), id.into()],
+                )?;
+                scored += 1;
+            }
+            Ok(scored)
+        })?;
         Ok(scored)
     }
+}
+
+/// A `predictions` row.
+fn stored(r: &Row) -> Result<StoredPrediction> {
+    let id = r.int(0)?;
+    let unreadable = |what: &str| {
+        Error::Io(std::io::Error::other(format!(
+            "database: prediction {id} has an unreadable {what}"
+        )))
+    };
+    Ok(StoredPrediction {
+        id,
+        game: r.text(1)?,
+        model: r.text(2)?,
+        seed: r.text(3)?.parse().map_err(|_| unreadable("seed"))?,
+        target_round: r.round(4)?,
+        tickets: serde_json::from_str(&r.text(5)?).map_err(|_| unreadable("ticket list"))?,
+        created_at: r.int(6)?,
+        score: r
+            .opt_text(7)?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|_| unreadable("score"))?,
+    })
 }

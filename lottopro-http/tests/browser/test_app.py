@@ -15,6 +15,7 @@ Screenshots of every page go to target/browser/ (page-lang-width.png).
 import json
 import struct
 import tempfile
+import urllib.error
 import urllib.request
 
 import pytest
@@ -274,3 +275,44 @@ def test_the_app_installs_and_works_offline():
             driver.save_screenshot(str(SHOTS / "offline-390.png"))
         finally:
             driver.quit()
+
+
+def test_the_api_explorer_renders_and_sends_requests_here():
+    with serve(API_DOCS="true") as base:
+        driver = chrome(1366, 900)
+        try:
+            driver.get(f"{base}/docs")
+            wait = WebDriverWait(driver, 30)
+            ops = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "details.operation"))
+            with urllib.request.urlopen(f"{base}/openapi.json") as r:
+                doc = json.load(r)
+            count = sum(
+                1 for item in doc["paths"].values() for m in item if m in ("get", "post", "put", "delete", "patch")
+            )
+            assert len(ops) == count
+            health = next(o for o in ops if "GET /api/health" in o.text)
+            health.find_element(By.TAG_NAME, "summary").click()
+            health.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait.until(lambda d: health.find_element(By.CSS_SELECTOR, "pre.answer").text.startswith("200"))
+            tax = next(o for o in ops if "POST /api/tax" in o.text)
+            tax.find_element(By.TAG_NAME, "summary").click()
+            body = tax.find_element(By.NAME, "body")
+            body.clear()
+            body.send_keys('{"amount": 1000000000}')
+            tax.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait.until(lambda d: "296999670" in tax.find_element(By.CSS_SELECTOR, "pre.answer").text)
+            # Nothing came from elsewhere, and nothing failed.
+            urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+            assert urls and all(u.startswith(base) for u in urls), urls
+            errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+            assert errors == [], errors
+            driver.save_screenshot(str(SHOTS / "docs-1366.png"))
+        finally:
+            driver.quit()
+    # Off unless asked for (or DEBUG).
+    with serve() as base:
+        try:
+            urllib.request.urlopen(f"{base}/docs")
+            raise AssertionError("/docs is served without API_DOCS")
+        except urllib.error.HTTPError as e:
+            assert e.code == 404

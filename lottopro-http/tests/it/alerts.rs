@@ -196,3 +196,66 @@ async fn an_unreachable_channel_is_reported_not_fatal() {
     let failed = notifier.deliver(&notices[0]).await;
     assert_eq!(failed, vec!["webhook".to_owned(), "email".to_owned()]);
 }
+
+/// The error-rate alert (`THRESHOLD_ERROR_RATE`, 5xx share of the last
+/// minute): one webhook message per crossing, however long it lasts, and
+/// one when it clears; a second crossing after the cooldown alerts again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_error_rate_alerts_once_per_crossing_and_resolves() {
+    let (hook_url, hooks) = webhook().await;
+    let notifier = Notifier::new(
+        Channels {
+            webhook: Some(hook_url),
+            smtp: None,
+            email_to: None,
+            email_from: "lottopro@localhost".into(),
+        },
+        2,
+        Duration::from_millis(10),
+    );
+    let mut alerter = Alerter::new(Thresholds::default(), Duration::from_secs(300));
+    let rate = |error_rate_percent| Readings {
+        error_rate_percent,
+        ..Readings::default()
+    };
+    let timeline = [
+        (0, rate(0.0)),
+        (10, rate(12.0)),
+        (20, rate(30.0)),
+        (30, rate(6.0)),
+        (40, rate(1.0)),
+        (400, rate(9.5)),
+        (410, rate(0.0)),
+    ];
+    let mut sent = Vec::new();
+    for (t, r) in timeline {
+        for notice in alerter.evaluate(t, &r) {
+            assert!(notifier.deliver(&notice).await.is_empty());
+            sent.push((t, notice.kind, notice.metric));
+        }
+    }
+    assert_eq!(
+        sent,
+        vec![
+            (10, "alert", "error_rate"),
+            (40, "resolved", "error_rate"),
+            (400, "alert", "error_rate"),
+            (410, "resolved", "error_rate"),
+        ]
+    );
+    let hooks = hooks.lock().unwrap();
+    let texts: Vec<&str> = hooks
+        .delivered
+        .iter()
+        .map(|v| v["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    assert!(
+        texts[0].contains("error_rate is 12.00, above its threshold 5.00"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].contains("resolved: error_rate is back to 1.00"),
+        "{texts:?}"
+    );
+}

@@ -1,21 +1,29 @@
 """The docker-compose topology, run natively (Docker cannot run on the build
 machines): a real redis-server, three `lottopro serve` replicas on loopback
-sharing one SQLite database and the Redis cache, and Debian's nginx with
-deploy/nginx.conf rendered for loopback in front of them.
+sharing one store and the Redis cache, and Debian's nginx with
+deploy/nginx.conf rendered for loopback in front of them. The store is, in
+turn, one SQLite file and a real PostgreSQL server started for the test
+(`initdb` into a temporary folder, a free loopback port).
 
 Checks: traffic through nginx reaches every replica; saved numbers written
 through one replica are read back through any; a cache clear through one
-replica is seen by the others; with a replica killed, nginx keeps answering.
+replica is seen by the others; a client gets one rate-limit allowance
+across the replicas; with PostgreSQL stopped under load, saves get 503
+problem+json while reads keep working, and after its restart everything
+recovers with no acknowledged save lost; a replica killed with SIGKILL
+loses no acknowledged save and nginx keeps answering.
 """
 
+import contextlib
 import json
 import os
 import pathlib
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +31,8 @@ import urllib.request
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "scripts"))
+from topology import Postgres, free_port, pg_binaries, render_nginx, wait_for  # noqa: E402
 DATA = ROOT / "lottopro-core" / "data"
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 ADMIN = "scale-out-admin-token-0123456789"
@@ -31,22 +41,6 @@ REDIS = shutil.which("redis-server")
 
 if not (pathlib.Path(NGINX).exists() and REDIS):
     pytest.skip("nginx and redis-server are not installed (.ci/run installs them)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, what: str) -> None:
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not start on port {port}")
 
 
 def request(url, method="GET", body=None, headers=None):
@@ -61,10 +55,14 @@ def request(url, method="GET", body=None, headers=None):
         return e.code, json.loads(e.read() or b"null")
 
 
-@pytest.fixture(scope="module")
-def topology():
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def topology(request):
+    backend = request.param
+    if backend == "postgres" and pg_binaries() is None:
+        pytest.skip("postgresql is not installed (.ci/run installs it)")
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="lottopro-scale-"))
     procs = []
+    pg = None
     try:
         redis_port = free_port()
         procs.append(subprocess.Popen(
@@ -72,10 +70,14 @@ def topology():
             stdout=subprocess.DEVNULL,
         ))
         wait_for(redis_port, "redis-server")
-        db = tmp / "data" / "lottopro.db"
+        if backend == "postgres":
+            pg = Postgres(tmp)
+            db = pg.url
+        else:
+            db = str(tmp / "data" / "lottopro.db")
         subprocess.run(
             [str(BIN), "import", str(DATA / "kr_lotto_645.csv"), "--prizes",
-             str(DATA / "kr_lotto_645_prizes.csv"), "--db", str(db)],
+             str(DATA / "kr_lotto_645_prizes.csv"), "--db", db],
             check=True, stdout=subprocess.DEVNULL,
         )
         env = dict(
@@ -97,7 +99,7 @@ def topology():
         for _ in range(3):
             port = free_port()
             proc = subprocess.Popen(
-                [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", str(db)],
+                [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", db],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             procs.append(proc)
@@ -106,25 +108,13 @@ def topology():
             wait_for(port, "lottopro serve")
         # deploy/nginx.conf, rendered for loopback.
         nginx_port = free_port()
-        conf = (ROOT / "deploy" / "nginx.conf").read_text()
-        upstream = "\n".join(
-            f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p, _ in replicas
-        )
-        lines = []
-        for line in conf.splitlines():
-            if "# rendered" in line and line.strip().startswith("server "):
-                lines.append(upstream)
-            elif "# rendered" in line and line.strip().startswith("listen "):
-                lines.append(f"        listen 127.0.0.1:{nginx_port};")
-            else:
-                lines.append(line)
-        (tmp / "nginx.conf").write_text("\n".join(lines) + "\n")
+        (tmp / "nginx.conf").write_text(render_nginx([p for p, _ in replicas], nginx_port))
         procs.append(subprocess.Popen(
             [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
             stderr=subprocess.DEVNULL,
         ))
         wait_for(nginx_port, "nginx")
-        yield f"http://127.0.0.1:{nginx_port}", replicas
+        yield Topology(f"http://127.0.0.1:{nginx_port}", replicas, pg)
     finally:
         for p in procs:
             if p.poll() is None:
@@ -134,7 +124,19 @@ def topology():
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if pg is not None:
+            with contextlib.suppress(subprocess.CalledProcessError):
+                pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Topology(tuple):
+    """(front URL, replicas) as before, and the PostgreSQL server if any."""
+
+    def __new__(cls, front, replicas, pg):
+        t = super().__new__(cls, (front, replicas))
+        t.pg = pg
+        return t
 
 
 def admin(port, path, method="GET"):
@@ -203,10 +205,84 @@ def test_a_client_gets_one_allowance_across_the_replicas(topology):
         assert e.code == 429 and 1 <= int(e.headers["Retry-After"]) <= 12
 
 
-def test_nginx_keeps_answering_with_a_replica_killed(topology):
+def saves(front, token, label, n, statuses):
+    """`n` saves through nginx; the labels of those acknowledged (201)."""
+    done = []
+    for i in range(n):
+        status, body = request(f"{front}/api/numbers", "POST",
+                               {"ticket": "8 16 23 30 37 44", "label": f"{label}-{i}"},
+                               headers={"X-Client-Token": token})
+        statuses.append(status)
+        if status == 201:
+            done.append(f"{label}-{i}")
+        elif status == 503:
+            assert body["status"] == 503 and body["title"], body
+    return done
+
+
+def listed(front, token):
+    status, body = request(f"{front}/api/numbers", headers={"X-Client-Token": token})
+    assert status == 200, body
+    return {n["label"] for n in body["numbers"]}
+
+
+def test_postgres_stopped_under_load_and_back(topology):
+    front, _ = topology
+    if topology.pg is None:
+        pytest.skip("the SQLite file cannot be stopped apart from the replicas")
+    status, first = request(f"{front}/api/numbers", "POST", {"ticket": "1 2 3 4 5 6", "label": "owner"})
+    assert status == 201
+    token = first["token"]
+    # Readers keep the replicas busy through the whole outage.
+    stop = threading.Event()
+    reads = []
+
+    def reader():
+        while not stop.is_set():
+            reads.append(request(f"{front}/api/stats")[0])
+
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    for t in readers:
+        t.start()
+    statuses = []
+    acknowledged = ["owner"] + saves(front, token, "before", 20, statuses)
+    topology.pg.stop()
+    # Saves need the database: 503 problem+json. Reads that do not keep working.
+    during = []
+    saves(front, token, "during", 10, during)
+    assert set(during) == {503}, during
+    for _ in range(10):
+        assert request(f"{front}/api/stats")[0] == 200
+        assert request(f"{front}/api/health")[0] == 200
+    status, ready = request(f"{front}/api/ready")
+    assert status == 503 and ready["store"]["state"] == "down", ready
+    topology.pg.start()
+    deadline = time.time() + 10
+    while request(f"{front}/api/ready")[0] != 200:
+        assert time.time() < deadline, "the replicas did not reconnect within 10 s"
+        time.sleep(0.2)
+    after = []
+    acknowledged += saves(front, token, "after", 20, after)
+    stop.set()
+    for t in readers:
+        t.join()
+    assert after == [201] * 20, after
+    assert len(reads) > 20 and set(reads) == {200}, sorted(set(reads))
+    assert set(acknowledged) <= listed(front, token)
+
+
+def test_a_killed_replica_loses_no_acknowledged_save_and_nginx_keeps_answering(topology):
     front, replicas = topology
+    status, first = request(f"{front}/api/numbers", "POST", {"ticket": "1 2 3 4 5 6", "label": "k"})
+    assert status == 201
+    token = first["token"]
+    statuses = []
+    acknowledged = ["k"] + saves(front, token, "pre", 15, statuses)
     _, victim = replicas[0]
     victim.kill()
     victim.wait()
+    acknowledged += saves(front, token, "post", 15, statuses)
+    assert set(statuses) == {201}, statuses
+    assert set(acknowledged) <= listed(front, token)
     statuses = [request(f"{front}/api/health")[0] for _ in range(30)]
     assert statuses == [200] * 30

@@ -1,0 +1,189 @@
+//! The SQLite backend: one file in WAL mode, its schema created on open,
+//! and the [`Sql`] seam over rusqlite (statements prepared once and cached
+//! per connection).
+
+use std::path::Path;
+
+use lottopro_core::Result;
+use rusqlite::Connection;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+use super::db_error;
+use super::sql::{Row, Sql, Value, sqlite_placeholders};
+
+/// Opens (creating if needed, with its folder) the file at `path`, for
+/// requests: `synchronous = FULL`.
+pub(super) fn open(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let conn = Connection::open(path).map_err(db_error)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA busy_timeout = 5000;
+         CREATE TABLE IF NOT EXISTS draws (
+             game   TEXT    NOT NULL,
+             round  INTEGER NOT NULL,
+             record TEXT    NOT NULL,
+             PRIMARY KEY (game, round)
+         );
+         CREATE TABLE IF NOT EXISTS draw_orders (
+             game    TEXT    NOT NULL,
+             round   INTEGER NOT NULL,
+             numbers TEXT    NOT NULL,
+             PRIMARY KEY (game, round)
+         );
+         CREATE TABLE IF NOT EXISTS saved_numbers (
+             id         INTEGER PRIMARY KEY AUTOINCREMENT,
+             owner      TEXT    NOT NULL,
+             game       TEXT    NOT NULL,
+             numbers    TEXT    NOT NULL,
+             label      TEXT    NOT NULL,
+             created_at INTEGER NOT NULL,
+             round      INTEGER
+         );
+         CREATE INDEX IF NOT EXISTS saved_numbers_owner ON saved_numbers (owner, id);
+         CREATE TABLE IF NOT EXISTS predictions (
+             id           INTEGER PRIMARY KEY AUTOINCREMENT,
+             owner        TEXT    NOT NULL,
+             game         TEXT    NOT NULL,
+             model        TEXT    NOT NULL,
+             seed         TEXT    NOT NULL,
+             target_round INTEGER NOT NULL,
+             tickets      TEXT    NOT NULL,
+             created_at   INTEGER NOT NULL,
+             score        TEXT
+         );
+         CREATE INDEX IF NOT EXISTS predictions_owner ON predictions (owner, id);
+         CREATE INDEX IF NOT EXISTS predictions_unscored ON predictions (game, target_round) WHERE score IS NULL;
+         CREATE TABLE IF NOT EXISTS link_codes (
+             code       TEXT    PRIMARY KEY,
+             owner      TEXT    NOT NULL,
+             expires_at INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS leases (
+             name       TEXT    PRIMARY KEY,
+             holder     TEXT    NOT NULL,
+             expires_at INTEGER NOT NULL
+         );",
+    )
+    .map_err(db_error)?;
+    // Saved tickets gained the round they are for; older files get the
+    // column (empty for the tickets they hold).
+    if conn
+        .prepare("SELECT round FROM saved_numbers LIMIT 0")
+        .is_err()
+    {
+        conn.execute("ALTER TABLE saved_numbers ADD COLUMN round INTEGER", [])
+            .map_err(db_error)?;
+    }
+    private_files(path);
+    Ok(conn)
+}
+
+/// A second connection to the file, for the prediction log: `synchronous =
+/// NORMAL` (see `Store`).
+pub(super) fn open_log(path: &Path) -> Result<Connection> {
+    let log = Connection::open(path).map_err(db_error)?;
+    log.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+        .map_err(db_error)?;
+    Ok(log)
+}
+
+/// Runs `f` in a transaction on `conn`: committed if it returns `Ok`.
+pub(super) fn transaction<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut dyn Sql) -> Result<T>,
+) -> Result<T> {
+    let mut tx = Tx(conn.transaction().map_err(db_error)?);
+    let out = f(&mut tx)?;
+    tx.0.commit().map_err(db_error)?;
+    Ok(out)
+}
+
+struct Tx<'a>(rusqlite::Transaction<'a>);
+
+fn bind(v: &Value) -> ToSqlOutput<'_> {
+    match v {
+        Value::Int(Some(i)) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+        Value::Text(Some(t)) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+        Value::Int(None) | Value::Text(None) => ToSqlOutput::Borrowed(ValueRef::Null),
+    }
+}
+
+fn execute(conn: &Connection, sql: &str, params: &[Value]) -> Result<u64> {
+    let mut stmt = conn
+        .prepare_cached(&sqlite_placeholders(sql))
+        .map_err(db_error)?;
+    let n = stmt
+        .execute(rusqlite::params_from_iter(params.iter().map(bind)))
+        .map_err(db_error)?;
+    Ok(n as u64)
+}
+
+fn query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    let mut stmt = conn
+        .prepare_cached(&sqlite_placeholders(sql))
+        .map_err(db_error)?;
+    let columns = stmt.column_count();
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(params.iter().map(bind)), |r| {
+            (0..columns)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        ValueRef::Integer(v) => Value::Int(Some(v)),
+                        ValueRef::Null => Value::Int(None),
+                        ValueRef::Text(t) => {
+                            Value::Text(Some(String::from_utf8_lossy(t).into_owned()))
+                        }
+                        ValueRef::Real(v) => Value::Text(Some(v.to_string())),
+                        ValueRef::Blob(b) => {
+                            Value::Text(Some(String::from_utf8_lossy(b).into_owned()))
+                        }
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<Value>>>()
+                .map(Row)
+        })
+        .map_err(db_error)?;
+    rows.collect::<rusqlite::Result<Vec<Row>>>()
+        .map_err(db_error)
+}
+
+impl Sql for Connection {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        execute(self, sql, params)
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        query(self, sql, params)
+    }
+}
+
+impl Sql for Tx<'_> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        execute(&self.0, sql, params)
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        query(&self.0, sql, params)
+    }
+}
+
+/// The database and its WAL files are readable by their owner and group
+/// only (0640): they hold everyone's saved tickets. Best effort: a file
+/// system without permissions keeps its own.
+fn private_files(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
