@@ -84,7 +84,7 @@ class Postgres:
 def render_nginx(replica_ports, listen_port) -> str:
     """deploy/nginx.conf for loopback: its upstream servers and listen port."""
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    upstream = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in replica_ports)
+    upstream = "\n".join(f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in replica_ports)
     lines = []
     for line in conf.splitlines():
         if "# rendered" in line and line.strip().startswith("server "):

@@ -6,6 +6,7 @@ mod alerts;
 mod api;
 mod cli;
 mod common;
+mod deploy;
 mod hostile;
 mod layout;
 mod service;

@@ -15,6 +15,7 @@ loses no acknowledged save and nginx keeps answering.
 """
 
 import contextlib
+import gzip
 import json
 import os
 import pathlib
@@ -109,12 +110,13 @@ def topology(request):
         # deploy/nginx.conf, rendered for loopback.
         nginx_port = free_port()
         (tmp / "nginx.conf").write_text(render_nginx([p for p, _ in replicas], nginx_port))
+        access = open(tmp / "access.log", "wb")
         procs.append(subprocess.Popen(
             [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
-            stderr=subprocess.DEVNULL,
+            stdout=access, stderr=subprocess.DEVNULL,
         ))
         wait_for(nginx_port, "nginx")
-        yield Topology(f"http://127.0.0.1:{nginx_port}", replicas, pg)
+        yield Topology(f"http://127.0.0.1:{nginx_port}", replicas, pg, tmp / "access.log")
     finally:
         for p in procs:
             if p.poll() is None:
@@ -133,9 +135,10 @@ def topology(request):
 class Topology(tuple):
     """(front URL, replicas) as before, and the PostgreSQL server if any."""
 
-    def __new__(cls, front, replicas, pg):
+    def __new__(cls, front, replicas, pg, access_log):
         t = super().__new__(cls, (front, replicas))
         t.pg = pg
+        t.access_log = access_log
         return t
 
 
@@ -177,6 +180,24 @@ def test_nginx_spreads_traffic_and_replicas_share_state(topology):
     _, info = admin(b, "/admin/cache/info")
     redis_tier = next(t for t in info["cache"]["tiers"] if t["tier"] == "redis")
     assert redis_tier["entries"] == 0, info
+
+
+def test_nginx_compresses_hides_its_version_and_logs_json(topology):
+    front, replicas = topology
+    req = urllib.request.Request(f"{front}/api/stats", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert r.headers["Server"] == "nginx", r.headers["Server"]
+        body = r.read()
+    assert json.loads(gzip.decompress(body))["draws"] == 1245
+    # The access log: one JSON line per request, naming the replica.
+    time.sleep(0.2)
+    lines = [json.loads(line) for line in topology.access_log.read_text().splitlines() if line.strip()]
+    stats = [e for e in lines if e["uri"] == "/api/stats" and e["status"] == 200]
+    assert stats, lines[-3:]
+    ports = {f"127.0.0.1:{p}" for p, _ in replicas}
+    assert stats[-1]["upstream"] in ports and len(stats[-1]["request_id"]) == 32, stats[-1]
+    assert float(stats[-1]["upstream_time"]) >= 0
 
 
 def predictions_served(port):
