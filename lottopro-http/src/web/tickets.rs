@@ -135,16 +135,15 @@ async fn ui_qr(
         let multipart = multipart
             .map_err(|r| ApiError::from(lottopro_core::Error::invalid("photo", r.body_text())))?;
         let (photo, url) = qr_fields(multipart).await?;
-        let engine = state.engine.clone();
-        let checked = tokio::task::spawn_blocking(move || {
+        // Decoding a photo is heavy work: it waits its turn like a wheel.
+        let checked = crate::app::heavy(&state, move |engine| {
             let text = match photo {
                 Some(bytes) => lottopro_core::qr::read_image(&bytes)?,
                 None => url,
             };
             engine.check_qr(&text)
         })
-        .await
-        .map_err(ApiError::internal)??;
+        .await?;
         let client = Client::or_issue(&headers, &state).await?;
         let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
