@@ -454,8 +454,9 @@ def scale_load(seconds=30, connections=50):
                 wait_port(p, "lottopro serve")
             front = free_port()
             (tmp / "nginx.conf").write_text(render_nginx(ports, front))
+            # nginx writes its JSON access log to stdout: one line a request.
             procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
-                                          stderr=subprocess.DEVNULL))
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             wait_port(front, "nginx")
             wrk(front, 5, connections, lua)
             results["3 replicas, PostgreSQL, nginx"] = wrk(front, seconds, connections, lua)
