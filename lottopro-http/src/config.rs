@@ -26,11 +26,13 @@ pub const DEV_SECRET_KEY: &str = "dev-secret-key-change-in-production";
 /// Shortest secret accepted outside debug mode.
 pub const MIN_SECRET_CHARS: usize = 16;
 
-/// `lottopro serve` flags and their environment variables.
 /// The default store: a SQLite file beside the working directory.
 pub const DEFAULT_DB: &str = "data/lottopro.db";
 
-#[derive(Debug, Clone, Args)]
+/// `lottopro serve` flags and their environment variables. Serialized (into
+/// a backup's `config.json`) without its secrets: they show as `"(set)"`,
+/// and URLs lose their credentials.
+#[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
@@ -38,10 +40,12 @@ pub struct ServeConfig {
     /// The store: draws, saved numbers, prediction history. A SQLite file,
     /// or a PostgreSQL URL (`postgres://user:password@host:port/database`)
     /// for replicas on more than one machine.
+    #[serde(serialize_with = "crate::secret::ser_location")]
     #[arg(long, env = "LOTTOPRO_DB", default_value = DEFAULT_DB)]
     pub db: PathBuf,
     /// A PostgreSQL URL used when `--db` is left at its default (the
     /// variable platforms set for an attached database).
+    #[serde(serialize_with = "crate::secret::ser_set")]
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// Draws to add to the database before serving (CSV, legacy JSON or JSON lines).
@@ -56,6 +60,7 @@ pub struct ServeConfig {
     /// Key that client tokens are hashed with before they are stored.
     /// Default: a random key generated on first start and kept in
     /// `<db folder>/secret_key`. Changing it logs every client out.
+    #[serde(serialize_with = "crate::secret::ser_set")]
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
     /// Debug mode: accepts weak secrets, logs more, serves the API explorer.
@@ -66,12 +71,14 @@ pub struct ServeConfig {
     pub api_docs: Option<bool>,
     /// Bearer token of the /admin routes (at least 16 characters); unset
     /// switches them off.
+    #[serde(serialize_with = "crate::secret::ser_set")]
     #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
     /// Cache: memory, redis, tiered (memory in front of Redis) or none.
     #[arg(long, env = "CACHE_TYPE", default_value = "memory")]
     pub cache_type: String,
     /// Redis for CACHE_TYPE=redis|tiered.
+    #[serde(serialize_with = "crate::secret::ser_url")]
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379/0")]
     pub redis_url: String,
     /// Seconds a cached result lives.
@@ -151,6 +158,7 @@ pub struct ServeConfig {
     #[arg(long, env = "ALERT_COOLDOWN", default_value_t = 300)]
     pub alert_cooldown: u64,
     /// Slack-compatible webhook for alerts.
+    #[serde(serialize_with = "crate::secret::ser_set")]
     #[arg(long, env = "SLACK_WEBHOOK_URL", hide_env_values = true)]
     pub slack_webhook_url: Option<String>,
     /// Mail server for alerts, smtp://host:port (plain SMTP, no login).
@@ -174,10 +182,12 @@ pub struct ServeConfig {
     /// Alert threshold: requests answered 5xx over the last minute, percent.
     #[arg(long, env = "THRESHOLD_ERROR_RATE", default_value_t = 5.0)]
     pub threshold_error_rate: f64,
+    #[command(flatten)]
+    pub backup: crate::backup::BackupConfig,
 }
 
 /// Where the draw sources live (`lottopro sync` and `serve`).
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct SourceUrls {
     /// Base URL of the official 2026 results endpoint.
     #[arg(long, env = "LOTTOPRO_API_BASE", default_value = crate::sync::OFFICIAL_BASE)]
@@ -256,6 +266,12 @@ impl FromStr for Rate {
             count,
             period: Duration::from_secs(secs),
         })
+    }
+}
+
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

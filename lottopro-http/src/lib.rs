@@ -10,7 +10,10 @@
 //!   private `web` module (the dashboard) are its leaves and never import
 //!   each other.
 //! - [`server`]: start-up, background tasks and shutdown.
-//! - [`store`]: draws, saved numbers, prediction history and backups.
+//! - [`store`]: draws, saved numbers and prediction history, on SQLite or
+//!   PostgreSQL.
+//! - [`backup`]: one archive of the database, Redis, logs and settings,
+//!   kept locally and in S3-compatible storage.
 //! - [`sync`]: the client of the official results site and its mirror
 //!   (network code stays out of the core).
 //! - [`telemetry`]: monitoring, alerts and logs.
@@ -18,6 +21,7 @@
 
 pub mod api;
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod listen;

@@ -81,6 +81,29 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Serializes a secret as `"(set)"` or `null`, never its value.
+pub fn ser_set<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_str("(set)"),
+        None => s.serialize_none(),
+    }
+}
+
+/// Serializes a URL without its credentials, path or query.
+pub fn ser_url<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&redact_url(v))
+}
+
+/// Serializes a `--db` value: a path as it is, a URL without credentials.
+pub fn ser_location<S: serde::Serializer>(v: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    let text = v.to_string_lossy();
+    if text.contains("://") {
+        ser_url(&text, s)
+    } else {
+        s.serialize_str(&text)
+    }
+}
+
 #[cfg(test)]
 mod redaction {
     use super::redact_url;

@@ -1,5 +1,5 @@
 //! `lottopro serve`: start-up (configuration, logs, store, engine), the
-//! background tasks (cache warming, the sync schedule, following draws that
+//! background tasks (cache warming, the sync and backup schedules, following draws that
 //! another replica stored, the self-monitoring loop) and a graceful
 //! shutdown on Ctrl-C or SIGTERM that finishes the requests in flight.
 
@@ -43,6 +43,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
     let config = &config;
     let built = (|| -> lottopro_core::Result<AppState> {
         config.check_secrets()?;
+        crate::backup::check(config)?;
         let spec = lottopro_core::GameSpec::preset(&config.game)?;
         let store = crate::store::Store::connect(&config.store_location())?;
         if let Some(path) = &config.history {
@@ -108,6 +109,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
     let db = config.store_location().to_string();
     let warm = config.cache_warming && draws > 0;
     let sync_schedule = config.sync_schedule;
+    let backups = config.clone();
     let watch = config.monitoring_enabled.then(|| {
         (
             std::time::Duration::from_secs(config.monitor_interval.max(1)),
@@ -154,6 +156,9 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         }
         if sync_schedule {
             tokio::spawn(scheduled_sync(state.clone()));
+        }
+        if backups.backup.backup_schedule.0.is_some() {
+            tokio::spawn(crate::backup::scheduled(backups, state.store.clone()));
         }
         tokio::spawn(follow_store(
             state.clone(),

@@ -24,19 +24,6 @@ fn location(db: &Path) -> crate::store::Location {
     crate::store::Location::parse(&db.to_string_lossy())
 }
 
-/// `backup` and `restore` copy SQLite files; a PostgreSQL database is
-/// backed up with PostgreSQL's own tools.
-fn sqlite_only(db: &Path) -> Result<&Path> {
-    match location(db) {
-        crate::store::Location::Sqlite(_) => Ok(db),
-        crate::store::Location::Postgres(_) => Err(lottopro_core::Error::invalid(
-            "db",
-            "is a PostgreSQL database: back it up with pg_dump and restore it with pg_restore \
-             (lottopro backup and restore copy SQLite files)",
-        )),
-    }
-}
-
 /// Validate a history file and report what it holds (and the first error).
 #[derive(Debug, Args)]
 pub(super) struct ImportArgs {
@@ -240,16 +227,14 @@ fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Re
     })
 }
 
-/// Copy the database, consistently, while the service runs; writes a
-/// manifest (time, rows per table, SHA-256) beside the copy.
+/// Back up the database, the Redis data, the logs and the settings into
+/// one archive with a manifest and checksums; upload it with
+/// S3_BACKUP_BUCKET, keep the newest BACKUP_KEEP, report to BACKUP_EMAIL.
+/// Reads the same settings as `serve`, so it backs up what the service uses.
 #[derive(Debug, Args)]
 pub(super) struct BackupArgs {
-    /// The store: a SQLite file or a PostgreSQL URL.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
-    db: PathBuf,
-    /// The folder to write the backup into.
-    #[arg(long)]
-    to: PathBuf,
+    #[command(flatten)]
+    config: Box<crate::config::ServeConfig>,
     #[command(flatten)]
     out: Output,
 }
@@ -261,38 +246,39 @@ impl Run for BackupArgs {
 
     /// `lottopro backup`.
     fn run(&self) -> Result<Report> {
-        let (db, to) = (sqlite_only(&self.db)?, self.to.as_path());
-        let (file, manifest) = crate::store::backup::backup(db, to)?;
-        let rows: Vec<String> = manifest
-            .rows
-            .iter()
-            .map(|(t, n)| format!("{t} {n}"))
-            .collect();
+        let mut config = (*self.config).clone();
+        crate::config::original::apply(&mut config, |n| std::env::var(n).ok())?;
+        let outcome = runtime()?.block_on(crate::backup::run(&config))?;
         Ok(Report {
-            text: format!(
-                "backed up {} to {} ({} bytes, sha256 {}; rows: {})\n",
-                db.display(),
-                file.display(),
-                manifest.bytes,
-                manifest.sha256,
-                rows.join(", ")
-            ),
-            json: json!({ "file": file.display().to_string(), "manifest": manifest }),
+            text: outcome.text(),
+            json: json!(outcome),
             ok: true,
         })
     }
 }
 
-/// Restore the database from a backup after checking its checksum and
-/// integrity (stop the service first).
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Restore the database from a backup archive (a file or
+/// s3://bucket/key) after checking every member against its manifest; stop
+/// the service first.
 #[derive(Debug, Args)]
 pub(super) struct RestoreArgs {
-    /// The backup file (or its .manifest.json).
+    /// The archive: a file, or s3://bucket/key (credentials from the AWS
+    /// variables, as for `backup`).
     #[arg(long)]
-    from: PathBuf,
-    /// The database to write.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
+    from: String,
+    /// The store to write: a SQLite file, or an empty PostgreSQL database.
+    #[arg(long, env = "LOTTOPRO_DB", default_value = crate::config::DEFAULT_DB)]
     db: PathBuf,
+    /// Also leave the archive's verified members (logs, Redis snapshot,
+    /// config.json) in this empty folder.
+    #[arg(long)]
+    unpack: Option<PathBuf>,
     #[command(flatten)]
     out: Output,
 }
@@ -304,16 +290,27 @@ impl Run for RestoreArgs {
 
     /// `lottopro restore`.
     fn run(&self) -> Result<Report> {
-        let (from, db) = (self.from.as_path(), sqlite_only(&self.db)?);
-        let manifest = crate::store::backup::restore(from, db)?;
+        let location = location(&self.db);
+        let manifest = runtime()?.block_on(crate::backup::restore(
+            &self.from,
+            &location,
+            self.unpack.as_deref(),
+        ))?;
+        let rows: Vec<String> = manifest
+            .rows
+            .iter()
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
         Ok(Report {
             text: format!(
-                "restored {} from {} (taken at {}, checksum verified)\n",
-                db.display(),
-                from.display(),
-                manifest.created_at
+                "restored {location} from {} (taken at {} from {}; {} members verified; rows: {})\n",
+                self.from,
+                crate::backup::utc_time(manifest.created_at),
+                manifest.source,
+                manifest.members.len(),
+                rows.join(", ")
             ),
-            json: json!({ "db": db.display().to_string(), "manifest": manifest }),
+            json: json!({ "db": location.to_string(), "manifest": manifest }),
             ok: true,
         })
     }

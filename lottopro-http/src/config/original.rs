@@ -14,6 +14,9 @@ pub enum Answer {
     Alias(&'static str),
     /// Not read; the reason is logged when it is set.
     Ignored(&'static str),
+    /// Read from the environment by a client library, as its own standard
+    /// variable (the AWS keys by the S3 client of backups); nothing logged.
+    Standard(&'static str),
 }
 
 /// Every variable the original's README names.
@@ -35,31 +38,21 @@ pub const ORIGINAL: &[(&str, Answer)] = &[
     ("THRESHOLD_MEMORY_USAGE", Answer::Works),
     ("THRESHOLD_ERROR_RATE", Answer::Works),
     ("SLACK_WEBHOOK_URL", Answer::Works),
-    (
-        "BACKUP_EMAIL",
-        Answer::Ignored(
-            "backups are made with `lottopro backup` (a local copy with a manifest); they send no e-mail yet",
-        ),
-    ),
+    ("BACKUP_EMAIL", Answer::Works),
     ("CACHE_COMPRESSION", Answer::Works),
     ("CACHE_WARMING", Answer::Works),
     ("MEMORY_CACHE_SIZE", Answer::Works),
     ("RATE_LIMIT_ENABLED", Answer::Works),
     ("RATE_LIMIT_PREDICT", Answer::Works),
     ("RATE_LIMIT_SAVE_NUMBERS", Answer::Works),
-    (
-        "S3_BACKUP_BUCKET",
-        Answer::Ignored(
-            "backups are local copies (`lottopro backup --to DIR`); uploading them to S3 is not built yet",
-        ),
-    ),
+    ("S3_BACKUP_BUCKET", Answer::Works),
     (
         "AWS_ACCESS_KEY_ID",
-        Answer::Ignored("read by nothing: backups are not uploaded to S3 yet"),
+        Answer::Standard("read by the S3 client of `lottopro backup` and `restore`"),
     ),
     (
         "AWS_SECRET_ACCESS_KEY",
-        Answer::Ignored("read by nothing: backups are not uploaded to S3 yet"),
+        Answer::Standard("read by the S3 client of `lottopro backup` and `restore`"),
     ),
     (
         "MONITORING_COLLECTION_INTERVAL",
@@ -74,7 +67,7 @@ pub fn notes(get: impl Fn(&str) -> Option<String>) -> Vec<String> {
         .iter()
         .filter(|(name, _)| get(name).is_some())
         .filter_map(|(name, answer)| match answer {
-            Answer::Works => None,
+            Answer::Works | Answer::Standard(_) => None,
             Answer::Alias(to) if get(to).is_some() => Some(format!(
                 "{name} is ignored: {to} is set too, and takes its place"
             )),
@@ -125,6 +118,10 @@ mod tests {
                     assert!(read.contains(&(*to).to_owned()), "{name}: {to} is not read");
                     assert!(!read.contains(&(*name).to_owned()), "{name} is read itself");
                 }
+                Answer::Standard(by) => {
+                    assert!(!read.contains(&(*name).to_owned()), "{name} is a flag");
+                    assert!(by.contains("S3"), "{name} says what reads it");
+                }
                 Answer::Ignored(why) => {
                     assert!(
                         !read.contains(&(*name).to_owned()),
@@ -144,7 +141,8 @@ mod tests {
         let lines = notes(all);
         for (name, answer) in ORIGINAL {
             let said = lines.iter().any(|l| l.starts_with(&format!("{name} is ")));
-            assert_eq!(said, *answer != Answer::Works, "{name}: {lines:?}");
+            let silent = matches!(answer, Answer::Works | Answer::Standard(_));
+            assert_eq!(said, !silent, "{name}: {lines:?}");
         }
         assert!(
             lines

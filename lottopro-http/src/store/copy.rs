@@ -1,5 +1,6 @@
-//! Moving a store to another database (`lottopro migrate-store`): every
-//! row of every table, ids included, in one transaction on the target.
+//! Moving a store to another database (`lottopro migrate-store`, and the
+//! database part of a backup of PostgreSQL): every row of every table, ids
+//! included, read from one snapshot and written in one transaction.
 //!
 //! Ids are kept because clients see them (as keyed permutations) and would
 //! otherwise lose the handle on their saved tickets; PostgreSQL's sequences
@@ -84,13 +85,24 @@ impl Store {
         }
         let mut copied = Vec::new();
         let mut batches = Vec::new();
-        for (table, columns) in TABLES {
-            let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
-            let rows = self
-                .with(|db| db.query(&format!("SELECT {} FROM {table}", names.join(", ")), &[]))?;
-            copied.push((table.to_owned(), rows.len() as u64));
-            batches.push((table, columns, names, rows));
-        }
+        // Every table is read from one snapshot, so a copy taken while the
+        // service writes (a backup of PostgreSQL) is consistent.
+        let postgres = matches!(self.backend, Backend::Postgres(_));
+        self.transaction(|db| {
+            if postgres {
+                db.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                    &[],
+                )?;
+            }
+            for (table, columns) in TABLES {
+                let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
+                let rows = db.query(&format!("SELECT {} FROM {table}", names.join(", ")), &[])?;
+                copied.push((table.to_owned(), rows.len() as u64));
+                batches.push((table, columns, names, rows));
+            }
+            Ok(())
+        })?;
         target.transaction(|tx| {
             for (table, columns, names, rows) in &batches {
                 let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();

@@ -21,12 +21,11 @@
 //! The operations are grouped by what they keep: [`draws`](self::draws)
 //! (the history and the order balls were drawn in), [`numbers`](self::numbers)
 //! (saved tickets), [`predictions`](self::predictions) (the prediction
-//! history and its scoring), `links` (device-link codes) and [`backup`]
-//! (consistent copies of a SQLite file).
+//! history and its scoring), and `links` (device-link codes and
+//! the leases on scheduled work). Backups are `crate::backup`'s.
 //!
 //! [`DrawRecord`]: lottopro_core::io::DrawRecord
 
-pub mod backup;
 mod copy;
 mod draws;
 mod links;

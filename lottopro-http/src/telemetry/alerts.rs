@@ -350,7 +350,17 @@ impl Notifier {
         }
         if let (Some(smtp), Some(to)) = (&self.channels.smtp, &self.channels.email_to) {
             let result = self
-                .retry(|| send_mail(smtp, &self.channels.email_from, to, notice))
+                .retry(|| {
+                    let body = format!(
+                        "{}\r\n\r\nmetric: {}\r\nvalue: {:.3}\r\nthreshold: {:.3}\r\n",
+                        notice.text(),
+                        notice.metric,
+                        notice.value,
+                        notice.threshold
+                    );
+                    let from = &self.channels.email_from;
+                    async move { send_mail(smtp, from, to, &notice.text(), &body).await }
+                })
                 .await;
             if let Err(e) = result {
                 tracing::warn!(channel = "email", error = %e, "alert not delivered");
@@ -381,8 +391,15 @@ impl Notifier {
     }
 }
 
-/// One message over plain SMTP (RFC 5321): EHLO, MAIL, RCPT, DATA, QUIT.
-async fn send_mail(url: &str, from: &str, to: &str, notice: &Notice) -> Result<(), String> {
+/// One message over plain SMTP (RFC 5321): EHLO, MAIL, RCPT, DATA, QUIT;
+/// alerts and backup reports both go through it.
+pub async fn send_mail(
+    url: &str,
+    from: &str,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Result<(), String> {
     let address = url
         .strip_prefix("smtp://")
         .ok_or_else(|| {
@@ -423,10 +440,10 @@ async fn send_mail(url: &str, from: &str, to: &str, notice: &Notice) -> Result<(
         }
     }
     reply(&mut lines, "220").await?;
-    let subject = notice.text();
+    // Bare newlines become CRLF, as SMTP requires.
+    let text = text.replace("\r\n", "\n").replace('\n', "\r\n");
     let body = format!(
-        "From: <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n\r\nmetric: {}\r\nvalue: {:.3}\r\nthreshold: {:.3}\r\n",
-        subject, notice.metric, notice.value, notice.threshold
+        "From: <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
     );
     // Dot-stuffing: a line starting with '.' gets another.
     let body = body.replace("\r\n.", "\r\n..");

@@ -1,0 +1,259 @@
+use super::*;
+use crate::store::Store;
+use lottopro_core::{GameSpec, Ticket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lottopro-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn config(db: &Path, dir: &Path) -> ServeConfig {
+    let mut c = ServeConfig::defaults();
+    c.db = db.to_path_buf();
+    c.backup.backup_dir = Some(dir.join("backups"));
+    c.secret_key = Some("a-secret-that-must-stay-out-of-backups".into());
+    c.admin_token = Some("an-admin-token-that-must-stay-out".into());
+    c
+}
+
+fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn saved(store: &Store) -> usize {
+    (0..4)
+        .map(|o| store.saved_numbers(&format!("owner{o}")).unwrap().len())
+        .sum()
+}
+
+#[test]
+fn an_archive_taken_during_writes_restores_everything_acknowledged_before_it() {
+    let dir = temp("backup");
+    let db = dir.join("live").join("lp.db");
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(logs.join("error")).unwrap();
+    std::fs::write(logs.join("lottopro.log"), "{\"msg\":\"one\"}\n").unwrap();
+    std::fs::write(logs.join("error").join("error.log"), "{\"msg\":\"two\"}\n").unwrap();
+    let store = Arc::new(Store::open(&db).unwrap());
+    let game = GameSpec::kr645();
+    store
+        .add(&lottopro_core::data::default_history(&game))
+        .unwrap();
+    let ticket = Ticket::parse(&game, "1 2 3 4 5 6").unwrap();
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (store, game, acknowledged, stop) = (
+            store.clone(),
+            game.clone(),
+            acknowledged.clone(),
+            stop.clone(),
+        );
+        std::thread::spawn(move || {
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) && i < 5_000 {
+                let owner = format!("owner{}", i % 4);
+                store
+                    .save_numbers(&owner, &game, &ticket, &format!("w{i}"), None)
+                    .unwrap();
+                i += 1;
+                acknowledged.store(i, Ordering::SeqCst);
+            }
+        })
+    };
+    while acknowledged.load(Ordering::SeqCst) < 200 {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let before = acknowledged.load(Ordering::SeqCst) as u64;
+    let mut c = config(&db, &dir);
+    c.log_dir = Some(logs.clone());
+    let outcome = block(run(&c)).unwrap();
+    stop.store(true, Ordering::SeqCst);
+    writer.join().unwrap();
+    let m = &outcome.manifest;
+    let held = m.rows_of("saved_numbers");
+    assert!(held >= before, "{before} saves acknowledged, {held} held");
+    assert_eq!(
+        m.rows_of("draws"),
+        store.history(&game).unwrap().len() as u64
+    );
+    let paths: Vec<&str> = m.members.iter().map(|x| x.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "config.json",
+            "database.db",
+            "logs/error/error.log",
+            "logs/lottopro.log"
+        ]
+    );
+    assert_eq!(m.skipped[0].0, "redis", "{:?}", m.skipped);
+    assert!(outcome.uploaded.is_none() && outcome.removed.is_empty());
+
+    // Restored into a fresh folder: the same rows, the same log files, and
+    // the settings without their secrets.
+    let fresh = dir.join("fresh");
+    let restored = fresh.join("lp.db");
+    let from = outcome.file.to_string_lossy().into_owned();
+    let back = block(restore(
+        &from,
+        &Location::Sqlite(restored.clone()),
+        Some(&fresh.join("unpacked")),
+    ))
+    .unwrap();
+    assert_eq!(&back, m);
+    let copy = Store::open(&restored).unwrap();
+    assert_eq!(saved(&copy) as u64, held);
+    assert_eq!(copy.history(&game).unwrap(), store.history(&game).unwrap());
+    for log in ["lottopro.log", "error/error.log"] {
+        assert_eq!(
+            std::fs::read(logs.join(log)).unwrap(),
+            std::fs::read(fresh.join("unpacked/logs").join(log)).unwrap()
+        );
+    }
+    let settings = std::fs::read_to_string(fresh.join("unpacked/config.json")).unwrap();
+    assert!(settings.contains("\"secret_key\": \"(set)\""), "{settings}");
+    assert!(!settings.contains("must-stay-out"), "{settings}");
+
+    // A changed byte is refused before anything is written.
+    let mut bytes = std::fs::read(&outcome.file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    let bad = dir.join("bad.tar.gz");
+    std::fs::write(&bad, bytes).unwrap();
+    let other = dir.join("other.db");
+    let e = block(restore(
+        &bad.to_string_lossy(),
+        &Location::Sqlite(other.clone()),
+        None,
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("the archive is damaged"), "{e}");
+    assert!(!other.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_newest_archives_are_kept() {
+    let dir = temp("backup-keep");
+    let db = dir.join("lp.db");
+    Store::open(&db).unwrap();
+    let mut c = config(&db, &dir);
+    c.backup.backup_keep = 2;
+    let folder = dir.join("backups");
+    std::fs::create_dir_all(&folder).unwrap();
+    // Two older archives by name (the time they were taken).
+    for old in [archive_name(1_000_000_000), archive_name(2_000_000_000)] {
+        std::fs::write(folder.join(old), b"old").unwrap();
+    }
+    let outcome = block(run(&c)).unwrap();
+    assert_eq!(
+        outcome.removed,
+        [folder
+            .join(archive_name(1_000_000_000))
+            .display()
+            .to_string()]
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left.len(), 2);
+    assert_eq!(left[0], archive_name(2_000_000_000));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_postgres_store_is_dumped_and_restores_into_either_backend() {
+    let Some(server) = crate::store::testing::PgServer::start() else {
+        eprintln!("postgres: skipped, no PostgreSQL server binaries; .ci/run installs them");
+        return;
+    };
+    let dir = temp("backup-pg");
+    let source = server.database("source");
+    let store = Store::connect(&source).unwrap();
+    let game = GameSpec::kr645();
+    store
+        .add(&lottopro_core::data::default_history(&game))
+        .unwrap();
+    let ticket = Ticket::parse(&game, "7 14 21 28 35 42").unwrap();
+    for i in 0..12 {
+        store
+            .save_numbers(&format!("owner{}", i % 4), &game, &ticket, "pg", None)
+            .unwrap();
+    }
+    // The server trusts loopback: the password is there to be kept out.
+    let Location::Postgres(url) = &source else {
+        unreachable!()
+    };
+    let url = url.replace("lottopro@", "lottopro:hunter2-password@");
+    let c = config(Path::new(&url), &dir);
+    let outcome = block(run(&c)).unwrap();
+    assert_eq!(outcome.manifest.rows_of("saved_numbers"), 12);
+    assert!(
+        !outcome.manifest.source.contains("hunter2"),
+        "{}",
+        outcome.manifest.source
+    );
+    let unpacked = dir.join("unpacked");
+    let from = outcome.file.to_string_lossy().into_owned();
+    block(restore(
+        &from,
+        &Location::Sqlite(dir.join("x.db")),
+        Some(&unpacked),
+    ))
+    .unwrap();
+    let settings = std::fs::read_to_string(unpacked.join("config.json")).unwrap();
+    assert!(!settings.contains("hunter2"), "{settings}");
+    let sqlite = dir.join("restored.db");
+    block(restore(&from, &Location::Sqlite(sqlite.clone()), None)).unwrap();
+    let target = server.database("target");
+    block(restore(&from, &target, None)).unwrap();
+    for copy in [
+        Store::open(&sqlite).unwrap(),
+        Store::connect(&target).unwrap(),
+    ] {
+        assert_eq!(saved(&copy), 12);
+        assert_eq!(copy.history(&game).unwrap(), store.history(&game).unwrap());
+    }
+    // PostgreSQL is restored only into an empty database.
+    let e = block(restore(&from, &target, None)).unwrap_err();
+    assert!(e.to_string().contains("copy into an empty database"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn names_and_schedules() {
+    assert_eq!(archive_name(0), "lottopro-19700101T000000.000Z.tar.gz");
+    assert_eq!(
+        archive_name(1_796_072_400_042),
+        "lottopro-20261130T210000.042Z.tar.gz"
+    );
+    assert!(is_archive_name(&archive_name(5)));
+    assert_eq!(parse_schedule("off").unwrap(), Schedule(None));
+    assert_eq!(parse_schedule("03:30").unwrap(), Schedule(Some(210)));
+    for bad in ["3:30", "24:00", "03:60", "nightly", "03:30:00"] {
+        let e = parse_schedule(bad).unwrap_err();
+        assert!(e.contains("HH:MM"), "{bad}: {e}");
+    }
+    // 2026-11-30 21:00 UTC is 06:00 on 1 December in Korea.
+    let now = 1_796_072_400;
+    assert_eq!(minutes_until(now, 6 * 60 + 1), 1);
+    assert_eq!(minutes_until(now, 6 * 60), 24 * 60, "just now: tomorrow");
+    assert_eq!(minutes_until(now, 3 * 60), 21 * 60);
+    // BACKUP_EMAIL needs a mail server.
+    let mut c = ServeConfig::defaults();
+    c.backup.backup_email = Some("ops@example.org".into());
+    assert_eq!(check(&c).unwrap_err().field(), Some("BACKUP_EMAIL"));
+    c.smtp_url = Some("smtp://127.0.0.1:25".into());
+    assert!(check(&c).is_ok());
+}
