@@ -46,7 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from topology import Postgres, free_port, render_nginx, wait_for  # noqa: E402
+from topology import Dns, Postgres, free_port, render_nginx, replica_hosts, wait_for  # noqa: E402
 DATA = ROOT / "lottopro-core" / "data"
 # LOTTOPRO_BIN picks another build (scripts/test uses the debug one).
 BIN = Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "release" / "lottopro"))
@@ -446,14 +446,18 @@ def scale_load(seconds=30, connections=50):
                                                "--appendonly", "no"], stdout=subprocess.DEVNULL))
                 wait_port(redis_port, "redis-server")
                 env.update(CACHE_TYPE="tiered", REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
-            ports = [free_port() for _ in range(3)]
-            for p in ports:
-                procs.append(subprocess.Popen([str(BIN), "serve", "--bind", f"127.0.0.1:{p}", "--db", pg.url],
+            # One port at three loopback addresses, named `web` by a local
+            # DNS server, as in deploy/nginx.conf.
+            replica_port = free_port()
+            hosts = replica_hosts(3)
+            for host in hosts:
+                procs.append(subprocess.Popen([str(BIN), "serve", "--bind", f"{host}:{replica_port}", "--db", pg.url],
                                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            for p in ports:
-                wait_port(p, "lottopro serve")
+            for host in hosts:
+                wait_for(f"{host}:{replica_port}", "lottopro serve")
+            dns = Dns({"web": hosts})
             front = free_port()
-            (tmp / "nginx.conf").write_text(render_nginx(ports, front))
+            (tmp / "nginx.conf").write_text(render_nginx(dns.port, replica_port, front))
             # nginx writes its JSON access log to stdout: one line a request.
             procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

@@ -6,8 +6,12 @@ scale-load). Python standard library only.
 - `Postgres`: a real PostgreSQL server in a temporary folder on a free
   loopback port (run by the `postgres` user when called as root, as
   PostgreSQL requires);
+- `Dns`: a DNS server on loopback that answers A queries from a table the
+  caller changes, standing in for Docker's embedded DNS;
+- `replica_hosts`: loopback addresses (127.0.0.2, .3, ...) for replicas that
+  share one port, as containers do;
 - `render_nginx`: deploy/nginx.conf with its `# rendered` lines pointed at
-  loopback replicas and a loopback listen port.
+  that DNS server, the replicas' port and a loopback listen port.
 """
 
 import glob
@@ -15,7 +19,9 @@ import os
 import pathlib
 import shutil
 import socket
+import struct
 import subprocess
+import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -27,15 +33,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(port: int, what: str, timeout: float = 10) -> None:
+def wait_for(where, what: str, timeout: float = 10) -> None:
+    """Waits until something listens at `where`: a loopback port, or "host:port"."""
+    host, port = where.rsplit(":", 1) if isinstance(where, str) else ("127.0.0.1", where)
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            socket.create_connection((host, int(port)), timeout=0.2).close()
             return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"{what} did not start on port {port}")
+    raise RuntimeError(f"{what} did not start on {host}:{port}")
 
 
 def pg_binaries():
@@ -81,16 +89,64 @@ class Postgres:
         return f"postgres://lottopro@127.0.0.1:{self.port}/postgres"
 
 
-def render_nginx(replica_ports, listen_port) -> str:
-    """deploy/nginx.conf for loopback: its upstream servers and listen port."""
+def replica_hosts(n):
+    """n loopback addresses, one per replica (Linux routes all of 127/8)."""
+    return [f"127.0.0.{i + 2}" for i in range(n)]
+
+
+class Dns:
+    """Answers A queries for the names in `records` (name -> addresses) with
+    a TTL of 1 s, over UDP on a free loopback port; `records` may change."""
+
+    def __init__(self, records):
+        self.records = dict(records)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                query, peer = self.sock.recvfrom(512)
+            except OSError:
+                return
+            if len(query) < 12:
+                continue
+            # The question: length-prefixed labels, then type and class.
+            i, labels = 12, []
+            while i < len(query) and query[i]:
+                labels.append(query[i + 1:i + 1 + query[i]].decode(errors="replace"))
+                i += query[i] + 1
+            question = query[12:i + 5]
+            qtype = struct.unpack("!H", query[i + 1:i + 3])[0] if i + 3 <= len(query) else 0
+            addresses = self.records.get(".".join(labels).lower(), []) if qtype == 1 else []
+            known = ".".join(labels).lower() in self.records
+            flags = 0x8180 if known else 0x8183  # a response; NXDOMAIN if unknown
+            answer = b"".join(
+                b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 1, 4) + socket.inet_aton(a) for a in addresses
+            )
+            header = query[:2] + struct.pack("!HHHHH", flags, 1, len(addresses), 0, 0)
+            self.sock.sendto(header + question + answer, peer)
+
+    def close(self):
+        self.sock.close()
+
+
+def render_nginx(dns_port, replica_port, listen_port) -> str:
+    """deploy/nginx.conf for loopback: its resolver, replicas and listen port."""
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    upstream = "\n".join(f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in replica_ports)
     lines = []
     for line in conf.splitlines():
-        if "# rendered" in line and line.strip().startswith("server "):
-            lines.append(upstream)
-        elif "# rendered" in line and line.strip().startswith("listen "):
+        stripped = line.strip()
+        if "# rendered" in line and stripped.startswith("resolver "):
+            lines.append(line.replace("127.0.0.11", f"127.0.0.1:{dns_port}"))
+        elif "# rendered" in line and stripped.startswith("set $replicas "):
+            lines.append(line.replace("web:5000", f"web:{replica_port}"))
+        elif "# rendered" in line and stripped.startswith("listen "):
             lines.append(f"        listen 127.0.0.1:{listen_port};")
+        elif "# rendered" in line:
+            raise ValueError(f"deploy/nginx.conf: no rendering for: {stripped}")
         else:
             lines.append(line)
     return "\n".join(lines) + "\n"

@@ -1,5 +1,6 @@
 //! `GET /metrics`: the Prometheus text of `crate::telemetry::monitor`.
 
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -14,13 +15,22 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Prometheus metrics: requests and latency histograms per matched route,
-/// engine operations, cache lookups per tier. Behind the admin token, like
+/// engine operations, cache lookups per tier, whether Redis answers, and
+/// the latest stored draw. Behind the admin token, like
 /// the other operator routes: the figures tell how the service is used
 /// and attacked (Prometheus sends it as a bearer credential).
 #[utoipa::path(get, path = "/metrics", tag = "service", security(("admin" = [])),
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain; version=0.0.4"),
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
-async fn prometheus_text(_: Admin) -> Response {
+async fn prometheus_text(_: Admin, State(state): State<AppState>) -> Response {
+    // The latest stored draw, for the `DrawNotSynced` alert rule
+    // (deploy/prometheus/alerts.yml): Korean draws are at 20:45 KST,
+    // 11:45 UTC, on their date.
+    if let Some(draw) = state.engine.history().latest() {
+        let at = draw.date().days_since_epoch() * 86_400 + 11 * 3_600 + 45 * 60;
+        metrics::gauge!("lottopro_latest_draw_timestamp_seconds").set(at as f64);
+        metrics::gauge!("lottopro_latest_round").set(f64::from(draw.round()));
+    }
     let text = prometheus()
         .map(PrometheusHandle::render)
         .unwrap_or_default();

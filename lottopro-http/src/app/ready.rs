@@ -125,10 +125,15 @@ pub async fn watch_cache(state: AppState) {
     loop {
         tick.tick().await;
         let e = engine.clone();
-        let _ = tokio::time::timeout(
-            PROBE_TIMEOUT * 2,
-            tokio::task::spawn_blocking(move || e.probe_cache()),
-        )
-        .await;
+        let up = matches!(
+            tokio::time::timeout(
+                PROBE_TIMEOUT * 2,
+                tokio::task::spawn_blocking(move || e.probe_cache()),
+            )
+            .await,
+            Ok(Ok(Ok(())))
+        );
+        // For the `CacheDegraded` alert rule (deploy/prometheus/alerts.yml).
+        metrics::gauge!("lottopro_cache_redis_up").set(if up { 1.0 } else { 0.0 });
     }
 }

@@ -235,6 +235,10 @@ fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Re
 pub(super) struct BackupArgs {
     #[command(flatten)]
     config: Box<crate::config::ServeConfig>,
+    /// Keep running, and back up daily at BACKUP_SCHEDULE (the backup
+    /// service of docker-compose.yml).
+    #[arg(long)]
+    daemon: bool,
     #[command(flatten)]
     out: Output,
 }
@@ -248,6 +252,9 @@ impl Run for BackupArgs {
     fn run(&self) -> Result<Report> {
         let mut config = (*self.config).clone();
         crate::config::original::apply(&mut config, |n| std::env::var(n).ok())?;
+        if self.daemon {
+            return daemon(config);
+        }
         let outcome = runtime()?.block_on(crate::backup::run(&config))?;
         Ok(Report {
             text: outcome.text(),
@@ -255,6 +262,34 @@ impl Run for BackupArgs {
             ok: true,
         })
     }
+}
+
+/// `lottopro backup --daemon`: logs like `serve`, runs until stopped.
+fn daemon(config: crate::config::ServeConfig) -> Result<Report> {
+    crate::backup::check(&config)?;
+    let Some(at) = config.backup.backup_schedule.0 else {
+        return Err(lottopro_core::Error::invalid(
+            "BACKUP_SCHEDULE",
+            "is off: --daemon backs up daily at a time of day (HH:MM, Korea time)",
+        ));
+    };
+    let _guards = crate::telemetry::logs::init(&crate::telemetry::logs::LogConfig {
+        dir: config.log_dir.clone(),
+        max_files: config.log_max_files,
+        max_bytes: config.log_max_bytes,
+        debug: config.debug,
+    })?;
+    tracing::info!(
+        at = format!("{:02}:{:02} KST", at / 60, at % 60),
+        db = %config.store_location(),
+        "backing up daily"
+    );
+    runtime()?.block_on(crate::backup::scheduled(config, None));
+    Ok(Report {
+        text: String::new(),
+        json: json!(null),
+        ok: true,
+    })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -301,7 +301,8 @@ pub async fn track(State(monitor): State<Arc<Monitor>>, request: Request, next: 
             .map_or("unmatched", MatchedPath::as_str);
         monitor.intern(format!("{method} {route}"))
     };
-    let response = next.run(request).await;
+    let id = request_id(request.headers());
+    let mut response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     monitor.record(name, status, elapsed);
@@ -311,8 +312,19 @@ pub async fn track(State(monitor): State<Arc<Monitor>>, request: Request, next: 
             route = name,
             status,
             seconds = elapsed.as_secs_f64(),
+            request_id = %id,
             "slow request"
         );
+    }
+    // Every request at debug level; the failed ones always. The id is the
+    // one nginx logged (or a new one), so the two logs join on it.
+    if status >= 500 {
+        tracing::warn!(target: "access", route = name, status, seconds = elapsed.as_secs_f64(), request_id = %id, "request failed");
+    } else {
+        tracing::debug!(target: "access", route = name, status, seconds = elapsed.as_secs_f64(), request_id = %id, "request");
+    }
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
     }
     let (route, status_class) = match name.split_once(' ') {
         Some((_, r)) => (r, status_class(status)),
@@ -332,6 +344,26 @@ pub async fn track(State(monitor): State<Arc<Monitor>>, request: Request, next: 
     )
     .record(elapsed.as_secs_f64());
     response
+}
+
+/// The request's `X-Request-Id` (from nginx) when it is a plain token of
+/// at most 64 characters, else a new one: a per-process random prefix and
+/// a counter, unique without a random draw per request.
+fn request_id(headers: &axum::http::HeaderMap) -> String {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if let Some(given) = headers.get("x-request-id").and_then(|v| v.to_str().ok())
+        && !given.is_empty()
+        && given.len() <= 64
+        && given
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return given.to_owned();
+    }
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let prefix = PREFIX.get_or_init(|| crate::secret::random_hex(6));
+    format!("{prefix}-{n:x}")
 }
 
 fn status_class(status: u16) -> &'static str {

@@ -561,6 +561,18 @@ async fn metrics_are_prometheus_text_labelled_by_route() {
         text.contains(r#"lottopro_engine_operation_duration_seconds_bucket{operation="stats""#)
             || text.contains("lottopro_cache_lookups_total")
     );
+    // The latest draw, for the rule that alerts when a Saturday draw is not
+    // stored by the end of Sunday: round 200 was drawn on 2006-09-30.
+    assert!(text.contains("lottopro_latest_round 200\n"), "{text}");
+    let at = lottopro_core::Date::parse("2006-09-30")
+        .unwrap()
+        .days_since_epoch()
+        * 86_400
+        + 42_300;
+    assert!(
+        text.contains(&format!("lottopro_latest_draw_timestamp_seconds {at}\n")),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -1592,4 +1604,32 @@ async fn the_monitoring_page_has_routes_and_cache_tiers_in_three_languages() {
         .await
         .text();
     assert!(ja.contains("ルート別") && ja.contains("ヒット率"), "{ja}");
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_request_id_nginx_logged_or_a_new_one() {
+    let s = Service::new(History::empty(GameSpec::kr645()), None, options());
+    let given = s
+        .get("/api/health", &[("X-Request-Id", "4f1c9a2be07d4c1f")])
+        .await;
+    assert_eq!(
+        given.header(header::HeaderName::from_static("x-request-id")),
+        "4f1c9a2be07d4c1f"
+    );
+    let id = |a: &Answer| a.header(header::HeaderName::from_static("x-request-id"));
+    let (a, b) = (
+        s.get("/api/health", &[]).await,
+        s.get("/nowhere", &[]).await,
+    );
+    assert!(
+        !id(&a).is_empty() && id(&a) != id(&b),
+        "{} {}",
+        id(&a),
+        id(&b)
+    );
+    // Only a plain token is taken over: anything else gets a new id.
+    for bad in ["has spaces", "quote\"", &"x".repeat(65)] {
+        let answer = s.get("/api/health", &[("X-Request-Id", bad)]).await;
+        assert!(!id(&answer).is_empty() && id(&answer) != bad, "{bad}");
+    }
 }

@@ -33,7 +33,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
-from topology import Postgres, free_port, pg_binaries, render_nginx, wait_for  # noqa: E402
+from topology import Dns, Postgres, free_port, pg_binaries, render_nginx, replica_hosts, wait_for  # noqa: E402
 DATA = ROOT / "lottopro-core" / "data"
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 ADMIN = "scale-out-admin-token-0123456789"
@@ -96,27 +96,32 @@ def topology(request):
             RATE_LIMIT_PREDICT="5/minute",
             RATE_LIMIT_SAVE_NUMBERS="1000/minute",
         )
+        # Three replicas on one port at three loopback addresses, as
+        # containers of one service are; the DNS server stands in for
+        # Docker's and names them all `web`.
+        replica_port = free_port()
         replicas = []
-        for _ in range(3):
-            port = free_port()
+        for host in replica_hosts(3):
             proc = subprocess.Popen(
-                [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", db],
+                [str(BIN), "serve", "--bind", f"{host}:{replica_port}", "--db", db],
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             procs.append(proc)
-            replicas.append((port, proc))
-        for port, _ in replicas:
-            wait_for(port, "lottopro serve")
+            replicas.append((f"{host}:{replica_port}", proc))
+        for addr, _ in replicas:
+            wait_for(addr, "lottopro serve")
+        dns = Dns({"web": [a.split(":")[0] for a, _ in replicas]})
         # deploy/nginx.conf, rendered for loopback.
         nginx_port = free_port()
-        (tmp / "nginx.conf").write_text(render_nginx([p for p, _ in replicas], nginx_port))
+        (tmp / "nginx.conf").write_text(render_nginx(dns.port, replica_port, nginx_port))
         access = open(tmp / "access.log", "wb")
         procs.append(subprocess.Popen(
             [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
             stdout=access, stderr=subprocess.DEVNULL,
         ))
         wait_for(nginx_port, "nginx")
-        yield Topology(f"http://127.0.0.1:{nginx_port}", replicas, pg, tmp / "access.log")
+        yield Topology(f"http://127.0.0.1:{nginx_port}", replicas, pg, tmp / "access.log",
+                       dns=dns, env=env, db=db, procs=procs)
     finally:
         for p in procs:
             if p.poll() is None:
@@ -135,15 +140,16 @@ def topology(request):
 class Topology(tuple):
     """(front URL, replicas) as before, and the PostgreSQL server if any."""
 
-    def __new__(cls, front, replicas, pg, access_log):
+    def __new__(cls, front, replicas, pg, access_log, **more):
         t = super().__new__(cls, (front, replicas))
         t.pg = pg
         t.access_log = access_log
+        t.__dict__.update(more)
         return t
 
 
-def admin(port, path, method="GET"):
-    return request(f"http://127.0.0.1:{port}{path}", method,
+def admin(addr, path, method="GET"):
+    return request(f"http://{addr}{path}", method,
                    headers={"Authorization": f"Bearer {ADMIN}"})
 
 
@@ -166,7 +172,7 @@ def test_nginx_spreads_traffic_and_replicas_share_state(topology):
     assert status == 201
     token = saved["token"]
     for port, _ in replicas:
-        status, listed = request(f"http://127.0.0.1:{port}/api/numbers", headers={"X-Client-Token": token})
+        status, listed = request(f"http://{port}/api/numbers", headers={"X-Client-Token": token})
         assert status == 200 and [n["label"] for n in listed["numbers"]] == ["shared"]
 
     # A cache clear through one replica is seen by the others (shared Redis).
@@ -195,7 +201,7 @@ def test_nginx_compresses_hides_its_version_and_logs_json(topology):
     lines = [json.loads(line) for line in topology.access_log.read_text().splitlines() if line.strip()]
     stats = [e for e in lines if e["uri"] == "/api/stats" and e["status"] == 200]
     assert stats, lines[-3:]
-    ports = {f"127.0.0.1:{p}" for p, _ in replicas}
+    ports = {p for p, _ in replicas}
     assert stats[-1]["upstream"] in ports and len(stats[-1]["request_id"]) == 32, stats[-1]
     assert float(stats[-1]["upstream_time"]) >= 0
 
@@ -290,6 +296,39 @@ def test_postgres_stopped_under_load_and_back(topology):
     assert after == [201] * 20, after
     assert len(reads) > 20 and set(reads) == {200}, sorted(set(reads))
     assert set(acknowledged) <= listed(front, token)
+
+
+def test_nginx_follows_a_replica_to_its_new_address(topology):
+    """A redeploy gives a replica a new address: nginx asks the DNS again
+    (its answers are valid for 5 s) and sends the traffic there, with no
+    reload and no failed request."""
+    front, replicas = topology
+    port = replicas[0][0].split(":")[1]
+    moved = f"{replica_hosts(4)[3]}:{port}"
+    proc = subprocess.Popen([str(BIN), "serve", "--bind", moved, "--db", topology.db],
+                            env=topology.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    topology.procs.append(proc)
+    wait_for(moved, "lottopro serve")
+    old = topology.dns.records["web"]
+    topology.dns.records["web"] = [moved.split(":")[0]]
+    try:
+        statuses = []
+        deadline = time.time() + 20
+        while health_requests(moved) < 5 and time.time() < deadline:
+            statuses.append(request(f"{front}/api/health")[0])
+            time.sleep(0.1)
+        assert health_requests(moved) >= 5, "nginx never sent traffic to the new address"
+        assert set(statuses) == {200}, statuses
+        # Once re-resolved, every request goes to the new address only.
+        before = [health_requests(a) for a, _ in replicas]
+        for _ in range(10):
+            assert request(f"{front}/api/health")[0] == 200
+        assert [health_requests(a) for a, _ in replicas] == before
+    finally:
+        topology.dns.records["web"] = old
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        time.sleep(6)  # the old answer expires again before the next test
 
 
 def test_a_killed_replica_loses_no_acknowledged_save_and_nginx_keeps_answering(topology):
