@@ -193,7 +193,10 @@ def test_backups_go_off_site_rotate_report_and_restore(servers):
 
 def check_command_line_backups(tmp, db, logs, env, smtp, s3_port):
 
-    runs = [subprocess.run([str(BIN), "backup"], env=env, capture_output=True, text=True, timeout=120)
+    # An old log file that does not compress: the archive passes 16 MiB and
+    # goes up in 8 MiB parts.
+    (logs / "lottopro.log.2026-11-01").write_bytes(os.urandom(17 << 20))
+    runs = [subprocess.run([str(BIN), "backup"], env=env, capture_output=True, text=True, timeout=300)
             for _ in range(3)]
     for r in runs:
         assert r.returncode == 0, r.stderr
@@ -203,6 +206,10 @@ def check_command_line_backups(tmp, db, logs, env, smtp, s3_port):
                 if line.startswith("uploaded: ")]
     assert [f"{BUCKET}/{k}" for k in stored] == uploaded[1:], "the newest two are kept"
     assert "removed (over BACKUP_KEEP): s3://" in runs[2].stdout
+    head = urllib.request.urlopen(urllib.request.Request(
+        f"http://127.0.0.1:{s3_port}/{BUCKET}/{stored[-1]}", method="HEAD"), timeout=10)
+    assert int(head.headers["Content-Length"]) > 16 << 20
+    assert head.headers["ETag"].strip('"').endswith("-3"), f"3 parts: {head.headers['ETag']}"
     assert len(list((db.parent / "backups").glob("lottopro-*.tar.gz"))) == 2
 
     # One report per run, listing the archive's contents.
