@@ -1,5 +1,6 @@
 //! Alerts delivered for real: a webhook receiver (axum on loopback) and an
-//! SMTP receiver (a small RFC 5321 server on loopback), both started here.
+//! SMTP receiver (a small RFC 5321 server on loopback), both started here;
+//! the backup report goes through the same mail channel.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -258,4 +259,34 @@ async fn the_error_rate_alerts_once_per_crossing_and_resolves() {
         texts[1].contains("resolved: error_rate is back to 1.00"),
         "{texts:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_backup_is_reported_to_backup_email_with_why() {
+    let (smtp_url, mails) = smtp().await;
+    let dir = std::env::temp_dir().join(format!("lottopro-backup-report-{}", std::process::id()));
+    let mut config = lottopro_http::config::ServeConfig::defaults();
+    config.db = dir.join("missing.db");
+    config.smtp_url = Some(smtp_url);
+    config.backup.backup_email = Some("backups@example.org".into());
+    let e = lottopro_http::backup::run(&config).await.unwrap_err();
+    assert_eq!(e.field(), Some("db"), "{e}");
+    let mails = mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(
+        mails[0].contains("To: <backups@example.org>"),
+        "{}",
+        mails[0]
+    );
+    assert!(
+        mails[0].contains("Subject: LottoPro backup FAILED"),
+        "{}",
+        mails[0]
+    );
+    assert!(
+        mails[0].contains("missing.db does not exist"),
+        "{}",
+        mails[0]
+    );
+    assert!(!dir.exists(), "a failed backup leaves nothing behind");
 }
