@@ -31,6 +31,7 @@ mod draws;
 mod links;
 mod numbers;
 mod pg;
+mod pg_tls;
 mod predictions;
 mod sql;
 mod sqlite;

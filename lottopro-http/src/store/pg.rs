@@ -216,6 +216,8 @@ impl PgConn {
 /// The pool (see the module docs).
 pub(crate) struct Pool {
     config: postgres::Config,
+    /// The TLS connector `sslmode` asks for (see `pg_tls`).
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     idle: Mutex<(Vec<PgConn>, usize)>,
     freed: Condvar,
     /// Where it connects, without the password, for logs and errors.
@@ -269,7 +271,8 @@ impl Pool {
     /// A pool for `url` (`postgres://user:password@host:port/db`); connects
     /// once, and applies the migrations the database lacks.
     pub(crate) fn connect(url: &str) -> Result<Pool> {
-        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+        let (parsed, tls) = super::pg_tls::prepare(url)?;
+        let mut config: postgres::Config = parsed.parse().map_err(|e: postgres::Error| {
             Error::invalid("db", format!("is not a PostgreSQL URL: {e}"))
         })?;
         config
@@ -281,6 +284,7 @@ impl Pool {
         let shown = shown(url);
         let pool = Pool {
             config,
+            tls,
             idle: Mutex::new((Vec::new(), 0)),
             freed: Condvar::new(),
             shown,
@@ -290,7 +294,11 @@ impl Pool {
     }
 
     fn open(&self) -> Result<PgConn> {
-        let client = self.config.connect(NoTls).map_err(|e| {
+        let client = match &self.tls {
+            Some(tls) => self.config.connect(tls.clone()),
+            None => self.config.connect(NoTls),
+        }
+        .map_err(|e| {
             // The cause ("Connection refused", "password authentication
             // failed") is in the error's source.
             let cause =

@@ -55,6 +55,15 @@ impl PgServer {
     /// A new server, or `None` when no PostgreSQL binaries are installed.
     /// Panics (this is a test) when they are there but the server fails.
     pub(crate) fn start() -> Option<PgServer> {
+        PgServer::start_with(None)
+    }
+
+    /// A new server that also speaks TLS with this certificate and key.
+    pub(crate) fn start_tls(cert: &Path, key: &Path) -> Option<PgServer> {
+        PgServer::start_with(Some((cert, key)))
+    }
+
+    fn start_with(tls: Option<(&Path, &Path)>) -> Option<PgServer> {
         let bin = binaries()?;
         let dir = std::env::temp_dir().join(format!(
             "lottopro-pg-{}-{}",
@@ -63,6 +72,22 @@ impl PgServer {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let mut ssl = String::new();
+        if let Some((cert, key)) = tls {
+            // The server reads its key only when no one else may.
+            std::fs::copy(cert, dir.join("server.pem")).expect("the certificate");
+            std::fs::copy(key, dir.join("server.key")).expect("the key");
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .expect("chmod");
+            ssl = format!(
+                " -c ssl=on -c ssl_cert_file={d}/server.pem -c ssl_key_file={d}/server.key",
+                d = dir.display()
+            );
+        }
         let as_postgres = is_root();
         if as_postgres {
             let status = Command::new("chown")
@@ -94,7 +119,7 @@ impl PgServer {
             ],
         );
         let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off{ssl}",
             server.port,
             server.dir.display()
         );
