@@ -65,11 +65,12 @@ enum Command {
     /// Fetch the draws the database lacks from the official site (or its
     /// legacy endpoint, or the public mirror) and store them.
     Sync(SyncArgs),
-    /// Copy the database, consistently, while the service runs; writes a
-    /// manifest (time, rows per table, SHA-256) beside the copy.
+    /// Back up the database, Redis, the logs and the settings into one
+    /// archive with checksums, while the service runs; reads serve's
+    /// settings (BACKUP_*, S3_BACKUP_BUCKET, ...) to know what and where.
     Backup(BackupArgs),
-    /// Restore the database from a backup after checking its checksum and
-    /// integrity (stop the service first).
+    /// Restore the database from a backup archive (a file or
+    /// s3://bucket/key) after checking every member (stop the service first).
     Restore(RestoreArgs),
     /// Write the stored draws to stdout.
     Export(ExportArgs),
