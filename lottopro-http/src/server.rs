@@ -119,6 +119,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 smtp: config.smtp_url.clone(),
                 email_to: config.alert_email_to.clone(),
                 email_from: config.alert_email_from.clone(),
+                instance: std::env::var("HOSTNAME").unwrap_or_else(|_| "lottopro".into()),
             },
             config
                 .store_location()

@@ -289,6 +289,9 @@ pub struct Channels {
     pub smtp: Option<String>,
     /// Recipient (`ALERT_EMAIL_TO`).
     pub email_to: Option<String>,
+    /// The replica that sends (its host name): each replica watches itself,
+    /// so every notice says whose figures it is about.
+    pub instance: String,
     /// Sender (`ALERT_EMAIL_FROM`).
     pub email_from: String,
 }
@@ -322,7 +325,8 @@ impl Notifier {
     pub async fn deliver(&self, notice: &Notice) -> Vec<String> {
         let mut failed = Vec::new();
         if let Some(url) = &self.channels.webhook {
-            let body = serde_json::json!({ "text": notice.text(), "notice": notice });
+            let text = format!("{} [{}]", notice.text(), self.channels.instance);
+            let body = serde_json::json!({ "text": text, "notice": notice, "instance": self.channels.instance });
             let result = self
                 .retry(|| async {
                     let r = self
@@ -359,7 +363,8 @@ impl Notifier {
                         notice.threshold
                     );
                     let from = &self.channels.email_from;
-                    async move { send_mail(smtp, from, to, &notice.text(), &body).await }
+                    let subject = format!("{} [{}]", notice.text(), self.channels.instance);
+                    async move { send_mail(smtp, from, to, &subject, &body).await }
                 })
                 .await;
             if let Err(e) = result {

@@ -99,6 +99,7 @@ async fn a_crossing_alerts_once_cools_down_and_resolves_on_both_channels() {
             smtp: Some(smtp_url),
             email_to: Some("ops@example.org".into()),
             email_from: "lottopro@localhost".into(),
+            instance: "replica-a".into(),
         },
         2,
         Duration::from_millis(10),
@@ -161,6 +162,17 @@ async fn a_crossing_alerts_once_cools_down_and_resolves_on_both_channels() {
         "{}",
         mails[0]
     );
+    // Each replica watches itself: every notice names the one it is about.
+    assert!(
+        texts.iter().all(|t| t.ends_with("[replica-a]")),
+        "{texts:?}"
+    );
+    assert!(
+        mails[0].contains("threshold 80.00 [replica-a]\n"),
+        "{}",
+        mails[0]
+    );
+    assert_eq!(hooks.delivered[0]["instance"], "replica-a");
     assert!(mails[0].contains("To: <ops@example.org>"));
     assert!(mails[1].contains("Subject: LottoPro resolved"));
 }
@@ -173,6 +185,7 @@ async fn an_unreachable_channel_is_reported_not_fatal() {
             smtp: Some("smtp://127.0.0.1:9".into()),
             email_to: Some("ops@example.org".into()),
             email_from: "lottopro@localhost".into(),
+            instance: "replica-a".into(),
         },
         1,
         Duration::from_millis(5),
@@ -210,6 +223,7 @@ async fn the_error_rate_alerts_once_per_crossing_and_resolves() {
             smtp: None,
             email_to: None,
             email_from: "lottopro@localhost".into(),
+            instance: "replica-a".into(),
         },
         2,
         Duration::from_millis(10),
