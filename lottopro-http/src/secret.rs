@@ -12,6 +12,11 @@ pub fn random_hex(n: usize) -> String {
         .collect()
 }
 
+/// `bytes` as lowercase hex (digests, MACs).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Letters and digits a person reads without confusing them (no 0/O, 1/I/L).
 pub const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 

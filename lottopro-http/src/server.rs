@@ -261,17 +261,8 @@ pub async fn scheduled_sync(state: AppState) {
         match plan(now, latest, last_attempt) {
             Next::SyncNow => {
                 last_attempt = Some(now);
-                let lead = match state.store.clone() {
-                    None => true,
-                    Some(store) => {
-                        let holder = holder.clone();
-                        tokio::task::spawn_blocking(move || store.lead("sync", &holder, LEAD_SECS))
-                            .await
-                            .ok()
-                            .and_then(Result::ok)
-                            .unwrap_or(false)
-                    }
-                };
+                let lead =
+                    crate::store::leads(state.store.clone(), "sync", &holder, LEAD_SECS).await;
                 if leading != Some(lead) {
                     if lead {
                         tracing::info!(%holder, "this replica leads scheduled work (sync, scoring)");

@@ -261,11 +261,7 @@ fn hmac_hex(secret: &[u8], parts: &[&str]) -> String {
     for p in parts {
         mac.update(p.as_bytes());
     }
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::secret::hex(&mac.finalize().into_bytes())
 }
 
 /// Responses that depend on who asks (saved tickets, prediction history,

@@ -97,12 +97,7 @@ pub fn sha256(path: &Path) -> Result<(String, u64)> {
         bytes += n as u64;
         hasher.update(&buf[..n]);
     }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((hex, bytes))
+    Ok((crate::secret::hex(&hasher.finalize()), bytes))
 }
 
 fn rows(conn: &Connection) -> Result<Vec<(String, u64)>> {

@@ -383,18 +383,7 @@ pub async fn scheduled(config: ServeConfig, store: Option<std::sync::Arc<crate::
             continue;
         }
         tokio::time::sleep(std::time::Duration::from_secs(60 - now_secs() % 60)).await;
-        let lead = match store.clone() {
-            None => true,
-            Some(store) => {
-                let holder = holder.clone();
-                tokio::task::spawn_blocking(move || store.lead("backup", &holder, 30 * 60))
-                    .await
-                    .ok()
-                    .and_then(Result::ok)
-                    .unwrap_or(false)
-            }
-        };
-        if lead {
+        if crate::store::leads(store.clone(), "backup", &holder, 30 * 60).await {
             match run(&config).await {
                 Ok(o) => tracing::info!(
                     archive = %o.file.display(),

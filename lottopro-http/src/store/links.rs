@@ -81,3 +81,23 @@ impl Store {
         Ok(row.is_some())
     }
 }
+
+/// [`Store::lead`] from async code, on the blocking pool: whether `holder`
+/// leads the work `name`. Without a store there is no one else to lead,
+/// and a store that cannot answer elects no one this time.
+pub async fn leads(
+    store: Option<std::sync::Arc<Store>>,
+    name: &'static str,
+    holder: &str,
+    ttl_secs: i64,
+) -> bool {
+    let Some(store) = store else {
+        return true;
+    };
+    let holder = holder.to_owned();
+    tokio::task::spawn_blocking(move || store.lead(name, &holder, ttl_secs))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or(false)
+}

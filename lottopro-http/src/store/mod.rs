@@ -44,7 +44,7 @@ use std::thread::JoinHandle;
 use lottopro_core::{Error, Result};
 use rusqlite::Connection;
 
-pub use links::LINK_TTL_SECS;
+pub use links::{LINK_TTL_SECS, leads};
 pub use lottopro_core::predict::{PredictionScore, TicketScore};
 pub use numbers::{
     LABEL_FORBIDDEN, MAX_LABEL_CHARS, MAX_SAVED_PER_OWNER, SavedNumbers, label_char,
