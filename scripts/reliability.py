@@ -46,7 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from topology import Dns, Postgres, free_port, render_nginx, replica_hosts, wait_for  # noqa: E402
+from topology import Dns, Postgres, free_port, render_nginx, replica_hosts, stop, wait_for  # noqa: E402
 DATA = ROOT / "lottopro-core" / "data"
 # LOTTOPRO_BIN picks another build (scripts/test uses the debug one).
 BIN = Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "release" / "lottopro"))
@@ -465,13 +465,7 @@ def scale_load(seconds=30, connections=50):
             wrk(front, 5, connections, lua)
             results["3 replicas, PostgreSQL, nginx"] = wrk(front, seconds, connections, lua)
         finally:
-            for p in procs:
-                p.send_signal(signal.SIGTERM)
-            for p in procs:
-                try:
-                    p.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            stop(procs, timeout=30)
             pg.stop()
     print(f"scale-load: {connections} connections, {seconds} s, the mix of 10 requests (saves included)")
     ok = True

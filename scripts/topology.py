@@ -10,6 +10,7 @@ scale-load). Python standard library only.
   caller changes, standing in for Docker's embedded DNS;
 - `replica_hosts`: loopback addresses (127.0.0.2, .3, ...) for replicas that
   share one port, as containers do;
+- `stop`: SIGTERM to a set of processes, SIGKILL to those that linger;
 - `render_nginx`: deploy/nginx.conf with its `# rendered` lines pointed at
   that DNS server, the replicas' port and a loopback listen port.
 """
@@ -18,6 +19,7 @@ import glob
 import os
 import pathlib
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -87,6 +89,20 @@ class Postgres:
     @property
     def url(self) -> str:
         return f"postgres://lottopro@127.0.0.1:{self.port}/postgres"
+
+
+def stop(procs, timeout=10):
+    """SIGTERM to every process still running, then wait for each; one
+    that has not exited within `timeout` seconds is killed."""
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
 
 
 def replica_hosts(n):

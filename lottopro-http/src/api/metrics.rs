@@ -24,10 +24,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json")))]
 async fn prometheus_text(_: Admin, State(state): State<AppState>) -> Response {
     // The latest stored draw, for the `DrawNotSynced` alert rule
-    // (deploy/prometheus/alerts.yml): Korean draws are at 20:45 KST,
-    // 11:45 UTC, on their date.
+    // (deploy/prometheus/alerts.yml).
     if let Some(draw) = state.engine.history().latest() {
-        let at = draw.date().days_since_epoch() * 86_400 + 11 * 3_600 + 45 * 60;
+        let at = draw.date().days_since_epoch() * 86_400 + crate::sync::DRAW_UTC_SECS;
         metrics::gauge!("lottopro_latest_draw_timestamp_seconds").set(at as f64);
         metrics::gauge!("lottopro_latest_round").set(f64::from(draw.round()));
     }

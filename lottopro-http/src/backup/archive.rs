@@ -327,10 +327,9 @@ pub fn unpack(file: &Path, into: &Path) -> Result<Manifest> {
 
 /// Copies the regular files under `from` into `to`, recursively (the log
 /// folder into the archive).
-pub fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     let mut files = Vec::new();
     collect(from, from, &mut files)?;
-    let mut bytes = 0;
     for rel in files {
         let target = to.join(&rel);
         if let Some(dir) = target.parent() {
@@ -338,12 +337,11 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
         }
         // A file rotated away between listing and copying is skipped.
         match std::fs::copy(from.join(&rel), &target) {
-            Ok(n) => bytes += n,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
         }
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// Writes `value` as pretty JSON to `path`.

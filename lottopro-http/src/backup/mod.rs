@@ -362,8 +362,8 @@ pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> 
 
 /// Minutes until the next `at` (minutes after midnight, Korea time).
 fn minutes_until(now: u64, at: u16) -> u64 {
-    // Korea is UTC+9 all year.
-    let kst_minute = (now / 60 + 9 * 60) % (24 * 60);
+    let offset = crate::sync::KST_OFFSET_SECS.unsigned_abs() / 60;
+    let kst_minute = (now / 60 + offset) % (24 * 60);
     let at = u64::from(at);
     (at + 24 * 60 - kst_minute - 1) % (24 * 60) + 1
 }

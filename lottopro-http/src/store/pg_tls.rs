@@ -26,10 +26,11 @@ pub(super) fn prepare(url: &str) -> Result<(String, Option<MakeRustlsConnect>)> 
             "sslrootcert" => root = Some(value.to_owned()),
             "sslmode" => {
                 let mode = match value {
-                    "disable" | "allow" | "prefer" => value.replace("allow", "prefer"),
+                    "disable" => "disable",
+                    "allow" | "prefer" => "prefer",
                     "require" | "verify-ca" | "verify-full" => {
                         tls = true;
-                        "require".to_owned()
+                        "require"
                     }
                     other => {
                         return Err(Error::invalid(

@@ -12,6 +12,10 @@ use lottopro_core::Date;
 
 /// Between attempts while a draw is due.
 pub const RETRY_SECS: i64 = 30 * 60;
+/// Korea Standard Time is UTC+9 all year.
+pub const KST_OFFSET_SECS: i64 = 9 * 3_600;
+/// The draw, 20:45 KST, in seconds after midnight UTC of its date.
+pub const DRAW_UTC_SECS: i64 = 20 * 3_600 + 45 * 60 - KST_OFFSET_SECS;
 const DAY: i64 = 86_400;
 /// Saturday 21:00 KST is 12:00 UTC.
 const FIRST_ATTEMPT_UTC: i64 = 12 * 3_600;

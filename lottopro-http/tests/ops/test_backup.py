@@ -30,7 +30,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
-from topology import free_port, wait_for  # noqa: E402
+from topology import free_port, stop, wait_for  # noqa: E402
 
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 REDIS = shutil.which("redis-server")
@@ -131,9 +131,7 @@ def servers():
         s3(s3_port, BUCKET, method="PUT")
         yield tmp, redis_port, s3_port
     finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-            p.wait(timeout=10)
+        stop(procs)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -153,9 +153,9 @@ def test_prometheus_rules_and_alertmanager_check_and_their_unit_tests_pass():
     assert r.returncode == 0, r.stdout + r.stderr
     # Every metric the rules read is one the service exports.
     rules = (folder / "alerts.yml").read_text()
+    source = "\n".join(p.read_text() for p in (ROOT / "lottopro-http" / "src").rglob("*.rs"))
     for metric in set(re.findall(r"\blottopro_[a-z_]+", rules)):
         base = re.sub(r"_(bucket|count|sum)$", "", metric)
-        source = "\n".join(p.read_text() for p in (ROOT / "lottopro-http" / "src").rglob("*.rs"))
         assert f'"{base}"' in source, f"{metric} is not exported by the service"
 
 

@@ -33,7 +33,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
-from topology import Dns, Postgres, free_port, pg_binaries, render_nginx, replica_hosts, wait_for  # noqa: E402
+from topology import Dns, Postgres, free_port, pg_binaries, render_nginx, replica_hosts, stop, wait_for  # noqa: E402
 DATA = ROOT / "lottopro-core" / "data"
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 ADMIN = "scale-out-admin-token-0123456789"
@@ -123,14 +123,7 @@ def topology(request):
         yield Topology(f"http://127.0.0.1:{nginx_port}", replicas, pg, tmp / "access.log",
                        dns=dns, env=env, db=db, procs=procs)
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(procs)
         if pg is not None:
             with contextlib.suppress(subprocess.CalledProcessError):
                 pg.stop()
@@ -213,7 +206,12 @@ def predictions_served(port):
 
 def test_a_client_gets_one_allowance_across_the_replicas(topology):
     front, replicas = topology
-    answers = [request(f"{front}/api/predict", "POST", {"count": 1, "seed": i}) for i in range(12)]
+    # One client, as nginx names it (X-Forwarded-For), sent to each replica
+    # in turn: nginx spreads requests at random, which would leave a replica
+    # out of 12 requests now and then.
+    client = {"X-Forwarded-For": "203.0.113.7"}
+    answers = [request(f"http://{replicas[i % 3][0]}/api/predict", "POST", {"count": 1, "seed": i}, client)
+               for i in range(12)]
     statuses = [status for status, _ in answers]
     assert statuses.count(200) == 5, statuses
     assert statuses.count(429) == 7, statuses
@@ -223,8 +221,8 @@ def test_a_client_gets_one_allowance_across_the_replicas(topology):
         _, perf = admin(port, "/admin/performance")
         assert perf["rate_limits"]["buckets"] == "redis", perf["rate_limits"]
     # And the refusal says when to come back (one prediction per 12 s).
-    req = urllib.request.Request(f"{front}/api/predict", data=b'{"count": 1}',
-                                 headers={"Content-Type": "application/json"}, method="POST")
+    req = urllib.request.Request(f"http://{replicas[0][0]}/api/predict", data=b'{"count": 1}',
+                                 headers={"Content-Type": "application/json", **client}, method="POST")
     try:
         urllib.request.urlopen(req, timeout=30)
         raise AssertionError("a sixth prediction within the minute was served")
