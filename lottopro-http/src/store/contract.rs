@@ -68,7 +68,7 @@ fn postgres() {
     let applied = store
         .with(|db| db.query_one("SELECT COUNT(*) FROM lottopro_migrations", &[]))
         .unwrap();
-    assert_eq!(applied.int(0).unwrap(), 1);
+    assert_eq!(applied.int(0).unwrap(), 2);
     // The server stops: an operation that needs it fails as unavailable
     // (503 in the service), and after a restart the pool connects afresh
     // and every acknowledged save is there.
@@ -128,13 +128,22 @@ fn postgres() {
         .score_predictions(&source.history(&g).unwrap())
         .unwrap();
     source.create_link("code-key", "erin").unwrap();
+    let sub = PushTarget {
+        endpoint: "https://push.example/erin".into(),
+        p256dh: "key".into(),
+        auth: "auth".into(),
+    };
+    source.subscribe_push("erin", &sub).unwrap();
+    source.vapid_key("vapid").unwrap();
     let target = open("moved");
     let copied = source.copy_to(&target).unwrap();
     assert_eq!(
         copied.iter().map(|(_, n)| *n).collect::<Vec<u64>>(),
-        vec![12, 0, 2, 1, 1],
+        vec![12, 0, 2, 1, 1, 1, 1],
         "{copied:?}"
     );
+    assert_eq!(target.push_targets("erin").unwrap(), vec![sub]);
+    assert_eq!(target.vapid_key("other").unwrap(), "vapid");
     assert_eq!(target.history(&g).unwrap(), source.history(&g).unwrap());
     assert_eq!(
         target.saved_numbers("erin").unwrap(),

@@ -83,6 +83,20 @@ const MIGRATIONS: &[&str] = &[
          holder     TEXT   NOT NULL,
          expires_at BIGINT NOT NULL
      );",
+    // 2: Web Push subscriptions and the VAPID key (see `store::push`).
+    "CREATE TABLE push_subscriptions (
+         endpoint   TEXT   PRIMARY KEY,
+         owner      TEXT   NOT NULL,
+         p256dh     TEXT   NOT NULL,
+         auth       TEXT   NOT NULL,
+         created_at BIGINT NOT NULL
+     );
+     CREATE INDEX push_subscriptions_owner ON push_subscriptions (owner);
+     CREATE TABLE vapid_keys (
+         id          BIGINT PRIMARY KEY CHECK (id = 1),
+         private_key TEXT   NOT NULL,
+         created_at  BIGINT NOT NULL
+     );",
 ];
 
 fn pg_error(e: &postgres::Error) -> Error {
