@@ -84,6 +84,8 @@ pub struct Options {
     pub shared_limits: Option<String>,
     /// Whether `/docs`, the API explorer, is served.
     pub api_docs: bool,
+    /// Web Push: VAPID key, contact, deadlines (see [`crate::push`]).
+    pub push: crate::push::PushConfig,
 }
 
 impl Default for Options {
@@ -104,6 +106,7 @@ impl Default for Options {
             body_timeout: std::time::Duration::from_secs(c.body_timeout),
             shared_limits: None,
             api_docs: false,
+            push: crate::push::PushConfig::default(),
         }
     }
 }
@@ -118,6 +121,7 @@ impl Options {
             predict_limit: limits.then_some(config.rate_limit_predict),
             save_limit: limits.then_some(config.rate_limit_save_numbers),
             trust_proxy: config.trust_proxy,
+            push: config.push.clone(),
             api_docs: config.api_docs.unwrap_or(config.debug),
             monitoring: config.monitoring_enabled,
             thresholds: Thresholds {
@@ -178,6 +182,8 @@ pub struct AppState {
     buckets: Option<Arc<limit::SharedBuckets>>,
     /// The last readiness answer (see [`ready`]).
     ready: Arc<ready::ReadyCache>,
+    /// Web Push delivery (see [`crate::push`]).
+    push: Arc<crate::push::Pusher>,
 }
 
 impl AppState {
@@ -201,6 +207,7 @@ impl AppState {
                 .map(Arc::new)
         });
         AppState {
+            push: Arc::new(crate::push::Pusher::new(options.push.clone())),
             buckets,
             ready: Arc::default(),
             engine,
@@ -248,6 +255,11 @@ impl AppState {
             },
             |b| b.status(),
         )
+    }
+
+    /// Web Push delivery.
+    pub fn push(&self) -> &crate::push::Pusher {
+        &self.push
     }
 
     /// The options.
