@@ -56,8 +56,9 @@ async fn key(State(state): State<AppState>) -> Result<Json<PushKey>, ApiError> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SubscribeBody {
-    /// The push service's URL for this browser (https).
-    #[schema(max_length = 2048)]
+    /// The push service's URL for this browser: https, a public host, no
+    /// user name or password.
+    #[schema(max_length = 2048, format = "lottopro-push-endpoint")]
     endpoint: String,
     /// When the subscription expires, if the browser says (accepted, not
     /// used: a push service reports an expired subscription as gone).
@@ -73,9 +74,12 @@ struct SubscribeBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SubscriptionKeys {
-    /// The browser's P-256 public key, base64url.
+    /// The browser's P-256 public key: an uncompressed point on the curve
+    /// (65 bytes), base64url.
+    #[schema(format = "lottopro-p256-key")]
     p256dh: String,
-    /// The browser's 16-byte authentication secret, base64url.
+    /// The browser's authentication secret: 16 bytes, base64url.
+    #[schema(format = "lottopro-push-auth")]
     auth: String,
 }
 
