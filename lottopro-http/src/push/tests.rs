@@ -85,13 +85,43 @@ async fn stand_in(browsers: Arc<Vec<Browser>>, received: Received) -> String {
     format!("http://{addr}")
 }
 
-fn temp_store() -> (Arc<Store>, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "lottopro-push-{}-{}",
-        std::process::id(),
-        crate::secret::random_hex(8)
-    ));
-    (Arc::new(Store::open(&dir.join("push.db")).unwrap()), dir)
+/// A stand-in, a store in a temporary folder, and one subscription per
+/// `(owner, kind)`: subscription `n` is served at `/{kind}/{n}`.
+struct Fixture {
+    store: Arc<Store>,
+    received: Received,
+    dir: std::path::PathBuf,
+}
+
+impl Fixture {
+    async fn new(subscriptions: &[(&str, &str)]) -> Fixture {
+        let browsers: Arc<Vec<Browser>> =
+            Arc::new((1..=subscriptions.len() as u8).map(Browser::new).collect());
+        let received = Received::default();
+        let base = stand_in(browsers.clone(), received.clone()).await;
+        let dir = std::env::temp_dir().join(format!(
+            "lottopro-push-{}-{}",
+            std::process::id(),
+            crate::secret::random_hex(8)
+        ));
+        let store = Arc::new(Store::open(&dir.join("push.db")).unwrap());
+        for (n, (owner, kind)) in subscriptions.iter().enumerate() {
+            store
+                .subscribe_push(owner, &browsers[n].target(format!("{base}/{kind}/{n}")))
+                .unwrap();
+        }
+        Fixture {
+            store,
+            received,
+            dir,
+        }
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn notice(title: &str) -> Notice {
@@ -105,23 +135,12 @@ fn notice(title: &str) -> Notice {
 
 #[tokio::test]
 async fn each_subscription_gets_the_notice_and_gone_ones_are_dropped() {
-    let browsers = Arc::new(vec![Browser::new(1), Browser::new(2), Browser::new(3)]);
-    let received = Received::default();
-    let base = stand_in(browsers.clone(), received.clone()).await;
-    let (store, dir) = temp_store();
-    store
-        .subscribe_push("alice", &browsers[0].target(format!("{base}/ok/0")))
-        .unwrap();
-    store
-        .subscribe_push("alice", &browsers[1].target(format!("{base}/gone/1")))
-        .unwrap();
-    store
-        .subscribe_push("bob", &browsers[2].target(format!("{base}/ok/2")))
-        .unwrap();
+    let f = Fixture::new(&[("alice", "ok"), ("alice", "gone"), ("bob", "ok")]).await;
+    let store = &f.store;
     let pusher = Pusher::new(PushConfig::default());
     let report = pusher
         .notify(
-            &store,
+            store,
             vec![
                 ("alice".into(), notice("회차 1254 결과")),
                 ("bob".into(), notice("for bob")),
@@ -140,10 +159,10 @@ async fn each_subscription_gets_the_notice_and_gone_ones_are_dropped() {
     // The gone subscription is dropped, the others kept.
     assert_eq!(store.push_targets("alice").unwrap().len(), 1);
     assert_eq!(store.push_targets("bob").unwrap().len(), 1);
-    let mut got = received.lock().unwrap().clone();
+    let mut got = f.received.lock().unwrap().clone();
     got.sort();
     assert_eq!(got.len(), 2);
-    let key = pusher.key(Some(&store)).await.unwrap();
+    let key = pusher.key(Some(store)).await.unwrap();
     for (_, plain, vapid) in &got {
         let n: Notice = serde_json::from_slice(plain).unwrap();
         assert!(n.title == "회차 1254 결과" || n.title == "for bob", "{n:?}");
@@ -151,33 +170,19 @@ async fn each_subscription_gets_the_notice_and_gone_ones_are_dropped() {
     }
     // The key is the store's, the same for another pusher (a replica).
     let again = Pusher::new(PushConfig::default());
-    assert_eq!(
-        again.key(Some(&store)).await.unwrap().public(),
-        key.public()
-    );
-    drop(store);
-    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(again.key(Some(store)).await.unwrap().public(), key.public());
 }
 
 #[tokio::test]
 async fn a_push_service_that_never_answers_costs_one_deadline() {
-    let browsers = Arc::new(vec![Browser::new(1), Browser::new(2)]);
-    let received = Received::default();
-    let base = stand_in(browsers.clone(), received.clone()).await;
-    let (store, dir) = temp_store();
-    store
-        .subscribe_push("alice", &browsers[0].target(format!("{base}/hang/0")))
-        .unwrap();
-    store
-        .subscribe_push("alice", &browsers[1].target(format!("{base}/ok/1")))
-        .unwrap();
+    let f = Fixture::new(&[("alice", "hang"), ("alice", "ok")]).await;
     let pusher = Pusher::new(PushConfig {
         push_timeout: 1,
         ..PushConfig::default()
     });
     let started = Instant::now();
     let report = pusher
-        .notify(&store, vec![("alice".into(), notice("t"))])
+        .notify(&f.store, vec![("alice".into(), notice("t"))])
         .await;
     let took = started.elapsed();
     assert_eq!(
@@ -190,29 +195,19 @@ async fn a_push_service_that_never_answers_costs_one_deadline() {
     );
     assert!(took < Duration::from_secs(5), "took {took:?}");
     // A failure keeps the subscription.
-    assert_eq!(store.push_targets("alice").unwrap().len(), 2);
-    drop(store);
-    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(f.store.push_targets("alice").unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn a_bad_notice_is_counted_failed_and_sends_nothing() {
-    let browsers = Arc::new(vec![Browser::new(1)]);
-    let received = Received::default();
-    let base = stand_in(browsers.clone(), received.clone()).await;
-    let (store, dir) = temp_store();
-    store
-        .subscribe_push("alice", &browsers[0].target(format!("{base}/ok/0")))
-        .unwrap();
+    let f = Fixture::new(&[("alice", "ok")]).await;
     let mut bad = notice("t");
     bad.url = "https://elsewhere.example/".into();
     let report = Pusher::new(PushConfig::default())
-        .notify(&store, vec![("alice".into(), bad)])
+        .notify(&f.store, vec![("alice".into(), bad)])
         .await;
     assert_eq!(report.failed, 1);
-    assert!(received.lock().unwrap().is_empty());
-    drop(store);
-    let _ = std::fs::remove_dir_all(dir);
+    assert!(f.received.lock().unwrap().is_empty());
 }
 
 #[test]

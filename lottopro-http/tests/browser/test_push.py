@@ -1,23 +1,21 @@
 """Web Push end to end, against a push-service stand-in.
 
-A real `lottopro serve` (the debug binary, LOTTOPRO_BIN) is subscribed
-through its HTTP API with a subscription whose endpoint is a small HTTP
+A real `lottopro serve` (conftest's `serve`) is subscribed through its
+HTTP API with a subscription whose endpoint is a small HTTP
 server on loopback: the stand-in for a browser vendor's push service. It
 does what a push service must before it accepts a message (RFC 8292:
 checks the VAPID token's ES256 signature with the key the service serves,
 its audience and expiry), and then what the browser would (RFC 8291:
 decrypts the aes128gcm body with the subscription's private key and auth
 secret, generated here with `cryptography`). Notices are sent through
-`POST /admin/push/test`, which the admin token guards.
+`POST /admin/push/test`, which the admin token guards. The last case
+hands a message to the service worker in headless Chromium through the
+DevTools protocol and finds it shown.
 """
 
 import base64
-import contextlib
 import json
 import os
-import pathlib
-import socket
-import subprocess
 import tempfile
 import threading
 import time
@@ -26,19 +24,21 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import ADMIN_TOKEN, chrome, serve
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
-ADMIN_TOKEN = "admin-token-for-the-push-test"
 PUSH_TIMEOUT = 1
-
-if not BIN.exists():
-    pytest.skip(f"{BIN} is not built (scripts/test builds it)", allow_module_level=True)
+PUSH_ENV = {
+    "PUSH_LOCAL_ENDPOINTS": "true",
+    "PUSH_TIMEOUT": str(PUSH_TIMEOUT),
+    "PUSH_SUBJECT": "mailto:ops@lottopro.test",
+    "VAPID_PRIVATE_KEY": "",  # empty means unset: the store's key
+}
 
 
 def b64u(data: bytes) -> str:
@@ -47,12 +47,6 @@ def b64u(data: bytes) -> str:
 
 def unb64u(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -165,42 +159,6 @@ class PushService:
         self.server.shutdown()
 
 
-@contextlib.contextmanager
-def serve():
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CACHE_WARMING="false",
-            SYNC_SCHEDULE="false",
-            ADMIN_TOKEN=ADMIN_TOKEN,
-            PUSH_LOCAL_ENDPOINTS="true",
-            PUSH_TIMEOUT=str(PUSH_TIMEOUT),
-            PUSH_SUBJECT="mailto:ops@lottopro.test",
-            VAPID_PRIVATE_KEY="",  # empty means unset: the store's key
-        )
-        proc = subprocess.Popen(
-            [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", f"{tmp}/lp.db"],
-            env=env,
-            stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/api/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            proc.kill()
-            raise RuntimeError("lottopro serve did not start: " + proc.stderr.read().decode())
-        try:
-            yield base
-        finally:
-            proc.terminate()
-            assert proc.wait(timeout=10) == 0
-
-
 def call(url, body=None, headers=None):
     """(status, JSON answer) of a GET, or a POST of `body` as JSON."""
     data = None if body is None else json.dumps(body).encode()
@@ -216,7 +174,7 @@ def call(url, body=None, headers=None):
 @pytest.fixture(scope="module")
 def setup():
     push = PushService()
-    with serve() as base:
+    with serve(**PUSH_ENV) as base:
         status, answer = call(f"{base}/api/push/key")
         assert status == 200, answer
         push.vapid_key = unb64u(answer["key"])
@@ -317,3 +275,39 @@ def test_the_test_route_needs_the_admin_token(setup):
     assert status == 401
     status, problem = notify(base, token, {**NOTICE, "url": "https://elsewhere.example/"})
     assert status == 400 and problem["field"] == "url", problem
+
+
+def test_the_service_worker_shows_a_pushed_notice(setup):
+    """The page's service worker, given a push message through the DevTools
+    protocol (no vendor push service is involved), shows the notice."""
+    base, _ = setup
+    with tempfile.TemporaryDirectory() as profile:
+        driver = chrome(390, 844, profile)
+        try:
+            driver.get(f"{base}/tickets?lang=ko")
+            driver.execute_cdp_cmd(
+                "Browser.grantPermissions", {"origin": base, "permissions": ["notifications"]}
+            )
+            scope = driver.execute_async_script(
+                "const done = arguments[0];"
+                "navigator.serviceWorker.ready.then(r => done(r.scope)).catch(e => done(String(e)));"
+            )
+            assert scope == f"{base}/", scope
+            assert driver.execute_script("return typeof window.subscribePush") == "function"
+            # The first registration of a fresh profile has id 0.
+            driver.execute_cdp_cmd("ServiceWorker.enable", {})
+            driver.execute_cdp_cmd(
+                "ServiceWorker.deliverPushMessage",
+                {"origin": base, "registrationId": "0", "data": json.dumps(NOTICE)},
+            )
+            shown = WebDriverWait(driver, 10).until(
+                lambda d: d.execute_async_script(
+                    "const done = arguments[0];"
+                    "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                    ".then(ns => done(ns.map(n => [n.title, n.body, n.tag, n.data && n.data.url])))"
+                    ".catch(e => done(String(e)));"
+                )
+            )
+            assert shown == [[NOTICE["title"], NOTICE["body"], NOTICE["tag"], NOTICE["url"]]], shown
+        finally:
+            driver.quit()
