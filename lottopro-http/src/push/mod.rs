@@ -322,6 +322,7 @@ impl Pusher {
                 Err(e) => {
                     tracing::warn!(target: "push", "a notice was not sent: {e}");
                     report.failed += subs.len() as u64;
+                    count("failed", subs.len() as u64);
                 }
             }
         }
@@ -333,12 +334,12 @@ impl Pusher {
             (Err(e), _) => {
                 tracing::warn!(target: "push", "no VAPID key: {e}");
                 report.failed += jobs.len() as u64;
-                count(&Outcome::Failed(String::new()), jobs.len() as u64);
+                count("failed", jobs.len() as u64);
                 return report;
             }
             (_, None) => {
                 report.failed += jobs.len() as u64;
-                count(&Outcome::Failed(String::new()), jobs.len() as u64);
+                count("failed", jobs.len() as u64);
                 return report;
             }
         };
@@ -346,6 +347,7 @@ impl Pusher {
         for (payload, target) in jobs {
             let Ok(permit) = self.gate.clone().acquire_owned().await else {
                 report.failed += 1;
+                count("failed", 1);
                 continue;
             };
             let (client, key) = (client.clone(), key.clone());
@@ -360,9 +362,10 @@ impl Pusher {
         while let Some(done) = tasks.join_next().await {
             let Ok((endpoint, outcome)) = done else {
                 report.failed += 1;
+                count("failed", 1);
                 continue;
             };
-            count(&outcome, 1);
+            count(outcome.label(), 1);
             match outcome {
                 Outcome::Sent => report.sent += 1,
                 Outcome::Gone => {
@@ -389,8 +392,9 @@ impl Pusher {
     }
 }
 
-fn count(outcome: &Outcome, n: u64) {
-    metrics::counter!("lottopro_push_messages_total", "result" => outcome.label()).increment(n);
+/// Counts `n` messages with `result` (`sent`, `gone` or `failed`).
+fn count(result: &'static str, n: u64) {
+    metrics::counter!("lottopro_push_messages_total", "result" => result).increment(n);
 }
 
 /// The host of an endpoint, for logs (its path identifies a browser).

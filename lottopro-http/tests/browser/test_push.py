@@ -171,6 +171,19 @@ def call(url, body=None, headers=None):
         return e.code, json.loads(e.read() or b"null")
 
 
+def counted(base) -> dict:
+    """`lottopro_push_messages_total` per result, from /metrics."""
+    req = urllib.request.Request(f"{base}/metrics", headers={"authorization": f"Bearer {ADMIN_TOKEN}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        text = r.read().decode()
+    counts = {"sent": 0.0, "gone": 0.0, "failed": 0.0}
+    for line in text.splitlines():
+        if line.startswith("lottopro_push_messages_total{"):
+            labels, value = line.rsplit(" ", 1)
+            counts[labels.split('result="')[1].split('"')[0]] = float(value)
+    return counts
+
+
 @pytest.fixture(scope="module")
 def setup():
     push = PushService()
@@ -223,8 +236,10 @@ def test_a_notice_arrives_signed_and_decrypts_to_its_json(setup):
 def test_a_subscription_the_service_reports_gone_is_dropped(setup):
     base, push = setup
     token = subscribe(base, push, "gone", "3")
+    before = counted(base)
     status, report = notify(base, token, NOTICE)
     assert (status, report) == (200, {"sent": 0, "gone": 1, "failed": 0})
+    assert counted(base)["gone"] == before["gone"] + 1
     # Gone from the store: nothing left to send to, nothing to unsubscribe.
     assert notify(base, token, NOTICE)[1] == {"sent": 0, "gone": 0, "failed": 0}
     endpoint = push.subscription("gone", "3")["endpoint"]
@@ -238,11 +253,14 @@ def test_a_push_service_that_never_answers_costs_one_deadline(setup):
     base, push = setup
     token = subscribe(base, push, "hang", "4")
     subscribe(base, push, "ok", "5", token)
+    before = counted(base)
     started = time.monotonic()
     status, report = notify(base, token, NOTICE)
     took = time.monotonic() - started
     assert (status, report) == (200, {"sent": 1, "gone": 0, "failed": 1})
     assert took < PUSH_TIMEOUT + 3, f"took {took:.1f} s"
+    after = counted(base)
+    assert (after["sent"], after["failed"]) == (before["sent"] + 1, before["failed"] + 1)
     # The service kept answering meanwhile, and the hung subscription is kept.
     assert call(f"{base}/api/health")[0] == 200
     endpoint = push.subscription("hang", "4")["endpoint"]
