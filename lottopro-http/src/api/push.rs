@@ -159,14 +159,7 @@ async fn unsubscribe(
     headers: HeaderMap,
     ApiJson(b): ApiJson<UnsubscribeBody>,
 ) -> Result<Json<Unsubscribed>, ApiError> {
-    if b.endpoint.len() > crate::push::MAX_ENDPOINT_BYTES {
-        return Err(Error::Limit {
-            field: "endpoint".into(),
-            value: b.endpoint.len() as u64,
-            limit: crate::push::MAX_ENDPOINT_BYTES as u64,
-        }
-        .into());
-    }
+    crate::push::check_length(&b.endpoint)?;
     require_store(&state)?;
     let Some(client) = Client::from_headers(&headers, &state).await? else {
         return Ok(Json(Unsubscribed { removed: false }));

@@ -71,8 +71,8 @@ fn decode(field: &str, text: &str) -> Result<Vec<u8>> {
         .map_err(|_| Error::invalid(field, "is not base64url (A-Z a-z 0-9 - _)"))
 }
 
-fn check_endpoint(endpoint: &str, allow_local: bool) -> Result<()> {
-    let bad = |why: &str| Error::invalid("endpoint", why.to_owned());
+/// Refuses an endpoint longer than [`MAX_ENDPOINT_BYTES`].
+pub fn check_length(endpoint: &str) -> Result<()> {
     if endpoint.len() > MAX_ENDPOINT_BYTES {
         return Err(Error::Limit {
             field: "endpoint".into(),
@@ -80,6 +80,12 @@ fn check_endpoint(endpoint: &str, allow_local: bool) -> Result<()> {
             limit: MAX_ENDPOINT_BYTES as u64,
         });
     }
+    Ok(())
+}
+
+fn check_endpoint(endpoint: &str, allow_local: bool) -> Result<()> {
+    let bad = |why: &str| Error::invalid("endpoint", why.to_owned());
+    check_length(endpoint)?;
     let uri: axum::http::Uri = endpoint
         .parse()
         .map_err(|_| bad("is not a URL (the PushSubscription's endpoint)"))?;
