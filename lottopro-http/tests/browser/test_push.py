@@ -306,26 +306,34 @@ def test_the_service_worker_shows_a_pushed_notice(setup):
             driver.execute_cdp_cmd(
                 "Browser.grantPermissions", {"origin": base, "permissions": ["notifications"]}
             )
-            scope = driver.execute_async_script(
-                "const done = arguments[0];"
-                "navigator.serviceWorker.ready.then(r => done(r.scope)).catch(e => done(String(e)));"
-            )
-            assert scope == f"{base}/", scope
-            assert driver.execute_script("return typeof window.subscribePush") == "function"
-            # The first registration of a fresh profile has id 0.
-            driver.execute_cdp_cmd("ServiceWorker.enable", {})
-            driver.execute_cdp_cmd(
-                "ServiceWorker.deliverPushMessage",
-                {"origin": base, "registrationId": "0", "data": json.dumps(NOTICE)},
-            )
-            shown = WebDriverWait(driver, 10).until(
+            # Push events go to an activated worker.
+            state = WebDriverWait(driver, 10).until(
                 lambda d: d.execute_async_script(
+                    "const done = arguments[0];"
+                    "navigator.serviceWorker.ready.then(r => done(r.active.state === 'activated' && r.scope))"
+                    ".catch(e => done(String(e)));"
+                )
+            )
+            assert state == f"{base}/", state
+            assert driver.execute_script("return typeof window.subscribePush") == "function"
+            driver.execute_cdp_cmd("ServiceWorker.enable", {})
+
+            def shown(d):
+                # The first registration of a fresh profile has id 0.
+                d.execute_cdp_cmd(
+                    "ServiceWorker.deliverPushMessage",
+                    {"origin": base, "registrationId": "0", "data": json.dumps(NOTICE)},
+                )
+                time.sleep(0.5)
+                return d.execute_async_script(
                     "const done = arguments[0];"
                     "navigator.serviceWorker.ready.then(r => r.getNotifications())"
                     ".then(ns => done(ns.map(n => [n.title, n.body, n.tag, n.data && n.data.url])))"
                     ".catch(e => done(String(e)));"
                 )
-            )
+
+            # Delivered again until it shows: the same tag replaces, never adds.
+            shown = WebDriverWait(driver, 15).until(shown)
             assert shown == [[NOTICE["title"], NOTICE["body"], NOTICE["tag"], NOTICE["url"]]], shown
         finally:
             driver.quit()
