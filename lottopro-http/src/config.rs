@@ -184,6 +184,8 @@ pub struct ServeConfig {
     pub threshold_error_rate: f64,
     #[command(flatten)]
     pub backup: crate::backup::BackupConfig,
+    #[command(flatten)]
+    pub push: crate::push::PushConfig,
 }
 
 /// Where the draw sources live (`lottopro sync` and `serve`).
@@ -213,7 +215,7 @@ impl SourceUrls {
 }
 
 /// Booleans as the original read them: 1/true/yes/on and 0/false/no/off.
-fn parse_flag(s: &str) -> std::result::Result<bool, String> {
+pub(crate) fn parse_flag(s: &str) -> std::result::Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" | "" => Ok(false),

@@ -17,6 +17,8 @@
 //! - [`sync`]: the client of the official results site and its mirror
 //!   (network code stays out of the core).
 //! - [`telemetry`]: monitoring, alerts and logs.
+//! - [`push`]: Web Push notifications (VAPID, aes128gcm) to players'
+//!   browsers.
 //! - [`secret`]: random secrets and their constant-time comparison.
 
 pub mod api;
@@ -25,6 +27,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod listen;
+pub mod push;
 pub mod secret;
 pub mod server;
 pub mod store;

@@ -44,6 +44,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
     let built = (|| -> lottopro_core::Result<AppState> {
         config.check_secrets()?;
         crate::backup::check(config)?;
+        crate::push::check(config)?;
         let spec = lottopro_core::GameSpec::preset(&config.game)?;
         let store = crate::store::Store::connect(&config.store_location())?;
         if let Some(path) = &config.history {

@@ -1,10 +1,13 @@
-"""Teaches Schemathesis the three string formats of LottoPro's OpenAPI
-document whose grammar JSON Schema cannot state (each is described in the
-document itself):
+"""Teaches Schemathesis the string formats of LottoPro's OpenAPI document
+whose grammar JSON Schema cannot state (each is described in the document
+itself):
 
 - ``lottopro-ticket``: six different numbers 1-45 as text;
 - ``lottopro-tickets``: one to five such tickets separated by ';';
 - ``lottopro-qr``: the URL in a Korean Lotto ticket's QR code;
+- ``lottopro-push-endpoint``, ``lottopro-p256-key``, ``lottopro-push-auth``:
+  a browser's push subscription (an https URL of a public host, a point on
+  the P-256 curve, a 16-byte secret; the last two base64url);
 
 and the one cross-field rule JSON Schema generators cannot model: a
 prediction's ``user_numbers`` and ``exclude`` share no number. Each format
@@ -16,7 +19,13 @@ Loaded through ``SCHEMATHESIS_HOOKS=hooks`` with this folder on
 ``PYTHONPATH`` (see ``tests/test_contract.py``).
 """
 
+import base64
+import ipaddress
+import urllib.parse
+
 import schemathesis
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import strategies as st
 
 _numbers = st.lists(st.integers(1, 45), min_size=6, max_size=6, unique=True)
@@ -46,6 +55,59 @@ def _qr(draw):
     return f"{scheme}://{host}/qr.do?method=winQr&v={v}"
 
 
+def _b64u(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+# A P-256 private scalar is below the group order n.
+_P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+_p256_key = st.integers(1, _P256_ORDER - 1).map(
+    lambda k: _b64u(
+        ec.derive_private_key(k, ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+)
+_push_auth = st.binary(min_size=16, max_size=16).map(_b64u)
+_push_endpoint = st.builds(
+    "https://{}/{}".format,
+    st.sampled_from(["fcm.googleapis.com/fcm/send", "updates.push.services.mozilla.com/wpush/v2", "web.push.apple.com"]),
+    st.from_regex(r"[A-Za-z0-9_-]{1,40}", fullmatch=True),
+)
+
+
+def _unb64u(text):
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text.rstrip("=")) % 4))
+    except ValueError:
+        return None
+
+
+def _is_p256_key(text):
+    raw = _unb64u(text)
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except (TypeError, ValueError):
+        return False
+    return len(raw) == 65
+
+
+def _is_push_auth(text):
+    raw = _unb64u(text)
+    return raw is not None and len(raw) == 16
+
+
+def _is_push_endpoint(text):
+    # Generous on purpose: a false "valid" only skips a negative case.
+    if not text.startswith("https://") or "@" in text:
+        return False
+    try:
+        host = urllib.parse.urlsplit(text).hostname or ""
+        return ipaddress.ip_address(host).is_global
+    except ValueError:  # a name, not an IP literal
+        return host != "localhost"
+
+
 def _is_ticket(text):
     """Whether `text` is a ticket as the service reads it: six different
     numbers 1-45 separated by spaces or commas."""
@@ -70,7 +132,15 @@ def _may_be_qr(text):
 # What each format accepts. Schemathesis cannot check a custom format, so in
 # negative mode it counts every string as violating one; these checks drop
 # the negative cases whose "violation" is in fact a valid value.
-_CHECKS = {"ticket": _is_ticket, "tickets": _is_tickets, "numbers": _is_tickets, "qr": _may_be_qr}
+_CHECKS = {
+    "ticket": _is_ticket,
+    "tickets": _is_tickets,
+    "numbers": _is_tickets,
+    "qr": _may_be_qr,
+    "endpoint": _is_push_endpoint,
+    "p256dh": _is_p256_key,
+    "auth": _is_push_auth,
+}
 
 
 @schemathesis.hook("filter_case")
@@ -79,7 +149,8 @@ def negative_cases_really_violate_the_formats(context, case):
     mode = getattr(getattr(meta, "generation", None), "mode", None)
     if mode != "negative":
         return True
-    for values in (case.body, case.query):
+    keys = case.body.get("keys") if isinstance(case.body, dict) else None
+    for values in (case.body, case.query, keys):
         if not isinstance(values, dict):
             continue
         for name, check in _CHECKS.items():
@@ -92,6 +163,9 @@ def negative_cases_really_violate_the_formats(context, case):
 schemathesis.openapi.format("lottopro-ticket", _ticket())
 schemathesis.openapi.format("lottopro-tickets", _tickets())
 schemathesis.openapi.format("lottopro-qr", _qr())
+schemathesis.openapi.format("lottopro-push-endpoint", _push_endpoint)
+schemathesis.openapi.format("lottopro-p256-key", _p256_key)
+schemathesis.openapi.format("lottopro-push-auth", _push_auth)
 
 
 @schemathesis.hook("filter_case").apply_to(method="POST", path="/api/predict")

@@ -11,6 +11,7 @@ mod metrics;
 mod numbers;
 mod popularity;
 mod predictions;
+mod push;
 mod qr;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -31,6 +32,8 @@ pub(crate) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .merge(analysis::router())
         .merge(draws::router())
         .merge(limits.saves(numbers::router()))
+        .merge(limits.saves(push::router()))
+        .merge(push::admin_router())
         .merge(predictions::router())
         .merge(qr::router())
         .merge(admin::router())

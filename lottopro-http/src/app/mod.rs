@@ -85,6 +85,8 @@ pub struct Options {
     pub shared_limits: Option<String>,
     /// Whether `/docs`, the API explorer, is served.
     pub api_docs: bool,
+    /// Web Push: VAPID key, contact, deadlines (see [`crate::push`]).
+    pub push: crate::push::PushConfig,
 }
 
 impl Default for Options {
@@ -105,6 +107,7 @@ impl Default for Options {
             body_timeout: std::time::Duration::from_secs(c.body_timeout),
             shared_limits: None,
             api_docs: false,
+            push: crate::push::PushConfig::default(),
         }
     }
 }
@@ -119,6 +122,7 @@ impl Options {
             predict_limit: limits.then_some(config.rate_limit_predict),
             save_limit: limits.then_some(config.rate_limit_save_numbers),
             trust_proxy: config.trust_proxy,
+            push: config.push.clone(),
             api_docs: config.api_docs.unwrap_or(config.debug),
             monitoring: config.monitoring_enabled,
             thresholds: Thresholds {
@@ -181,6 +185,8 @@ pub struct AppState {
     ready: Arc<ready::ReadyCache>,
     /// When draws were last synced successfully, Unix seconds (0: never).
     last_sync: Arc<std::sync::atomic::AtomicI64>,
+    /// Web Push delivery (see [`crate::push`]).
+    push: Arc<crate::push::Pusher>,
 }
 
 impl AppState {
@@ -204,6 +210,7 @@ impl AppState {
                 .map(Arc::new)
         });
         AppState {
+            push: Arc::new(crate::push::Pusher::new(options.push.clone())),
             buckets,
             ready: Arc::default(),
             engine,
@@ -270,6 +277,11 @@ impl AppState {
             },
             |b| b.status(),
         )
+    }
+
+    /// Web Push delivery.
+    pub fn push(&self) -> &crate::push::Pusher {
+        &self.push
     }
 
     /// The options.

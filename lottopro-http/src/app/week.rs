@@ -80,6 +80,22 @@ pub(crate) fn notice(round: u32, tickets: &[(SavedNumbers, TicketOutcome)]) -> R
             }
         })
         .collect();
+    // A push message's body holds at most 500 characters: the games that do
+    // not fit are counted.
+    let mut body = String::new();
+    let mut shown = 0;
+    for p in &parts {
+        let sep = if body.is_empty() { "" } else { " · " };
+        if body.chars().count() + sep.len() + p.chars().count() > 460 {
+            break;
+        }
+        body.push_str(sep);
+        body.push_str(p);
+        shown += 1;
+    }
+    if shown < parts.len() {
+        body.push_str(&format!(" · 외 {}장", parts.len() - shown));
+    }
     let title = match best_rank {
         Some(rank) => format!("제{round}회 결과: {rank}등 당첨"),
         None => format!("제{round}회 결과"),
@@ -87,7 +103,7 @@ pub(crate) fn notice(round: u32, tickets: &[(SavedNumbers, TicketOutcome)]) -> R
     RoundNotice {
         round,
         title,
-        body: parts.join(" · "),
+        body,
         url: format!("/tickets#round-{round}"),
         tag: format!("round-{round}"),
         best_rank,
@@ -158,9 +174,26 @@ pub(crate) async fn announce(state: &AppState, before: Option<u32>) {
     deliver(state, notices).await;
 }
 
-/// Sends the notices to their owners' subscribed devices.
+/// Sends the notices to their owners' subscribed devices (Web Push, see
+/// `crate::push`); owners without a subscription see the outcome on the
+/// page.
 async fn deliver(state: &AppState, notices: Vec<(String, RoundNotice)>) {
-    let _ = (state, notices);
+    let messages = notices
+        .into_iter()
+        .map(|(owner, n)| {
+            (
+                owner,
+                crate::push::Notice {
+                    title: n.title,
+                    body: n.body,
+                    url: n.url,
+                    tag: n.tag,
+                },
+            )
+        })
+        .collect();
+    let report = crate::push::notify(state, messages).await;
+    tracing::info!(?report, "draw notices pushed");
 }
 
 #[cfg(test)]

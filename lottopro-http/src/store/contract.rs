@@ -133,13 +133,22 @@ fn postgres() {
         .score_predictions(&source.history(&g).unwrap())
         .unwrap();
     source.create_link("code-key", "erin").unwrap();
+    let sub = PushTarget {
+        endpoint: "https://push.example/erin".into(),
+        p256dh: "key".into(),
+        auth: "auth".into(),
+    };
+    source.subscribe_push("erin", &sub).unwrap();
+    source.vapid_key("vapid").unwrap();
     let target = open("moved");
     let copied = source.copy_to(&target).unwrap();
     assert_eq!(
         copied.iter().map(|(_, n)| *n).collect::<Vec<u64>>(),
-        vec![12, 0, 2, 1, 1],
+        vec![12, 0, 2, 1, 1, 1, 1],
         "{copied:?}"
     );
+    assert_eq!(target.push_targets("erin").unwrap(), vec![sub]);
+    assert_eq!(target.vapid_key("other").unwrap(), "vapid");
     assert_eq!(target.history(&g).unwrap(), source.history(&g).unwrap());
     assert_eq!(
         target.saved_numbers("erin").unwrap(),

@@ -12,7 +12,7 @@ use super::sql::Value;
 use super::{Backend, Store};
 
 /// The tables, with their columns and which are text (`t`) or integers.
-const TABLES: [(&str, &[(&str, char)]); 5] = [
+const TABLES: [(&str, &[(&str, char)]); 7] = [
     ("draws", &[("game", 't'), ("round", 'i'), ("record", 't')]),
     (
         "draw_orders",
@@ -53,6 +53,20 @@ const TABLES: [(&str, &[(&str, char)]); 5] = [
     (
         "link_codes",
         &[("code", 't'), ("owner", 't'), ("expires_at", 'i')],
+    ),
+    (
+        "push_subscriptions",
+        &[
+            ("endpoint", 't'),
+            ("owner", 't'),
+            ("p256dh", 't'),
+            ("auth", 't'),
+            ("created_at", 'i'),
+        ],
+    ),
+    (
+        "vapid_keys",
+        &[("id", 'i'), ("private_key", 't'), ("created_at", 'i')],
     ),
 ];
 

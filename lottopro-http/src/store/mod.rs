@@ -21,8 +21,9 @@
 //! The operations are grouped by what they keep: [`draws`](self::draws)
 //! (the history and the order balls were drawn in), [`numbers`](self::numbers)
 //! (saved tickets), [`predictions`](self::predictions) (the prediction
-//! history and its scoring), and `links` (device-link codes and
-//! the leases on scheduled work). Backups are `crate::backup`'s.
+//! history and its scoring), `links` (device-link codes and
+//! the leases on scheduled work) and `push` (Web Push subscriptions and the
+//! VAPID key). Backups are `crate::backup`'s.
 //!
 //! [`DrawRecord`]: lottopro_core::io::DrawRecord
 
@@ -33,6 +34,7 @@ mod numbers;
 mod pg;
 mod pg_tls;
 mod predictions;
+mod push;
 mod sql;
 mod sqlite;
 
@@ -52,6 +54,7 @@ pub use numbers::{
 };
 use predictions::{LOG_QUEUE, LogMessage, write_log};
 pub use predictions::{MAX_PREDICTIONS_PER_OWNER, NewPrediction, StoredPrediction};
+pub use push::{MAX_PUSH_PER_OWNER, PushTarget};
 use sql::Sql;
 
 /// Where a store lives: a SQLite file, or a PostgreSQL database.

@@ -86,7 +86,7 @@ const MIGRATIONS: &[&str] = &[
     // 2: a saved ticket's line on its slip, the slip's serial, and its life
     // after the draw; one live row per ticket and owner (see
     // `super::numbers`).
-    "     ALTER TABLE saved_numbers ADD COLUMN letter TEXT;
+    "ALTER TABLE saved_numbers ADD COLUMN letter TEXT;
      ALTER TABLE saved_numbers ADD COLUMN choice TEXT;
      ALTER TABLE saved_numbers ADD COLUMN slip TEXT;
      ALTER TABLE saved_numbers ADD COLUMN deleted_at BIGINT;
@@ -100,6 +100,20 @@ const MIGRATIONS: &[&str] = &[
          ON saved_numbers (owner, game, round, numbers)
         WHERE deleted_at IS NULL AND round IS NOT NULL;
      CREATE INDEX saved_numbers_waiting ON saved_numbers (game, round) WHERE notified_at IS NULL;",
+    // 3: Web Push subscriptions and the VAPID key (see `store::push`).
+    "CREATE TABLE push_subscriptions (
+         endpoint   TEXT   PRIMARY KEY,
+         owner      TEXT   NOT NULL,
+         p256dh     TEXT   NOT NULL,
+         auth       TEXT   NOT NULL,
+         created_at BIGINT NOT NULL
+     );
+     CREATE INDEX push_subscriptions_owner ON push_subscriptions (owner);
+     CREATE TABLE vapid_keys (
+         id          BIGINT PRIMARY KEY CHECK (id = 1),
+         private_key TEXT   NOT NULL,
+         created_at  BIGINT NOT NULL
+     );",
 ];
 
 /// How many migrations there are.

@@ -89,6 +89,23 @@ pub(super) fn open(path: &Path) -> Result<Connection> {
     }
     conn.execute_batch(super::numbers::ONCE_PER_OWNER)
         .map_err(db_error)?;
+    // Web Push subscriptions and the VAPID key (see `store::push`).
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS push_subscriptions (
+             endpoint   TEXT    PRIMARY KEY,
+             owner      TEXT    NOT NULL,
+             p256dh     TEXT    NOT NULL,
+             auth       TEXT    NOT NULL,
+             created_at INTEGER NOT NULL
+         );
+         CREATE INDEX IF NOT EXISTS push_subscriptions_owner ON push_subscriptions (owner);
+         CREATE TABLE IF NOT EXISTS vapid_keys (
+             id          INTEGER PRIMARY KEY CHECK (id = 1),
+             private_key TEXT    NOT NULL,
+             created_at  INTEGER NOT NULL
+         );",
+    )
+    .map_err(db_error)?;
     private_files(path);
     Ok(conn)
 }

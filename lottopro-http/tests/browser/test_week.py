@@ -2,9 +2,12 @@
 (390 × 844), in Korean: the slip just bought is photographed for the coming
 draw (five games waiting, A–E with 자동/수동/반자동 and the total); the same
 photo again adds nothing; two games are entered on the ball grid; a second
-profile with a ticket of its own links and both lists merge; the draw
+profile with a ticket of its own links and both lists merge; the player
+subscribes to notifications; the draw
 arrives through a sync stand-in (a local server replaying the results
-mirror's protocol with made-up draws) and every waiting ticket is checked;
+mirror's protocol with made-up draws) and every waiting ticket is checked and one Web Push message reaches
+the push-service stand-in of test_push.py, which checks its VAPID signature
+and decrypts it with the subscription's keys; the service worker shows it;
 the winning game says where to claim and the days left; a ticket is deleted
 and the undo brings it back; the list is exported and imported back with no
 duplicate. Then every bad input of the forms is answered in Korean,
@@ -19,8 +22,11 @@ import tempfile
 import threading
 import urllib.request
 
+import time
+
 import pytest
 from conftest import ADMIN_TOKEN, SHOTS, chrome, free_port, serve
+from test_push import PUSH_ENV, PushService, call, unb64u
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -98,14 +104,25 @@ def mirror():
 
 
 @pytest.fixture(scope="module")
-def server(mirror):
+def push():
+    service = PushService()
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="module")
+def server(mirror, push):
     with serve(
         RATE_LIMIT_PREDICT="1000/hour",
         RATE_LIMIT_SAVE_NUMBERS="1000/hour",
         LOTTOPRO_API_BASE=mirror,
         LOTTOPRO_LEGACY_BASE=mirror,
         LOTTOPRO_MIRROR_BASE=mirror,
+        **PUSH_ENV,
     ) as base:
+        status, answer = call(f"{base}/api/push/key")
+        assert status == 200, answer
+        push.vapid_key = unb64u(answer["key"])
         yield base
 
 
@@ -130,7 +147,37 @@ def fetch_in(driver, path) -> str:
     )
 
 
-def test_a_players_week_in_korean(server, mirror, tmp_path):
+def shown_by_the_worker(driver, base, notice) -> list:
+    """Hands `notice` to the page's service worker as a push message (the
+    DevTools protocol stands in for the browser vendor's push service) and
+    answers the notifications it shows."""
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": base, "permissions": ["notifications"]})
+    wait(driver, 10).until(
+        lambda d: d.execute_async_script(
+            "const done = arguments[0];"
+            "navigator.serviceWorker.ready.then(r => done(r.active.state === 'activated'))"
+            ".catch(e => done(false));"
+        )
+    )
+    driver.execute_cdp_cmd("ServiceWorker.enable", {})
+
+    def shown(d):
+        d.execute_cdp_cmd(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": base, "registrationId": "0", "data": json.dumps(notice)},
+        )
+        time.sleep(0.5)
+        return d.execute_async_script(
+            "const done = arguments[0];"
+            "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(ns => done(ns.map(n => [n.title, n.body])))"
+            ".catch(e => done([]));"
+        )
+
+    return wait(driver, 15).until(shown)
+
+
+def test_a_players_week_in_korean(server, mirror, push, tmp_path):
     from test_app import axe_violations
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -202,7 +249,16 @@ def test_a_players_week_in_korean(server, mirror, tmp_path):
             phone.get(f"{server}/tickets?lang=ko")
             assert tickets(phone) == 8
 
-            # 5. The draw arrives through the sync stand-in.
+            # 5. Notifications: the phone's subscription (made through the
+            # API with the phone's token: headless Chromium has no vendor
+            # push service to subscribe at), its keys held by the stand-in.
+            token = phone.get_cookie("lottopro_token")["value"]
+            status, answer = call(
+                f"{server}/api/push/subscribe", push.subscription("ok", "phone"), {"x-client-token": token}
+            )
+            assert status == 201, answer
+
+            # 6. The draw arrives through the sync stand-in.
             Mirror.last = upcoming
             req = urllib.request.Request(
                 f"{server}/admin/sync", method="POST", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -226,15 +282,28 @@ def test_a_players_week_in_korean(server, mirror, tmp_path):
             health = json.load(urllib.request.urlopen(f"{server}/api/health"))
             assert health["stale"] is None and health["last_sync"], health
             phone.save_screenshot(str(SHOTS / "week-4-drawn-390.png"))
+            # One message for the owner of all eight tickets, signed and
+            # decrypted by the stand-in, with each game's rank or loss and
+            # matched count.
+            for _ in range(100):
+                if push.received:
+                    break
+                time.sleep(0.1)
+            assert len(push.received) == 1, (push.received, push.refused)
+            notice = push.received[0]["notice"]
+            assert notice["title"] == f"제{upcoming}회 결과: 5등 당첨", notice
+            assert "A 5등 (3개 일치)" in notice["body"] and "낙첨 (" in notice["body"], notice
+            assert notice["url"] == f"/tickets#round-{upcoming}"
+            assert shown_by_the_worker(phone, server, notice) == [[notice["title"], notice["body"]]]
 
-            # 6. Delete with undo.
+            # 7. Delete with undo.
             rows[-1].find_element(By.CSS_SELECTOR, "form[action^='/ui/saved/delete'] button").click()
             undo = wait(phone).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#saved-list .undo"))[0]
             assert "티켓을 삭제했습니다" in undo.text and tickets(phone) == 7
             undo.find_element(By.TAG_NAME, "button").click()
             wait(phone).until(lambda d: tickets(d) == 8)
 
-            # 7. Export, then import the export back: nothing doubled.
+            # 8. Export, then import the export back: nothing doubled.
             exported = fetch_in(phone, "/ui/saved/export?format=json")
             rows_out = json.loads(exported)
             assert len(rows_out) == 8 and {r["letter"] for r in rows_out} >= set("ABCDE")

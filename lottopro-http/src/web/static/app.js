@@ -304,3 +304,33 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Web Push: subscribes this browser to notifications of its tickets (the
+// browser asks the player first). It fetches the service's VAPID key,
+// subscribes with the browser's push service and hands the subscription to
+// the service, which keeps it under this browser's client token. Resolves to
+// the subscription; rejects with a message when push is unavailable or refused.
+async function subscribePush() {
+  if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
+    throw new Error("push notifications are not available in this browser");
+  }
+  const registration = await navigator.serviceWorker.ready;
+  const answer = await fetch("/api/push/key", { credentials: "same-origin" });
+  if (!answer.ok) throw new Error(`push key: ${answer.status}`);
+  const { key } = await answer.json();
+  const subscription =
+    (await registration.pushManager.getSubscription()) ||
+    (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
+  const response = await fetch("/api/push/subscribe", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(subscription),
+    credentials: "same-origin",
+  });
+  if (!response.ok) {
+    const problem = await response.json();
+    throw new Error(`${problem.title}: ${problem.detail}`);
+  }
+  return subscription;
+}
+window.subscribePush = subscribePush;

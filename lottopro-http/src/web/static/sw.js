@@ -2,7 +2,8 @@
 // served from the cache; pages come from the network and the last good copy
 // of each is kept, so that with no connection a reload still shows the
 // latest draw (home) and the tickets saved in this browser (My tickets). Nothing else is cached:
-// forms and the API always go to the server.
+// forms and the API always go to the server. A Web Push message (a checked ticket, see
+// /api/push/subscribe) is shown as a notification; tapping it opens the ticket's page.
 "use strict";
 
 const VERSION = "__VERSION__";
@@ -66,4 +67,39 @@ self.addEventListener("fetch", (event) => {
   } else if (ASSETS.includes(url.pathname)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
+});
+
+// A push message carries a notice as JSON: {title, body, url, tag}. A newer notice
+// with the same tag replaces the older one.
+self.addEventListener("push", (event) => {
+  let notice = {};
+  try {
+    notice = event.data ? event.data.json() : {};
+  } catch (notJson) {
+    notice = { body: event.data ? event.data.text() : "" };
+  }
+  const options = {
+    body: notice.body || "",
+    icon: "/static/icon-192.png",
+    badge: "/static/icon-192.png",
+    data: { url: notice.url || "/tickets" },
+  };
+  if (notice.tag) options.tag = notice.tag;
+  event.waitUntil(self.registration.showNotification(notice.title || "LottoPro", options));
+});
+
+// Opens the notice's page (only ever a page of this service), in a tab that
+// already shows it if there is one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/tickets", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((open) => {
+      for (const client of open) {
+        if (client.url === url.href && "focus" in client) return client.focus();
+      }
+      return self.clients.openWindow(url.href);
+    }),
+  );
 });
