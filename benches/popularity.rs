@@ -1,7 +1,8 @@
 //! Benchmarks of the popularity model and of wheels: fitting both models to
 //! the real Korean history (with per-rank winners), valuing one ticket, a
-//! draw's sales distribution, the anti-popular strategy's tickets, and the
-//! exhaustive wheel checks.
+//! draw's sales distribution, the anti-popular strategy's tickets, the
+//! exhaustive wheel checks, and the shipped wheel table (its load-and-verify
+//! time and a request it answers).
 
 #![allow(clippy::expect_used)] // Setup failures should stop a benchmark loudly.
 
@@ -70,6 +71,24 @@ fn popularity(c: &mut Criterion) {
     w.bench_function("build_12_numbers_3if4", |b| {
         b.iter(|| Wheel::build(&game, &numbers, Guarantee { t: 3, m: 4 }, 1));
     });
+    // The shipped table: parsing and verifying every design (what the first
+    // wheel request of a process pays), then requests it answers (a lookup,
+    // relabelled and verified over every draw).
+    w.bench_function("table_load_and_verify_all", |b| {
+        b.iter(lottopro_core::wheel::Table::load_shipped);
+    });
+    for (v, t) in [(20u8, 3u8), (25, 3), (20, 4), (25, 4)] {
+        let numbers: Vec<u8> = (1..=v).map(|n| n + 10).collect();
+        let request = lottopro_core::WheelRequest {
+            numbers: Some(numbers),
+            guarantee: format!("{t}if{t}"),
+            full_pool: false,
+            seed: None,
+        };
+        w.bench_function(format!("request_{v}_numbers_{t}if{t}_from_table"), |b| {
+            b.iter(|| black_box(&request).build(&game));
+        });
+    }
     w.finish();
 }
 

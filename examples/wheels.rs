@@ -1,5 +1,6 @@
 //! Wheels: a few small designs with known minimum sizes, a wheel of 12
-//! numbers, and the two full-pool designs of Korean Lotto 6/45, each
+//! numbers, the shipped table (its load-and-verify time, and a request it
+//! answers), and the two full-pool designs of Korean Lotto 6/45, each
 //! verified exhaustively, with the time each took.
 //!
 //! `cargo run --release -p lottopro-examples --example wheels`
@@ -27,6 +28,26 @@ fn main() -> Result<(), lottopro_core::Error> {
             started.elapsed().as_secs_f64()
         );
     }
+    // The shipped table: parsing and verifying every design, once per
+    // process, then a request it answers.
+    let started = Instant::now();
+    let table = lottopro_core::wheel::Table::load_shipped();
+    println!(
+        "shipped table: {} designs loaded and verified in {:.1} ms",
+        table.designs().len(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    let numbers: Vec<u8> = (11..=30).collect();
+    Wheel::build(&game, &numbers, Guarantee::parse("3if3", 6)?, 1)?;
+    let started = Instant::now();
+    let w = Wheel::build(&game, &numbers, Guarantee::parse("3if3", 6)?, 1)?;
+    println!(
+        "20 numbers, 3 if 3 from the table: {} tickets (best known {:?}, {}), {:.3} ms",
+        w.tickets.len(),
+        w.record.best_known.size,
+        w.record.best_known.source,
+        started.elapsed().as_secs_f64() * 1e3
+    );
     for t in [2, 3] {
         let started = Instant::now();
         let w = Wheel::full_pool(&game, t)?;

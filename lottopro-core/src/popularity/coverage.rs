@@ -80,7 +80,7 @@ fn simulate(
     at_1019.quick = truth.quick.as_ref().unwrap().share(c.round);
     let mut calibration = *c;
     let mut then = truth.clone();
-    then.most_drawn = NumberSet::from_numbers(&c.counts[0].0);
+    then.most_drawn = vec![NumberSet::from_numbers(&c.counts[0].0)];
     for (t, n) in &mut calibration.counts {
         let share = then.share_with(NumberSet::from_numbers(t), &at_1019);
         *n = poisson(games * share, rng);

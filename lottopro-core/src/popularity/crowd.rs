@@ -50,6 +50,10 @@ pub struct Calibration {
     /// How many combinations were bought 50 times or more (a check of the
     /// fitted spread, not an input).
     pub bought_50_or_more: u64,
+    /// Which of `counts` is the history's most-drawn combination before the
+    /// draw, as published: how a model trained on earlier draws, which
+    /// cannot compute that list, still knows which count calibrates it.
+    pub most_drawn: Option<[u8; 6]>,
 }
 
 /// Draw 1019 of Korean Lotto 6/45, as the Korean Lottery Commission
@@ -65,6 +69,7 @@ pub const KR645_CALIBRATION: Calibration = Calibration {
         ([1, 2, 3, 4, 5, 6], 11_232),
     ],
     bought_50_or_more: 10_299,
+    most_drawn: Some([1, 13, 17, 27, 34, 43]),
 };
 
 /// The quick-pick share of games, by round; see the module docs.
@@ -200,10 +205,59 @@ pub fn slip_lines(pool: u8, picks: u8, columns: u8) -> Vec<NumberSet> {
     out
 }
 
-/// The `picks` most-drawn numbers of `counts` (index = number, bonus draws
-/// counted, as the lottery's own statistics count them: before draw 1019
-/// that gives the published 1 13 17 27 34 43), ties to the smaller number.
-pub(super) fn most_drawn(counts: &[u64], picks: u8) -> NumberSet {
+/// How often each number was drawn: with bonus draws counted, as the
+/// lottery's own statistics count them (before draw 1019 that gives the
+/// published 1 13 17 27 34 43), and as main numbers only, as many other
+/// lists do (before draw 600 that gives 1 20 27 34 37 40, which players
+/// bought 6,532 times in that draw). Players see either list depending on
+/// where they look, so the named class "most drawn" holds both, each
+/// member with the one share calibrated on the published count: no draw
+/// published both lists' counts, so the data cannot give them two shares.
+pub(super) struct DrawCounts {
+    with_bonus: Vec<u64>,
+    main: Vec<u64>,
+}
+
+impl DrawCounts {
+    pub(super) fn new(pool: u8) -> DrawCounts {
+        DrawCounts {
+            with_bonus: vec![0; usize::from(pool) + 1],
+            main: vec![0; usize::from(pool) + 1],
+        }
+    }
+
+    pub(super) fn of(view: crate::history::HistoryView<'_>, pool: u8) -> DrawCounts {
+        let mut c = DrawCounts::new(pool);
+        view.draws().iter().for_each(|d| c.add(d));
+        c
+    }
+
+    pub(super) fn add(&mut self, d: &crate::draw::Draw) {
+        for n in d.numbers().iter() {
+            self.main[usize::from(n)] += 1;
+            self.with_bonus[usize::from(n)] += 1;
+        }
+        for n in d.bonus().iter() {
+            self.with_bonus[usize::from(n)] += 1;
+        }
+    }
+
+    /// The most-drawn combination, bonus draws counted.
+    pub(super) fn with_bonus(&self, picks: u8) -> NumberSet {
+        most_drawn(&self.with_bonus, picks)
+    }
+
+    /// Both lists, each once (they can coincide).
+    pub(super) fn most_drawn_lists(&self, picks: u8) -> Vec<NumberSet> {
+        let a = most_drawn(&self.with_bonus, picks);
+        let b = most_drawn(&self.main, picks);
+        if a == b { vec![a] } else { vec![a, b] }
+    }
+}
+
+/// The `picks` most-drawn numbers of `counts` (index = number), ties to the
+/// smaller number.
+fn most_drawn(counts: &[u64], picks: u8) -> NumberSet {
     let mut order: Vec<usize> = (1..counts.len()).collect();
     order.sort_by_key(|&n| (std::cmp::Reverse(counts[n]), n));
     let top: Vec<u8> = order

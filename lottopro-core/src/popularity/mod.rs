@@ -145,8 +145,9 @@ pub struct Popularity {
     calibrated_at: Option<u32>,
     /// `Σ` over named classes of share × members: the chosen tickets they hold.
     named_mass: f64,
-    /// The history's most-drawn combination now (a named class's member).
-    most_drawn: NumberSet,
+    /// The history's most-drawn combinations now, by both counts (the named
+    /// class's members; see [`crowd::most_drawn_lists`]).
+    most_drawn: Vec<NumberSet>,
     /// The round a valuation is for (the one after the latest).
     next_round: u32,
     /// How unevenly chosen tickets crowd single combinations.
@@ -257,7 +258,7 @@ impl Popularity {
             named: Vec::new(),
             calibrated_at: None,
             named_mass: 0.0,
-            most_drawn: NumberSet::EMPTY,
+            most_drawn: Vec::new(),
             next_round: 1,
             spread: None,
             chosen_first: std::collections::HashMap::new(),
@@ -352,7 +353,7 @@ impl Popularity {
             pattern_wins: self.pattern_wins(main, bonus),
             quick: self.quick_share(),
             block: None,
-            named_wins: self.named_wins(main, bonus, self.most_drawn),
+            named_wins: self.named_wins(main, bonus, &self.most_drawn),
             chosen_first: None,
         };
         (0..self.tiers.len())
@@ -376,9 +377,9 @@ impl Popularity {
     }
 
     /// Per tier, the chosen share held by named combinations that win it in
-    /// a draw of `main` + `bonus`, with `most_drawn` the most-drawn
+    /// a draw of `main` + `bonus`, with `most_drawn` the most-drawn lists
     /// combination before that draw.
-    fn named_wins(&self, main: NumberSet, bonus: Option<u8>, most_drawn: NumberSet) -> Vec<f64> {
+    fn named_wins(&self, main: NumberSet, bonus: Option<u8>, most_drawn: &[NumberSet]) -> Vec<f64> {
         let mut out = vec![0.0; self.tiers.len()];
         let mut add = |member: NumberSet, share: f64| {
             let m = member.common(main);
@@ -394,7 +395,7 @@ impl Popularity {
         for c in &self.named {
             match &c.kind {
                 NamedKind::Lines(lines) => lines.iter().for_each(|l| add(*l, c.share)),
-                NamedKind::MostDrawn => add(most_drawn, c.share),
+                NamedKind::MostDrawn => most_drawn.iter().for_each(|m| add(*m, c.share)),
             }
         }
         out
@@ -415,14 +416,12 @@ impl Popularity {
 
     fn observations(&self, view: HistoryView<'_>) -> Vec<Obs> {
         let game = view.game();
-        let mut counts = vec![0u64; usize::from(self.pool) + 1];
+        let mut counts = crowd::DrawCounts::new(self.pool);
         view.draws()
             .iter()
             .filter_map(|d| {
-                let most_drawn = crowd::most_drawn(&counts, self.picks);
-                for n in d.numbers().union(d.bonus()).iter() {
-                    counts[usize::from(n)] += 1;
-                }
+                let most_drawn = counts.most_drawn_lists(self.picks);
+                counts.add(d);
                 let sales = d.total_sales()?;
                 let price = game.ticket_price_at(d.round());
                 let tickets = sales.0 as f64 / price.0.max(1) as f64;
@@ -460,7 +459,7 @@ impl Popularity {
                     pattern_wins: self.pattern_wins(d.numbers(), bonus),
                     quick: self.quick.as_ref().map_or(0.0, |q| q.share(d.round())),
                     block: self.quick.as_ref().and_then(|q| q.block_index(d.round())),
-                    named_wins: self.named_wins(d.numbers(), bonus, most_drawn),
+                    named_wins: self.named_wins(d.numbers(), bonus, &most_drawn),
                     chosen_first: self
                         .chosen_first
                         .get(&d.round())

@@ -35,7 +35,7 @@ impl Popularity {
         for n in &self.named {
             match &n.kind {
                 NamedKind::Lines(l) => special.extend(l.iter().copied()),
-                NamedKind::MostDrawn => special.push(self.most_drawn),
+                NamedKind::MostDrawn => special.extend(self.most_drawn.iter().copied()),
             }
         }
         special.sort_by_key(|s| s.to_vec());

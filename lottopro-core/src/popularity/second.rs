@@ -82,6 +82,13 @@ pub struct TicketCrowd {
     pub popularity_rank: u64,
     /// The rank's 95 % interval.
     pub popularity_rank_interval: Estimate,
+    /// The 95 % predictive interval of the games bought on this one
+    /// combination: the class's expected buyers above, times the
+    /// combination's own crowding factor (the fitted spread `U`), with
+    /// Poisson noise, under every parameter set of the bootstrap. This is
+    /// what one combination's published count should fall in;
+    /// `expected_buyers`' interval is only that of its class's mean.
+    pub buyers_predictive: Estimate,
     /// How many combinations there are.
     pub combinations: f64,
 }
@@ -120,8 +127,10 @@ impl Popularity {
             // The most-drawn combination before the calibration draw, when
             // the history reaches the draw before it.
             let (before, _) = view.split_at_round(c.round.saturating_sub(1));
+            // Otherwise the calibration says which count is of that list.
             let most_drawn_then = (before.latest_round() == Some(c.round.saturating_sub(1)))
-                .then(|| most_drawn_of(before, m.pool, m.picks));
+                .then(|| crowd::DrawCounts::of(before, m.pool).with_bonus(m.picks))
+                .or(c.most_drawn.map(|t| NumberSet::from_numbers(&t)));
             let price = game.ticket_price_at(c.round).0.max(1) as f64;
             m.calibrate(c, price, most_drawn_then);
         }
@@ -177,7 +186,7 @@ impl Popularity {
         if let Some(q) = QuickPicks::fit(&quick_obs) {
             self.quick = Some(q);
         }
-        self.most_drawn = most_drawn_of(view, self.pool, self.picks);
+        self.most_drawn = crowd::DrawCounts::of(view, self.pool).most_drawn_lists(self.picks);
         self.next_round = view.latest_round().map_or(1, |r| r + 1);
         self.forget();
         let auto: f64 = quick_obs.iter().map(|o| o.auto).sum();
@@ -253,7 +262,7 @@ impl Popularity {
             .map(|(n, s)| {
                 s * match &n.kind {
                     NamedKind::Lines(l) => l.len() as f64,
-                    NamedKind::MostDrawn => 1.0,
+                    NamedKind::MostDrawn => self.most_drawn.len().max(1) as f64,
                 }
             })
             .sum()
@@ -335,12 +344,56 @@ impl Popularity {
             .zip(bootstrap.tables(self))
             .map(|(p, table)| crowd(p, table))
             .unzip();
+        let predictive = self.buyers_predictive(main, member, games, buyers);
         Ok(TicketCrowd {
+            buyers_predictive: predictive,
             expected_buyers: estimate(buyers, all_buyers),
             popularity_rank: rank as u64,
             popularity_rank_interval: estimate(rank, ranks),
             combinations: self.total_combinations(),
         })
+    }
+
+    /// See [`TicketCrowd::buyers_predictive`]: [`PREDICTIVE_DRAWS`] draws
+    /// of (parameter set, `U`, Poisson count), seeded, so the interval is
+    /// the same on every call.
+    fn buyers_predictive(
+        &self,
+        main: NumberSet,
+        member: Membership,
+        games: f64,
+        expected: f64,
+    ) -> Estimate {
+        use rand::RngExt;
+        let mut rng = crate::rng::seeded(0x5EED_0020);
+        let point = self.parameters();
+        let samples = &self.bootstrap().samples;
+        let sets: Vec<&Parameters> = if samples.is_empty() {
+            vec![&point]
+        } else {
+            samples.iter().collect()
+        };
+        let per = PREDICTIVE_DRAWS / sets.len();
+        let total = self.total_combinations();
+        let mut counts = Vec::with_capacity(per * sets.len());
+        for p in sets {
+            let (w, own) = self.chosen_parts_in(main, member, p);
+            let quick = games * p.quick / total;
+            let chosen = games * (1.0 - p.quick) * (w + own);
+            let [sigma, share, multiplier] = p.spread;
+            let [(_, plain), (cluster, crowded)] = crowd::Spread::components(share, multiplier);
+            for _ in 0..per {
+                let factor = if rng.random::<f64>() < cluster {
+                    crowded
+                } else {
+                    plain
+                };
+                let z = standard_normal(&mut rng);
+                let u = factor * (sigma * z - 0.5 * sigma * sigma).exp();
+                counts.push(poisson(quick + chosen * u, &mut rng));
+            }
+        }
+        estimate(expected, counts)
     }
 
     fn games(&self, sales: Money) -> Result<f64> {
@@ -476,7 +529,7 @@ impl Popularity {
         for (i, n) in self.named.iter().enumerate() {
             let member = match &n.kind {
                 NamedKind::Lines(l) => l.contains(&main),
-                NamedKind::MostDrawn => main == self.most_drawn,
+                NamedKind::MostDrawn => self.most_drawn.contains(&main),
             };
             if member {
                 named |= 1 << i;
@@ -521,18 +574,6 @@ pub(super) struct Membership {
     named: u32,
 }
 
-/// The most-drawn combination of `view`'s draws, bonus draws counted (see
-/// [`crowd`]).
-fn most_drawn_of(view: HistoryView<'_>, pool: u8, picks: u8) -> NumberSet {
-    let mut counts = vec![0u64; usize::from(pool) + 1];
-    for d in view.draws() {
-        for n in d.numbers().union(d.bonus()).iter() {
-            counts[usize::from(n)] += 1;
-        }
-    }
-    crowd::most_drawn(&counts, picks)
-}
-
 /// The parameters the intervals vary.
 #[derive(Debug, Clone)]
 pub(super) struct Parameters {
@@ -560,6 +601,33 @@ impl Bootstrap {
 
 /// `value` with the 95 % interval of its bootstrap `samples` (widened to
 /// hold `value`).
+/// Draws behind a predictive interval.
+const PREDICTIVE_DRAWS: usize = 20_000;
+
+fn standard_normal(rng: &mut crate::rng::LottoRng) -> f64 {
+    use rand::RngExt;
+    let (u, v): (f64, f64) = (rng.random::<f64>().max(1e-300), rng.random());
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
+/// A Poisson count with mean `lambda`: by inversion when small, else its
+/// normal approximation (rounded, at least 0).
+fn poisson(lambda: f64, rng: &mut crate::rng::LottoRng) -> f64 {
+    use rand::RngExt;
+    if lambda < 30.0 {
+        let limit = (-lambda).exp();
+        let (mut k, mut p) = (0.0, rng.random::<f64>());
+        while p > limit {
+            k += 1.0;
+            p *= rng.random::<f64>();
+        }
+        return k;
+    }
+    (lambda + lambda.sqrt() * standard_normal(rng))
+        .round()
+        .max(0.0)
+}
+
 fn estimate(value: f64, mut samples: Vec<f64>) -> Estimate {
     samples.sort_by(f64::total_cmp);
     if samples.is_empty() {

@@ -208,6 +208,7 @@ impl Popularity {
             expected_prize_interval: prize_interval,
             popularity_interval,
             expected_buyers: crowd.as_ref().map(|c| c.expected_buyers),
+            buyers_predictive: crowd.as_ref().map(|c| c.buyers_predictive),
             popularity_rank: crowd.as_ref().map(|c| c.popularity_rank),
             popularity_rank_interval: crowd.as_ref().map(|c| {
                 (
@@ -270,7 +271,7 @@ impl Popularity {
             let mut add = |m: NumberSet| counts[usize::from(m.common(main))] += 1.0;
             match &c.kind {
                 super::NamedKind::Lines(lines) => lines.iter().for_each(|l| add(*l)),
-                super::NamedKind::MostDrawn => add(self.most_drawn),
+                super::NamedKind::MostDrawn => self.most_drawn.iter().for_each(|m| add(*m)),
             }
         }
         parts
@@ -468,9 +469,14 @@ pub struct TicketPopularity {
     pub expected_prize_interval: Option<BTreeMap<u8, (f64, f64)>>,
     /// The 95 % interval of `popularity` (second model only).
     pub popularity_interval: Option<(f64, f64)>,
-    /// Games other players are expected to buy on this combination, with a
-    /// 95 % interval (second model only).
+    /// Games other players are expected to buy on this combination, with
+    /// the 95 % interval of that mean (the parameters' uncertainty only;
+    /// second model only).
     pub expected_buyers: Option<super::Estimate>,
+    /// The 95 % predictive interval of the games bought on this one
+    /// combination: its own crowding as well as the parameters (second
+    /// model only); see [`super::TicketCrowd::buyers_predictive`].
+    pub buyers_predictive: Option<super::Estimate>,
     /// Its rank among all combinations by expected buyers, 1 the most
     /// bought (second model only).
     pub popularity_rank: Option<u64>,

@@ -76,7 +76,7 @@ pub(super) const KR645_23_TO_45_3IF4: [[u8; 6]; 66] = [
 /// The 77 blocks of the Steiner system S(3,6,22), as masks over 0..22: the
 /// octads of the extended binary Golay code that contain its last two
 /// coordinates, with those two removed.
-pub(crate) fn witt_s3_6_22() -> Vec<u32> {
+pub fn witt_s3_6_22() -> Vec<u32> {
     // The cyclic [23,12] Golay code: multiples of
     // g(x) = x^11 + x^10 + x^6 + x^5 + x^4 + x^2 + 1.
     const G: u32 = 0b1100_0111_0101;

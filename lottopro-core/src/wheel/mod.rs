@@ -2,18 +2,26 @@
 //!
 //! You choose `v` numbers and a guarantee "`t` if `m`": whenever at least `m`
 //! of the drawn numbers are among yours, at least one ticket matches `t` of
-//! them. [`Wheel::build`] finds a small set (a randomised greedy cover, then a
-//! local search that removes a ticket and repairs the cover by swapping
-//! numbers, for as long as it keeps succeeding) and **verifies the guarantee
-//! exhaustively** before returning it: every draw is checked through its
-//! intersection with your numbers, and `draws_checked` says how many draws
-//! that covers. [`Wheel::full_pool`] gives the designs over the whole pool of
-//! Korean Lotto 6/45, checked against all 8,145,060 draws.
+//! them. The designs LottoPro has searched for offline, as small as the
+//! best known ones or close (see [`table`] and `data/wheels/`), ship with
+//! the core: a request for one of them is a lookup, relabelled onto your
+//! numbers, and the wheel shows the best size known elsewhere and the lower
+//! bound beside its own ([`WheelRecord`]). Any other request is searched
+//! for ([`Wheel::build`]: a randomised greedy cover, then a local search that
+//! removes a ticket and repairs the cover by swapping numbers, for as long as
+//! it keeps succeeding). Either way the guarantee is **verified
+//! exhaustively** before the wheel is returned: every way the draw can meet
+//! your numbers is checked (the smallest intersections that trigger the
+//! guarantee one by one; every larger one contains such a set), and
+//! `draws_checked` says how many draws that covers. [`Wheel::full_pool`]
+//! gives the designs over the whole pool of Korean Lotto 6/45, checked
+//! against all 8,145,060 draws.
 //!
-//! A request is bounded: at most [`MAX_NUMBERS`] numbers and
-//! [`MAX_TARGETS`] sets of drawn numbers to cover, and a fixed amount of
-//! local-search work (about a second and a half of a release build at
-//! most), so the search stops at a good wheel rather than the smallest one.
+//! A searched request is bounded: at most [`MAX_NUMBERS`] numbers (more
+//! where the table holds the design) and [`MAX_TARGETS`] sets of drawn
+//! numbers to cover, and a fixed amount of local-search work (about a second
+//! and a half of a release build at most), so the search stops at a good
+//! wheel rather than the smallest one.
 //!
 //! A wheel changes *which* draws you win in, never how much you win on
 //! average: its expected value is exactly that of the same number of random
@@ -202,6 +210,9 @@ pub struct Wheel {
     /// Expected prizes before tax where the game fixes its prize fund
     /// (Korea: half of sales), the same as for as many random tickets.
     pub expected_value: Option<Money>,
+    /// How its size compares with the best known elsewhere and with the
+    /// lower bound, and whether it came from the shipped table.
+    pub record: WheelRecord,
     /// What a wheel does and does not change.
     pub note: &'static str,
 }
@@ -251,7 +262,8 @@ impl Wheel {
                 format!("{v} numbers given; a wheel needs at least {k}"),
             ));
         }
-        if v > MAX_NUMBERS {
+        let stored = table::shipped().design(v as u8, guarantee.t, guarantee.m);
+        if v > MAX_NUMBERS && stored.is_none() {
             return Err(Error::Limit {
                 field: "numbers".into(),
                 value: v as u64,
@@ -280,16 +292,28 @@ impl Wheel {
         }
         let mut sorted = numbers.to_vec();
         sorted.sort_unstable();
+        let to_tickets = |blocks: &[u64]| -> Vec<NumberSet> {
+            blocks
+                .iter()
+                .map(|b| {
+                    NumberSet::from_numbers(&positions(*b).map(|i| sorted[i]).collect::<Vec<_>>())
+                })
+                .collect()
+        };
+        // The shipped table answers what it holds (for six-number tickets):
+        // a lookup, verified again below like any other wheel.
+        let key = (v as u8, guarantee.t, guarantee.m);
+        if let Some(d) = stored.filter(|_| usize::from(k) == table::BLOCK_SIZE) {
+            let record = table::shipped().record(key, d.blocks.len(), true);
+            return Wheel::verified(game, &sorted, guarantee, to_tickets(&d.blocks), record);
+        }
         let blocks =
             Cover::new(v, usize::from(k), guarantee).search(&mut rng::stream(seed, 0x77), work);
         // A stopped search returns what it had: report the stop instead, so
         // that a seed always gives the same wheel.
         crate::cancel::check()?;
-        let tickets: Vec<NumberSet> = blocks
-            .iter()
-            .map(|b| NumberSet::from_numbers(&positions(*b).map(|i| sorted[i]).collect::<Vec<_>>()))
-            .collect();
-        Wheel::verified(game, &sorted, guarantee, tickets)
+        let record = table::shipped().record(key, blocks.len(), false);
+        Wheel::verified(game, &sorted, guarantee, to_tickets(&blocks), record)
     }
 
     /// The full-pool designs of Korean Lotto 6/45: `t = 2` (15 tickets, five
@@ -336,7 +360,8 @@ impl Wheel {
                 ));
             }
         };
-        Wheel::verified(game, &numbers, Guarantee { t, m: 6 }, tickets)
+        let record = table::shipped().record((45, t, 6), tickets.len(), false);
+        Wheel::verified(game, &numbers, Guarantee { t, m: 6 }, tickets, record)
     }
 
     fn verified(
@@ -344,6 +369,7 @@ impl Wheel {
         numbers: &[u8],
         guarantee: Guarantee,
         tickets: Vec<NumberSet>,
+        record: WheelRecord,
     ) -> Result<Wheel> {
         let check = verify_checked(game, numbers, &tickets, guarantee);
         if !check.holds {
@@ -368,6 +394,7 @@ impl Wheel {
             total_draws: game.total_combinations(),
             cost,
             expected_value,
+            record,
             note: NOTE,
         })
     }
@@ -392,14 +419,21 @@ fn check_game(game: &GameSpec) -> Result<u8> {
     Ok(game.picks())
 }
 
+mod anneal;
 mod designs;
 mod search;
+pub mod table;
 mod verify;
 
-use designs::{KR645_23_TO_45_3IF4, witt_s3_6_22};
+use designs::KR645_23_TO_45_3IF4;
 use search::Cover;
 use verify::{positions, verify_checked};
 
+pub use anneal::{anneal_cover, schonheim};
+pub use designs::witt_s3_6_22;
+pub use table::{
+    BestKnown, StoredDesign, Table, WheelRecord, parse_best_known, parse_covers, shipped,
+};
 pub use verify::verify;
 
 #[cfg(test)]

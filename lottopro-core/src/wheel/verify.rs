@@ -48,11 +48,20 @@ pub(super) fn verify_checked(
     let t = u32::from(guarantee.t);
     let mut checked = 0u64;
     let mut last = 0usize;
+    let mut proven = false;
     for j in usize::from(guarantee.m)..=k.min(v) {
         let weight = binomial(others as u32, (k - j) as u32).map_or(0, |c| c as u64);
         if weight == 0 {
             continue;
         }
+        // Every larger intersection contains one of the smallest size that
+        // occurs, so once those all hold the rest hold too: count them.
+        if proven {
+            let sets = binomial(v as u32, j as u32).map_or(0, |c| c as u64);
+            checked = checked.saturating_add(sets.saturating_mul(weight));
+            continue;
+        }
+        proven = true;
         let mut holds = true;
         let mut example = None;
         for_each_subset(v, j, |sub| {

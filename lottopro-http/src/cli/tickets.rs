@@ -242,6 +242,13 @@ fn popularity(source: &PopularitySource, ticket: &str, sales: Option<&str>) -> R
             group_thousands(lottopro_core::Odds::of(&game).total_combinations)
         );
     }
+    if let Some(p) = p.buyers_predictive {
+        let _ = writeln!(
+            text,
+            "this one combination's buyers, 95 % predictive interval (its own crowding as well as the model's): {:.0}–{:.0}",
+            p.low, p.high
+        );
+    }
     let ev_interval = interval(p.ev_interval);
     let _ = writeln!(
         text,
@@ -442,6 +449,26 @@ impl Run for WheelArgs {
             let _ = write!(text, ", expected prizes {}", cur.format(ev));
         }
         text.push('\n');
+        let r = &w.record;
+        let best = r.best_known.size.map_or_else(
+            || "best known size not confirmed".to_owned(),
+            |b| format!("best known {b} ({})", r.best_known.source),
+        );
+        let _ = writeln!(
+            text,
+            "{best}; no wheel with this guarantee has fewer than {} tickets{}{}",
+            r.lower_bound,
+            if r.optimal {
+                " (this one is optimal)"
+            } else {
+                ""
+            },
+            if r.from_table {
+                "; from the shipped table"
+            } else {
+                ""
+            }
+        );
         for t in &w.tickets {
             let _ = writeln!(text, "  {t:?}");
         }

@@ -1194,6 +1194,26 @@ fn popularity_and_wheels() {
     let tickets = w["tickets"].as_array().unwrap();
     assert!(tickets.iter().all(|t| t.as_array().unwrap().len() == 6));
     assert_eq!(w["cost"].as_u64(), Some(1_000 * tickets.len() as u64));
+    // A wheel the shipped table holds: its size beside the record.
+    let fifteen: Vec<String> = (1..=15).map(|n| n.to_string()).collect();
+    let w = json(&[
+        "wheel",
+        "--numbers",
+        &fifteen.join(" "),
+        "--guarantee",
+        "3if3",
+    ]);
+    assert_eq!(w["record"]["from_table"], true);
+    assert_eq!(w["record"]["best_known"]["size"], 31);
+    assert!(w["tickets"].as_array().unwrap().len() <= 32);
+    let text = lottopro(&[
+        "wheel",
+        "--numbers",
+        &fifteen.join(" "),
+        "--guarantee",
+        "3if3",
+    ]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("best known 31 (ljcr-issue32)"));
     let two = json(&["wheel", "--full-pool", "--guarantee", "2"]);
     assert_eq!(two["tickets"].as_array().unwrap().len(), 15);
     assert_eq!(two["draws_checked"], 8_145_060);

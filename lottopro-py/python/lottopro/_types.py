@@ -65,6 +65,14 @@ class BacktestReport(TypedDict, total=False):
     # The options used.
     options: "BacktestOptions"
 
+class BestKnown(TypedDict, total=False):
+    """The best size known elsewhere for a wheel, and where it is published."""
+
+    # Where the figure comes from (a key explained in
+    source: str
+    # The size, where a published figure was confirmed; `None` where it
+    size: Optional[int]
+
 class Bracket(TypedDict, total=False):
     """One marginal bracket: `rate_bp` applies to the part of the taxable amount
 below `up_to` (and above the previous bracket's bound); `None` is unbounded."""
@@ -812,6 +820,7 @@ class Ticket(TypedDict, total=False):
 class TicketPopularity(TypedDict, total=False):
     """What the popularity model says about one ticket."""
 
+    buyers_predictive: Optional["Estimate"]
     # The 95 % intervals of `expected_co_winners` (second model only).
     co_winners_interval: Optional[Dict[int, Tuple[float, float]]]
     # The 95 % interval of `ev_per_ticket` (second model only): the
@@ -960,8 +969,25 @@ class Wheel(TypedDict, total=False):
     tickets: List[Ticket]
     # All draws of the game.
     total_draws: int
+    # How its size compares with the best known elsewhere and with the
+    record: "WheelRecord"
     # Always `true` for a returned wheel: the guarantee was checked.
     verified: bool
+
+class WheelRecord(TypedDict, total=False):
+    """How a wheel compares with the record: shown beside every wheel the
+shipped table answers."""
+
+    # The best size known elsewhere, with its source.
+    best_known: "BestKnown"
+    # How many more tickets than the best known size it has, in percent
+    extra_percent: Optional[float]
+    # Whether this wheel came from the shipped table (verified when it was
+    from_table: bool
+    # No wheel with this guarantee can be smaller (the Schönheim bound;
+    lower_bound: int
+    # Whether the wheel meets the lower bound: then no smaller wheel with
+    optimal: bool
 
 class Why(TypedDict, total=False):
     """Why a ticket holds its numbers."""
