@@ -46,6 +46,50 @@ pub const MAX_NUMBERS: usize = 24;
 /// The most draws-to-cover (`m`-subsets of the numbers) a wheel may have.
 pub const MAX_TARGETS: u64 = 50_000;
 
+/// The most tickets a wheel may hold: 2,000 games, twenty times what one
+/// player may buy for one Korean Lotto draw (100,000 won). A request whose
+/// lower bound passes it is refused before any search, so a 24-number
+/// "5 if 5" (over seven thousand tickets) costs nothing to refuse.
+pub const MAX_TICKETS: u64 = 2_000;
+
+/// What a wheel will hold, known before it is built: the shipped design's
+/// size where the table holds one, and always a lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct WheelEstimate {
+    /// The tickets of the shipped design, when the table holds it.
+    pub tickets: Option<u64>,
+    /// No wheel with this guarantee has fewer tickets (the Schönheim bound
+    /// for "t if t"; 1 otherwise).
+    pub at_least: u64,
+    /// Whether a build would be refused for passing [`MAX_TICKETS`].
+    pub over_cap: bool,
+}
+
+/// How many tickets a wheel of `v` numbers with `guarantee` holds, before
+/// building it (for six-number games).
+pub fn estimate(v: usize, guarantee: Guarantee) -> WheelEstimate {
+    let v8 = u8::try_from(v).unwrap_or(u8::MAX);
+    let tickets = table::shipped()
+        .design(v8, guarantee.t, guarantee.m)
+        .map(|d| d.blocks.len() as u64);
+    let at_least = if guarantee.t == guarantee.m {
+        schonheim(
+            u32::try_from(v).unwrap_or(u32::MAX),
+            table::BLOCK_SIZE as u32,
+            u32::from(guarantee.t),
+        )
+        .max(1)
+    } else {
+        1
+    };
+    WheelEstimate {
+        tickets,
+        at_least,
+        over_cap: tickets.unwrap_or(at_least) > MAX_TICKETS,
+    }
+}
+
 /// Local-search moves per attempt to remove one more ticket, per target to
 /// cover, within `MIN_MOVES..=MAX_MOVES`.
 const MOVES_PER_TARGET: usize = 20;
@@ -290,6 +334,14 @@ impl Wheel {
                 ),
             ));
         }
+        let est = estimate(v, guarantee);
+        if est.over_cap {
+            return Err(Error::Limit {
+                field: "tickets".into(),
+                value: est.tickets.unwrap_or(est.at_least),
+                limit: MAX_TICKETS,
+            });
+        }
         let mut sorted = numbers.to_vec();
         sorted.sort_unstable();
         let to_tickets = |blocks: &[u64]| -> Vec<NumberSet> {
@@ -312,6 +364,13 @@ impl Wheel {
         // A stopped search returns what it had: report the stop instead, so
         // that a seed always gives the same wheel.
         crate::cancel::check()?;
+        if blocks.len() as u64 > MAX_TICKETS {
+            return Err(Error::Limit {
+                field: "tickets".into(),
+                value: blocks.len() as u64,
+                limit: MAX_TICKETS,
+            });
+        }
         let record = table::shipped().record(key, blocks.len(), false);
         Wheel::verified(game, &sorted, guarantee, to_tickets(&blocks), record)
     }

@@ -287,3 +287,21 @@ fn a_shipped_wheel_is_a_lookup_relabelled_onto_the_numbers() {
     assert!(!searched.record.from_table);
     assert_eq!(searched.record.best_known.source, "unconfirmed");
 }
+
+#[test]
+fn a_wheel_past_the_ticket_cap_is_refused_before_any_search() {
+    use lottopro_core::wheel::{MAX_TICKETS, estimate};
+    // 24 numbers, "5 if 5": thousands of tickets at the least.
+    let numbers: Vec<u8> = (1..=24).collect();
+    let e = estimate(24, g(5, 5));
+    assert!(e.over_cap && e.at_least > MAX_TICKETS, "{e:?}");
+    let err = Wheel::build(&GameSpec::kr645(), &numbers, g(5, 5), 1).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert_eq!(err.field(), Some("tickets"));
+    // A shipped design is known exactly before it is built.
+    let shipped = estimate(20, g(3, 3));
+    assert_eq!(shipped.tickets, Some(73));
+    assert!(!shipped.over_cap && shipped.at_least <= 73);
+    let built = Wheel::build(&GameSpec::kr645(), &numbers[..20], g(3, 3), 1).unwrap();
+    assert_eq!(built.tickets.len() as u64, shipped.tickets.unwrap());
+}

@@ -19,8 +19,10 @@ use crate::app::{ApiError, AppState, Limits, heavy};
 
 pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        // A wheel is heavy work: it spends the prediction allowance.
+        // A wheel is heavy work: it spends the prediction allowance; its
+        // estimate is a lookup.
         .merge(limits.predictions(OpenApiRouter::new().route("/ui/wheel", post(ui_wheel))))
+        .route("/ui/wheel/estimate", axum::routing::get(ui_wheel_estimate))
         .route("/ui/odds", post(ui_odds))
 }
 
@@ -30,10 +32,15 @@ pub(super) fn wheels_page(t: &Text) -> String {
         "3if3", "3if4", "3if5", "3if6", "4if4", "4if5", "4if6", "5if5",
     ]
     .iter()
-    .map(|g| format!(r#"<option value="{g}">{g}</option>"#))
+    .map(|g| {
+        let words = lottopro_core::wheel::Guarantee::parse(g, 6)
+            .map(|q| guarantee_words(t, q))
+            .unwrap_or_else(|_| (*g).to_owned());
+        format!(r#"<option value="{g}">{words}</option>"#)
+    })
     .collect();
     format!(
-        r#"<section id="wheel"><h2>{wheel_title}</h2><p class="note">{wheel_note}</p><form id="wheel-form" method="post" action="/ui/wheel?lang={lang}" data-target="wheel-result"><label>{numbers} <input name="numbers" required placeholder="1 5 9 14 22 27 31 38 42 45"></label><label>{guarantee} <select name="guarantee">{guarantees}</select></label><button type="submit">{wheel_button}</button></form><div id="wheel-result" aria-live="polite"></div></section>"#,
+        r#"<section id="wheel"><h2>{wheel_title}</h2><p class="note">{wheel_note}</p><form id="wheel-form" method="post" action="/ui/wheel?lang={lang}" data-target="wheel-result"><label>{numbers} <input name="numbers" required placeholder="1 5 9 14 22 27 31 38 42 45"></label><label>{guarantee} <select name="guarantee">{guarantees}</select></label><button type="submit">{wheel_button}</button><p id="wheel-estimate" class="note" aria-live="polite" data-estimate></p></form><div id="wheel-result" aria-live="polite"></div></section>"#,
         wheel_title = t.wheel_title,
         wheel_note = t.wheel_note,
         lang = t.lang,
@@ -76,9 +83,88 @@ pub(super) fn tools_page(t: &Text, game: &GameSpec, odds: &Odds) -> String {
     )
 }
 
+/// A guarantee in words: "4개 적중 시 3개 보장".
+fn guarantee_words(t: &Text, g: lottopro_core::wheel::Guarantee) -> String {
+    super::text::week::fill(
+        t.week.guarantee,
+        &[("t", &g.t.to_string()), ("m", &g.m.to_string())],
+    )
+}
+
+/// What a wheel of these numbers will hold and cost, before it is built:
+/// the shipped design's size or a lower bound, a warning past one draw's
+/// purchase limit, and the refusal past the cap.
+fn estimate_line(t: &Text, v: usize, g: lottopro_core::wheel::Guarantee, price: u64) -> String {
+    use lottopro_core::wheel::{MAX_TICKETS, estimate};
+    let e = estimate(v, g);
+    let n = e.tickets.unwrap_or(e.at_least);
+    let cost = t.money(&group_thousands(n * price));
+    let size = super::text::week::fill(
+        if e.tickets.is_some() {
+            t.week.wheel_size
+        } else {
+            t.week.wheel_at_least
+        },
+        &[("n", &group_thousands(n)), ("cost", &cost)],
+    );
+    let mut h = format!("{size} · {}", guarantee_words(t, g));
+    if e.over_cap {
+        let _ = write!(
+            h,
+            r#" <strong class="error">{}</strong>"#,
+            super::text::week::fill(
+                t.week.wheel_over_cap,
+                &[("cap", &group_thousands(MAX_TICKETS))]
+            )
+        );
+    } else if n * price > PURCHASE_LIMIT {
+        let _ = write!(
+            h,
+            r#" <strong class="warning">{}</strong>"#,
+            t.week.wheel_over_limit
+        );
+    }
+    h
+}
+
+/// What one player may buy for one Korean Lotto draw, in won.
+const PURCHASE_LIMIT: u64 = 100_000;
+
 #[derive(Deserialize)]
 struct WheelForm {
     numbers: String,
+    guarantee: String,
+}
+
+/// Dashboard: what a wheel will hold and cost, before it is built.
+async fn ui_wheel_estimate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<EstimateQuery>,
+) -> Fragment {
+    let t = text_for(q.lang.as_deref(), &headers);
+    let game = state.engine.game();
+    let result = parse_numbers(&q.numbers, "numbers", game.pool()).and_then(|n| {
+        Ok((
+            n.len(),
+            lottopro_core::wheel::Guarantee::parse(&q.guarantee, game.picks())?,
+        ))
+    });
+    match result {
+        Ok((v, g)) if v >= usize::from(game.picks()) => {
+            Fragment::ok(estimate_line(t, v, g, game.ticket_price().get()))
+        }
+        Ok(_) => Fragment::ok(String::new()),
+        Err(e) => Fragment::error(t, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct EstimateQuery {
+    lang: Option<String>,
+    #[serde(default)]
+    numbers: String,
+    #[serde(default)]
     guarantee: String,
 }
 
@@ -107,8 +193,8 @@ async fn ui_wheel(
     };
     let mut h = format!(
         r#"<div class="wheel"><p><strong>{}</strong> · {} {} · {} {}{}</p><ol class="tickets">"#,
-        w.guarantee,
-        w.tickets.len(),
+        guarantee_words(t, w.guarantee),
+        group_thousands(w.tickets.len() as u64),
         t.tickets_word,
         t.cost,
         won(t, w.cost),
@@ -116,10 +202,27 @@ async fn ui_wheel(
             .map(|ev| format!(" · {} {}", t.expected_prizes, won(t, ev)))
             .unwrap_or_default(),
     );
-    for ticket in &w.tickets {
+    // A long wheel shows its first fifty games; the rest open on demand.
+    for (i, ticket) in w.tickets.iter().enumerate() {
+        if i == 50 {
+            let _ = write!(
+                h,
+                r#"</ol><details><summary>{}</summary><ol class="tickets" start="51">"#,
+                super::text::week::fill(
+                    t.week.more,
+                    &[("n", &group_thousands(w.tickets.len() as u64 - 50))]
+                )
+            );
+        }
         let _ = write!(h, "<li>{}</li>", balls(ticket));
     }
     h.push_str("</ol>");
+    if w.tickets.len() > 50 {
+        h.push_str("</details>");
+    }
+    if w.cost.get() > PURCHASE_LIMIT {
+        let _ = write!(h, r#"<p class="warning">{}</p>"#, t.week.wheel_over_limit);
+    }
     let tickets: Vec<String> = w
         .tickets
         .iter()

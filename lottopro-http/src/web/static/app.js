@@ -124,10 +124,41 @@ document.addEventListener("submit", (event) => {
   submit(form);
 });
 
+// The wheel form says what the wheel will hold and cost before it is built
+// (a lookup on the server), and so whether it passes the purchase limit or
+// the cap.
+function wheelEstimate() {
+  const line = document.querySelector("[data-estimate]");
+  if (!line) return;
+  const form = line.closest("form");
+  let timer;
+  const update = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = new URLSearchParams({
+        lang: document.documentElement.lang || "ko",
+        numbers: form.elements.numbers.value,
+        guarantee: form.elements.guarantee.value,
+      });
+      try {
+        const response = await fetch(`/ui/wheel/estimate?${q}`);
+        line.innerHTML = await response.text();
+        const refused = line.querySelector("strong.error");
+        form.querySelector("button[type=submit]").disabled = Boolean(refused);
+      } catch (offline) {
+        line.textContent = "";
+      }
+    }, 250);
+  };
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   tick();
   setInterval(tick, 30000);
   grid();
+  wheelEstimate();
   share();
   push();
   // A link URL opens on its confirmation.

@@ -67,6 +67,16 @@ pub(crate) struct Week {
     pub offline: &'static str,
     /// The rate limit: `{minutes}` until the next try.
     pub too_many: &'static str,
+    /// A wheel before it is built: `{n}` games, `{cost}`.
+    pub wheel_size: &'static str,
+    pub wheel_at_least: &'static str,
+    pub wheel_over_limit: &'static str,
+    /// `{cap}` games at most.
+    pub wheel_over_cap: &'static str,
+    /// A guarantee in words: `{t}` matches if `{m}` are drawn.
+    pub guarantee: &'static str,
+    /// The rest of a long list: `{n}` more.
+    pub more: &'static str,
     pub save_next: &'static str,
     pub saved_next: &'static str,
 }
@@ -133,6 +143,12 @@ pub(crate) const KO: Week = Week {
     share: "공유",
     offline: "인터넷 연결을 확인한 뒤 다시 시도하세요",
     too_many: "요청이 너무 많습니다. 약 {minutes}분 뒤에 다시 시도하세요",
+    wheel_size: "{n}게임 · {cost}",
+    wheel_at_least: "최소 {n}게임 · {cost} 이상",
+    wheel_over_limit: "한 회차 구매 한도(100,000원)를 넘습니다",
+    wheel_over_cap: "휠은 {cap}게임까지만 만듭니다: 번호를 줄이거나 보장을 낮추세요",
+    guarantee: "{m}개 적중 시 {t}개 보장",
+    more: "나머지 {n}게임",
     save_next: "다음 회차 내 티켓에 저장",
     saved_next: "다음 회차 내 티켓에 저장했습니다",
 };
@@ -190,6 +206,12 @@ pub(crate) const EN: Week = Week {
     share: "Share",
     offline: "Check your internet connection and try again",
     too_many: "Too many requests: try again in about {minutes} min",
+    wheel_size: "{n} games · {cost}",
+    wheel_at_least: "at least {n} games · {cost} or more",
+    wheel_over_limit: "More than one draw's purchase limit (₩100,000)",
+    wheel_over_cap: "Wheels are built up to {cap} games: use fewer numbers or a smaller guarantee",
+    guarantee: "{t} matched if {m} drawn",
+    more: "{n} more games",
     save_next: "Save to My tickets for the next round",
     saved_next: "Saved to My tickets for the next round",
 };
@@ -247,6 +269,12 @@ pub(crate) const JA: Week = Week {
     share: "共有",
     offline: "インターネット接続を確認して、もう一度お試しください",
     too_many: "リクエストが多すぎます。約{minutes}分後にもう一度お試しください",
+    wheel_size: "{n}ゲーム · {cost}",
+    wheel_at_least: "最低{n}ゲーム · {cost}以上",
+    wheel_over_limit: "1回あたりの購入上限(100,000ウォン)を超えます",
+    wheel_over_cap: "ホイールは{cap}ゲームまでです: 数字を減らすか保証を下げてください",
+    guarantee: "{m}個的中で{t}個保証",
+    more: "残り{n}ゲーム",
     save_next: "次の回のマイチケットに保存",
     saved_next: "次の回のマイチケットに保存しました",
 };
