@@ -86,6 +86,12 @@ pub struct ModelResult {
     pub p_holm: f64,
     /// Whether the model beat chance at the family-wise level `alpha`.
     pub significant: bool,
+    /// The verdict in words ([`ModelResult::verdict`]): "beats chance" or
+    /// "no evidence that it beats chance".
+    // Always written; the default only reads results cached before it.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schema(required = true))]
+    pub verdict: String,
     /// `matches[k]`: tickets with exactly `k` main matches.
     pub matches: Vec<u64>,
     /// Expected number of tickets with `k` matches under chance.
@@ -329,6 +335,7 @@ fn run_model(
         p_value,
         p_holm: p_value,
         significant: false,
+        verdict: String::new(),
         matches,
         expected_matches: chance
             .iter()
@@ -361,6 +368,7 @@ fn holm(results: &mut [ModelResult], alpha: f64) {
         running = running.max(((m - i) as f64 * results[idx].p_value).min(1.0));
         results[idx].p_holm = running;
         results[idx].significant = running < alpha;
+        results[idx].verdict = results[idx].verdict().to_owned();
     }
 }
 
@@ -380,6 +388,7 @@ mod tests {
             p_value: p,
             p_holm: p,
             significant: false,
+            verdict: String::new(),
             matches: vec![],
             expected_matches: vec![],
             ranks: vec![],

@@ -72,6 +72,15 @@ pub struct MetricsRecorder {
     state: Mutex<State>,
 }
 
+impl std::fmt::Debug for MetricsRecorder {
+    /// What it has recorded so far ([`MetricsRecorder::snapshot`]).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("MetricsRecorder")
+            .field(&self.snapshot())
+            .finish()
+    }
+}
+
 /// Counts and latency percentiles of one operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]

@@ -189,6 +189,21 @@ impl fmt::Display for Money {
     }
 }
 
+/// Every `u32` (and so `u8`, `u16`) is in range, so an amount from one
+/// needs no field name and cannot fail (larger amounts: [`Money::new`]).
+///
+/// ```
+/// use lottopro_core::Money;
+///
+/// let price = Money::from(1_000u32);
+/// assert_eq!(price.get(), 1_000);
+/// ```
+impl From<u32> for Money {
+    fn from(amount: u32) -> Money {
+        Money(u64::from(amount))
+    }
+}
+
 impl FromStr for Money {
     type Err = Error;
     fn from_str(s: &str) -> Result<Money> {

@@ -4,7 +4,7 @@
 //! (pools up to 70) and any pool up to [`MAX_NUMBER`] fits, the numbers come
 //! out sorted for free, and counting matches is one `popcount` of an AND.
 //! A [`Ticket`] can only be built through validation against a
-//! [`GameSpec`](crate::game::GameSpec), so a ticket you hold is valid for the
+//! [`GameSpec`], so a ticket you hold is valid for the
 //! game it was built for.
 
 use std::fmt;
@@ -17,9 +17,16 @@ use crate::game::{BonusRule, GameSpec};
 /// The largest number any pool may contain.
 pub const MAX_NUMBER: u8 = 127;
 
-/// A set of numbers in `1..=127`, as bits of a `u128`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// A set of numbers in `1..=127`, as bits of a `u128`. Its `Debug` lists
+/// the numbers (`{3, 11, 17}`), not the bits.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct NumberSet(u128);
+
+impl fmt::Debug for NumberSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.to_vec()).finish()
+    }
+}
 
 impl NumberSet {
     /// The empty set.
@@ -128,6 +135,17 @@ pub struct Matches {
 
 /// One game on a slip: the main numbers and, for two-pool games, the
 /// second-pool numbers. Always valid for the game it was built for.
+///
+/// Its `Debug` shows the numbers:
+///
+/// ```
+/// use lottopro_core::{GameSpec, Ticket};
+///
+/// let t = Ticket::parse(&GameSpec::default(), "41 3 17 25 33 11")?;
+/// assert_eq!(format!("{t:?}"), "Ticket { main: {3, 11, 17, 25, 33, 41}, extra: {} }");
+/// assert_eq!(t.to_string(), "3 11 17 25 33 41");
+/// # Ok::<(), lottopro_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Ticket {
     main: NumberSet,

@@ -36,7 +36,8 @@ def best_of(n, f):
 
 
 def numpy_stats(draws: np.ndarray) -> dict:
-    """Frequencies, pair matrix and 50-draw hot/cold of (draws × 6) numbers 1..45."""
+    """Frequencies, pair matrix and 50-draw hot/cold of (draws × 6) numbers
+    1..45, indexed by number as engine.stats() gives them (index 0 unused)."""
     onehot = np.zeros((len(draws), 46), dtype=np.int64)
     np.put_along_axis(onehot, draws, 1, axis=1)
     freq = onehot.sum(axis=0)
@@ -44,7 +45,7 @@ def numpy_stats(draws: np.ndarray) -> dict:
     np.fill_diagonal(pairs, 0)
     window = onehot[-50:].sum(axis=0)
     order = np.lexsort((np.arange(46), -window))
-    return {"frequencies": freq[1:], "pair_matrix": pairs, "hot": order[order > 0][:6]}
+    return {"frequencies": freq, "pair_matrix": pairs, "hot": order[order > 0][:6]}
 
 
 def main() -> None:

@@ -130,6 +130,56 @@ pub(crate) fn whole<T: TryFrom<i128>>(value: i128, field: &str) -> PyResult<T> {
     })
 }
 
+/// An integer argument (a Python int, a numpy integer, anything with
+/// `__index__`) for `#[pyo3(from_py_with = ...)]`, saturated to the range of
+/// `i128` so that [`whole`] refuses a huge value as too large, naming the
+/// parameter, instead of Python raising a bare `OverflowError`.
+pub(crate) fn saturating_int(value: &Bound<'_, PyAny>) -> PyResult<i128> {
+    let index = value.call_method0("__index__").map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            value
+                .get_type()
+                .name()
+                .map_or_else(|_| "this".to_owned(), |n| n.to_string())
+        ))
+    })?;
+    match index.extract::<i128>() {
+        Ok(v) => Ok(v),
+        Err(_) if index.lt(0)? => Ok(i128::MIN),
+        Err(_) => Ok(i128::MAX),
+    }
+}
+
+/// [`saturating_int`] for an optional argument (None stays None).
+pub(crate) fn saturating_int_opt(value: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
+    if value.is_none() {
+        Ok(None)
+    } else {
+        saturating_int(value).map(Some)
+    }
+}
+
+/// Numbers from any iterable of integers (a list, tuple, set, numpy array,
+/// pandas Series), each as [`saturating_int`] reads it.
+pub(crate) fn int_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<i128>> {
+    if value.is_instance_of::<pyo3::types::PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "numbers are given as an iterable of integers, not a string",
+        ));
+    }
+    value.try_iter()?.map(|n| saturating_int(&n?)).collect()
+}
+
+/// [`int_list`] for an optional argument (None stays None).
+pub(crate) fn int_list_opt(value: &Bound<'_, PyAny>) -> PyResult<Option<Vec<i128>>> {
+    if value.is_none() {
+        Ok(None)
+    } else {
+        int_list(value).map(Some)
+    }
+}
+
 /// A ticket given as a `Ticket`, text (`"3 11 17 25 33 41"`) or a sequence
 /// of numbers.
 pub(crate) fn ticket_from_python(game: &GameSpec, value: &Bound<'_, PyAny>) -> PyResult<Ticket> {
@@ -146,7 +196,7 @@ pub(crate) fn ticket_from_python(game: &GameSpec, value: &Bound<'_, PyAny>) -> P
     if let Ok(text) = value.extract::<String>() {
         return Ticket::parse(game, &text).py_err();
     }
-    let numbers: Vec<i128> = value.extract().map_err(|_| {
+    let numbers: Vec<i128> = int_list(value).map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(
             "a ticket is a Ticket, a string like \"3 11 17 25 33 41\" or a sequence of numbers",
         )
@@ -184,11 +234,13 @@ pub(crate) fn import_optional<'py>(
 }
 
 /// The draws of `h` as columns (name → list of values), for the DataFrame
-/// constructors of pandas and polars.
+/// constructors of pandas and polars, and the names of the columns that
+/// may lack a value (sales, prizes: nullable integers in pandas).
 pub(crate) fn history_columns<'py>(
     py: Python<'py>,
     h: &lottopro_core::History,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<(Bound<'py, PyDict>, Vec<String>)> {
+    let mut nullable = vec!["total_sales".to_owned()];
     let game = h.game();
     let draws = h.draws();
     let columns = pyo3::types::PyDict::new(py);
@@ -234,6 +286,8 @@ pub(crate) fn history_columns<'py>(
         .unwrap_or(0);
     for rank in 1..=ranks {
         let result = |d: &Draw| d.result(rank).copied();
+        nullable.push(format!("rank{rank}_winners"));
+        nullable.push(format!("rank{rank}_prize_each"));
         columns.set_item(
             format!("rank{rank}_winners"),
             draws
@@ -249,7 +303,139 @@ pub(crate) fn history_columns<'py>(
                 .collect::<Vec<_>>(),
         )?;
     }
-    Ok(columns)
+    Ok((columns, nullable))
+}
+
+/// Whether a value read from a frame or a mapping stands for "unknown":
+/// None, a float NaN, or pandas' `NA` / `NaT`.
+fn is_missing(v: &Bound<'_, PyAny>) -> bool {
+    v.is_none()
+        || v.extract::<f64>().is_ok_and(f64::is_nan)
+        || v.get_type()
+            .name()
+            .is_ok_and(|n| matches!(n.to_string().as_str(), "NAType" | "NaTType"))
+}
+
+/// The rows of a DataFrame with the columns of `History.to_pandas` as draw
+/// mappings for `History.from_draws`: a polars frame through `to_dicts()`,
+/// a pandas one (or anything with `to_dict("records")`) through that.
+/// Without the prize columns it warns (`IncompleteDataWarning`) once that
+/// what each rank paid is unknown.
+pub(crate) fn frame_draws<'py>(
+    frame: &Bound<'py, PyAny>,
+    game: &GameSpec,
+) -> PyResult<Bound<'py, PyList>> {
+    let py = frame.py();
+    let records = if frame.hasattr("to_dicts")? {
+        frame.call_method0("to_dicts")?
+    } else if frame.hasattr("to_dict")? && frame.hasattr("columns")? {
+        frame.call_method1("to_dict", ("records",))?
+    } else {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "a history is read from a pandas or polars DataFrame, not {}",
+            frame
+                .get_type()
+                .name()
+                .map_or_else(|_| "this".to_owned(), |n| n.to_string())
+        )));
+    };
+    let columns: Vec<String> = frame
+        .getattr("columns")?
+        .try_iter()?
+        .map(|c| c?.str()?.extract())
+        .collect::<PyResult<_>>()?;
+    let drawn = game.bonus().drawn();
+    let numbers: Vec<String> = (1..=game.picks()).map(|i| format!("n{i}")).collect();
+    let bonus: Vec<String> = if drawn == 1 {
+        vec!["bonus".to_owned()]
+    } else {
+        (1..=drawn).map(|i| format!("bonus{i}")).collect()
+    };
+    let missing = |name: &str| !columns.iter().any(|c| c == name);
+    for name in ["round", "date"]
+        .into_iter()
+        .chain(numbers.iter().map(String::as_str))
+        .chain(bonus.iter().map(String::as_str))
+    {
+        if missing(name) {
+            return Err(crate::error::to_py(lottopro_core::Error::invalid(
+                name,
+                format!(
+                    "the frame has no column '{name}' (columns: {})",
+                    columns.join(", ")
+                ),
+            )));
+        }
+    }
+    // The ranks whose winners and prize both have a column.
+    let mut ranks = Vec::new();
+    for c in &columns {
+        let Some(rank) = c
+            .strip_prefix("rank")
+            .and_then(|r| r.strip_suffix("_winners"))
+            .and_then(|r| r.parse::<u8>().ok())
+        else {
+            continue;
+        };
+        let prize = format!("rank{rank}_prize_each");
+        if missing(&prize) {
+            return Err(crate::error::to_py(lottopro_core::Error::invalid(
+                prize.clone(),
+                format!("the frame has {c} but no {prize}"),
+            )));
+        }
+        ranks.push((rank, c.clone(), prize));
+    }
+    if ranks.is_empty() {
+        let sales = if missing("total_sales") {
+            " Without total_sales, the sales of every draw are unknown as well."
+        } else {
+            ""
+        };
+        let message = format!(
+            "the frame has no rankR_winners / rankR_prize_each columns: what each rank paid is \
+             unknown, so check() gives no prize, simulate() leaves the pool ranks unvalued and \
+             popularity() cannot be fitted.{sales}"
+        );
+        let category = py
+            .import("lottopro.errors")?
+            .getattr("IncompleteDataWarning")?;
+        PyErr::warn(py, &category, &std::ffi::CString::new(message)?, 2)?;
+    }
+    let draws = PyList::empty(py);
+    for row in records.try_iter()? {
+        let row = row?;
+        let draw = PyDict::new(py);
+        for key in ["round", "date", "total_sales"] {
+            if let Ok(v) = row.get_item(key) {
+                draw.set_item(key, v)?;
+            }
+        }
+        let take = |names: &[String]| -> PyResult<Vec<Bound<'_, PyAny>>> {
+            names.iter().map(|n| row.get_item(n)).collect()
+        };
+        draw.set_item("numbers", take(&numbers)?)?;
+        let bonus: Vec<_> = take(&bonus)?
+            .into_iter()
+            .filter(|v| !is_missing(v))
+            .collect();
+        draw.set_item("bonus", bonus)?;
+        let prizes = PyList::empty(py);
+        for (rank, winners, prize) in &ranks {
+            let (w, p) = (row.get_item(winners)?, row.get_item(prize)?);
+            if is_missing(&w) || is_missing(&p) {
+                continue;
+            }
+            let entry = PyDict::new(py);
+            entry.set_item("rank", rank)?;
+            entry.set_item("winners", w)?;
+            entry.set_item("prize_each", p)?;
+            prizes.append(entry)?;
+        }
+        draw.set_item("prizes", prizes)?;
+        draws.append(draw)?;
+    }
+    Ok(draws)
 }
 
 /// One draw given to `from_draws` as a mapping, read field by field.
@@ -262,16 +448,22 @@ pub(crate) fn draw_record(item: &Bound<'_, PyAny>, i: usize) -> PyResult<DrawRec
     };
     let get = |field: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
         match item.get_item(field) {
-            // None, or a DataFrame's NaN for a missing value.
-            Ok(v) if v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan) => Ok(None),
+            // None, or a DataFrame's NaN / NA for a missing value.
+            Ok(v) if is_missing(&v) => Ok(None),
             Ok(v) => Ok(Some(v)),
             Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(item.py()) => Ok(None),
             Err(_) => Err(bad(field, "each draw is a mapping such as a dict".into())),
         }
     };
+    // Whole numbers, and floats that hold one (a pandas column with a
+    // missing value is float).
     let int = |field: &str, v: &Bound<'_, PyAny>| -> PyResult<i128> {
         v.call_method0("__index__")
             .and_then(|n| n.extract::<i128>())
+            .or_else(|e| match v.extract::<f64>() {
+                Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i128),
+                _ => Err(e),
+            })
             .map_err(|_| {
                 bad(
                     field,

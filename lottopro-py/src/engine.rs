@@ -1,7 +1,7 @@
 //! `Engine`: the core engine for Python. Every computation runs with the GIL
 //! released, so several Python threads can use one engine at once.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use lottopro_core::cache::{CacheConfig, CacheKind};
@@ -15,7 +15,8 @@ use lottopro_core::{
 use pyo3::prelude::*;
 
 use crate::conversion::{
-    Tickets, small_numbers, stats_to_python, ticket_from_python, to_python, whole,
+    Tickets, int_list_opt, saturating_int, saturating_int_opt, small_numbers, stats_to_python,
+    ticket_from_python, to_python, whole,
 };
 use crate::error::IntoPy;
 use crate::history::PyHistory;
@@ -26,6 +27,17 @@ const _: () = assert!(SimulationRequest::DEFAULT_DRAWS == 520);
 const _: () = assert!(SimulationRequest::DEFAULT_TRIALS == 1000);
 const _: () = assert!(SimulationRequest::DEFAULT_SEED == 42);
 const _: () = assert!(PrizeOptions::DEFAULT_RECENT == 52);
+
+/// What identifies an engine rebuilt from a pickle: its history's epoch and
+/// game, and its cache settings.
+type RebuiltKey = (u64, String, (Option<String>, Option<String>, u64));
+
+/// The engines this process rebuilt from pickles (see `Engine._restore`),
+/// oldest first.
+static REBUILT: Mutex<Vec<(RebuiltKey, Arc<Engine>)>> = Mutex::new(Vec::new());
+
+/// How many rebuilt engines a process keeps.
+const REBUILT_KEPT: usize = 4;
 
 /// Statistics, predictions, backtests, simulations and checks over one history.
 #[pyclass(name = "Engine", module = "lottopro._lottopro", frozen)]
@@ -42,48 +54,17 @@ pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
 }
 
 impl PyEngine {
-    /// Puts `Ticket` objects of this engine's game into results.
-    fn tickets<'py>(&self, py: Python<'py>) -> Tickets<'py> {
-        Tickets::new(py, self.inner.game())
-    }
-}
-
-#[pymethods]
-impl PyEngine {
-    /// An engine on `history`; without one, on the history bundled for
-    /// `game` (Korean Lotto 6/45: every draw; other games: none yet). A
-    /// `game` that is not the history's is an error. `cache`: None or
-    /// "memory" (default, 1,000 entries), "none", "redis" or "tiered" (with
-    /// `redis_url`); `ttl`: seconds results stay cached. An engine pickles as
-    /// its current history and these settings (its cache starts empty).
-    #[new]
-    #[pyo3(signature = (history=None, game=None, cache=None, redis_url=None, ttl=300))]
-    fn new(
-        history: Option<&PyHistory>,
-        game: Option<&str>,
-        cache: Option<&str>,
+    /// An engine on `history` with these cache settings.
+    fn build(
+        history: lottopro_core::History,
+        cache: Option<String>,
         redis_url: Option<String>,
         ttl: u64,
     ) -> PyResult<Self> {
-        let history = match (history, game) {
-            (Some(h), Some(g)) if g != h.inner.game().id() => {
-                return Err(crate::error::to_py(lottopro_core::Error::invalid(
-                    "game",
-                    format!(
-                        "the history is of {}, not {g}; leave game out or give a history of {g}",
-                        h.inner.game().id()
-                    ),
-                )));
-            }
-            (Some(h), _) => (*h.inner).clone(),
-            (None, g) => lottopro_core::data::default_history(
-                &GameSpec::preset(g.unwrap_or("kr645")).py_err()?,
-            ),
-        };
-        let pickled = (cache.map(str::to_owned), redis_url.clone(), ttl);
+        let pickled = (cache.clone(), redis_url.clone(), ttl);
         let defaults = CacheConfig::default();
         let config = CacheConfig {
-            kind: match cache {
+            kind: match cache.as_deref() {
                 Some(kind) => kind.parse::<CacheKind>().py_err()?,
                 None => defaults.kind,
             },
@@ -106,6 +87,81 @@ impl PyEngine {
         })
     }
 
+    /// Puts `Ticket` objects of this engine's game into results.
+    fn tickets<'py>(&self, py: Python<'py>) -> Tickets<'py> {
+        Tickets::new(py, self.inner.game())
+    }
+}
+
+#[pymethods]
+impl PyEngine {
+    /// An engine on `history`; without one, on the history bundled for
+    /// `game` (Korean Lotto 6/45: every draw; other games: none yet). A
+    /// `game` that is not the history's is an error. `cache`: None or
+    /// "memory" (default, 1,000 entries), "none", "redis" or "tiered" (with
+    /// `redis_url`); `ttl`: seconds results stay cached. An engine pickles as
+    /// its current history and these settings; see `_restore` for how it
+    /// comes back warm in a worker.
+    #[new]
+    #[pyo3(signature = (history=None, game=None, cache=None, redis_url=None, ttl=300))]
+    fn new(
+        history: Option<&PyHistory>,
+        game: Option<&str>,
+        cache: Option<&str>,
+        redis_url: Option<String>,
+        #[pyo3(from_py_with = saturating_int)] ttl: i128,
+    ) -> PyResult<Self> {
+        let ttl: u64 = whole(ttl, "ttl")?;
+        let history = match (history, game) {
+            (Some(h), Some(g)) if g != h.inner.game().id() => {
+                return Err(crate::error::to_py(lottopro_core::Error::invalid(
+                    "game",
+                    format!(
+                        "the history is of {}, not {g}; leave game out or give a history of {g}",
+                        h.inner.game().id()
+                    ),
+                )));
+            }
+            (Some(h), _) => (*h.inner).clone(),
+            (None, g) => lottopro_core::data::default_history(
+                &GameSpec::preset(g.unwrap_or("kr645")).py_err()?,
+            ),
+        };
+        PyEngine::build(history, cache.map(str::to_owned), redis_url, ttl)
+    }
+
+    /// Rebuilds a pickled engine (see `__reduce__`). A process keeps the
+    /// last few engines it rebuilt, by history epoch and settings, and hands
+    /// the same core engine to every later copy of one: a worker that
+    /// receives the engine with each task fits its models once, not once a
+    /// task. Such copies share their cache, fitted models and metrics.
+    #[staticmethod]
+    fn _restore(
+        history: &PyHistory,
+        cache: Option<String>,
+        redis_url: Option<String>,
+        ttl: u64,
+    ) -> PyResult<Self> {
+        let key = (
+            history.inner.epoch(),
+            history.inner.game().id().to_owned(),
+            (cache.clone(), redis_url.clone(), ttl),
+        );
+        let mut kept = REBUILT.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, engine)) = kept.iter().find(|(k, _)| *k == key) {
+            return Ok(PyEngine {
+                inner: engine.clone(),
+                config: key.2,
+            });
+        }
+        let built = PyEngine::build((*history.inner).clone(), cache, redis_url, ttl)?;
+        if kept.len() >= REBUILT_KEPT {
+            kept.remove(0);
+        }
+        kept.push((key, built.inner.clone()));
+        Ok(built)
+    }
+
     /// The current history.
     #[getter]
     fn history(&self) -> PyHistory {
@@ -120,9 +176,9 @@ impl PyEngine {
     fn stats(
         &self,
         py: Python<'_>,
-        window: i128,
-        top: i128,
-        last: Option<i128>,
+        #[pyo3(from_py_with = saturating_int)] window: i128,
+        #[pyo3(from_py_with = saturating_int)] top: i128,
+        #[pyo3(from_py_with = saturating_int_opt)] last: Option<i128>,
     ) -> PyResult<Py<PyAny>> {
         let (window, top) = (whole(window, "window")?, whole(top, "top")?);
         let last = last.map(|n| whole(n, "last")).transpose()?;
@@ -141,10 +197,10 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         model: &str,
-        count: i128,
-        include: Option<Vec<i128>>,
-        exclude: Option<Vec<i128>>,
-        seed: Option<i128>,
+        #[pyo3(from_py_with = saturating_int)] count: i128,
+        #[pyo3(from_py_with = int_list_opt)] include: Option<Vec<i128>>,
+        #[pyo3(from_py_with = int_list_opt)] exclude: Option<Vec<i128>>,
+        #[pyo3(from_py_with = saturating_int_opt)] seed: Option<i128>,
     ) -> PyResult<Py<PyAny>> {
         let pool = self.inner.history().game().pool();
         let seed = seed.map(|s| whole::<u64>(s, "seed")).transpose()?;
@@ -177,9 +233,9 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         models: Option<&Bound<'_, PyAny>>,
-        tickets: i128,
-        warmup: i128,
-        seed: i128,
+        #[pyo3(from_py_with = saturating_int)] tickets: i128,
+        #[pyo3(from_py_with = saturating_int)] warmup: i128,
+        #[pyo3(from_py_with = saturating_int)] seed: i128,
         alpha: f64,
     ) -> PyResult<Py<PyAny>> {
         let (tickets, warmup, seed) = (
@@ -225,15 +281,15 @@ impl PyEngine {
     fn simulate(
         &self,
         py: Python<'_>,
-        tickets_per_draw: Option<i128>,
-        draws: i128,
-        trials: i128,
+        #[pyo3(from_py_with = saturating_int_opt)] tickets_per_draw: Option<i128>,
+        #[pyo3(from_py_with = saturating_int)] draws: i128,
+        #[pyo3(from_py_with = saturating_int)] trials: i128,
         strategy: &str,
         tickets: Option<&Bound<'_, PyAny>>,
         method: &str,
-        threads: Option<i128>,
-        seed: i128,
-        recent: i128,
+        #[pyo3(from_py_with = saturating_int_opt)] threads: Option<i128>,
+        #[pyo3(from_py_with = saturating_int)] seed: i128,
+        #[pyo3(from_py_with = saturating_int)] recent: i128,
         prizes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let tickets_per_draw = tickets_per_draw
@@ -260,19 +316,19 @@ impl PyEngine {
             },
         };
         let strategy = Strategy::from_name(strategy, played).py_err()?;
-        let pairs: Vec<(u8, Bound<'_, PyAny>)> = match prizes {
+        let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = match prizes {
             None => Vec::new(),
             Some(p) => match p.cast::<pyo3::types::PyDict>() {
-                Ok(d) => d
-                    .iter()
-                    .map(|(k, v)| Ok((k.extract::<u8>()?, v)))
-                    .collect::<PyResult<_>>()?,
+                Ok(d) => d.iter().collect(),
                 Err(_) => p.extract()?,
             },
         };
         let overrides = pairs
             .iter()
-            .map(|(rank, amount)| Ok((*rank, money(amount, "prizes")?)))
+            .map(|(rank, amount)| {
+                let rank: u8 = whole(saturating_int(rank)?, "prizes")?;
+                Ok((rank, money(amount, "prizes")?))
+            })
             .collect::<PyResult<Vec<_>>>()?;
         let mut request = SimulationRequest::new(strategy);
         request.plan.tickets_per_draw = tickets_per_draw.unwrap_or(request.plan.tickets_per_draw);
@@ -297,10 +353,18 @@ impl PyEngine {
     }
 
     /// Checks a ticket (text or numbers) against the draw of `round`.
-    fn check(&self, py: Python<'_>, ticket: &Bound<'_, PyAny>, round: u32) -> PyResult<Py<PyAny>> {
+    fn check(
+        &self,
+        py: Python<'_>,
+        ticket: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = saturating_int)] round: i128,
+    ) -> PyResult<Py<PyAny>> {
         let t = ticket_from_python(&self.inner.game(), ticket)?;
+        let round: u32 = whole(round, "round")?;
         let engine = self.inner.clone();
-        let c = py.detach(move || engine.check(&t, round)).py_err()?;
+        let c = py
+            .detach(move || engine.check(&t, round))
+            .map_err(|e| crate::error::to_py_field(e, "round"))?;
         let out = to_python(py, &c)?;
         self.tickets(py)
             .set(&out, "ticket", &c.ticket.numbers, &c.ticket.extra)?;
@@ -394,10 +458,10 @@ impl PyEngine {
     fn wheel(
         &self,
         py: Python<'_>,
-        numbers: Option<Vec<i128>>,
+        #[pyo3(from_py_with = int_list_opt)] numbers: Option<Vec<i128>>,
         guarantee: &str,
         full_pool: bool,
-        seed: i128,
+        #[pyo3(from_py_with = saturating_int)] seed: i128,
     ) -> PyResult<Py<PyAny>> {
         let pool = self.inner.game().pool();
         let numbers = numbers
@@ -463,29 +527,22 @@ impl PyEngine {
         format!("Engine(game='{}', draws={})", h.game().id(), h.len())
     }
 
-    /// Pickles as `Engine(history, None, cache, redis_url, ttl)`.
+    /// Pickles as `Engine._restore(history, cache, redis_url, ttl)`.
     #[allow(clippy::type_complexity)]
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
     ) -> PyResult<(
         Bound<'py, PyAny>,
-        (
-            PyHistory,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            u64,
-        ),
+        (PyHistory, Option<String>, Option<String>, u64),
     )> {
         let e = slf.get();
         let (cache, redis_url, ttl) = e.config.clone();
         Ok((
-            slf.get_type().into_any(),
+            slf.get_type().getattr("_restore")?,
             (
                 PyHistory {
                     inner: e.inner.history(),
                 },
-                None,
                 cache,
                 redis_url,
                 ttl,

@@ -41,6 +41,19 @@ pub(crate) fn to_py(e: Error) -> PyErr {
     })
 }
 
+/// Like [`to_py`], naming `field` when the core error names none (a round
+/// that is not held is, to a Python caller, a bad `round` argument).
+pub(crate) fn to_py_field(e: Error, field: &str) -> PyErr {
+    let err = to_py(e);
+    Python::attach(|py| {
+        let value = err.value(py);
+        if value.getattr("field").is_ok_and(|f| f.is_none()) {
+            let _ = value.setattr("field", field);
+        }
+    });
+    err
+}
+
 /// `?` on core results inside `#[pyfunction]`s.
 pub(crate) trait IntoPy<T> {
     fn py_err(self) -> PyResult<T>;

@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use lottopro_core::io::Format;
 use lottopro_core::{Draw, GameSpec, History};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyList, PySlice, PyTuple};
 
-use crate::conversion::{draw_record, history_columns, import_optional};
+use crate::conversion::{draw_record, frame_draws, history_columns, import_optional};
 use crate::error::IntoPy;
 
 /// The draws of one game, in round order, without gaps.
@@ -98,22 +99,30 @@ impl PyHistory {
 
     /// The draws as a pandas DataFrame, one row a draw: `round`, `date`
     /// (datetime64), `n1`..`nK`, `bonus` (or `bonus1`..), `total_sales`, and
-    /// `rankR_winners` / `rankR_prize_each` for the ranks the history knows.
+    /// `rankR_winners` / `rankR_prize_each` for the ranks the history knows;
+    /// the columns that may be missing a value are nullable integers
+    /// (`Int64`). `History.from_pandas` reads it back to an equal history.
     /// Needs pandas (`pip install pandas`).
     fn to_pandas(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let pandas = import_optional(py, "pandas")?;
-        let columns = history_columns(py, &self.inner)?;
+        let (columns, nullable) = history_columns(py, &self.inner)?;
         let frame = pandas.call_method1("DataFrame", (columns,))?;
         let dates = pandas.call_method1("to_datetime", (frame.get_item("date")?,))?;
         frame.set_item("date", dates)?;
+        for name in nullable {
+            let column = frame.get_item(&name)?.call_method1("astype", ("Int64",))?;
+            frame.set_item(name, column)?;
+        }
         Ok(frame.unbind())
     }
 
     /// The draws as a polars DataFrame, with the columns of `to_pandas`
-    /// (`date` as a polars Date). Needs polars (`pip install polars`).
+    /// (`date` as a polars Date). `History.from_polars` reads it back.
+    /// Needs polars (`pip install polars`).
     fn to_polars(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let polars = import_optional(py, "polars")?;
-        let frame = polars.call_method1("DataFrame", (history_columns(py, &self.inner)?,))?;
+        let (columns, _) = history_columns(py, &self.inner)?;
+        let frame = polars.call_method1("DataFrame", (columns,))?;
         let date = polars
             .call_method1("col", ("date",))?
             .getattr("str")?
@@ -121,39 +130,24 @@ impl PyHistory {
         Ok(frame.call_method1("with_columns", (date,))?.unbind())
     }
 
-    /// A history from a DataFrame (pandas, or anything with
-    /// `to_dict("records")`) with the columns of `to_pandas`: `round`, `date`,
-    /// `n1`..`nK`, `bonus` (or `bonus1`..); `total_sales` when present.
+    /// A history from a DataFrame with the columns of `to_pandas`: `round`,
+    /// `date`, `n1`..`nK`, `bonus` (or `bonus1`..), and when present
+    /// `total_sales` and `rankR_winners` / `rankR_prize_each`. Missing values
+    /// (None, NaN, `pd.NA`) are unknown. A frame without the prize columns is
+    /// read with a warning: what each rank paid is then unknown. A polars
+    /// frame is read too.
     #[staticmethod]
     #[pyo3(signature = (frame, game="kr645"))]
     fn from_pandas(frame: &Bound<'_, PyAny>, game: &str) -> PyResult<Self> {
-        let py = frame.py();
-        let spec = GameSpec::preset(game).py_err()?;
-        let records = frame.call_method1("to_dict", ("records",))?;
-        let draws = pyo3::types::PyList::empty(py);
-        for row in records.try_iter()? {
-            let row = row?;
-            let draw = pyo3::types::PyDict::new(py);
-            for key in ["round", "date", "total_sales"] {
-                if let Ok(v) = row.get_item(key) {
-                    draw.set_item(key, v)?;
-                }
-            }
-            let take = |names: Vec<String>| -> PyResult<Vec<Bound<'_, PyAny>>> {
-                names.iter().map(|n| row.get_item(n)).collect()
-            };
-            let numbers = take((1..=spec.picks()).map(|i| format!("n{i}")).collect())?;
-            draw.set_item("numbers", numbers)?;
-            let drawn = spec.bonus().drawn();
-            let bonus = if drawn == 1 {
-                take(vec!["bonus".to_owned()])?
-            } else {
-                take((1..=drawn).map(|i| format!("bonus{i}")).collect())?
-            };
-            draw.set_item("bonus", bonus)?;
-            draws.append(draw)?;
-        }
-        PyHistory::from_draws(draws.as_any(), game)
+        PyHistory::from_frame(frame, game)
+    }
+
+    /// A history from a polars DataFrame with the columns of `to_polars`
+    /// (the same as `from_pandas`, which it shares).
+    #[staticmethod]
+    #[pyo3(signature = (frame, game="kr645"))]
+    fn from_polars(frame: &Bound<'_, PyAny>, game: &str) -> PyResult<Self> {
+        PyHistory::from_frame(frame, game)
     }
 
     /// Pickles as its draws in LottoPro's JSON lines and its game.
@@ -177,79 +171,116 @@ impl PyHistory {
         Ok(list.call_method0("__iter__")?.unbind())
     }
 
-    /// Whether a round (an int) or a draw is in the history.
+    /// Whether a draw is in the history (rounds: `round in history.rounds`).
     fn __contains__(&self, item: &Bound<'_, PyAny>) -> bool {
-        if let Ok(draw) = item.cast::<PyDraw>() {
+        item.cast::<PyDraw>().is_ok_and(|draw| {
             let d = draw.get();
-            return self
-                .inner
+            self.inner
                 .get(d.round)
-                .is_some_and(|held| PyDraw::from(held) == *d);
-        }
-        match item.extract::<i64>() {
-            Ok(round) => u32::try_from(round).is_ok_and(|r| self.inner.get(r).is_some()),
-            Err(_) => false,
-        }
+                .is_some_and(|held| PyDraw::from(held) == *d)
+        })
     }
 
     fn __len__(&self) -> usize {
         self.inner.len()
     }
 
-    /// `history[round]`: the draw of a round number; negative numbers count
-    /// back from the latest (`history[-1]` is the latest draw).
-    /// `history[1240:1246]`: the rounds 1240 to 1245 as a history (the stop
-    /// is excluded, as in `range`; negative bounds count back as well).
+    /// `history[i]`: the draw at position `i` (0 is the first held, negative
+    /// counts back from the latest), as in a list; `history[a:b:step]`: a
+    /// slice by position, a `History` when its draws follow each other
+    /// (step 1) and a list of draws otherwise. Rounds are read through
+    /// `history.round(r)` and `history.rounds[a:b]`.
     fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let latest = i64::from(self.inner.latest_round().unwrap_or(0));
-        let first = i64::from(self.inner.first_round().unwrap_or(1));
-        let resolve = |i: i64| if i < 0 { latest + 1 + i } else { i };
-        if let Ok(slice) = key.cast::<pyo3::types::PySlice>() {
-            let bound = |name: &str, default: i64| -> PyResult<i64> {
-                let v = slice.getattr(name)?;
-                if v.is_none() {
-                    Ok(default)
-                } else {
-                    Ok(resolve(v.extract::<i64>()?))
-                }
-            };
-            if !slice.getattr("step")?.is_none() && slice.getattr("step")?.extract::<i64>()? != 1 {
-                return Err(pyo3::exceptions::PyValueError::new_err(
-                    "a history is sliced by rounds with a step of 1",
-                ));
+        let draws = self.inner.draws();
+        if let Ok(slice) = key.cast::<PySlice>() {
+            let len = isize::try_from(draws.len()).unwrap_or(isize::MAX);
+            let ix = slice.indices(len)?;
+            if ix.step == 1 {
+                let (start, stop) = (
+                    ix.start.max(0).unsigned_abs(),
+                    ix.stop.max(0).unsigned_abs(),
+                );
+                let part = draws.get(start..stop.max(start)).unwrap_or_default();
+                return sub_history(py, self.inner.game(), part.to_vec());
             }
-            let (start, stop) = (bound("start", first)?, bound("stop", latest + 1)?);
-            let draws: Vec<Draw> = self
-                .inner
-                .draws()
-                .iter()
-                .filter(|d| (start..stop).contains(&i64::from(d.round())))
-                .cloned()
+            let picked: Vec<PyDraw> = (0..ix.slicelength)
+                .filter_map(|k| {
+                    let at = ix
+                        .start
+                        .checked_add(ix.step.checked_mul(isize::try_from(k).ok()?)?)?;
+                    draws.get(usize::try_from(at).ok()?).map(PyDraw::from)
+                })
                 .collect();
-            let h = History::new(self.inner.game().clone(), draws).py_err()?;
-            return Ok(PyHistory { inner: Arc::new(h) }
-                .into_pyobject(py)?
-                .into_any()
-                .unbind());
+            return Ok(PyList::new(py, picked)?.into_any().unbind());
         }
-        let i: i64 = key.extract().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
-                "a history is indexed by a round number or a slice of rounds, not {}",
-                key.get_type()
-                    .name()
-                    .map_or_else(|_| "this".to_owned(), |n| n.to_string())
-            ))
-        })?;
-        let round = resolve(i);
-        let draw = u32::try_from(round)
+        let i: i128 = crate::conversion::saturating_int(key).map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "a history is indexed by position (an int) or a slice, not {}; rounds are read with history.round(r)",
+                    type_name(key)
+                ))
+            })?;
+        let at = if i < 0 { i + draws.len() as i128 } else { i };
+        let draw = usize::try_from(at)
             .ok()
-            .and_then(|r| self.inner.get(r))
+            .and_then(|at| draws.get(at))
             .ok_or_else(|| {
-                pyo3::exceptions::PyIndexError::new_err(format!(
-                    "round {i} is not in the history (rounds {first}..={latest})"
+                PyIndexError::new_err(format!(
+                    "history index {i} is out of range: it holds {} draws (for a round number use history.round({i}))",
+                    draws.len()
                 ))
             })?;
         Ok(PyDraw::from(draw).into_pyobject(py)?.into_any().unbind())
+    }
+
+    /// Draws from the latest back to the first.
+    fn __reversed__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let list = PyList::new(py, self.inner.draws().iter().rev().map(PyDraw::from))?;
+        Ok(list.call_method0("__iter__")?.unbind())
+    }
+
+    /// The position of a draw (`ValueError` when it is not held between
+    /// `start` and `stop`), as `list.index`.
+    #[pyo3(signature = (draw, start=0, stop=None))]
+    fn index(&self, draw: &Bound<'_, PyAny>, start: isize, stop: Option<isize>) -> PyResult<usize> {
+        let len = isize::try_from(self.inner.len()).unwrap_or(isize::MAX);
+        let clamp = |i: isize| if i < 0 { (i + len).max(0) } else { i.min(len) };
+        let (start, stop) = (clamp(start), clamp(stop.unwrap_or(len)));
+        let found = draw.cast::<PyDraw>().ok().and_then(|d| {
+            let d = d.get();
+            let held = self.inner.get(d.round)?;
+            let at = isize::try_from(d.round - self.inner.first_round()?).ok()?;
+            (PyDraw::from(held) == *d && (start..stop).contains(&at)).then_some(at.unsigned_abs())
+        });
+        found.ok_or_else(|| PyValueError::new_err("the draw is not in the history"))
+    }
+
+    /// How many times a draw is held (0 or 1), as `list.count`.
+    fn count(&self, draw: &Bound<'_, PyAny>) -> usize {
+        usize::from(self.__contains__(draw))
+    }
+
+    /// The draw of round `round`, or `NotFoundError` (field `round`) naming
+    /// the rounds held.
+    fn round(&self, round: &Bound<'_, PyAny>) -> PyResult<PyDraw> {
+        draw_of_round(&self.inner, round)
+    }
+
+    /// The rounds as labels: `history.rounds[1245]` is the draw of round
+    /// 1245, `history.rounds[1240:1246]` rounds 1240 to 1245 as a history
+    /// (the stop excluded, as in `range`), `1245 in history.rounds`.
+    #[getter]
+    fn rounds(&self) -> PyRounds {
+        PyRounds {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// Equal when they hold the same game and the same draws (round, date,
+    /// numbers, sales and every rank's winners and prize).
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyHistory>()
+            .is_ok_and(|o| *o.get().inner == *self.inner)
     }
 
     /// All draws, round order.
@@ -289,6 +320,134 @@ impl PyHistory {
                 self.inner.len()
             ),
             _ => format!("History(game='{}', draws=0)", self.game()),
+        }
+    }
+}
+
+impl PyHistory {
+    /// `from_pandas` and `from_polars`: the frame's rows as draws.
+    fn from_frame(frame: &Bound<'_, PyAny>, game: &str) -> PyResult<Self> {
+        let spec = GameSpec::preset(game).py_err()?;
+        let draws = frame_draws(frame, &spec)?;
+        PyHistory::from_draws(draws.as_any(), game)
+    }
+}
+
+/// Draws that follow each other as a `History` of `game`.
+fn sub_history(py: Python<'_>, game: &GameSpec, draws: Vec<Draw>) -> PyResult<Py<PyAny>> {
+    let h = History::new(game.clone(), draws).py_err()?;
+    Ok(PyHistory { inner: Arc::new(h) }
+        .into_pyobject(py)?
+        .into_any()
+        .unbind())
+}
+
+/// The name of a value's type, for error messages.
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map_or_else(|_| "this".to_owned(), |n| n.to_string())
+}
+
+/// The draw of the round `round` (any Python integer), or an error naming
+/// `round`: `InvalidInputError` for what cannot be a round, `NotFoundError`
+/// for a round the history does not hold.
+fn draw_of_round(h: &History, round: &Bound<'_, PyAny>) -> PyResult<PyDraw> {
+    let r: i128 = crate::conversion::saturating_int(round).map_err(|_| {
+        crate::error::to_py(lottopro_core::Error::invalid(
+            "round",
+            format!("a round is a whole number, not {}", type_name(round)),
+        ))
+    })?;
+    let Ok(r) = u32::try_from(r) else {
+        return Err(crate::error::to_py(lottopro_core::Error::invalid(
+            "round",
+            format!("{r} is not a round number (rounds are 1 or more)"),
+        )));
+    };
+    h.require(r)
+        .map(PyDraw::from)
+        .map_err(|e| crate::error::to_py_field(e, "round"))
+}
+
+/// `History.rounds`: the draws of a history by round number, as labels.
+#[pyclass(name = "Rounds", module = "lottopro._lottopro", frozen)]
+pub(crate) struct PyRounds {
+    inner: Arc<History>,
+}
+
+#[pymethods]
+impl PyRounds {
+    /// `rounds[r]`: the draw of round `r`; `rounds[a:b]`: the rounds `a`
+    /// to `b - 1` as a history (either bound may be left out; no step).
+    fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let Ok(slice) = key.cast::<PySlice>() else {
+            return Ok(draw_of_round(&self.inner, key)?
+                .into_pyobject(py)?
+                .into_any()
+                .unbind());
+        };
+        let bound = |name: &str| -> PyResult<Option<i128>> {
+            let v = slice.getattr(name)?;
+            if v.is_none() {
+                return Ok(None);
+            }
+            crate::conversion::saturating_int(&v)
+                .map(Some)
+                .map_err(|_| {
+                    crate::error::to_py(lottopro_core::Error::invalid(
+                        "round",
+                        format!(
+                            "a slice of rounds has whole-number bounds, not {}",
+                            type_name(&v)
+                        ),
+                    ))
+                })
+        };
+        if bound("step")?.is_some_and(|s| s != 1) {
+            return Err(crate::error::to_py(lottopro_core::Error::invalid(
+                "round",
+                "rounds are sliced with a step of 1 (a stepped slice by position: history[a:b:step])",
+            )));
+        }
+        let (start, stop) = (bound("start")?, bound("stop")?);
+        let draws: Vec<Draw> = self
+            .inner
+            .draws()
+            .iter()
+            .filter(|d| {
+                let r = i128::from(d.round());
+                start.is_none_or(|s| r >= s) && stop.is_none_or(|s| r < s)
+            })
+            .cloned()
+            .collect();
+        sub_history(py, self.inner.game(), draws)
+    }
+
+    /// Whether a round number is held.
+    fn __contains__(&self, round: &Bound<'_, PyAny>) -> bool {
+        round
+            .extract::<i128>()
+            .ok()
+            .and_then(|r| u32::try_from(r).ok())
+            .is_some_and(|r| self.inner.get(r).is_some())
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The round numbers held, ascending.
+    fn __iter__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let list = PyList::new(py, self.inner.draws().iter().map(Draw::round))?;
+        Ok(list.call_method0("__iter__")?.unbind())
+    }
+
+    fn __repr__(&self) -> String {
+        match (self.inner.first_round(), self.inner.latest_round()) {
+            (Some(a), Some(b)) => format!("Rounds({a}..={b})"),
+            _ => "Rounds(empty)".to_owned(),
         }
     }
 }

@@ -52,6 +52,7 @@ fn _lottopro(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<history::PyHistory>()?;
     m.add_class::<history::PyDraw>()?;
+    m.add_class::<history::PyRounds>()?;
     m.add_class::<ticket::PyTicket>()?;
     m.add_class::<engine::PyEngine>()?;
     m.add_function(wrap_pyfunction!(odds, m)?)?;

@@ -5,7 +5,7 @@ use lottopro_core::{GameSpec, Ticket};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::conversion::small_numbers;
+use crate::conversion::{int_list, int_list_opt, small_numbers};
 use crate::error::IntoPy;
 
 /// One game on a slip, validated for its game. Tickets order by game, then
@@ -37,7 +37,11 @@ impl PartialOrd for PyTicket {
 impl PyTicket {
     #[new]
     #[pyo3(signature = (numbers, extra=None, game="kr645"))]
-    fn new(numbers: Vec<i128>, extra: Option<Vec<i128>>, game: &str) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = int_list)] numbers: Vec<i128>,
+        #[pyo3(from_py_with = int_list_opt)] extra: Option<Vec<i128>>,
+        game: &str,
+    ) -> PyResult<Self> {
         let spec = GameSpec::preset(game).py_err()?;
         let main = small_numbers(&numbers, "numbers", spec.pool())?;
         let extra = small_numbers(&extra.unwrap_or_default(), "extra", u8::MAX)?;

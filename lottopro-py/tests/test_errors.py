@@ -23,7 +23,7 @@ def test_hierarchy():
         (lambda e: e.predict(model="neural"), lottopro.InvalidInputError, "invalid_input", "model", "unknown model 'neural'"),
         (lambda e: e.predict(include=[46]), lottopro.InvalidInputError, "invalid_input", "include[0]", "46 is out of range 1..=45"),
         (lambda e: e.check("1 2 3 4 5 6 7", 1), lottopro.InvalidInputError, "invalid_input", "numbers", "expected 6 numbers, got 7"),
-        (lambda e: e.check("1 2 3 4 5 6", 99999), lottopro.NotFoundError, "not_found", None, "round 99999"),
+        (lambda e: e.check("1 2 3 4 5 6", 99999), lottopro.NotFoundError, "not_found", "round", "round 99999"),
         (lambda e: e.tax(-5), lottopro.InvalidInputError, "invalid_input", "amount", "-5 is negative"),
         (lambda e: e.tax(10**30), lottopro.InvalidInputError, "invalid_input", "amount", "larger than the largest"),
         (lambda e: e.odds("lotto-moon"), lottopro.InvalidInputError, "invalid_input", "game", "unknown game 'lotto-moon'"),

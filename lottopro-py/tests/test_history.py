@@ -9,13 +9,13 @@ from conftest import data_file
 def test_real_history(history):
     assert len(history) == 1245
     assert (history.first_round, history.latest_round, history.game) == (1, 1245, "kr645")
-    first = history[1]
+    first = history[0]
     assert (first.date, first.numbers, first.bonus) == ("2002-12-07", (10, 23, 29, 33, 37, 40), (16,))
     assert first.total_sales == 3681782000
     assert first.prizes[0] == (1, 0, 0)
     assert len(history.draws()) == 1245
     assert repr(history) == "History(game='kr645', draws=1245, rounds=1..1245)"
-    assert repr(history[1245]) == "Draw(round=1245, date='2026-10-10', numbers=(4, 5, 25, 28, 32, 42), bonus=(12,))"
+    assert repr(history.round(1245)) == "Draw(round=1245, date='2026-10-10', numbers=(4, 5, 25, 28, 32, 42), bonus=(12,))"
     assert len(history.epoch) == 16
 
 
@@ -26,8 +26,8 @@ def test_from_draws_and_equality():
             {"round": 2, "date": "2002-12-14", "numbers": [9, 13, 21, 25, 32, 42], "bonus": [2]},
         ]
     )
-    assert len(h) == 2 and h[2].numbers == (9, 13, 21, 25, 32, 42)
-    assert h[1] == lottopro.History.from_draws([{"round": 1, "date": "2002-12-07", "numbers": [40, 37, 33, 29, 23, 10], "bonus": [16]}])[1]
+    assert len(h) == 2 and h[1].numbers == (9, 13, 21, 25, 32, 42) and h.round(2) == h[1]
+    assert h[0] == lottopro.History.from_draws([{"round": 1, "date": "2002-12-07", "numbers": [40, 37, 33, 29, 23, 10], "bonus": [16]}])[0]
 
 
 def test_bad_history_input():
@@ -46,8 +46,9 @@ def test_bad_history_input():
     with pytest.raises(FileNotFoundError) as missing:
         lottopro.History.from_csv(data_file("kr_lotto_645.csv"), prizes="/nonexistent/prizes.csv")
     assert missing.value.filename == "/nonexistent/prizes.csv"
-    with pytest.raises(IndexError, match="round 9999 is not in the history"):
-        lottopro.History.from_csv(data_file("kr_lotto_645.csv"))[9999]
+    with pytest.raises(lottopro.NotFoundError, match="round 9999 is not in the history") as absent:
+        lottopro.History.from_csv(data_file("kr_lotto_645.csv")).round(9999)
+    assert absent.value.field == "round"
 
 
 def test_bad_csv_line_is_located(tmp_path):

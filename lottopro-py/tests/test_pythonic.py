@@ -13,31 +13,32 @@ import lottopro
 
 
 def test_history_is_a_sequence_of_draws(history):
+    # Positions as in a list; rounds through round() and rounds[] (the
+    # full set of sequence cases is in test_newcomer.py).
     draws = list(history)
     assert len(draws) == 1245 and draws[0].round == 1 and draws[-1].round == 1245
-    assert sum(1 for _ in history) == len(history)
-    assert 1245 in history and 1 in history and 1246 not in history and 0 not in history
-    assert history[1245] in history and "1245" not in history
-    assert history[-1] == history[1245] and history[-1245] == history[1]
-    recent = history[1240:]
+    assert history[0] == history.round(1) and history[-1] == history.round(1245)
+    assert history[1244] == history.rounds[1245] and 1245 in history.rounds and 1246 not in history.rounds
+    assert history[-1] in history and 1245 not in history and "1245" not in history
+    recent = history.rounds[1240:]
     assert isinstance(recent, lottopro.History)
     assert (recent.first_round, recent.latest_round, len(recent)) == (1240, 1245, 6)
-    assert len(history[-10:]) == 10 and history[1:3].latest_round == 2
+    assert len(history[-10:]) == 10 and history[:2].latest_round == 2
     with pytest.raises(IndexError):
-        history[1246]
+        history[1245]
     with pytest.raises(IndexError):
         history[-1246]
-    with pytest.raises(TypeError, match="round number or a slice"):
+    with pytest.raises(TypeError, match="indexed by position"):
         history["latest"]
-    with pytest.raises(ValueError, match="step"):
-        history[1:100:2]
+    with pytest.raises(lottopro.InvalidInputError, match="step"):
+        history.rounds[1:100:2]
 
 
 def test_everything_pickles(history):
-    for value in (history, history[1245], lottopro.Ticket([1, 2, 3, 4, 5, 6])):
+    for value in (history, history[-1], lottopro.Ticket([1, 2, 3, 4, 5, 6])):
         back = pickle.loads(pickle.dumps(value))
         assert back == value if not isinstance(value, lottopro.History) else back.epoch == value.epoch
-    engine = lottopro.Engine(history[1:301], cache="none")
+    engine = lottopro.Engine(history[:300], cache="none")
     back = pickle.loads(pickle.dumps(engine))
     assert repr(back) == repr(engine) == "Engine(game='kr645', draws=300)"
     assert back.check("1 2 3 4 5 6", round=1)["round"] == 1
@@ -48,7 +49,7 @@ def _latest_round(engine):
 
 
 def test_an_engine_crosses_processes(history):
-    engine = lottopro.Engine(history[1:201], cache="none")
+    engine = lottopro.Engine(history[:200], cache="none")
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         assert pool.apply(_latest_round, (engine,)) == 200
 
@@ -128,7 +129,7 @@ def test_from_draws_takes_numpy_and_dates():
             {"round": 2, "date": "2002-12-14", "numbers": (9, 13, 21, 25, 32, 42), "bonus": [2], "total_sales": np.uint64(4904274000)},
         ]
     )
-    assert len(h) == 2 and h[1].numbers == (10, 23, 29, 33, 37, 40) and h[2].total_sales == 4904274000
+    assert len(h) == 2 and h[0].numbers == (10, 23, 29, 33, 37, 40) and h[1].total_sales == 4904274000
     with pytest.raises(lottopro.InvalidInputError) as e:
         lottopro.History.from_draws([{"round": 1, "date": "2002-12-07", "numbers": [1, 2, 3, 4, 5, 4.5], "bonus": [7]}])
     assert e.value.field == "draws[0].numbers[5]"
@@ -154,6 +155,6 @@ def test_dataframes_both_ways(history):
     back = lottopro.History.from_pandas(frame)
     assert [d.numbers for d in back] == [d.numbers for d in history]
     assert back[-1].date == "2026-10-10" and back[-1].total_sales == history[-1].total_sales
-    pl = history[1240:].to_polars()
+    pl = history.rounds[1240:].to_polars()
     assert pl.height == 6 and str(pl.schema["date"]) == "Date"
     assert isinstance(frame, pd.DataFrame) and isinstance(pl, polars.DataFrame)

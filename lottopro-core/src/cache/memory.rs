@@ -41,6 +41,16 @@ pub struct MemoryCache {
     misses: AtomicU64,
 }
 
+impl std::fmt::Debug for MemoryCache {
+    /// Its counters ([`Cache::stats`]).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryCache")
+            .field("stats", &self.stats())
+            .field("compress_above", &self.compress_above)
+            .finish_non_exhaustive()
+    }
+}
+
 impl MemoryCache {
     /// A cache of at most `max_entries` entries; values larger than
     /// `compress_above` bytes are stored compressed.

@@ -11,6 +11,12 @@ pub struct RedisCache {
     never: std::convert::Infallible,
 }
 
+impl std::fmt::Debug for RedisCache {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.never {}
+    }
+}
+
 impl RedisCache {
     /// Always an error: this build was made without the `redis` feature.
     pub fn new(_url: &str, _options: RedisOptions) -> Result<RedisCache> {

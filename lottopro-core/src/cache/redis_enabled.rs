@@ -28,6 +28,17 @@ pub struct RedisCache {
     healthy: AtomicBool,
 }
 
+impl std::fmt::Debug for RedisCache {
+    /// Its counters ([`Cache::stats`]) and options; the URL is left out (it
+    /// may hold a password).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisCache")
+            .field("stats", &self.stats())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
 fn failed(e: &redis::RedisError) -> Error {
     Error::Cache(format!("redis: {e}"))
 }

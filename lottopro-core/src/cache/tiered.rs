@@ -36,6 +36,18 @@ pub struct TieredCache {
     back_failures: AtomicU64,
 }
 
+impl std::fmt::Debug for TieredCache {
+    /// Its counters ([`Cache::stats`]) and both tiers.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TieredCache")
+            .field("stats", &self.stats())
+            .field("front", &self.front)
+            .field("back", &self.back)
+            .field("sync_interval", &self.sync_interval)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Default)]
 struct Backoff {
     failures: u32,

@@ -34,7 +34,7 @@ use crate::money::Money;
 use crate::odds::Odds;
 use crate::popularity::{Popularity, PopularityEvaluation};
 use crate::predict::{FittedModel, Model, PredictRequest, Prediction, Sampler};
-use crate::simulate::{PrizeModel, SimulationReport, SimulationRequest, simulate};
+use crate::simulate::{PrizeModel, SimulationReport, SimulationRequest, simulate_picking};
 use crate::stats::{Stats, StatsOptions};
 use crate::tax::{TaxAssessment, TaxRule};
 use crate::ticket::{Ticket, TicketRecord};
@@ -124,6 +124,36 @@ pub struct EngineBuilder {
     metrics: Option<Arc<dyn Metrics>>,
     recorder: bool,
     ttl: Duration,
+}
+
+impl std::fmt::Debug for Engine {
+    /// The game, how many draws and which rounds, the epoch, and how it
+    /// caches: `Engine { game: "kr645", draws: 1245, rounds: Some((1, 1245)), .. }`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let h = self.history();
+        f.debug_struct("Engine")
+            .field("game", &h.game().id())
+            .field("draws", &h.len())
+            .field("rounds", &h.first_round().zip(h.latest_round()))
+            .field("epoch", &format_args!("{:016x}", h.epoch()))
+            .field("cached", &self.cache.is_some())
+            .field("ttl", &self.ttl)
+            .field("records_metrics", &self.recorder.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for EngineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineBuilder")
+            .field("game", &self.history.game().id())
+            .field("draws", &self.history.len())
+            .field("cached", &self.cache.is_some())
+            .field("metrics", &self.metrics.is_some())
+            .field("record_metrics", &self.recorder)
+            .field("ttl", &self.ttl)
+            .finish()
+    }
 }
 
 impl EngineBuilder {
@@ -358,7 +388,11 @@ impl Engine {
             self.cached(&key, &["history", "simulate"], || {
                 let model =
                     PrizeModel::new(h.game(), Some(h.view()), prizes.recent, &prizes.overrides)?;
-                simulate(h.game(), &model, request, Some(h.view()))
+                // A model strategy's tickets come from the model fitted for
+                // this epoch: the same tickets as a fresh fit, without one.
+                simulate_picking(h.game(), &model, request, |req| {
+                    self.fitted(req.model, &h).predict(h.game(), req)
+                })
             })
         })
     }

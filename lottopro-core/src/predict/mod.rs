@@ -2,7 +2,7 @@
 //!
 //! A fair draw cannot be predicted. These models are well-defined strategies
 //! that turn a history into tickets; how they fare against chance is measured
-//! by [`backtest`](crate::backtest), never claimed.
+//! by [`backtest`](mod@crate::backtest), never claimed.
 //!
 //! [`Predictor`] is the behaviour: a model learns draws one at a time
 //! ([`Predictor::observe`]) and then gives per-number weights for the next
@@ -312,6 +312,33 @@ pub struct PredictRequest {
     pub seed: u64,
 }
 
+impl PredictRequest {
+    /// `count` tickets from `model`, with no numbers forced in or out and
+    /// seed 42 (change any field afterwards, or use struct update syntax
+    /// with `..PredictRequest::default()`).
+    pub fn new(model: Model, count: usize) -> PredictRequest {
+        PredictRequest {
+            model,
+            count,
+            ..PredictRequest::default()
+        }
+    }
+}
+
+impl Default for PredictRequest {
+    /// Five tickets from the `frequency` model, no numbers forced in or
+    /// out, seed 42.
+    fn default() -> Self {
+        PredictRequest {
+            model: Model::Frequency,
+            count: 5,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            seed: 42,
+        }
+    }
+}
+
 /// One generated ticket and the reasons behind it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -390,6 +417,18 @@ pub struct FittedModel {
     explanations: Vec<Reason>,
     draws_used: usize,
     based_on_round: Option<u32>,
+}
+
+impl std::fmt::Debug for FittedModel {
+    /// The model and what it learnt from; the fitted state itself is the
+    /// model's own.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FittedModel")
+            .field("model", &self.model)
+            .field("draws_used", &self.draws_used)
+            .field("based_on_round", &self.based_on_round)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FittedModel {

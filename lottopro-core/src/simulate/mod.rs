@@ -121,17 +121,31 @@ pub fn simulate(
     request: &SimulationRequest,
     history: Option<HistoryView<'_>>,
 ) -> Result<SimulationReport> {
+    simulate_picking(game, prizes, request, |req| {
+        let view = history.ok_or_else(|| {
+            Error::invalid(
+                "history",
+                "the model strategy needs a history to pick tickets from",
+            )
+        })?;
+        predict(view, req)
+    })
+}
+
+/// [`simulate`], with the model strategy's tickets from `pick` (the
+/// engine's already fitted model, so that a simulation does not fit it
+/// again).
+pub(crate) fn simulate_picking(
+    game: &GameSpec,
+    prizes: &PrizeModel,
+    request: &SimulationRequest,
+    pick: impl FnOnce(&PredictRequest) -> Result<crate::predict::Prediction>,
+) -> Result<SimulationReport> {
     let plan = request.plan;
     let tickets_played = match &request.strategy {
         Strategy::Random => Vec::new(),
         Strategy::Fixed(t) => t.clone(),
         Strategy::Model(model) => {
-            let view = history.ok_or_else(|| {
-                Error::invalid(
-                    "history",
-                    "the model strategy needs a history to pick tickets from",
-                )
-            })?;
             let count = usize::try_from(plan.tickets_per_draw).unwrap_or(usize::MAX);
             let req = PredictRequest {
                 model: *model,
@@ -140,11 +154,7 @@ pub fn simulate(
                 exclude: vec![],
                 seed: request.seed,
             };
-            predict(view, &req)?
-                .tickets
-                .into_iter()
-                .map(|t| t.ticket)
-                .collect()
+            pick(&req)?.tickets.into_iter().map(|t| t.ticket).collect()
         }
     };
     let method = validate(game, request, &tickets_played)?;

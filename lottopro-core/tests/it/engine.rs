@@ -375,3 +375,37 @@ fn a_burst_of_identical_requests_is_computed_once() {
         .sum();
     assert_eq!((misses, hits), (1, 7), "{:?}", m.cache);
 }
+
+#[test]
+fn a_model_strategy_simulates_with_the_fitted_model() {
+    use lottopro_core::simulate::{PrizeModel, Strategy, simulate};
+    let h = synthetic_history(300, 5, None);
+    let engine = Engine::builder(h.clone())
+        .cache(None)
+        .record_metrics()
+        .build();
+    let fits = |e: &Engine| {
+        let m = e.metrics().unwrap();
+        m.cache
+            .iter()
+            .find(|t| t.tier == "fitted")
+            .map(|t| t.misses)
+    };
+    let mut request = SimulationRequest::new(Strategy::Model(Model::Ml));
+    request.plan.draws = 20;
+    request.plan.trials = 5;
+    let prizes = PrizeOptions::default();
+    let first = engine.simulate(&request, &prizes).unwrap();
+    request.seed = 7;
+    let second = engine.simulate(&request, &prizes).unwrap();
+    // Two simulations, one fit: the engine's model picked both plans' tickets.
+    assert_eq!(fits(&engine), Some(1));
+    // The same tickets and report as the free function, which fits afresh.
+    let model =
+        PrizeModel::new(h.game(), Some(h.view()), prizes.recent, &prizes.overrides).unwrap();
+    assert_eq!(
+        simulate(h.game(), &model, &request, Some(h.view())).unwrap(),
+        second
+    );
+    assert_ne!(first.tickets_played, second.tickets_played);
+}

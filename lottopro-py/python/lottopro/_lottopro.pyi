@@ -1,7 +1,12 @@
 """Type stub of the native module `lottopro._lottopro`."""
 
 from os import PathLike
-from lottopro._types import (
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, SupportsIndex, Tuple, Union, final, overload
+
+import pandas
+import polars
+
+from lottopro.types import (
     BacktestReport,
     CacheStats,
     CheckResult,
@@ -20,11 +25,14 @@ from lottopro._types import (
     WarmReport,
     Wheel,
 )
-from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final, overload
-
 __version__: str
 
-_TicketLike = Union["Ticket", str, Sequence[int]]
+# Whole numbers as the module takes them: Python ints, numpy integers,
+# anything with __index__; and any iterable of them (lists, tuples, sets,
+# numpy arrays, pandas Series).
+_Int = SupportsIndex
+_Ints = Iterable[SupportsIndex]
+_TicketLike = Union["Ticket", str, _Ints]
 _Model = Literal["frequency", "trend", "pattern", "statistical", "ml", "anti-popular", "random"]
 _Strategy = Literal["random", "fixed", "frequency", "trend", "pattern", "statistical", "ml", "anti-popular"]
 _Method = Literal["auto", "per-ticket", "outcome-counts", "per_ticket", "outcome_counts"]
@@ -63,8 +71,10 @@ class Draw:
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]: ...
 
 @final
-class History:
-    """The draws of one game, in round order, without gaps."""
+class History(Sequence[Draw]):
+    """The draws of one game, in round order, without gaps: a sequence of
+    draws by position (`h[0]` the first, `h[-1]` the latest), and by round
+    through `h.round(r)` and `h.rounds[r]`."""
 
     @staticmethod
     def bundled(game: str = "kr645") -> History:
@@ -80,21 +90,33 @@ class History:
     def from_draws(draws: Iterable[Mapping[str, Any]], game: str = "kr645") -> History: ...
     @staticmethod
     def _from_jsonl(text: str, game: str) -> History: ...
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pandas.DataFrame:
         """The draws as a pandas DataFrame (needs pandas)."""
-    def to_polars(self) -> Any:
+    def to_polars(self) -> polars.DataFrame:
         """The draws as a polars DataFrame (needs polars)."""
     @staticmethod
-    def from_pandas(frame: Any, game: str = "kr645") -> History:
+    def from_pandas(frame: Union[pandas.DataFrame, polars.DataFrame], game: str = "kr645") -> History:
         """A history from a DataFrame with the columns of `to_pandas`."""
+    @staticmethod
+    def from_polars(frame: Union[polars.DataFrame, pandas.DataFrame], game: str = "kr645") -> History:
+        """A history from a DataFrame with the columns of `to_polars`."""
     def __reduce__(self) -> Tuple[Any, Tuple[str, str]]: ...
     def __len__(self) -> int: ...
     @overload
-    def __getitem__(self, key: int, /) -> Draw: ...
+    def __getitem__(self, key: SupportsIndex, /) -> Draw: ...
     @overload
-    def __getitem__(self, key: slice, /) -> History: ...
+    def __getitem__(self, key: slice, /) -> Union[History, List[Draw]]: ...
     def __iter__(self) -> Iterator[Draw]: ...
+    def __reversed__(self) -> Iterator[Draw]: ...
     def __contains__(self, item: object, /) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def index(self, draw: Any, start: int = 0, stop: Optional[int] = None) -> int: ...
+    def count(self, draw: Any) -> int: ...
+    def round(self, round: _Int) -> Draw:
+        """The draw of a round number (NotFoundError naming `round` when absent)."""
+    @property
+    def rounds(self) -> Rounds:
+        """The draws by round number: `rounds[1245]`, `rounds[1240:1246]`, `1245 in rounds`."""
     def draws(self) -> List[Draw]: ...
     @property
     def game(self) -> str: ...
@@ -106,10 +128,22 @@ class History:
     def epoch(self) -> str: ...
 
 @final
+class Rounds:
+    """A history's draws by round number (`History.rounds`)."""
+
+    @overload
+    def __getitem__(self, key: _Int, /) -> Draw: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> History: ...
+    def __contains__(self, round: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[int]: ...
+
+@final
 class Ticket:
     """One game on a slip, validated for its game."""
 
-    def __new__(cls, numbers: Sequence[int], extra: Optional[Sequence[int]] = None, game: str = "kr645") -> Ticket: ...
+    def __new__(cls, numbers: _Ints, extra: Optional[_Ints] = None, game: str = "kr645") -> Ticket: ...
     @staticmethod
     def parse(text: str, game: str = "kr645") -> Ticket: ...
     @property
@@ -135,63 +169,63 @@ class Engine:
         game: Optional[str] = None,
         cache: Optional[str] = None,
         redis_url: Optional[str] = None,
-        ttl: int = 300,
+        ttl: _Int = 300,
     ) -> Engine: ...
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]: ...
     @property
     def history(self) -> History: ...
-    def stats(self, window: int = 50, top: int = 6, last: int | None = None) -> Stats: ...
+    def stats(self, window: _Int = 50, top: _Int = 6, last: Optional[_Int] = None) -> Stats: ...
     def predict(
         self,
         model: _Model = "frequency",
-        count: int = 5,
-        include: Optional[Sequence[int]] = None,
-        exclude: Optional[Sequence[int]] = None,
-        seed: Optional[int] = None,
+        count: _Int = 5,
+        include: Optional[_Ints] = None,
+        exclude: Optional[_Ints] = None,
+        seed: Optional[_Int] = None,
     ) -> PredictionReport: ...
     def backtest(
         self,
         models: Optional[Union[Literal["all"], _Model, str, Sequence[_Model]]] = None,
-        tickets: int = 5,
-        warmup: int = 100,
-        seed: int = 42,
+        tickets: _Int = 5,
+        warmup: _Int = 100,
+        seed: _Int = 42,
         alpha: float = 0.05,
     ) -> BacktestReport: ...
     def simulate(
         self,
-        tickets_per_draw: Optional[int] = None,
-        draws: int = 520,
-        trials: int = 1000,
+        tickets_per_draw: Optional[_Int] = None,
+        draws: _Int = 520,
+        trials: _Int = 1000,
         strategy: _Strategy = "random",
         tickets: Optional[Union[str, Sequence[_TicketLike]]] = None,
         method: _Method = "auto",
-        threads: Optional[int] = None,
-        seed: int = 42,
-        recent: int = 52,
+        threads: Optional[_Int] = None,
+        seed: _Int = 42,
+        recent: _Int = 52,
         prizes: Optional[Union[Mapping[int, Union[int, str]], Sequence[Tuple[int, Union[int, str]]]]] = None,
     ) -> SimulationReport: ...
-    def check(self, ticket: _TicketLike, round: int) -> CheckResult: ...
+    def check(self, ticket: _TicketLike, round: _Int) -> CheckResult: ...
     def check_all(self, ticket: _TicketLike) -> EverWon: ...
     def check_qr(self, url: str) -> QrCheck: ...
     def popularity(
-        self, ticket: _TicketLike, sales: Optional[int] = None
+        self, ticket: _TicketLike, sales: Optional[_Int] = None
     ) -> TicketPopularity: ...
     def popularity_evaluation(self) -> PopularityEvaluation: ...
-    def sales_distribution(self, sales: Optional[int] = None) -> SalesDistribution: ...
+    def sales_distribution(self, sales: Optional[_Int] = None) -> SalesDistribution: ...
     def wheel(
         self,
-        numbers: Optional[Sequence[int]] = None,
+        numbers: Optional[_Ints] = None,
         guarantee: _Guarantee = "3if4",
         full_pool: bool = False,
-        seed: int = 1,
+        seed: _Int = 1,
     ) -> Wheel: ...
     def odds(self, game: Optional[str] = None) -> Odds: ...
-    def tax(self, amount: int, game: Optional[str] = None) -> TaxAssessment: ...
+    def tax(self, amount: _Int, game: Optional[str] = None) -> TaxAssessment: ...
     def warm(self) -> WarmReport: ...
     def metrics(self) -> Optional[MetricsSnapshot]: ...
     def cache_stats(self) -> Optional[CacheStats]: ...
     def clear_cache(self) -> None: ...
 
 def odds(game: str = "kr645") -> Odds: ...
-def tax(amount: int, game: str = "kr645") -> TaxAssessment: ...
+def tax(amount: _Int, game: str = "kr645") -> TaxAssessment: ...
 def games() -> List[GameDef]: ...

@@ -47,6 +47,11 @@ class LottoIOError(LottoError, OSError):
     """Reading or writing a file failed."""
 
 
+class IncompleteDataWarning(UserWarning):
+    """Data was read without something results depend on (a frame without
+    the prize columns: what each rank paid is then unknown)."""
+
+
 __all__ = [
     "LottoError",
     "InvalidInputError",
@@ -56,4 +61,5 @@ __all__ = [
     "NotFoundError",
     "CacheError",
     "LottoIOError",
+    "IncompleteDataWarning",
 ]
