@@ -54,21 +54,17 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
             };
             store.add(&h)?;
         }
-        let mut history = store.history(&spec)?;
-        if history.is_empty() {
-            let bundled = lottopro_core::data::default_history(&spec);
-            if !bundled.is_empty() {
-                store.add(&bundled)?;
-                history = store.history(&spec)?;
-                tracing::info!(
-                    draws = history.len(),
-                    latest_round = history.latest_round(),
-                    db = %config.store_location(),
-                    "the database held no draws: loaded the {} history bundled with LottoPro; sync continues from round {}",
-                    spec.id(),
-                    history.latest_round().unwrap_or(0) + 1
-                );
-            }
+        let loaded = store.load_if_empty(&lottopro_core::data::default_history(&spec))?;
+        let history = store.history(&spec)?;
+        if !loaded.is_empty() {
+            tracing::info!(
+                draws = history.len(),
+                latest_round = history.latest_round(),
+                db = %config.store_location(),
+                "the database held no draws: loaded the {} history bundled with LottoPro; sync continues from round {}",
+                spec.id(),
+                history.latest_round().unwrap_or(0) + 1
+            );
         }
         let cache = config.cache()?;
         let engine =

@@ -226,6 +226,20 @@ impl Store {
     }
 }
 
+/// The refusal of a store whose schema a newer LottoPro wrote: this
+/// binary would misread it, so it does not touch it.
+fn newer_schema(store: &str, found: i64, known: i64) -> Error {
+    Error::invalid(
+        "db",
+        format!(
+            "{store} has schema version {found}, newer than this LottoPro's ({known}, version {}): \
+             a newer release upgraded it. Run that release (or newer), or restore a backup \
+             taken before the upgrade with `lottopro restore`",
+            env!("CARGO_PKG_VERSION")
+        ),
+    )
+}
+
 fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
