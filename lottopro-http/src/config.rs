@@ -37,17 +37,9 @@ pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
     pub bind: SocketAddr,
-    /// The store: draws, saved numbers, prediction history. A SQLite file,
-    /// or a PostgreSQL URL (`postgres://user:password@host:port/database`)
-    /// for replicas on more than one machine.
-    #[serde(serialize_with = "crate::secret::ser_location")]
-    #[arg(long, env = "LOTTOPRO_DB", default_value = DEFAULT_DB)]
-    pub db: PathBuf,
-    /// A PostgreSQL URL used when `--db` is left at its default (the
-    /// variable platforms set for an attached database).
-    #[serde(serialize_with = "crate::secret::ser_set")]
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub store: StoreArgs,
     /// Draws to add to the database before serving (CSV, legacy JSON or JSON lines).
     #[arg(long)]
     pub history: Option<PathBuf>,
@@ -184,6 +176,87 @@ pub struct ServeConfig {
     pub threshold_error_rate: f64,
     #[command(flatten)]
     pub backup: crate::backup::BackupConfig,
+}
+
+/// Where the store is: `--db` (or `LOTTOPRO_DB`), or `DATABASE_URL`.
+/// Shared by `serve`, `backup`, `restore`, `sync` and `export`, so every
+/// command finds the same store in the same environment.
+#[derive(Debug, Clone, Args, serde::Serialize)]
+pub struct StoreArgs {
+    /// The store: draws, saved numbers, prediction history. A SQLite file,
+    /// or a PostgreSQL URL (`postgres://user:password@host:port/database`)
+    /// for replicas on more than one machine.
+    #[serde(serialize_with = "crate::secret::ser_location")]
+    #[arg(long, env = "LOTTOPRO_DB", default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// A PostgreSQL URL (the variable platforms set for an attached
+    /// database). It wins over `LOTTOPRO_DB` (which the container image
+    /// sets) but not over a `--db` given on the command line.
+    #[serde(serialize_with = "crate::secret::ser_set")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    /// The SQLite file or PostgreSQL database at `db`.
+    pub fn at(db: impl Into<PathBuf>) -> StoreArgs {
+        StoreArgs {
+            db: db.into(),
+            database_url: None,
+        }
+    }
+
+    /// Whether `--db` names the store itself: given on the command line
+    /// (not left at its default, nor read from `LOTTOPRO_DB`).
+    fn db_from_flag(&self) -> bool {
+        self.db != Path::new(DEFAULT_DB)
+            && var("LOTTOPRO_DB").map(PathBuf::from).as_ref() != Some(&self.db)
+    }
+
+    /// Where the store lives: `--db` from the command line, else
+    /// `DATABASE_URL`, else `LOTTOPRO_DB`, else the default SQLite file.
+    pub fn location(&self) -> crate::store::Location {
+        match &self.database_url {
+            Some(url) if !self.db_from_flag() => crate::store::Location::parse(url),
+            _ => crate::store::Location::parse(&self.db.to_string_lossy()),
+        }
+    }
+
+    /// A line for the log when two settings name different stores and one
+    /// of them is ignored.
+    pub fn conflict(&self) -> Option<String> {
+        let url = self.database_url.as_ref()?;
+        let env = var("LOTTOPRO_DB")?;
+        (!self.db_from_flag() && Path::new(&env) != Path::new(url)).then(|| {
+            format!(
+                "LOTTOPRO_DB={env} is ignored: DATABASE_URL is set and names the store ({}); \
+                 pass --db to choose another",
+                crate::store::Location::parse(url)
+            )
+        })
+    }
+}
+
+/// An environment variable's value, or `None` when it is unset, empty or
+/// blank. The one reading of the environment for settings: compose passes
+/// every optional setting as `${VAR:-}`, an empty string, which must mean
+/// "not set" and never "set to nothing".
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// `command` (and its subcommands) with every flag whose variable is set
+/// but empty read as if the variable were unset: its default, or absent.
+/// (clap takes an empty variable as a value.)
+pub fn empty_is_unset(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(|arg| {
+            let empty = arg
+                .get_env()
+                .is_some_and(|name| name.to_str().is_some_and(|n| var(n).is_none()));
+            if empty { arg.env(None) } else { arg }
+        })
+        .mut_subcommands(empty_is_unset)
 }
 
 /// Where the draw sources live (`lottopro sync` and `serve`).
@@ -356,13 +429,9 @@ impl ServeConfig {
         Ok(())
     }
 
-    /// Where the store lives: `--db`, else `DATABASE_URL`, else the
-    /// default SQLite file.
+    /// Where the store lives (see [`StoreArgs::location`]).
     pub fn store_location(&self) -> crate::store::Location {
-        match &self.database_url {
-            Some(url) if self.db == Path::new(DEFAULT_DB) => crate::store::Location::parse(url),
-            _ => crate::store::Location::parse(&self.db.to_string_lossy()),
-        }
+        self.store.location()
     }
 
     /// The secret key: `SECRET_KEY`, or the one kept beside a SQLite
@@ -378,7 +447,11 @@ impl ServeConfig {
                 "must be set with a PostgreSQL store: every replica must use the same key",
             ));
         }
-        let dir = self.db.parent().unwrap_or(Path::new(""));
+        let location = self.store_location();
+        let dir = location
+            .path()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new(""));
         let path = dir.join("secret_key");
         match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().len() >= 32 => Ok(text.trim().as_bytes().to_vec()),
@@ -514,7 +587,7 @@ mod tests {
         // flags' own.
         let d = ServeConfig::defaults();
         assert_eq!(d.bind, SocketAddr::from(([127, 0, 0, 1], 5000)));
-        assert_eq!(d.db, PathBuf::from("data/lottopro.db"));
+        assert_eq!(d.store.db, PathBuf::from("data/lottopro.db"));
         assert_eq!(d.cache_type, "memory");
         assert_eq!(d.rate_limit_predict.to_string(), "30/hour");
         assert_eq!(d.rate_limit_save_numbers.to_string(), "50/hour");
@@ -552,7 +625,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("lottopro-secret-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut c = ServeConfig::defaults();
-        c.db = dir.join("db.sqlite");
+        c.store.db = dir.join("db.sqlite");
         let first = c.secret().unwrap();
         assert_eq!(first.len(), 32);
         assert_eq!(c.secret().unwrap(), first);

@@ -32,12 +32,15 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
     };
     // The original app's settings: read under their new names, or named in
     // the log as ignored, with why.
-    let env = |name: &str| std::env::var(name).ok();
+    let env = crate::config::var;
     let mut config = config.clone();
     if let Err(e) = crate::config::original::apply(&mut config, env) {
         return fail(&e);
     }
-    for note in crate::config::original::notes(env) {
+    for note in crate::config::original::notes(env)
+        .into_iter()
+        .chain(config.store.conflict())
+    {
         tracing::warn!(target: "config", "{note}");
     }
     let config = &config;
@@ -115,7 +118,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 smtp: config.smtp_url.clone(),
                 email_to: config.alert_email_to.clone(),
                 email_from: config.alert_email_from.clone(),
-                instance: std::env::var("HOSTNAME").unwrap_or_else(|_| "lottopro".into()),
+                instance: crate::config::var("HOSTNAME").unwrap_or_else(|| "lottopro".into()),
             },
             config
                 .store_location()
@@ -240,7 +243,7 @@ const LEAD_SECS: i64 = 15 * 60;
 pub async fn scheduled_sync(state: AppState) {
     let holder = format!(
         "{}-{}",
-        std::env::var("HOSTNAME").unwrap_or_else(|_| "lottopro".into()),
+        crate::config::var("HOSTNAME").unwrap_or_else(|| "lottopro".into()),
         crate::secret::random_hex(8)
     );
     let mut leading = None;

@@ -223,7 +223,16 @@ pub fn pack(staging: &Path, mut head: Manifest, dest: &Path) -> Result<Manifest>
     let manifest = serde_json::to_vec_pretty(&head).map_err(json_error)?;
     let partial = dest.with_extension("partial");
     {
-        let out = std::fs::File::create(&partial)?;
+        // Only its owner reads it: it holds every player's tickets and the
+        // (encrypted) secret key.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let out = options.open(&partial)?;
         let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
         let mut tar = tar::Builder::new(gz);
         let mut header = tar::Header::new_gnu();

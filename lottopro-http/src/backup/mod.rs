@@ -236,10 +236,12 @@ async fn take(config: &ServeConfig) -> Result<Outcome> {
     };
     let bytes = std::fs::metadata(&file)?.len();
     let keep = usize::from(config.backup.backup_keep);
-    let mut removed = Vec::new();
+    // The folder keeps BACKUP_KEEP archives whatever happens upstream: a
+    // failed upload must not leave the disk to fill up.
+    let mut removed = prune_local(&dir, keep)?;
     let mut uploaded = None;
     if let Some(bucket) = &config.backup.s3_backup_bucket {
-        let remote = s3::Remote::new(bucket, &config.backup.s3_backup_prefix)?;
+        let remote = s3::Remote::new(bucket, &config.backup.s3_backup_prefix).await?;
         let key = remote.key(&name);
         remote.put(&file, &key).await?;
         uploaded = Some(remote.url(&key));
@@ -249,16 +251,6 @@ async fn take(config: &ServeConfig) -> Result<Outcome> {
             removed.push(remote.url(old));
         }
     }
-    let mut local: Vec<PathBuf> = std::fs::read_dir(&dir)?
-        .filter_map(std::result::Result::ok)
-        .map(|e| e.path())
-        .filter(|p| is_archive_name(&p.file_name().unwrap_or_default().to_string_lossy()))
-        .collect();
-    local.sort();
-    for old in &local[..local.len().saturating_sub(keep)] {
-        std::fs::remove_file(old)?;
-        removed.push(old.display().to_string());
-    }
     Ok(Outcome {
         file,
         manifest,
@@ -266,6 +258,23 @@ async fn take(config: &ServeConfig) -> Result<Outcome> {
         uploaded,
         removed,
     })
+}
+
+/// Deletes the oldest archives in `dir` beyond the newest `keep`; what it
+/// deleted.
+fn prune_local(dir: &Path, keep: usize) -> Result<Vec<String>> {
+    let mut local: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_archive_name(&p.file_name().unwrap_or_default().to_string_lossy()))
+        .collect();
+    local.sort();
+    let mut removed = Vec::new();
+    for old in &local[..local.len().saturating_sub(keep)] {
+        std::fs::remove_file(old)?;
+        removed.push(old.display().to_string());
+    }
+    Ok(removed)
 }
 
 /// Gathers the parts in a scratch folder beside the archive and packs them.
@@ -327,7 +336,7 @@ pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> 
     let file = match s3::parse_url(from) {
         Some((bucket, key)) => {
             let local = work.0.join("archive.tar.gz");
-            s3::Remote::new(bucket, "")?.get(key, &local).await?;
+            s3::Remote::new(bucket, "").await?.get(key, &local).await?;
             local
         }
         None if from.starts_with("s3://") => {
@@ -384,7 +393,13 @@ pub async fn scheduled(config: ServeConfig, store: Option<std::sync::Arc<crate::
         }
         tokio::time::sleep(std::time::Duration::from_secs(60 - now_secs() % 60)).await;
         if crate::store::leads(store.clone(), "backup", &holder, 30 * 60).await {
-            match run(&config).await {
+            // In a task of its own: whatever goes wrong in one night's
+            // backup is logged, and the next night's still runs.
+            let night = config.clone();
+            let result = tokio::spawn(async move { run(&night).await })
+                .await
+                .unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))));
+            match result {
                 Ok(o) => tracing::info!(
                     archive = %o.file.display(),
                     bytes = o.bytes,

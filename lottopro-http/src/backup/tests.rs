@@ -13,7 +13,7 @@ fn temp(name: &str) -> PathBuf {
 
 fn config(db: &Path, dir: &Path) -> ServeConfig {
     let mut c = ServeConfig::defaults();
-    c.db = db.to_path_buf();
+    c.store = crate::config::StoreArgs::at(db);
     c.backup.backup_dir = Some(dir.join("backups"));
     c.secret_key = Some("a-secret-that-must-stay-out-of-backups".into());
     c.admin_token = Some("an-admin-token-that-must-stay-out".into());

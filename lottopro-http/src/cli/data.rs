@@ -141,9 +141,8 @@ impl Run for ImportArgs {
 /// legacy endpoint, or the public mirror) and store them.
 #[derive(Debug, Args)]
 pub(super) struct SyncArgs {
-    /// The store: a SQLite file or a PostgreSQL URL.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
-    db: PathBuf,
+    #[command(flatten)]
+    store: crate::config::StoreArgs,
     /// Stop after this round.
     #[arg(long)]
     to: Option<u32>,
@@ -171,7 +170,7 @@ impl Run for SyncArgs {
 
     fn run(&self) -> Result<Report> {
         let (db, to, sources, urls, timeout, delay, game) = (
-            &self.db,
+            self.store.location(),
             &self.to,
             &self.sources,
             &self.urls,
@@ -193,14 +192,18 @@ impl Run for SyncArgs {
                 ..crate::sync::SyncConfig::default()
             }))
         });
-        config.and_then(|c| sync(db, c, game))
+        config.and_then(|c| sync(&db, c, game))
     }
 }
 
 /// `lottopro sync`: fetches and stores the rounds the database lacks.
-fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Report> {
+fn sync(
+    db: &crate::store::Location,
+    config: crate::sync::SyncConfig,
+    game: &GameArg,
+) -> Result<Report> {
     let spec = game.spec()?;
-    let store = std::sync::Arc::new(open_store(db)?);
+    let store = std::sync::Arc::new(crate::store::Store::connect(db)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -251,7 +254,7 @@ impl Run for BackupArgs {
     /// `lottopro backup`.
     fn run(&self) -> Result<Report> {
         let mut config = (*self.config).clone();
-        crate::config::original::apply(&mut config, |n| std::env::var(n).ok())?;
+        crate::config::original::apply(&mut config, crate::config::var)?;
         if self.daemon {
             return daemon(config);
         }
@@ -279,6 +282,9 @@ fn daemon(config: crate::config::ServeConfig) -> Result<Report> {
         max_bytes: config.log_max_bytes,
         debug: config.debug,
     })?;
+    if let Some(note) = config.store.conflict() {
+        tracing::warn!(target: "config", "{note}");
+    }
     tracing::info!(
         at = format!("{:02}:{:02} KST", at / 60, at % 60),
         db = %config.store_location(),
@@ -308,8 +314,8 @@ pub(super) struct RestoreArgs {
     #[arg(long)]
     from: String,
     /// The store to write: a SQLite file, or an empty PostgreSQL database.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = crate::config::DEFAULT_DB)]
-    db: PathBuf,
+    #[command(flatten)]
+    store: crate::config::StoreArgs,
     /// Also leave the archive's verified members (logs, Redis snapshot,
     /// config.json) in this empty folder.
     #[arg(long)]
@@ -325,7 +331,7 @@ impl Run for RestoreArgs {
 
     /// `lottopro restore`.
     fn run(&self) -> Result<Report> {
-        let location = location(&self.db);
+        let location = self.store.location();
         let manifest = runtime()?.block_on(crate::backup::restore(
             &self.from,
             &location,
@@ -354,9 +360,8 @@ impl Run for RestoreArgs {
 /// Write the stored draws to stdout.
 #[derive(Debug, Args)]
 pub(super) struct ExportArgs {
-    /// The store: a SQLite file or a PostgreSQL URL.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
-    db: PathBuf,
+    #[command(flatten)]
+    store: crate::config::StoreArgs,
     /// csv (the layout of lottopro-core/data), json (the official legacy JSON) or jsonl.
     #[arg(long, value_parser = parse_format, default_value = "csv")]
     format: Format,
@@ -367,17 +372,17 @@ pub(super) struct ExportArgs {
 impl ExportArgs {
     /// `lottopro export`: the stored draws in `format` on stdout.
     pub(super) fn run(&self) -> ExitCode {
-        let (db, format, game) = (self.db.as_path(), self.format, &self.game);
+        let (db, format, game) = (self.store.location(), self.format, &self.game);
         use std::io::Write;
         let result = (|| -> lottopro_core::Result<()> {
             let spec = game.spec()?;
-            if location(db).path().is_some_and(|p| !p.exists()) {
+            if db.path().is_some_and(|p| !p.exists()) {
                 return Err(lottopro_core::Error::invalid(
                     "db",
-                    format!("{} does not exist", db.display()),
+                    format!("{db} does not exist"),
                 ));
             }
-            let history = open_store(db)?.history(&spec)?;
+            let history = crate::store::Store::connect(&db)?.history(&spec)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             lottopro_core::io::write_draws(&mut out, format, &spec, history.draws())?;

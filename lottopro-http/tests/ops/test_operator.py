@@ -1,0 +1,228 @@
+"""The operator's commands under the environment the shipped packaging
+gives them: the container image's `ENV` (read from the Dockerfile) and a
+compose service's `environment:` (read from docker-compose.yml, with its
+`${VAR:-}` expanded as Compose does: an optional variable the `.env` file
+leaves out arrives as an empty string). Docker cannot run on the build
+machines, so the binary runs natively with exactly those variables, the
+container's folders (/data, /backups) mapped to a temporary folder and the
+Redis host to a local redis-server.
+
+- `serve`, `backup` (three times: BACKUP_KEEP archives kept), `backup
+  --daemon` (its scheduled run) and `restore` with every optional variable
+  empty: no panic, each does its work and says so;
+- with S3 and the report configured in `.env` and the region left out: the
+  archive goes up and the report goes out;
+- DATABASE_URL wins over the image's LOTTOPRO_DB, and the conflict is logged.
+"""
+
+import os
+import pathlib
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "scripts"))
+from topology import Smtp, free_port, stop, wait_for  # noqa: E402
+
+BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
+REDIS = shutil.which("redis-server")
+MOTO = pathlib.Path(sys.executable).parent / "moto_server"
+SECRETS = {"SECRET_KEY": "operator-test-secret-0123456789abcdef", "ADMIN_TOKEN": "operator-admin-token-0123456789ab"}
+
+
+def image_env():
+    """The Dockerfile's `ENV` of the final stage."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    final = text.split("\nFROM ")[-1]
+    env = {}
+    for line in final.splitlines():
+        if line.startswith("ENV "):
+            env.update(dict(pair.split("=", 1) for pair in line[4:].split()))
+    return env
+
+
+def interpolate(value, dotenv):
+    """Compose's `${VAR}`, `${VAR:-default}` and `${VAR:?message}` against
+    a `.env` file holding `dotenv`."""
+    def one(m):
+        name, op, arg = m.group(1), m.group(2), m.group(3) or ""
+        if dotenv.get(name):
+            return dotenv[name]
+        if op == ":?":
+            raise AssertionError(f"compose refuses to start: {arg}")
+        return arg if op == ":-" else ""
+    return re.sub(r"\$\{(\w+)(?:(:-|:\?)([^}]*))?\}", one, str(value))
+
+
+def compose_env(service, dotenv, tmp, redis_port):
+    """What the container of `service` sees, mapped onto this machine."""
+    doc = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    env = {"PATH": os.environ["PATH"], **image_env()}
+    for name, value in doc["services"][service]["environment"].items():
+        env[name] = interpolate(value, dotenv)
+    for name, value in env.items():
+        for folder in ("/data", "/backups"):
+            if value == folder or value.startswith(folder + "/"):
+                env[name] = str(tmp) + value
+        if value.startswith("redis://redis:6379"):
+            env[name] = value.replace("redis:6379", f"127.0.0.1:{redis_port}")
+    return env
+
+
+def archives(folder):
+    return sorted(folder.glob("lottopro-*.tar.gz"))
+
+
+@pytest.fixture()
+def tmp():
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="lottopro-operator-"))
+    (folder / "data").mkdir()
+    (folder / "backups").mkdir()
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture()
+def redis_port():
+    if not REDIS:
+        pytest.skip("redis-server is needed (.ci/run installs it)")
+    port = free_port()
+    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+                            stdout=subprocess.DEVNULL)
+    wait_for(port, "redis-server")
+    yield port
+    stop([proc])
+
+
+def serve_once(env, tmp):
+    """`serve` under `env` until it is ready; one ticket saved; stopped."""
+    port = free_port()
+    env = dict(env, LOTTOPRO_BIND=f"127.0.0.1:{port}", CACHE_WARMING="false", SYNC_SCHEDULE="false")
+    log = open(tmp / "serve.log", "w")
+    proc = subprocess.Popen([str(BIN), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(port, "lottopro serve", timeout=60)
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/numbers", method="POST",
+            data=b'{"ticket": "3 11 17 25 33 41", "label": "mine"}',
+            headers={"Content-Type": "application/json"},
+        )
+        assert urllib.request.urlopen(req, timeout=10).status in (200, 201)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, (tmp / "serve.log").read_text()
+    assert "panicked" not in (tmp / "serve.log").read_text()
+
+
+def test_serve_backup_daemon_and_restore_with_the_optional_variables_empty(tmp, redis_port):
+    dotenv = dict(SECRETS)  # only what compose requires
+    web = compose_env("web", dotenv, tmp, redis_port)
+    backup = compose_env("backup", dotenv, tmp, redis_port)
+    empty = sorted(k for k, v in backup.items() if v == "")
+    assert {"S3_BACKUP_BUCKET", "AWS_ENDPOINT_URL", "BACKUP_EMAIL", "SMTP_URL"} <= set(empty), empty
+    serve_once(web, tmp)
+    db = pathlib.Path(web["LOTTOPRO_DB"])
+    assert db.is_file()
+
+    # The daemon, scheduled at the next minute (Korea time), beside the
+    # command-line runs.
+    now = time.gmtime(time.time() + 9 * 3600)
+    at = (now.tm_hour * 60 + now.tm_min + (2 if now.tm_sec > 45 else 1)) % (24 * 60)
+    nightly = tmp / "nightly"
+    daemon_log = open(tmp / "daemon.log", "w")
+    daemon = subprocess.Popen(
+        [str(BIN), *yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["backup"]["command"]],
+        env=dict(backup, BACKUP_SCHEDULE="%02d:%02d" % divmod(at, 60), BACKUP_DIR=str(nightly)),
+        stdout=daemon_log, stderr=subprocess.STDOUT,
+    )
+    try:
+        keep = dict(backup, BACKUP_KEEP="2")
+        for _ in range(3):
+            r = subprocess.run([str(BIN), "backup"], env=keep, capture_output=True, text=True, timeout=120)
+            assert r.returncode == 0, r.stderr
+            assert "panicked" not in r.stderr
+            assert r.stdout.startswith("archive: "), r.stdout
+        assert len(archives(tmp / "backups")) == 2, "BACKUP_KEEP=2 archives are kept"
+        assert "removed (over BACKUP_KEEP)" in r.stdout
+        assert "skipped logs: LOG_DIR is not set" in r.stdout, "the report says what is left out"
+
+        deadline = time.time() + 150
+        while not archives(nightly) and daemon.poll() is None and time.time() < deadline:
+            time.sleep(1)
+        time.sleep(1)
+        assert daemon.poll() is None, (tmp / "daemon.log").read_text()
+        assert len(archives(nightly)) == 1, (tmp / "daemon.log").read_text()
+        assert "scheduled backup done" in (tmp / "daemon.log").read_text()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=10)
+    assert "panicked" not in (tmp / "daemon.log").read_text()
+
+    # Restored on a new host: the image's environment, a fresh /data.
+    host = tmp / "new-host"
+    (host / "data").mkdir(parents=True)
+    restore_env = compose_env("web", dotenv, host, redis_port)
+    r = subprocess.run([str(BIN), "restore", "--from", str(archives(tmp / "backups")[-1])],
+                       env=restore_env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(host / "data" / "lottopro.db")
+    assert con.execute("SELECT numbers FROM saved_numbers").fetchall() == \
+        sqlite3.connect(db).execute("SELECT numbers FROM saved_numbers").fetchall()
+
+
+def test_backup_goes_off_site_and_reports_with_the_region_left_out(tmp, redis_port):
+    if not MOTO.exists():
+        pytest.skip("moto_server is needed (scripts/test installs moto)")
+    s3_port = free_port()
+    moto = subprocess.Popen([str(MOTO), "-H", "127.0.0.1", "-p", str(s3_port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    smtp = Smtp()
+    try:
+        wait_for(s3_port, "moto_server", timeout=30)
+        urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{s3_port}/nightly", method="PUT"),
+                               timeout=10).read()
+        dotenv = dict(SECRETS, S3_BACKUP_BUCKET="nightly", AWS_ACCESS_KEY_ID="testing",
+                      AWS_SECRET_ACCESS_KEY="testing-secret", AWS_ENDPOINT_URL=f"http://127.0.0.1:{s3_port}",
+                      BACKUP_EMAIL="ops@example.org", SMTP_URL=smtp.url)
+        serve_once(compose_env("web", dotenv, tmp, redis_port), tmp)
+        backup = compose_env("backup", dotenv, tmp, redis_port)
+        assert backup.get("AWS_DEFAULT_REGION", "") == ""
+        r = subprocess.run([str(BIN), "backup"], env=backup, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert "uploaded: s3://nightly/lottopro/lottopro-" in r.stdout, r.stdout
+        deadline = time.time() + 10
+        while not smtp.mails and time.time() < deadline:
+            time.sleep(0.1)
+        assert smtp.mails and smtp.mails[0][0].startswith("LottoPro backup OK"), smtp.mails
+    finally:
+        stop([moto])
+
+
+def test_database_url_wins_over_the_images_lottopro_db(tmp):
+    # Nothing listens on this port: the service must try PostgreSQL there,
+    # not start on the image's SQLite file.
+    url = f"postgres://lottopro@127.0.0.1:{free_port()}/lottopro"
+    env = {"PATH": os.environ["PATH"], **image_env(), **SECRETS, "DATABASE_URL": url}
+    assert env["LOTTOPRO_DB"].startswith("/data/"), "the image names a SQLite file"
+    env["LOTTOPRO_DB"] = str(tmp) + env["LOTTOPRO_DB"]
+    env["LOTTOPRO_BIND"] = f"127.0.0.1:{free_port()}"
+    r = subprocess.run([str(BIN), "serve"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert f"cannot connect to postgres://lottopro@127.0.0.1" in r.stderr, r.stderr
+    assert f"LOTTOPRO_DB={env['LOTTOPRO_DB']} is ignored: DATABASE_URL is set" in r.stdout, r.stdout
+    assert not pathlib.Path(env["LOTTOPRO_DB"]).exists()
+    # A --db on the command line still names the store.
+    sqlite_db = tmp / "chosen.db"
+    r = subprocess.run([str(BIN), "export", "--db", str(sqlite_db)], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert f"{sqlite_db} does not exist" in r.stderr, r.stderr
