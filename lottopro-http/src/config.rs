@@ -55,6 +55,11 @@ pub struct ServeConfig {
     #[serde(serialize_with = "crate::secret::ser_set")]
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
+    /// Start with a SECRET_KEY other than the one the database recorded,
+    /// and record it: every player is logged out and loses the handle on
+    /// their saved tickets. Only on purpose (a leaked key).
+    #[arg(long, env = "REPLACE_SECRET_KEY", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub replace_secret_key: bool,
     /// Debug mode: accepts weak secrets, logs more, serves the API explorer.
     #[arg(long, env = "DEBUG", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub debug: bool,
@@ -434,6 +439,20 @@ impl ServeConfig {
         self.store.location()
     }
 
+    /// The secret key as [`ServeConfig::secret`] finds it, without
+    /// generating one: `None` when none is set or kept yet (for a backup).
+    pub fn existing_secret(&self) -> Result<Option<Vec<u8>>> {
+        let kept = self
+            .store_location()
+            .path()
+            .map(|db| db.parent().unwrap_or(Path::new("")).join("secret_key"));
+        if self.secret_key.is_some() || kept.is_some_and(|k| k.exists()) {
+            self.secret().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The secret key: `SECRET_KEY`, or the one kept beside a SQLite
     /// database (generated on first start). With PostgreSQL the replicas
     /// run on several machines and must share one key, so it must be given.
@@ -544,8 +563,8 @@ fn estimated_bits(value: &str) -> f64 {
     per_char * n as f64
 }
 
-/// Writes a file only its owner can read.
-fn write_private(path: &Path, text: &str) -> Result<()> {
+/// Writes a new file only its owner can read.
+pub(crate) fn write_private(path: &Path, text: &str) -> Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -49,6 +49,11 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         crate::backup::check(config)?;
         let spec = lottopro_core::GameSpec::preset(&config.game)?;
         let store = crate::store::Store::connect(&config.store_location())?;
+        let secret = config.secret()?;
+        store.check_key(
+            &crate::secret::fingerprint(&secret),
+            config.replace_secret_key,
+        )?;
         if let Some(path) = &config.history {
             let h = lottopro_core::io::load_history(path, None, spec.clone())?;
             let h = match &config.prizes {
@@ -75,7 +80,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 .cache(config.build_cache()?)
                 .ttl(cache.default_ttl)
                 .build();
-        let options = crate::app::Options::from_config(config, config.secret()?);
+        let options = crate::app::Options::from_config(config, secret);
         Ok(AppState::with_options(
             Arc::new(engine),
             Some(Arc::new(store)),

@@ -63,6 +63,10 @@ pub struct Manifest {
     pub members: Vec<Member>,
     /// Parts left out, each with the reason (e.g. Redis unreachable).
     pub skipped: Vec<(String, String)>,
+    /// The fingerprint of the service's secret key at the backup (see
+    /// `crate::secret::fingerprint`); absent in archives from before it.
+    #[serde(default)]
+    pub key_fingerprint: Option<String>,
 }
 
 impl Manifest {
@@ -141,6 +145,13 @@ fn copy_pages(source: &Connection, dest: &Path) -> Result<()> {
     let copy = rusqlite::backup::Backup::new(source, &mut dest).map_err(db_error)?;
     copy.step(-1).map_err(db_error)?;
     Ok(())
+}
+
+/// The rows per table of the SQLite file `db`, opened read-only.
+pub fn count_rows(db: &Path) -> Result<Vec<(String, u64)>> {
+    let conn =
+        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db_error)?;
+    rows(&conn)
 }
 
 /// Writes a consistent copy of the store at `location` to `dest` (a new

@@ -11,6 +11,7 @@
 //! the archive before it writes anything.
 
 pub mod archive;
+pub mod key;
 mod redis;
 pub mod s3;
 
@@ -44,6 +45,13 @@ pub struct BackupConfig {
     /// Send a report of every backup to this address (through SMTP_URL).
     #[arg(long, env = "BACKUP_EMAIL")]
     pub backup_email: Option<String>,
+    /// Passphrase the secret key is sealed under in each archive (at least
+    /// 12 characters; keep it apart from the backups). Unset: the archive
+    /// holds only the key's fingerprint, and a restore needs SECRET_KEY
+    /// from elsewhere.
+    #[serde(serialize_with = "crate::secret::ser_set")]
+    #[arg(long, env = "BACKUP_PASSPHRASE", hide_env_values = true)]
+    pub backup_passphrase: Option<String>,
     /// `serve` backs up daily at this Korea time (HH:MM); `off` never.
     #[arg(long, env = "BACKUP_SCHEDULE", default_value = "off", value_parser = parse_schedule)]
     pub backup_schedule: Schedule,
@@ -90,6 +98,9 @@ pub fn check(config: &ServeConfig) -> Result<()> {
             "BACKUP_EMAIL",
             "needs SMTP_URL, the mail server reports are sent through",
         ));
+    }
+    if let Some(p) = &config.backup.backup_passphrase {
+        key::check_passphrase(p)?;
     }
     Ok(())
 }
@@ -311,8 +322,25 @@ fn build(config: &ServeConfig, created_at: u64, dir: &Path, file: &Path) -> Resu
             "LOG_DIR is not set: the service logs to stdout only".to_owned(),
         )),
     }
+    let secret = config.existing_secret()?;
+    match (&secret, &config.backup.backup_passphrase) {
+        (Some(k), Some(passphrase)) => {
+            archive::write_json(&staging.0.join(key::MEMBER), &key::seal(k, passphrase)?)?;
+        }
+        (Some(_), None) => skipped.push((
+            "secret_key".to_owned(),
+            "BACKUP_PASSPHRASE is not set: the archive holds the key's fingerprint only; \
+             keep SECRET_KEY where a restore can find it"
+                .to_owned(),
+        )),
+        (None, _) => skipped.push((
+            "secret_key".to_owned(),
+            "no SECRET_KEY is set and none was generated yet".to_owned(),
+        )),
+    }
     archive::write_json(&staging.0.join("config.json"), config)?;
     let head = Manifest {
+        key_fingerprint: secret.as_deref().map(crate::secret::fingerprint),
         format: archive::FORMAT.to_owned(),
         created_at,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -324,11 +352,41 @@ fn build(config: &ServeConfig, created_at: u64, dir: &Path, file: &Path) -> Resu
     archive::pack(&staging.0, head, file)
 }
 
+/// How a restore treats what is already there, and the key.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOptions {
+    /// Also leave the verified members (logs, Redis snapshot,
+    /// configuration) in this empty folder.
+    pub unpack: Option<PathBuf>,
+    /// Replace a SQLite database that holds rows, and a key file that
+    /// holds another key.
+    pub force: bool,
+    /// Opens the archive's sealed secret key.
+    pub passphrase: Option<String>,
+    /// Where the opened key is written (default: `secret_key` beside a
+    /// SQLite database, where `serve` reads it when SECRET_KEY is unset).
+    pub key_out: Option<PathBuf>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Restored {
+    /// The archive's manifest.
+    pub manifest: Manifest,
+    /// Where the archive's secret key was written, if it was.
+    pub key_file: Option<PathBuf>,
+}
+
 /// Restores the store at `location` from the archive `from` (a file or
-/// `s3://bucket/key`) after verifying every member; with `unpack`, the
-/// verified members (logs, Redis snapshot, configuration) are left in that
-/// folder. Stop the service first.
-pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> Result<Manifest> {
+/// `s3://bucket/key`) after verifying every member, and with a passphrase
+/// writes out the archive's secret key. Refuses, with nothing written, a
+/// SQLite database that holds rows (without `force`) and a wrong
+/// passphrase. Stop the service first.
+pub async fn restore(
+    from: &str,
+    location: &Location,
+    options: &RestoreOptions,
+) -> Result<Restored> {
     let work = archive::Scratch::new(
         &std::env::temp_dir(),
         &format!("lottopro-restore-{}", crate::secret::random_hex(6)),
@@ -347,7 +405,7 @@ pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> 
         }
         None => PathBuf::from(from),
     };
-    let into = match unpack {
+    let into = match &options.unpack {
         Some(dir) => {
             if dir.read_dir().is_ok_and(|mut d| d.next().is_some()) {
                 return Err(Error::invalid(
@@ -355,18 +413,83 @@ pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> 
                     format!("{} is not empty", dir.display()),
                 ));
             }
-            dir.to_path_buf()
+            dir.clone()
         }
         None => work.0.join("members"),
     };
-    let location = location.clone();
+    let (location, options) = (location.clone(), options.clone());
     tokio::task::spawn_blocking(move || {
         let manifest = archive::unpack(&file, &into)?;
+        if !options.force {
+            refuse_populated(&location)?;
+        }
+        let key = match (&options.passphrase, into.join(key::MEMBER)) {
+            (Some(passphrase), sealed) if sealed.is_file() => {
+                let sealed: key::Sealed = serde_json::from_slice(&std::fs::read(&sealed)?)
+                    .map_err(|e| Error::invalid("secret_key.json", e.to_string()))?;
+                let key = key::open(&sealed, passphrase)?;
+                let out = options.key_out.clone().or_else(|| {
+                    location
+                        .path()
+                        .map(|db| db.parent().unwrap_or(Path::new("")).join("secret_key"))
+                });
+                out.map(|out| (out, key))
+            }
+            (Some(_), _) => {
+                return Err(Error::invalid(
+                    "BACKUP_PASSPHRASE",
+                    "is set, but this archive holds no sealed key (it was taken without BACKUP_PASSPHRASE)",
+                ));
+            }
+            (None, _) => None,
+        };
+        if let Some((out, k)) = &key
+            && !options.force
+            && std::fs::read(out).is_ok_and(|held| held.trim_ascii() != k.as_slice())
+        {
+            return Err(Error::invalid(
+                "key_out",
+                format!(
+                    "{} holds another key: pass --force to replace it",
+                    out.display()
+                ),
+            ));
+        }
         archive::restore_database(&into.join(archive::DATABASE), &location)?;
-        Ok(manifest)
+        if let Some((out, k)) = &key {
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let _ = std::fs::remove_file(out);
+            crate::config::write_private(out, &String::from_utf8_lossy(k))?;
+        }
+        Ok(Restored {
+            manifest,
+            key_file: key.map(|(out, _)| out),
+        })
     })
     .await
     .map_err(|e| Error::Io(std::io::Error::other(e)))?
+}
+
+/// Refuses to restore over a SQLite database that holds rows (a
+/// PostgreSQL database must be empty anyway: see `Store::copy_to`).
+fn refuse_populated(location: &Location) -> Result<()> {
+    let Some(db) = location.path().filter(|p| p.exists()) else {
+        return Ok(());
+    };
+    let rows: u64 = archive::count_rows(db)?.iter().map(|(_, n)| n).sum();
+    if rows > 0 {
+        return Err(Error::invalid(
+            "db",
+            format!(
+                "{} holds {rows} rows already: a restore would replace them. \
+                 Pass --force to replace them",
+                db.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Minutes until the next `at` (minutes after midnight, Korea time).

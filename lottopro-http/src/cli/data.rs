@@ -320,6 +320,18 @@ pub(super) struct RestoreArgs {
     /// config.json) in this empty folder.
     #[arg(long)]
     unpack: Option<PathBuf>,
+    /// Replace a SQLite database that holds rows (and a key file that
+    /// holds another key).
+    #[arg(long)]
+    force: bool,
+    /// Opens the secret key sealed in the archive (the BACKUP_PASSPHRASE
+    /// the backup was taken with).
+    #[arg(long, env = "BACKUP_PASSPHRASE", hide_env_values = true)]
+    passphrase: Option<String>,
+    /// Where the archive's key is written. Default: `secret_key` beside a
+    /// SQLite database, where `serve` reads it when SECRET_KEY is unset.
+    #[arg(long)]
+    key_out: Option<PathBuf>,
     #[command(flatten)]
     out: Output,
 }
@@ -332,26 +344,44 @@ impl Run for RestoreArgs {
     /// `lottopro restore`.
     fn run(&self) -> Result<Report> {
         let location = self.store.location();
-        let manifest = runtime()?.block_on(crate::backup::restore(
-            &self.from,
-            &location,
-            self.unpack.as_deref(),
-        ))?;
+        let options = crate::backup::RestoreOptions {
+            unpack: self.unpack.clone(),
+            force: self.force,
+            passphrase: self.passphrase.clone(),
+            key_out: self.key_out.clone(),
+        };
+        let restored =
+            runtime()?.block_on(crate::backup::restore(&self.from, &location, &options))?;
+        let manifest = &restored.manifest;
         let rows: Vec<String> = manifest
             .rows
             .iter()
             .map(|(t, n)| format!("{t} {n}"))
             .collect();
-        Ok(Report {
-            text: format!(
-                "restored {location} from {} (taken at {} from {}; {} members verified; rows: {})\n",
-                self.from,
-                crate::backup::utc_time(manifest.created_at),
-                manifest.source,
-                manifest.members.len(),
-                rows.join(", ")
+        let mut text = format!(
+            "restored {location} from {} (taken at {} from {}; {} members verified; rows: {})\n",
+            self.from,
+            crate::backup::utc_time(manifest.created_at),
+            manifest.source,
+            manifest.members.len(),
+            rows.join(", ")
+        );
+        let fingerprint = manifest.key_fingerprint.as_deref().unwrap_or("unknown");
+        text.push_str(&match &restored.key_file {
+            Some(file) => format!(
+                "secret key (fingerprint {fingerprint}) written to {}: leave SECRET_KEY unset \
+                 to use it beside a SQLite database, or set SECRET_KEY to its content\n",
+                file.display()
             ),
-            json: json!({ "db": location.to_string(), "manifest": manifest }),
+            None => format!(
+                "the players' tickets need the secret key with fingerprint {fingerprint}: \
+                 set SECRET_KEY to it before `serve` (BACKUP_PASSPHRASE opens the copy \
+                 sealed in the archive)\n"
+            ),
+        });
+        Ok(Report {
+            text,
+            json: json!({ "db": location.to_string(), "manifest": manifest, "key_file": restored.key_file }),
             ok: true,
         })
     }

@@ -12,7 +12,7 @@ use super::sql::Value;
 use super::{Backend, Store};
 
 /// The tables, with their columns and which are text (`t`) or integers.
-const TABLES: [(&str, &[(&str, char)]); 5] = [
+const TABLES: [(&str, &[(&str, char)]); 6] = [
     ("draws", &[("game", 't'), ("round", 'i'), ("record", 't')]),
     (
         "draw_orders",
@@ -48,6 +48,7 @@ const TABLES: [(&str, &[(&str, char)]); 5] = [
         "link_codes",
         &[("code", 't'), ("owner", 't'), ("expires_at", 'i')],
     ),
+    ("settings", &[("name", 't'), ("value", 't')]),
 ];
 
 /// A value read from one database, typed for the column it goes into (a

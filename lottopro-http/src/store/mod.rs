@@ -33,6 +33,7 @@ mod numbers;
 mod pg;
 mod pg_tls;
 mod predictions;
+mod settings;
 mod sql;
 mod sqlite;
 

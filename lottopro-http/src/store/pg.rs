@@ -39,7 +39,7 @@ const MIGRATION_LOCK: i64 = 0x4c6f_7474_6f50_726f; // "LottoPro"
 /// The schema, one migration per version, applied in order and recorded in
 /// `lottopro_migrations`. Applied migrations never change: a new column is
 /// a new migration.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: the tables SQLite holds, with BIGINT integers.
     "CREATE TABLE draws (
          game   TEXT   NOT NULL,
@@ -85,6 +85,11 @@ const MIGRATIONS: &[&str] = &[
          name       TEXT   PRIMARY KEY,
          holder     TEXT   NOT NULL,
          expires_at BIGINT NOT NULL
+     );",
+    // 2: what the store records about itself (the key's fingerprint).
+    "CREATE TABLE settings (
+         name  TEXT PRIMARY KEY,
+         value TEXT NOT NULL
      );",
 ];
 

@@ -14,7 +14,7 @@ use super::sql::{Row, Sql, Value, sqlite_placeholders};
 /// The schema this binary writes, kept in the file's `user_version`: a
 /// file a newer LottoPro wrote (a higher version) is refused, not misread.
 /// Raise it with every change to the tables below.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// Opens (creating if needed, with its folder) the file at `path`, for
 /// requests: `synchronous = FULL`.
@@ -83,6 +83,10 @@ pub(super) fn open(path: &Path) -> Result<Connection> {
              name       TEXT    PRIMARY KEY,
              holder     TEXT    NOT NULL,
              expires_at INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS settings (
+             name  TEXT PRIMARY KEY,
+             value TEXT NOT NULL
          );",
     )
     .map_err(db_error)?;

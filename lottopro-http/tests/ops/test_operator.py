@@ -15,6 +15,7 @@ Redis host to a local redis-server.
 - DATABASE_URL wins over the image's LOTTOPRO_DB, and the conflict is logged.
 """
 
+import json
 import os
 import pathlib
 import re
@@ -93,11 +94,12 @@ def tmp():
 
 
 @pytest.fixture()
-def redis_port():
+def redis_port(tmp):
     if not REDIS:
         pytest.skip("redis-server is needed (.ci/run installs it)")
     port = free_port()
-    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+    # Its snapshot (the backup asks for one) goes to the test's folder.
+    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp)],
                             stdout=subprocess.DEVNULL)
     wait_for(port, "redis-server")
     yield port
@@ -226,3 +228,80 @@ def test_database_url_wins_over_the_images_lottopro_db(tmp):
     r = subprocess.run([str(BIN), "export", "--db", str(sqlite_db)], env=env, capture_output=True,
                        text=True, timeout=60)
     assert f"{sqlite_db} does not exist" in r.stderr, r.stderr
+
+
+def readme_drill():
+    """The shell block under `<!-- restore drill -->` in the README."""
+    text = (ROOT / "README.md").read_text()
+    block = text.split("<!-- restore drill -->\n```sh\n", 1)[1].split("```", 1)[0]
+    assert "lottopro restore" in block
+    return block
+
+
+def test_the_readmes_restore_drill_keeps_every_players_tickets(tmp):
+    key, passphrase = "drill-secret-key-0123456789abcdef", "drill passphrase, kept apart"
+    bindir = tmp / "bin"
+    bindir.mkdir()
+    (bindir / "lottopro").symlink_to(BIN)
+    env = {"PATH": f"{bindir}:{os.environ['PATH']}", "SECRET_KEY": key, "BACKUP_PASSPHRASE": passphrase,
+           "CACHE_WARMING": "false", "SYNC_SCHEDULE": "false"}
+
+    def serve(db, extra):
+        port = free_port()
+        proc = subprocess.Popen([str(BIN), "serve", "--db", str(db), "--bind", f"127.0.0.1:{port}"],
+                                env=extra, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return proc, port
+
+    # The old host: a player saves two tickets.
+    proc, port = serve(tmp / "old-host" / "lottopro.db", env)
+    try:
+        wait_for(port, "old host", timeout=60)
+        token = None
+        for ticket in ("3 11 17 25 33 41", "1 2 3 4 5 6"):
+            headers = {"Content-Type": "application/json", **({"X-Client-Token": token} if token else {})}
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/api/numbers", method="POST", headers=headers,
+                                         data=('{"ticket": "%s", "label": "mine"}' % ticket).encode())
+            with urllib.request.urlopen(req, timeout=10) as r:
+                token = r.headers.get("X-Client-Token") or token
+        mine = mine_on(port, token)
+        assert len(mine) == 2, mine
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+    r = subprocess.run(["bash", "-euo", "pipefail", "-c", readme_drill()], env=env, cwd=tmp,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "secret key (fingerprint " in r.stdout, r.stdout
+    assert oct((tmp / "new-host" / "secret_key").stat().st_mode & 0o777) == "0o600"
+    archive = next((tmp / "old-host" / "backups").glob("lottopro-*.tar.gz"))
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+
+    # The new host, without SECRET_KEY: the restored key; the same tickets.
+    new_env = {k: v for k, v in env.items() if k != "SECRET_KEY"}
+    proc, port = serve(tmp / "new-host" / "lottopro.db", new_env)
+    try:
+        wait_for(port, "new host", timeout=60)
+        assert mine_on(port, token) == mine
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+    # Another key: refused, saying what to do.
+    proc, _ = serve(tmp / "new-host" / "lottopro.db", dict(env, SECRET_KEY="another-key-0123456789abcdefghij"))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "SECRET_KEY: is not the key this database's tickets were saved under" in err, err
+    assert "REPLACE_SECRET_KEY" in err
+
+    # Restoring over a database that holds rows needs --force.
+    r = subprocess.run([str(BIN), "restore", "--from", str(archive), "--db", str(tmp / "new-host" / "lottopro.db")],
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "Pass --force" in r.stderr, r.stderr
+
+
+def mine_on(port, token):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/numbers", headers={"X-Client-Token": token})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        body = json.loads(r.read())
+    return sorted(n["numbers"] if isinstance(n, dict) else n for n in body["numbers"])
