@@ -28,9 +28,13 @@ pub const BUCKET_SECS: u64 = 10;
 /// Buckets kept: one hour.
 pub const SERIES_LEN: usize = 360;
 
-/// Latency buckets of the Prometheus histograms, seconds.
-const LATENCY_BUCKETS: [f64; 12] = [
-    0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+/// Latency buckets of the Prometheus histograms, seconds: up to a minute,
+/// so that a p95 above the 10 s of THRESHOLD_RESPONSE_TIME (the
+/// `LottoProSlow` alert) can be seen; deploy/prometheus/alerts_test.yml
+/// uses the same bounds.
+const LATENCY_BUCKETS: [f64; 16] = [
+    0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+    60.0,
 ];
 
 /// Seconds between upkeeps of the Prometheus recorder.

