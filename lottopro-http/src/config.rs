@@ -139,6 +139,14 @@ pub struct ServeConfig {
     /// performance/, cache/, error/), rotated daily.
     #[arg(long, env = "LOG_DIR")]
     pub log_dir: Option<PathBuf>,
+    /// Log lines on stdout: `text`, or `json` (one JSON object a line, with
+    /// the request ids nginx logs; what Promtail reads).
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// The least severe level logged: error, warn, info (one line per
+    /// request), debug or trace. Default: info, or debug with DEBUG=true.
+    #[arg(long, env = "LOG_LEVEL", value_parser = ["error", "warn", "info", "debug", "trace"])]
+    pub log_level: Option<String>,
     /// Log files kept per log, the live one included.
     #[arg(long, env = "LOG_MAX_FILES", default_value_t = 30)]
     pub log_max_files: usize,
@@ -387,6 +395,27 @@ impl ServeConfig {
             // parses them, so this cannot happen in a tested build.
             #[allow(clippy::panic)]
             Err(e) => panic!("the serve flags' defaults do not parse: {e}"),
+        }
+    }
+
+    /// Where and how the process logs (`serve` and `backup --daemon`).
+    pub fn log_config(&self) -> crate::telemetry::logs::LogConfig {
+        use tracing_subscriber::filter::LevelFilter;
+        let level = match self.log_level.as_deref() {
+            Some("error") => LevelFilter::ERROR,
+            Some("warn") => LevelFilter::WARN,
+            Some("debug") => LevelFilter::DEBUG,
+            Some("trace") => LevelFilter::TRACE,
+            Some(_) => LevelFilter::INFO,
+            None if self.debug => LevelFilter::DEBUG,
+            None => LevelFilter::INFO,
+        };
+        crate::telemetry::logs::LogConfig {
+            dir: self.log_dir.clone(),
+            max_files: self.log_max_files,
+            max_bytes: self.log_max_bytes,
+            level,
+            json: self.log_format == "json",
         }
     }
 

@@ -21,12 +21,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
         ExitCode::FAILURE
     };
-    let _log_guards = match crate::telemetry::logs::init(&crate::telemetry::logs::LogConfig {
-        dir: config.log_dir.clone(),
-        max_files: config.log_max_files,
-        max_bytes: config.log_max_bytes,
-        debug: config.debug,
-    }) {
+    let _log_guards = match crate::telemetry::logs::init(&config.log_config()) {
         Ok(guards) => guards,
         Err(e) => return fail(&format!("cannot open the log files: {e}")),
     };

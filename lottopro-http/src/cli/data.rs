@@ -276,12 +276,7 @@ fn daemon(config: crate::config::ServeConfig) -> Result<Report> {
             "is off: --daemon backs up daily at a time of day (HH:MM, Korea time)",
         ));
     };
-    let _guards = crate::telemetry::logs::init(&crate::telemetry::logs::LogConfig {
-        dir: config.log_dir.clone(),
-        max_files: config.log_max_files,
-        max_bytes: config.log_max_bytes,
-        debug: config.debug,
-    })?;
+    let _guards = crate::telemetry::logs::init(&config.log_config())?;
     if let Some(note) = config.store.conflict() {
         tracing::warn!(target: "config", "{note}");
     }

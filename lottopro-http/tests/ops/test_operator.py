@@ -391,3 +391,47 @@ def test_alerts_reach_their_receivers_through_the_shipped_alertmanager(tmp):
         assert all(b"LottoProSlow" not in json.dumps(body).encode() for body in critical)
     finally:
         stop([proc])
+
+
+def test_an_nginx_request_id_is_in_the_services_json_log(tmp):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not pathlib.Path(nginx).exists():
+        pytest.skip("nginx is needed (.ci/run installs it)")
+    from topology import Dns, render_nginx, replica_hosts
+    web = compose_env("web", dict(SECRETS), tmp, 0)
+    assert web["LOG_FORMAT"] == "json", "compose's replicas log JSON lines"
+    env = {k: v for k, v in web.items() if not k.startswith(("CACHE_TYPE", "REDIS_URL"))}
+    env.update(CACHE_WARMING="false", SYNC_SCHEDULE="false")
+    port, host = free_port(), replica_hosts(1)[0]
+    log = open(tmp / "replica.log", "w")
+    procs = [subprocess.Popen([str(BIN), "serve", "--bind", f"{host}:{port}"], env=env, stdout=log,
+                              stderr=subprocess.STDOUT)]
+    dns = Dns({"web": [host]})
+    try:
+        wait_for(f"{host}:{port}", "lottopro serve", timeout=60)
+        front = free_port()
+        (tmp / "nginx.conf").write_text(render_nginx(dns.port, port, front))
+        access = open(tmp / "access.log", "wb")
+        procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
+                                      stdout=access, stderr=subprocess.DEVNULL))
+        wait_for(front, "nginx")
+        urllib.request.urlopen(f"http://127.0.0.1:{front}/api/games", timeout=10).read()
+        given = urllib.request.Request(f"http://127.0.0.1:{front}/api/odds?game=kr645",
+                                       headers={"X-Request-Id": "from-the-load-balancer-42"})
+        with urllib.request.urlopen(given, timeout=10) as r:
+            assert r.headers["X-Request-Id"] == "from-the-load-balancer-42"
+        time.sleep(0.5)
+    finally:
+        stop(procs)
+        dns.close()
+    logged = [json.loads(line) for line in (tmp / "access.log").read_text().splitlines() if line.startswith("{")]
+    ids = [entry["request_id"] for entry in logged]
+    assert len(ids) == 2 and ids[1] == "from-the-load-balancer-42", logged
+    lines = [json.loads(line) for line in (tmp / "replica.log").read_text().splitlines()]
+    requests = {entry["fields"]["request_id"]: entry for entry in lines if entry.get("target") == "access"}
+    for request_id, route in zip(ids, ["/api/games", "/api/odds"]):
+        entry = requests[request_id]
+        assert entry["level"] == "INFO", entry
+        fields = entry["fields"]
+        assert (fields["method"], fields["route"], fields["status"]) == ("GET", route, 200), entry
+        assert fields["seconds"] >= 0
