@@ -435,3 +435,64 @@ def test_an_nginx_request_id_is_in_the_services_json_log(tmp):
         fields = entry["fields"]
         assert (fields["method"], fields["route"], fields["status"]) == ("GET", route, 200), entry
         assert fields["seconds"] >= 0
+
+
+def test_production_nginx_redirects_to_https_answers_acme_and_sends_one_hsts(tmp):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not (pathlib.Path(nginx).exists() and shutil.which("openssl")):
+        pytest.skip("nginx and openssl are needed (.ci/run installs them)")
+    import http.client
+    import ssl
+    from topology import Dns, render_nginx, replica_hosts
+    env = {"PATH": os.environ["PATH"], **SECRETS, "TRUST_PROXY": "true", "CACHE_WARMING": "false",
+           "SYNC_SCHEDULE": "false", "LOTTOPRO_DB": str(tmp / "data" / "lottopro.db")}
+    port, host = free_port(), replica_hosts(1)[0]
+    procs = [subprocess.Popen([str(BIN), "serve", "--bind", f"{host}:{port}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    dns = Dns({"web": [host]})
+    try:
+        wait_for(f"{host}:{port}", "lottopro serve", timeout=60)
+        # The production layout under tmp: certbot's live/lottopro, the ACME
+        # folder, deploy/nginx-tls.conf and the port-80 redirect.
+        live = tmp / "letsencrypt" / "live" / "lottopro"
+        live.mkdir(parents=True)
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=lottopro.test", "-keyout", str(live / "privkey.pem"),
+                        "-out", str(live / "fullchain.pem")], check=True, capture_output=True)
+        challenge = tmp / "acme" / ".well-known" / "acme-challenge"
+        challenge.mkdir(parents=True)
+        (challenge / "token-1").write_text("token-1.thumbprint")
+        os.chmod(tmp, 0o755)  # nginx's workers (as nobody) read the challenge
+        http_port, https_port = free_port(), free_port()
+        main = render_nginx(dns.port, port, http_port).replace("/var/www/certbot", str(tmp / "acme"))
+        (tmp / "nginx.conf").write_text(main)
+        (tmp / "lottopro.d" / "port80").mkdir(parents=True)
+        shutil.copy(ROOT / "deploy" / "nginx-https-only.conf", tmp / "lottopro.d" / "port80" / "https-only.conf")
+        tls = (ROOT / "deploy" / "nginx-tls.conf").read_text()
+        tls = tls.replace("/etc/letsencrypt", str(tmp / "letsencrypt"))
+        tls = tls.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace("web:5000", f"web:{port}")
+        (tmp / "lottopro.d" / "tls.conf").write_text(tls)
+        procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
+                                      stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.err", "w")))
+        wait_for(https_port, "nginx")
+
+        plain = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+        plain.request("GET", "/api/games", headers={"Host": "lottopro.test"})
+        r = plain.getresponse()
+        assert (r.status, r.getheader("Location")) == (301, "https://lottopro.test/api/games")
+        r.read()
+        plain.request("GET", "/.well-known/acme-challenge/token-1", headers={"Host": "lottopro.test"})
+        r = plain.getresponse()
+        assert (r.status, r.read()) == (200, b"token-1.thumbprint")
+
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        secure = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10, context=context)
+        secure.request("GET", "/api/games", headers={"Host": "lottopro.test"})
+        r = secure.getresponse()
+        assert r.status == 200, (tmp / "nginx.err").read_text()
+        hsts = [v for k, v in r.getheaders() if k.lower() == "strict-transport-security"]
+        assert hsts == ["max-age=63072000; includeSubDomains"], hsts
+    finally:
+        stop(procs)
+        dns.close()
