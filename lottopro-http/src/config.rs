@@ -10,11 +10,17 @@
 //! (the original's development default, or anything shorter than 16
 //! characters) is refused unless `DEBUG` is on.
 
+mod env;
 pub mod original;
+mod rate;
+mod store;
+
+pub use env::{empty_is_unset, var};
+pub use rate::Rate;
+pub use store::StoreArgs;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use clap::Args;
@@ -191,87 +197,6 @@ pub struct ServeConfig {
     pub backup: crate::backup::BackupConfig,
 }
 
-/// Where the store is: `--db` (or `LOTTOPRO_DB`), or `DATABASE_URL`.
-/// Shared by `serve`, `backup`, `restore`, `sync` and `export`, so every
-/// command finds the same store in the same environment.
-#[derive(Debug, Clone, Args, serde::Serialize)]
-pub struct StoreArgs {
-    /// The store: draws, saved numbers, prediction history. A SQLite file,
-    /// or a PostgreSQL URL (`postgres://user:password@host:port/database`)
-    /// for replicas on more than one machine.
-    #[serde(serialize_with = "crate::secret::ser_location")]
-    #[arg(long, env = "LOTTOPRO_DB", default_value = DEFAULT_DB)]
-    pub db: PathBuf,
-    /// A PostgreSQL URL (the variable platforms set for an attached
-    /// database). It wins over `LOTTOPRO_DB` (which the container image
-    /// sets) but not over a `--db` given on the command line.
-    #[serde(serialize_with = "crate::secret::ser_set")]
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
-}
-
-impl StoreArgs {
-    /// The SQLite file or PostgreSQL database at `db`.
-    pub fn at(db: impl Into<PathBuf>) -> StoreArgs {
-        StoreArgs {
-            db: db.into(),
-            database_url: None,
-        }
-    }
-
-    /// Whether `--db` names the store itself: given on the command line
-    /// (not left at its default, nor read from `LOTTOPRO_DB`).
-    fn db_from_flag(&self) -> bool {
-        self.db != Path::new(DEFAULT_DB)
-            && var("LOTTOPRO_DB").map(PathBuf::from).as_ref() != Some(&self.db)
-    }
-
-    /// Where the store lives: `--db` from the command line, else
-    /// `DATABASE_URL`, else `LOTTOPRO_DB`, else the default SQLite file.
-    pub fn location(&self) -> crate::store::Location {
-        match &self.database_url {
-            Some(url) if !self.db_from_flag() => crate::store::Location::parse(url),
-            _ => crate::store::Location::parse(&self.db.to_string_lossy()),
-        }
-    }
-
-    /// A line for the log when two settings name different stores and one
-    /// of them is ignored.
-    pub fn conflict(&self) -> Option<String> {
-        let url = self.database_url.as_ref()?;
-        let env = var("LOTTOPRO_DB")?;
-        (!self.db_from_flag() && Path::new(&env) != Path::new(url)).then(|| {
-            format!(
-                "LOTTOPRO_DB={env} is ignored: DATABASE_URL is set and names the store ({}); \
-                 pass --db to choose another",
-                crate::store::Location::parse(url)
-            )
-        })
-    }
-}
-
-/// An environment variable's value, or `None` when it is unset, empty or
-/// blank. The one reading of the environment for settings: compose passes
-/// every optional setting as `${VAR:-}`, an empty string, which must mean
-/// "not set" and never "set to nothing".
-pub fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// `command` (and its subcommands) with every flag whose variable is set
-/// but empty read as if the variable were unset: its default, or absent.
-/// (clap takes an empty variable as a value.)
-pub fn empty_is_unset(command: clap::Command) -> clap::Command {
-    command
-        .mut_args(|arg| {
-            let empty = arg
-                .get_env()
-                .is_some_and(|name| name.to_str().is_some_and(|n| var(n).is_none()));
-            if empty { arg.env(None) } else { arg }
-        })
-        .mut_subcommands(empty_is_unset)
-}
-
 /// Where the draw sources live (`lottopro sync` and `serve`).
 #[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct SourceUrls {
@@ -314,62 +239,6 @@ fn parse_hops(s: &str) -> std::result::Result<u8, String> {
         Err(_) => parse_flag(s)
             .map(u8::from)
             .map_err(|_| format!("'{s}' is not a number of proxy hops (or true/false)")),
-    }
-}
-
-/// A rate: `count` requests per `period`, e.g. `30/hour`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
-    /// Requests allowed per period (also the burst).
-    pub count: u32,
-    /// The period.
-    pub period: Duration,
-}
-
-impl FromStr for Rate {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Rate> {
-        let bad = || {
-            Error::invalid(
-                "rate",
-                format!("'{s}' is not N/second, N/minute, N/hour or N/day with N ≥ 1"),
-            )
-        };
-        let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
-        let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        let secs = match unit.trim().to_ascii_lowercase().as_str() {
-            "second" | "s" => 1,
-            "minute" | "m" => 60,
-            "hour" | "h" => 3_600,
-            "day" | "d" => 86_400,
-            _ => return Err(bad()),
-        };
-        if count == 0 {
-            return Err(bad());
-        }
-        Ok(Rate {
-            count,
-            period: Duration::from_secs(secs),
-        })
-    }
-}
-
-impl serde::Serialize for Rate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl std::fmt::Display for Rate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let unit = match self.period.as_secs() {
-            1 => "second",
-            60 => "minute",
-            3_600 => "hour",
-            _ => "day",
-        };
-        write!(f, "{}/{unit}", self.count)
     }
 }
 
