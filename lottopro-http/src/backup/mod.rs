@@ -192,6 +192,7 @@ fn now_secs() -> u64 {
 /// when it failed).
 pub async fn run(config: &ServeConfig) -> Result<Outcome> {
     let result = take(config).await;
+    record(config, &result);
     if let (Some(to), Some(smtp)) = (&config.backup.backup_email, &config.smtp_url) {
         let (subject, body) = match &result {
             Ok(o) => (
@@ -215,6 +216,30 @@ pub async fn run(config: &ServeConfig) -> Result<Outcome> {
         }
     }
     result
+}
+
+/// The file in the backup folder that says the last backup failed, and
+/// why; gone after a backup that worked. The backup container's health
+/// check reads it, so a failing night turns it unhealthy.
+pub const LAST_FAILURE: &str = "last-failure";
+
+/// Leaves (or clears) [`LAST_FAILURE`] for `result`; best effort.
+fn record(config: &ServeConfig, result: &Result<Outcome>) {
+    let marker = config
+        .backup
+        .dir(&config.store_location())
+        .join(LAST_FAILURE);
+    match result {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&marker);
+        }
+        Err(e) => {
+            let text = format!("{} {e}\n", utc_time(now_secs()));
+            if let Err(io) = std::fs::write(&marker, text) {
+                tracing::warn!(error = %io, "backup: cannot record the failure");
+            }
+        }
+    }
 }
 
 async fn take(config: &ServeConfig) -> Result<Outcome> {

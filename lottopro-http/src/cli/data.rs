@@ -285,12 +285,43 @@ fn daemon(config: crate::config::ServeConfig) -> Result<Report> {
         db = %config.store_location(),
         "backing up daily"
     );
-    runtime()?.block_on(crate::backup::scheduled(config, None));
+    // As a container's PID 1 nothing ends the process on SIGTERM unless it
+    // listens: it stops between backups at once (one in flight is lost;
+    // its partial archive never takes a final name).
+    runtime()?.block_on(async {
+        tokio::select! {
+            () = crate::backup::scheduled(config, None) => {}
+            () = terminated() => tracing::info!("stopping on a signal"),
+        }
+    });
     Ok(Report {
         text: String::new(),
         json: json!(null),
         ok: true,
     })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

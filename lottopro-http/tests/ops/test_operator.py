@@ -157,6 +157,17 @@ def test_serve_backup_daemon_and_restore_with_the_optional_variables_empty(tmp, 
         assert len(archives(tmp / "backups")) == 2, "BACKUP_KEEP=2 archives are kept"
         assert "removed (over BACKUP_KEEP)" in r.stdout
         assert "skipped logs: LOG_DIR is not set" in r.stdout, "the report says what is left out"
+        # A failed backup turns the container's health check red until one
+        # works again.
+        health = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["backup"]["healthcheck"]
+        check = health["test"][1].replace("/data/", f"{tmp}/data/").replace("/backups/", f"{tmp}/backups/")
+        assert subprocess.run(["sh", "-c", check]).returncode == 0
+        r = subprocess.run([str(BIN), "backup"], env=dict(keep, LOTTOPRO_DB=str(tmp / "data" / "gone.db")),
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode != 0 and "gone.db does not exist" in (tmp / "backups" / "last-failure").read_text()
+        assert subprocess.run(["sh", "-c", check]).returncode != 0
+        r = subprocess.run([str(BIN), "backup"], env=keep, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0 and subprocess.run(["sh", "-c", check]).returncode == 0
 
         deadline = time.time() + 150
         while not archives(nightly) and daemon.poll() is None and time.time() < deadline:
@@ -169,6 +180,8 @@ def test_serve_backup_daemon_and_restore_with_the_optional_variables_empty(tmp, 
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=10)
     assert "panicked" not in (tmp / "daemon.log").read_text()
+    # It heard SIGTERM (as a container's PID 1 it must) and ended cleanly.
+    assert daemon.returncode == 0, (tmp / "daemon.log").read_text()
 
     # Restored on a new host: the image's environment, a fresh /data.
     host = tmp / "new-host"
