@@ -193,6 +193,18 @@ fn now_secs() -> u64 {
 pub async fn run(config: &ServeConfig) -> Result<Outcome> {
     let result = take(config).await;
     record(config, &result);
+    if result.is_ok() {
+        // In the store, so every replica reports it to Prometheus (the
+        // LottoProBackupStale alert); best effort: the archive is there.
+        let location = config.store_location();
+        let recorded = tokio::task::spawn_blocking(move || {
+            crate::store::Store::connect(&location)?.set_last_backup(now_secs())
+        })
+        .await;
+        if let Ok(Err(e)) = recorded {
+            tracing::warn!(error = %e, "backup: cannot record its success in the store");
+        }
+    }
     if let (Some(to), Some(smtp)) = (&config.backup.backup_email, &config.smtp_url) {
         let (subject, body) = match &result {
             Ok(o) => (

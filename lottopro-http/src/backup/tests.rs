@@ -81,6 +81,9 @@ fn an_archive_taken_during_writes_restores_everything_acknowledged_before_it() {
     let m = &outcome.manifest;
     let held = m.rows_of("saved_numbers");
     assert!(held >= before, "{before} saves acknowledged, {held} held");
+    // The store says when a backup last worked (what /metrics reports).
+    let at = store.last_backup().unwrap().unwrap();
+    assert!(at >= m.created_at && at < m.created_at + 600, "{at}");
     assert_eq!(
         m.rows_of("draws"),
         store.history(&game).unwrap().len() as u64

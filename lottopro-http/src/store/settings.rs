@@ -13,17 +13,38 @@ use super::Store;
 
 /// The row of the key's fingerprint.
 const KEY_FINGERPRINT: &str = "secret_key_fingerprint";
+/// The row of the last backup that worked (seconds since 1970).
+const LAST_BACKUP: &str = "backup_last_success";
 
 impl Store {
+    fn setting(&self, name: &str) -> Result<Option<String>> {
+        let row =
+            self.with(|db| db.query("SELECT value FROM settings WHERE name = $1", &[name.into()]))?;
+        row.first().map(|r| r.text(0)).transpose()
+    }
+
     /// The fingerprint the store records, if any.
     pub fn key_fingerprint(&self) -> Result<Option<String>> {
-        let row = self.with(|db| {
-            db.query(
-                "SELECT value FROM settings WHERE name = $1",
-                &[KEY_FINGERPRINT.into()],
+        self.setting(KEY_FINGERPRINT)
+    }
+
+    /// Records that a backup of this store worked at `at` (seconds since
+    /// 1970): every replica then reports it to Prometheus, whichever
+    /// process took the backup.
+    pub fn set_last_backup(&self, at: u64) -> Result<()> {
+        self.with(|db| {
+            db.execute(
+                "INSERT INTO settings (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                &[LAST_BACKUP.into(), at.to_string().into()],
             )
-        })?;
-        row.first().map(|r| r.text(0)).transpose()
+        })
+        .map(drop)
+    }
+
+    /// When a backup of this store last worked, if one did.
+    pub fn last_backup(&self) -> Result<Option<u64>> {
+        Ok(self.setting(LAST_BACKUP)?.and_then(|v| v.parse().ok()))
     }
 
     /// Checks the service's key against the one the store's rows were saved
@@ -82,6 +103,10 @@ mod tests {
         assert_eq!(store.key_fingerprint().unwrap().as_deref(), Some("aaaa"));
         store.check_key("bbbb", true).unwrap();
         assert_eq!(store.key_fingerprint().unwrap().as_deref(), Some("bbbb"));
+        assert_eq!(store.last_backup().unwrap(), None);
+        store.set_last_backup(1_800_000_000).unwrap();
+        store.set_last_backup(1_800_086_400).unwrap();
+        assert_eq!(store.last_backup().unwrap(), Some(1_800_086_400));
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }
