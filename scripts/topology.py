@@ -11,6 +11,8 @@ scale-load). Python standard library only.
 - `replica_hosts`: loopback addresses (127.0.0.2, .3, ...) for replicas that
   share one port, as containers do;
 - `stop`: SIGTERM to a set of processes, SIGKILL to those that linger;
+- `Smtp`: a mail server on loopback that keeps what it is sent (the
+  backup reports);
 - `render_nginx`: deploy/nginx.conf with its `# rendered` lines pointed at
   that DNS server, the replicas' port and a loopback listen port.
 """
@@ -147,6 +149,48 @@ class Dns:
 
     def close(self):
         self.sock.close()
+
+
+class Smtp:
+    """Accepts every message and keeps (subject, body)."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = "smtp://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.mails = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn, conn.makefile("rwb") as f:
+                def say(line):
+                    f.write(line.encode() + b"\r\n")
+                    f.flush()
+                say("220 test")
+                data = None
+                for raw in f:
+                    line = raw.decode().rstrip("\r\n")
+                    if data is not None:
+                        if line == ".":
+                            head, _, body = "\n".join(data).partition("\n\n")
+                            subject = next(h[9:] for h in head.split("\n") if h.startswith("Subject: "))
+                            self.mails.append((subject, body))
+                            data = None
+                            say("250 ok")
+                        else:
+                            data.append(line[1:] if line.startswith("..") else line)
+                    elif line.upper() == "DATA":
+                        data = []
+                        say("354 go on")
+                    elif line.upper() == "QUIT":
+                        say("221 bye")
+                        break
+                    else:
+                        say("250 ok")
 
 
 def render_nginx(dns_port, replica_port, listen_port) -> str:

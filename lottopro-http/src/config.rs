@@ -10,11 +10,17 @@
 //! (the original's development default, or anything shorter than 16
 //! characters) is refused unless `DEBUG` is on.
 
+mod env;
 pub mod original;
+mod rate;
+mod store;
+
+pub use env::{empty_is_unset, var};
+pub use rate::Rate;
+pub use store::StoreArgs;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use clap::Args;
@@ -37,17 +43,9 @@ pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "LOTTOPRO_BIND", default_value = "127.0.0.1:5000")]
     pub bind: SocketAddr,
-    /// The store: draws, saved numbers, prediction history. A SQLite file,
-    /// or a PostgreSQL URL (`postgres://user:password@host:port/database`)
-    /// for replicas on more than one machine.
-    #[serde(serialize_with = "crate::secret::ser_location")]
-    #[arg(long, env = "LOTTOPRO_DB", default_value = DEFAULT_DB)]
-    pub db: PathBuf,
-    /// A PostgreSQL URL used when `--db` is left at its default (the
-    /// variable platforms set for an attached database).
-    #[serde(serialize_with = "crate::secret::ser_set")]
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub store: StoreArgs,
     /// Draws to add to the database before serving (CSV, legacy JSON or JSON lines).
     #[arg(long)]
     pub history: Option<PathBuf>,
@@ -63,6 +61,11 @@ pub struct ServeConfig {
     #[serde(serialize_with = "crate::secret::ser_set")]
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
+    /// Start with a SECRET_KEY other than the one the database recorded,
+    /// and record it: every player is logged out and loses the handle on
+    /// their saved tickets. Only on purpose (a leaked key).
+    #[arg(long, env = "REPLACE_SECRET_KEY", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
+    pub replace_secret_key: bool,
     /// Debug mode: accepts weak secrets, logs more, serves the API explorer.
     #[arg(long, env = "DEBUG", default_value_t = false, action = clap::ArgAction::Set, value_parser = parse_flag)]
     pub debug: bool,
@@ -142,6 +145,14 @@ pub struct ServeConfig {
     /// performance/, cache/, error/), rotated daily.
     #[arg(long, env = "LOG_DIR")]
     pub log_dir: Option<PathBuf>,
+    /// Log lines on stdout: `text`, or `json` (one JSON object a line, with
+    /// the request ids nginx logs; what Promtail reads).
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// The least severe level logged: error, warn, info (one line per
+    /// request), debug or trace. Default: info, or debug with DEBUG=true.
+    #[arg(long, env = "LOG_LEVEL", value_parser = ["error", "warn", "info", "debug", "trace"])]
+    pub log_level: Option<String>,
     /// Log files kept per log, the live one included.
     #[arg(long, env = "LOG_MAX_FILES", default_value_t = 30)]
     pub log_max_files: usize,
@@ -233,62 +244,6 @@ fn parse_hops(s: &str) -> std::result::Result<u8, String> {
     }
 }
 
-/// A rate: `count` requests per `period`, e.g. `30/hour`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
-    /// Requests allowed per period (also the burst).
-    pub count: u32,
-    /// The period.
-    pub period: Duration,
-}
-
-impl FromStr for Rate {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Rate> {
-        let bad = || {
-            Error::invalid(
-                "rate",
-                format!("'{s}' is not N/second, N/minute, N/hour or N/day with N ≥ 1"),
-            )
-        };
-        let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
-        let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        let secs = match unit.trim().to_ascii_lowercase().as_str() {
-            "second" | "s" => 1,
-            "minute" | "m" => 60,
-            "hour" | "h" => 3_600,
-            "day" | "d" => 86_400,
-            _ => return Err(bad()),
-        };
-        if count == 0 {
-            return Err(bad());
-        }
-        Ok(Rate {
-            count,
-            period: Duration::from_secs(secs),
-        })
-    }
-}
-
-impl serde::Serialize for Rate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl std::fmt::Display for Rate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let unit = match self.period.as_secs() {
-            1 => "second",
-            60 => "minute",
-            3_600 => "hour",
-            _ => "day",
-        };
-        write!(f, "{}/{unit}", self.count)
-    }
-}
-
 impl ServeConfig {
     /// The defaults, as `lottopro serve` with no flags and no environment:
     /// read from the flags' own declarations above (with every environment
@@ -311,6 +266,27 @@ impl ServeConfig {
             // parses them, so this cannot happen in a tested build.
             #[allow(clippy::panic)]
             Err(e) => panic!("the serve flags' defaults do not parse: {e}"),
+        }
+    }
+
+    /// Where and how the process logs (`serve` and `backup --daemon`).
+    pub fn log_config(&self) -> crate::telemetry::logs::LogConfig {
+        use tracing_subscriber::filter::LevelFilter;
+        let level = match self.log_level.as_deref() {
+            Some("error") => LevelFilter::ERROR,
+            Some("warn") => LevelFilter::WARN,
+            Some("debug") => LevelFilter::DEBUG,
+            Some("trace") => LevelFilter::TRACE,
+            Some(_) => LevelFilter::INFO,
+            None if self.debug => LevelFilter::DEBUG,
+            None => LevelFilter::INFO,
+        };
+        crate::telemetry::logs::LogConfig {
+            dir: self.log_dir.clone(),
+            max_files: self.log_max_files,
+            max_bytes: self.log_max_bytes,
+            level,
+            json: self.log_format == "json",
         }
     }
 
@@ -358,12 +334,22 @@ impl ServeConfig {
         Ok(())
     }
 
-    /// Where the store lives: `--db`, else `DATABASE_URL`, else the
-    /// default SQLite file.
+    /// Where the store lives (see [`StoreArgs::location`]).
     pub fn store_location(&self) -> crate::store::Location {
-        match &self.database_url {
-            Some(url) if self.db == Path::new(DEFAULT_DB) => crate::store::Location::parse(url),
-            _ => crate::store::Location::parse(&self.db.to_string_lossy()),
+        self.store.location()
+    }
+
+    /// The secret key as [`ServeConfig::secret`] finds it, without
+    /// generating one: `None` when none is set or kept yet (for a backup).
+    pub fn existing_secret(&self) -> Result<Option<Vec<u8>>> {
+        let kept = self
+            .store_location()
+            .path()
+            .map(|db| db.parent().unwrap_or(Path::new("")).join("secret_key"));
+        if self.secret_key.is_some() || kept.is_some_and(|k| k.exists()) {
+            self.secret().map(Some)
+        } else {
+            Ok(None)
         }
     }
 
@@ -380,7 +366,11 @@ impl ServeConfig {
                 "must be set with a PostgreSQL store: every replica must use the same key",
             ));
         }
-        let dir = self.db.parent().unwrap_or(Path::new(""));
+        let location = self.store_location();
+        let dir = location
+            .path()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new(""));
         let path = dir.join("secret_key");
         match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().len() >= 32 => Ok(text.trim().as_bytes().to_vec()),
@@ -473,8 +463,8 @@ fn estimated_bits(value: &str) -> f64 {
     per_char * n as f64
 }
 
-/// Writes a file only its owner can read.
-fn write_private(path: &Path, text: &str) -> Result<()> {
+/// Writes a new file only its owner can read.
+pub(crate) fn write_private(path: &Path, text: &str) -> Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -516,7 +506,7 @@ mod tests {
         // flags' own.
         let d = ServeConfig::defaults();
         assert_eq!(d.bind, SocketAddr::from(([127, 0, 0, 1], 5000)));
-        assert_eq!(d.db, PathBuf::from("data/lottopro.db"));
+        assert_eq!(d.store.db, PathBuf::from("data/lottopro.db"));
         assert_eq!(d.cache_type, "memory");
         assert_eq!(d.rate_limit_predict.to_string(), "30/hour");
         assert_eq!(d.rate_limit_save_numbers.to_string(), "50/hour");
@@ -554,7 +544,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("lottopro-secret-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut c = ServeConfig::defaults();
-        c.db = dir.join("db.sqlite");
+        c.store.db = dir.join("db.sqlite");
         let first = c.secret().unwrap();
         assert_eq!(first.len(), 32);
         assert_eq!(c.secret().unwrap(), first);

@@ -30,6 +30,19 @@ pub fn random_code(n: usize) -> String {
         .collect()
 }
 
+/// A short fingerprint of the secret key (16 hex digits of a SHA-256 under
+/// a label of its own): the store records it and a backup carries it, so a
+/// key that is not the one the players' tickets were saved under is caught
+/// at start-up, without the key itself being written anywhere.
+pub fn fingerprint(key: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::new()
+        .chain_update(b"lottopro secret key fingerprint\n")
+        .chain_update(key)
+        .finalize();
+    hex(&digest[..8])
+}
+
 /// Constant-time equality of two secrets: the time taken depends on the
 /// lengths only, never on where they differ.
 pub fn same_secret(a: &[u8], b: &[u8]) -> bool {

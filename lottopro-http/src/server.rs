@@ -21,23 +21,21 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         let _ = writeln!(std::io::stderr(), "lottopro: error: {e}");
         ExitCode::FAILURE
     };
-    let _log_guards = match crate::telemetry::logs::init(&crate::telemetry::logs::LogConfig {
-        dir: config.log_dir.clone(),
-        max_files: config.log_max_files,
-        max_bytes: config.log_max_bytes,
-        debug: config.debug,
-    }) {
+    let _log_guards = match crate::telemetry::logs::init(&config.log_config()) {
         Ok(guards) => guards,
         Err(e) => return fail(&format!("cannot open the log files: {e}")),
     };
     // The original app's settings: read under their new names, or named in
     // the log as ignored, with why.
-    let env = |name: &str| std::env::var(name).ok();
+    let env = crate::config::var;
     let mut config = config.clone();
     if let Err(e) = crate::config::original::apply(&mut config, env) {
         return fail(&e);
     }
-    for note in crate::config::original::notes(env) {
+    for note in crate::config::original::notes(env)
+        .into_iter()
+        .chain(config.store.conflict())
+    {
         tracing::warn!(target: "config", "{note}");
     }
     let config = &config;
@@ -47,6 +45,11 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
         crate::push::check(config)?;
         let spec = lottopro_core::GameSpec::preset(&config.game)?;
         let store = crate::store::Store::connect(&config.store_location())?;
+        let secret = config.secret()?;
+        store.check_key(
+            &crate::secret::fingerprint(&secret),
+            config.replace_secret_key,
+        )?;
         if let Some(path) = &config.history {
             let h = lottopro_core::io::load_history(path, None, spec.clone())?;
             let h = match &config.prizes {
@@ -55,21 +58,17 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
             };
             store.add(&h)?;
         }
-        let mut history = store.history(&spec)?;
-        if history.is_empty() {
-            let bundled = lottopro_core::data::default_history(&spec);
-            if !bundled.is_empty() {
-                store.add(&bundled)?;
-                history = store.history(&spec)?;
-                tracing::info!(
-                    draws = history.len(),
-                    latest_round = history.latest_round(),
-                    db = %config.store_location(),
-                    "the database held no draws: loaded the {} history bundled with LottoPro; sync continues from round {}",
-                    spec.id(),
-                    history.latest_round().unwrap_or(0) + 1
-                );
-            }
+        let loaded = store.load_if_empty(&lottopro_core::data::default_history(&spec))?;
+        let history = store.history(&spec)?;
+        if !loaded.is_empty() {
+            tracing::info!(
+                draws = history.len(),
+                latest_round = history.latest_round(),
+                db = %config.store_location(),
+                "the database held no draws: loaded the {} history bundled with LottoPro; sync continues from round {}",
+                spec.id(),
+                history.latest_round().unwrap_or(0) + 1
+            );
         }
         let cache = config.cache()?;
         let engine =
@@ -77,7 +76,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 .cache(config.build_cache()?)
                 .ttl(cache.default_ttl)
                 .build();
-        let options = crate::app::Options::from_config(config, config.secret()?);
+        let options = crate::app::Options::from_config(config, secret);
         Ok(AppState::with_options(
             Arc::new(engine),
             Some(Arc::new(store)),
@@ -120,7 +119,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 smtp: config.smtp_url.clone(),
                 email_to: config.alert_email_to.clone(),
                 email_from: config.alert_email_from.clone(),
-                instance: std::env::var("HOSTNAME").unwrap_or_else(|_| "lottopro".into()),
+                instance: crate::config::var("HOSTNAME").unwrap_or_else(|| "lottopro".into()),
             },
             config
                 .store_location()
@@ -251,7 +250,7 @@ const LEAD_SECS: i64 = 15 * 60;
 pub async fn scheduled_sync(state: AppState) {
     let holder = format!(
         "{}-{}",
-        std::env::var("HOSTNAME").unwrap_or_else(|_| "lottopro".into()),
+        crate::config::var("HOSTNAME").unwrap_or_else(|| "lottopro".into()),
         crate::secret::random_hex(8)
     );
     let mut leading = None;

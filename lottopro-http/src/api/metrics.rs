@@ -15,8 +15,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Prometheus metrics: requests and latency histograms per matched route,
-/// engine operations, cache lookups per tier, whether Redis answers, and
-/// the latest stored draw. Behind the admin token, like
+/// engine operations, cache lookups per tier, whether Redis answers, the
+/// latest stored draw and the last backup that worked. Behind the admin token, like
 /// the other operator routes: the figures tell how the service is used
 /// and attacked (Prometheus sends it as a bearer credential).
 #[utoipa::path(get, path = "/metrics", tag = "service", security(("admin" = [])),
@@ -29,6 +29,13 @@ async fn prometheus_text(_: Admin, State(state): State<AppState>) -> Response {
         let at = draw.date().days_since_epoch() * 86_400 + crate::sync::DRAW_UTC_SECS;
         metrics::gauge!("lottopro_latest_draw_timestamp_seconds").set(at as f64);
         metrics::gauge!("lottopro_latest_round").set(f64::from(draw.round()));
+    }
+    // The last backup that worked, whichever process took it, for the
+    // `BackupStale` alert rule.
+    if let Some(store) = state.store.clone()
+        && let Ok(Ok(Some(at))) = tokio::task::spawn_blocking(move || store.last_backup()).await
+    {
+        metrics::gauge!("lottopro_backup_last_success_timestamp_seconds").set(at as f64);
     }
     let text = prometheus()
         .map(PrometheusHandle::render)

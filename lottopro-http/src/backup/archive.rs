@@ -63,6 +63,10 @@ pub struct Manifest {
     pub members: Vec<Member>,
     /// Parts left out, each with the reason (e.g. Redis unreachable).
     pub skipped: Vec<(String, String)>,
+    /// The fingerprint of the service's secret key at the backup (see
+    /// `crate::secret::fingerprint`); absent in archives from before it.
+    #[serde(default)]
+    pub key_fingerprint: Option<String>,
 }
 
 impl Manifest {
@@ -141,6 +145,13 @@ fn copy_pages(source: &Connection, dest: &Path) -> Result<()> {
     let copy = rusqlite::backup::Backup::new(source, &mut dest).map_err(db_error)?;
     copy.step(-1).map_err(db_error)?;
     Ok(())
+}
+
+/// The rows per table of the SQLite file `db`, opened read-only.
+pub fn count_rows(db: &Path) -> Result<Vec<(String, u64)>> {
+    let conn =
+        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db_error)?;
+    rows(&conn)
 }
 
 /// Writes a consistent copy of the store at `location` to `dest` (a new
@@ -223,7 +234,16 @@ pub fn pack(staging: &Path, mut head: Manifest, dest: &Path) -> Result<Manifest>
     let manifest = serde_json::to_vec_pretty(&head).map_err(json_error)?;
     let partial = dest.with_extension("partial");
     {
-        let out = std::fs::File::create(&partial)?;
+        // Only its owner reads it: it holds every player's tickets and the
+        // (encrypted) secret key.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let out = options.open(&partial)?;
         let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
         let mut tar = tar::Builder::new(gz);
         let mut header = tar::Header::new_gnu();

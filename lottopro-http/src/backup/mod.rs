@@ -11,6 +11,7 @@
 //! the archive before it writes anything.
 
 pub mod archive;
+pub mod key;
 mod redis;
 pub mod s3;
 
@@ -44,6 +45,13 @@ pub struct BackupConfig {
     /// Send a report of every backup to this address (through SMTP_URL).
     #[arg(long, env = "BACKUP_EMAIL")]
     pub backup_email: Option<String>,
+    /// Passphrase the secret key is sealed under in each archive (at least
+    /// 12 characters; keep it apart from the backups). Unset: the archive
+    /// holds only the key's fingerprint, and a restore needs SECRET_KEY
+    /// from elsewhere.
+    #[serde(serialize_with = "crate::secret::ser_set")]
+    #[arg(long, env = "BACKUP_PASSPHRASE", hide_env_values = true)]
+    pub backup_passphrase: Option<String>,
     /// `serve` backs up daily at this Korea time (HH:MM); `off` never.
     #[arg(long, env = "BACKUP_SCHEDULE", default_value = "off", value_parser = parse_schedule)]
     pub backup_schedule: Schedule,
@@ -90,6 +98,9 @@ pub fn check(config: &ServeConfig) -> Result<()> {
             "BACKUP_EMAIL",
             "needs SMTP_URL, the mail server reports are sent through",
         ));
+    }
+    if let Some(p) = &config.backup.backup_passphrase {
+        key::check_passphrase(p)?;
     }
     Ok(())
 }
@@ -181,6 +192,19 @@ fn now_secs() -> u64 {
 /// when it failed).
 pub async fn run(config: &ServeConfig) -> Result<Outcome> {
     let result = take(config).await;
+    record(config, &result);
+    if result.is_ok() {
+        // In the store, so every replica reports it to Prometheus (the
+        // LottoProBackupStale alert); best effort: the archive is there.
+        let location = config.store_location();
+        let recorded = tokio::task::spawn_blocking(move || {
+            crate::store::Store::connect(&location)?.set_last_backup(now_secs())
+        })
+        .await;
+        if let Ok(Err(e)) = recorded {
+            tracing::warn!(error = %e, "backup: cannot record its success in the store");
+        }
+    }
     if let (Some(to), Some(smtp)) = (&config.backup.backup_email, &config.smtp_url) {
         let (subject, body) = match &result {
             Ok(o) => (
@@ -204,6 +228,30 @@ pub async fn run(config: &ServeConfig) -> Result<Outcome> {
         }
     }
     result
+}
+
+/// The file in the backup folder that says the last backup failed, and
+/// why; gone after a backup that worked. The backup container's health
+/// check reads it, so a failing night turns it unhealthy.
+pub const LAST_FAILURE: &str = "last-failure";
+
+/// Leaves (or clears) [`LAST_FAILURE`] for `result`; best effort.
+fn record(config: &ServeConfig, result: &Result<Outcome>) {
+    let marker = config
+        .backup
+        .dir(&config.store_location())
+        .join(LAST_FAILURE);
+    match result {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&marker);
+        }
+        Err(e) => {
+            let text = format!("{} {e}\n", utc_time(now_secs()));
+            if let Err(io) = std::fs::write(&marker, text) {
+                tracing::warn!(error = %io, "backup: cannot record the failure");
+            }
+        }
+    }
 }
 
 async fn take(config: &ServeConfig) -> Result<Outcome> {
@@ -236,10 +284,12 @@ async fn take(config: &ServeConfig) -> Result<Outcome> {
     };
     let bytes = std::fs::metadata(&file)?.len();
     let keep = usize::from(config.backup.backup_keep);
-    let mut removed = Vec::new();
+    // The folder keeps BACKUP_KEEP archives whatever happens upstream: a
+    // failed upload must not leave the disk to fill up.
+    let mut removed = prune_local(&dir, keep)?;
     let mut uploaded = None;
     if let Some(bucket) = &config.backup.s3_backup_bucket {
-        let remote = s3::Remote::new(bucket, &config.backup.s3_backup_prefix)?;
+        let remote = s3::Remote::new(bucket, &config.backup.s3_backup_prefix).await?;
         let key = remote.key(&name);
         remote.put(&file, &key).await?;
         uploaded = Some(remote.url(&key));
@@ -249,16 +299,6 @@ async fn take(config: &ServeConfig) -> Result<Outcome> {
             removed.push(remote.url(old));
         }
     }
-    let mut local: Vec<PathBuf> = std::fs::read_dir(&dir)?
-        .filter_map(std::result::Result::ok)
-        .map(|e| e.path())
-        .filter(|p| is_archive_name(&p.file_name().unwrap_or_default().to_string_lossy()))
-        .collect();
-    local.sort();
-    for old in &local[..local.len().saturating_sub(keep)] {
-        std::fs::remove_file(old)?;
-        removed.push(old.display().to_string());
-    }
     Ok(Outcome {
         file,
         manifest,
@@ -266,6 +306,23 @@ async fn take(config: &ServeConfig) -> Result<Outcome> {
         uploaded,
         removed,
     })
+}
+
+/// Deletes the oldest archives in `dir` beyond the newest `keep`; what it
+/// deleted.
+fn prune_local(dir: &Path, keep: usize) -> Result<Vec<String>> {
+    let mut local: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_archive_name(&p.file_name().unwrap_or_default().to_string_lossy()))
+        .collect();
+    local.sort();
+    let mut removed = Vec::new();
+    for old in &local[..local.len().saturating_sub(keep)] {
+        std::fs::remove_file(old)?;
+        removed.push(old.display().to_string());
+    }
+    Ok(removed)
 }
 
 /// Gathers the parts in a scratch folder beside the archive and packs them.
@@ -302,8 +359,25 @@ fn build(config: &ServeConfig, created_at: u64, dir: &Path, file: &Path) -> Resu
             "LOG_DIR is not set: the service logs to stdout only".to_owned(),
         )),
     }
+    let secret = config.existing_secret()?;
+    match (&secret, &config.backup.backup_passphrase) {
+        (Some(k), Some(passphrase)) => {
+            archive::write_json(&staging.0.join(key::MEMBER), &key::seal(k, passphrase)?)?;
+        }
+        (Some(_), None) => skipped.push((
+            "secret_key".to_owned(),
+            "BACKUP_PASSPHRASE is not set: the archive holds the key's fingerprint only; \
+             keep SECRET_KEY where a restore can find it"
+                .to_owned(),
+        )),
+        (None, _) => skipped.push((
+            "secret_key".to_owned(),
+            "no SECRET_KEY is set and none was generated yet".to_owned(),
+        )),
+    }
     archive::write_json(&staging.0.join("config.json"), config)?;
     let head = Manifest {
+        key_fingerprint: secret.as_deref().map(crate::secret::fingerprint),
         format: archive::FORMAT.to_owned(),
         created_at,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -315,11 +389,41 @@ fn build(config: &ServeConfig, created_at: u64, dir: &Path, file: &Path) -> Resu
     archive::pack(&staging.0, head, file)
 }
 
+/// How a restore treats what is already there, and the key.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOptions {
+    /// Also leave the verified members (logs, Redis snapshot,
+    /// configuration) in this empty folder.
+    pub unpack: Option<PathBuf>,
+    /// Replace a SQLite database that holds rows, and a key file that
+    /// holds another key.
+    pub force: bool,
+    /// Opens the archive's sealed secret key.
+    pub passphrase: Option<String>,
+    /// Where the opened key is written (default: `secret_key` beside a
+    /// SQLite database, where `serve` reads it when SECRET_KEY is unset).
+    pub key_out: Option<PathBuf>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Restored {
+    /// The archive's manifest.
+    pub manifest: Manifest,
+    /// Where the archive's secret key was written, if it was.
+    pub key_file: Option<PathBuf>,
+}
+
 /// Restores the store at `location` from the archive `from` (a file or
-/// `s3://bucket/key`) after verifying every member; with `unpack`, the
-/// verified members (logs, Redis snapshot, configuration) are left in that
-/// folder. Stop the service first.
-pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> Result<Manifest> {
+/// `s3://bucket/key`) after verifying every member, and with a passphrase
+/// writes out the archive's secret key. Refuses, with nothing written, a
+/// SQLite database that holds rows (without `force`) and a wrong
+/// passphrase. Stop the service first.
+pub async fn restore(
+    from: &str,
+    location: &Location,
+    options: &RestoreOptions,
+) -> Result<Restored> {
     let work = archive::Scratch::new(
         &std::env::temp_dir(),
         &format!("lottopro-restore-{}", crate::secret::random_hex(6)),
@@ -327,7 +431,7 @@ pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> 
     let file = match s3::parse_url(from) {
         Some((bucket, key)) => {
             let local = work.0.join("archive.tar.gz");
-            s3::Remote::new(bucket, "")?.get(key, &local).await?;
+            s3::Remote::new(bucket, "").await?.get(key, &local).await?;
             local
         }
         None if from.starts_with("s3://") => {
@@ -338,7 +442,7 @@ pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> 
         }
         None => PathBuf::from(from),
     };
-    let into = match unpack {
+    let into = match &options.unpack {
         Some(dir) => {
             if dir.read_dir().is_ok_and(|mut d| d.next().is_some()) {
                 return Err(Error::invalid(
@@ -346,18 +450,83 @@ pub async fn restore(from: &str, location: &Location, unpack: Option<&Path>) -> 
                     format!("{} is not empty", dir.display()),
                 ));
             }
-            dir.to_path_buf()
+            dir.clone()
         }
         None => work.0.join("members"),
     };
-    let location = location.clone();
+    let (location, options) = (location.clone(), options.clone());
     tokio::task::spawn_blocking(move || {
         let manifest = archive::unpack(&file, &into)?;
+        if !options.force {
+            refuse_populated(&location)?;
+        }
+        let key = match (&options.passphrase, into.join(key::MEMBER)) {
+            (Some(passphrase), sealed) if sealed.is_file() => {
+                let sealed: key::Sealed = serde_json::from_slice(&std::fs::read(&sealed)?)
+                    .map_err(|e| Error::invalid("secret_key.json", e.to_string()))?;
+                let key = key::open(&sealed, passphrase)?;
+                let out = options.key_out.clone().or_else(|| {
+                    location
+                        .path()
+                        .map(|db| db.parent().unwrap_or(Path::new("")).join("secret_key"))
+                });
+                out.map(|out| (out, key))
+            }
+            (Some(_), _) => {
+                return Err(Error::invalid(
+                    "BACKUP_PASSPHRASE",
+                    "is set, but this archive holds no sealed key (it was taken without BACKUP_PASSPHRASE)",
+                ));
+            }
+            (None, _) => None,
+        };
+        if let Some((out, k)) = &key
+            && !options.force
+            && std::fs::read(out).is_ok_and(|held| held.trim_ascii() != k.as_slice())
+        {
+            return Err(Error::invalid(
+                "key_out",
+                format!(
+                    "{} holds another key: pass --force to replace it",
+                    out.display()
+                ),
+            ));
+        }
         archive::restore_database(&into.join(archive::DATABASE), &location)?;
-        Ok(manifest)
+        if let Some((out, k)) = &key {
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let _ = std::fs::remove_file(out);
+            crate::config::write_private(out, &String::from_utf8_lossy(k))?;
+        }
+        Ok(Restored {
+            manifest,
+            key_file: key.map(|(out, _)| out),
+        })
     })
     .await
     .map_err(|e| Error::Io(std::io::Error::other(e)))?
+}
+
+/// Refuses to restore over a SQLite database that holds rows (a
+/// PostgreSQL database must be empty anyway: see `Store::copy_to`).
+fn refuse_populated(location: &Location) -> Result<()> {
+    let Some(db) = location.path().filter(|p| p.exists()) else {
+        return Ok(());
+    };
+    let rows: u64 = archive::count_rows(db)?.iter().map(|(_, n)| n).sum();
+    if rows > 0 {
+        return Err(Error::invalid(
+            "db",
+            format!(
+                "{} holds {rows} rows already: a restore would replace them. \
+                 Pass --force to replace them",
+                db.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Minutes until the next `at` (minutes after midnight, Korea time).
@@ -384,7 +553,13 @@ pub async fn scheduled(config: ServeConfig, store: Option<std::sync::Arc<crate::
         }
         tokio::time::sleep(std::time::Duration::from_secs(60 - now_secs() % 60)).await;
         if crate::store::leads(store.clone(), "backup", &holder, 30 * 60).await {
-            match run(&config).await {
+            // In a task of its own: whatever goes wrong in one night's
+            // backup is logged, and the next night's still runs.
+            let night = config.clone();
+            let result = tokio::spawn(async move { run(&night).await })
+                .await
+                .unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))));
+            match result {
                 Ok(o) => tracing::info!(
                     archive = %o.file.display(),
                     bytes = o.bytes,

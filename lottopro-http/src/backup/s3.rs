@@ -2,7 +2,8 @@
 //!
 //! Credentials and region come from the standard AWS variables
 //! (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
-//! `AWS_DEFAULT_REGION`); `AWS_ENDPOINT_URL` points at another
+//! `AWS_DEFAULT_REGION` or `AWS_REGION`, else the bucket's own);
+//! `AWS_ENDPOINT_URL` points at another
 //! S3-compatible service (MinIO, Ceph, a local test server), and an
 //! `http://` endpoint is allowed because the operator named it.
 //! Uploads are multipart in 8 MiB parts, so an archive of any size goes up
@@ -12,7 +13,8 @@ use std::path::Path;
 
 use futures_util::StreamExt;
 use lottopro_core::{Error, Result};
-use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::ClientOptions;
+use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey, resolve_bucket_region};
 use object_store::path::Path as Key;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -40,18 +42,48 @@ pub fn parse_url(url: &str) -> Option<(&str, &str)> {
 
 impl Remote {
     /// The bucket `bucket` (archives under `prefix`), configured from the
-    /// environment.
-    pub fn new(bucket: &str, prefix: &str) -> Result<Remote> {
+    /// environment: the `AWS_*` variables that are set and not empty (an
+    /// empty one is unset, as everywhere; object_store would take it as a
+    /// value). With no region set and no endpoint, the bucket's own region
+    /// is asked of S3 (a bucket in Seoul is not in us-east-1); with an
+    /// endpoint, the region defaults to us-east-1, which S3-compatible
+    /// servers accept.
+    pub async fn new(bucket: &str, prefix: &str) -> Result<Remote> {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
-        let endpoint = std::env::var("AWS_ENDPOINT_URL")
-            .or_else(|_| std::env::var("AWS_ENDPOINT"))
+        let mut builder = AmazonS3Builder::new().with_bucket_name(bucket);
+        for (name, _) in std::env::vars_os() {
+            let Some(name) = name.to_str().filter(|n| n.starts_with("AWS_")) else {
+                continue;
+            };
+            if let (Ok(key), Some(value)) = (
+                name.to_ascii_lowercase().parse::<AmazonS3ConfigKey>(),
+                crate::config::var(name),
+            ) {
+                builder = builder.with_config(key, value);
+            }
+        }
+        let endpoint = crate::config::var("AWS_ENDPOINT_URL")
+            .or_else(|| crate::config::var("AWS_ENDPOINT"))
             .unwrap_or_default();
         if endpoint.starts_with("http://") {
             builder = builder.with_allow_http(true);
         }
-        if std::env::var("AWS_DEFAULT_REGION").is_err() && std::env::var("AWS_REGION").is_err() {
-            builder = builder.with_region("us-east-1");
+        if crate::config::var("AWS_DEFAULT_REGION").is_none()
+            && crate::config::var("AWS_REGION").is_none()
+        {
+            let region = if endpoint.is_empty() {
+                resolve_bucket_region(bucket, &ClientOptions::new())
+                    .await
+                    .map_err(|e| {
+                        Error::invalid(
+                            "AWS_DEFAULT_REGION",
+                            format!("is not set, and the region of bucket {bucket} could not be found: {e}"),
+                        )
+                    })?
+            } else {
+                "us-east-1".to_owned()
+            };
+            builder = builder.with_region(region);
         }
         let store = builder
             .build()

@@ -13,7 +13,7 @@ fn temp(name: &str) -> PathBuf {
 
 fn config(db: &Path, dir: &Path) -> ServeConfig {
     let mut c = ServeConfig::defaults();
-    c.db = db.to_path_buf();
+    c.store = crate::config::StoreArgs::at(db);
     c.backup.backup_dir = Some(dir.join("backups"));
     c.secret_key = Some("a-secret-that-must-stay-out-of-backups".into());
     c.admin_token = Some("an-admin-token-that-must-stay-out".into());
@@ -81,6 +81,9 @@ fn an_archive_taken_during_writes_restores_everything_acknowledged_before_it() {
     let m = &outcome.manifest;
     let held = m.rows_of("saved_numbers");
     assert!(held >= before, "{before} saves acknowledged, {held} held");
+    // The store says when a backup last worked (what /metrics reports).
+    let at = store.last_backup().unwrap().unwrap();
+    assert!(at >= m.created_at && at < m.created_at + 600, "{at}");
     assert_eq!(
         m.rows_of("draws"),
         store.history(&game).unwrap().len() as u64
@@ -106,10 +109,10 @@ fn an_archive_taken_during_writes_restores_everything_acknowledged_before_it() {
     let back = block(restore(
         &from,
         &Location::Sqlite(restored.clone()),
-        Some(&fresh.join("unpacked")),
+        &unpack(&fresh.join("unpacked")),
     ))
     .unwrap();
-    assert_eq!(&back, m);
+    assert_eq!(&back.manifest, m);
     let copy = Store::open(&restored).unwrap();
     assert_eq!(saved(&copy) as u64, held);
     assert_eq!(copy.history(&game).unwrap(), store.history(&game).unwrap());
@@ -133,12 +136,44 @@ fn an_archive_taken_during_writes_restores_everything_acknowledged_before_it() {
     let e = block(restore(
         &bad.to_string_lossy(),
         &Location::Sqlite(other.clone()),
-        None,
+        &RestoreOptions::default(),
     ))
     .unwrap_err();
     assert!(e.to_string().contains("the archive is damaged"), "{e}");
     assert!(!other.exists());
+
+    // A database that holds rows is replaced only with --force; the
+    // archive is its owner's alone.
+    drop(copy);
+    let e = block(restore(
+        &from,
+        &Location::Sqlite(restored.clone()),
+        &RestoreOptions::default(),
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("Pass --force"), "{e}");
+    let force = RestoreOptions {
+        force: true,
+        ..RestoreOptions::default()
+    };
+    block(restore(&from, &Location::Sqlite(restored.clone()), &force)).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&outcome.file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn unpack(dir: &Path) -> RestoreOptions {
+    RestoreOptions {
+        unpack: Some(dir.to_path_buf()),
+        ..RestoreOptions::default()
+    }
 }
 
 #[test]
@@ -209,15 +244,20 @@ fn a_postgres_store_is_dumped_and_restores_into_either_backend() {
     block(restore(
         &from,
         &Location::Sqlite(dir.join("x.db")),
-        Some(&unpacked),
+        &unpack(&unpacked),
     ))
     .unwrap();
     let settings = std::fs::read_to_string(unpacked.join("config.json")).unwrap();
     assert!(!settings.contains("hunter2"), "{settings}");
     let sqlite = dir.join("restored.db");
-    block(restore(&from, &Location::Sqlite(sqlite.clone()), None)).unwrap();
+    block(restore(
+        &from,
+        &Location::Sqlite(sqlite.clone()),
+        &RestoreOptions::default(),
+    ))
+    .unwrap();
     let target = server.database("target");
-    block(restore(&from, &target, None)).unwrap();
+    block(restore(&from, &target, &RestoreOptions::default())).unwrap();
     for copy in [
         Store::open(&sqlite).unwrap(),
         Store::connect(&target).unwrap(),
@@ -226,7 +266,7 @@ fn a_postgres_store_is_dumped_and_restores_into_either_backend() {
         assert_eq!(copy.history(&game).unwrap(), store.history(&game).unwrap());
     }
     // PostgreSQL is restored only into an empty database.
-    let e = block(restore(&from, &target, None)).unwrap_err();
+    let e = block(restore(&from, &target, &RestoreOptions::default())).unwrap_err();
     assert!(e.to_string().contains("copy into an empty database"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -141,9 +141,8 @@ impl Run for ImportArgs {
 /// legacy endpoint, or the public mirror) and store them.
 #[derive(Debug, Args)]
 pub(super) struct SyncArgs {
-    /// The store: a SQLite file or a PostgreSQL URL.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
-    db: PathBuf,
+    #[command(flatten)]
+    store: crate::config::StoreArgs,
     /// Stop after this round.
     #[arg(long)]
     to: Option<u32>,
@@ -171,7 +170,7 @@ impl Run for SyncArgs {
 
     fn run(&self) -> Result<Report> {
         let (db, to, sources, urls, timeout, delay, game) = (
-            &self.db,
+            self.store.location(),
             &self.to,
             &self.sources,
             &self.urls,
@@ -193,14 +192,18 @@ impl Run for SyncArgs {
                 ..crate::sync::SyncConfig::default()
             }))
         });
-        config.and_then(|c| sync(db, c, game))
+        config.and_then(|c| sync(&db, c, game))
     }
 }
 
 /// `lottopro sync`: fetches and stores the rounds the database lacks.
-fn sync(db: &Path, config: crate::sync::SyncConfig, game: &GameArg) -> Result<Report> {
+fn sync(
+    db: &crate::store::Location,
+    config: crate::sync::SyncConfig,
+    game: &GameArg,
+) -> Result<Report> {
     let spec = game.spec()?;
-    let store = std::sync::Arc::new(open_store(db)?);
+    let store = std::sync::Arc::new(crate::store::Store::connect(db)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -251,7 +254,7 @@ impl Run for BackupArgs {
     /// `lottopro backup`.
     fn run(&self) -> Result<Report> {
         let mut config = (*self.config).clone();
-        crate::config::original::apply(&mut config, |n| std::env::var(n).ok())?;
+        crate::config::original::apply(&mut config, crate::config::var)?;
         if self.daemon {
             return daemon(config);
         }
@@ -273,23 +276,52 @@ fn daemon(config: crate::config::ServeConfig) -> Result<Report> {
             "is off: --daemon backs up daily at a time of day (HH:MM, Korea time)",
         ));
     };
-    let _guards = crate::telemetry::logs::init(&crate::telemetry::logs::LogConfig {
-        dir: config.log_dir.clone(),
-        max_files: config.log_max_files,
-        max_bytes: config.log_max_bytes,
-        debug: config.debug,
-    })?;
+    let _guards = crate::telemetry::logs::init(&config.log_config())?;
+    if let Some(note) = config.store.conflict() {
+        tracing::warn!(target: "config", "{note}");
+    }
     tracing::info!(
         at = format!("{:02}:{:02} KST", at / 60, at % 60),
         db = %config.store_location(),
         "backing up daily"
     );
-    runtime()?.block_on(crate::backup::scheduled(config, None));
+    // As a container's PID 1 nothing ends the process on SIGTERM unless it
+    // listens: it stops between backups at once (one in flight is lost;
+    // its partial archive never takes a final name).
+    runtime()?.block_on(async {
+        tokio::select! {
+            () = crate::backup::scheduled(config, None) => {}
+            () = terminated() => tracing::info!("stopping on a signal"),
+        }
+    });
     Ok(Report {
         text: String::new(),
         json: json!(null),
         ok: true,
     })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -308,12 +340,24 @@ pub(super) struct RestoreArgs {
     #[arg(long)]
     from: String,
     /// The store to write: a SQLite file, or an empty PostgreSQL database.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = crate::config::DEFAULT_DB)]
-    db: PathBuf,
+    #[command(flatten)]
+    store: crate::config::StoreArgs,
     /// Also leave the archive's verified members (logs, Redis snapshot,
     /// config.json) in this empty folder.
     #[arg(long)]
     unpack: Option<PathBuf>,
+    /// Replace a SQLite database that holds rows (and a key file that
+    /// holds another key).
+    #[arg(long)]
+    force: bool,
+    /// Opens the secret key sealed in the archive (the BACKUP_PASSPHRASE
+    /// the backup was taken with).
+    #[arg(long, env = "BACKUP_PASSPHRASE", hide_env_values = true)]
+    passphrase: Option<String>,
+    /// Where the archive's key is written. Default: `secret_key` beside a
+    /// SQLite database, where `serve` reads it when SECRET_KEY is unset.
+    #[arg(long)]
+    key_out: Option<PathBuf>,
     #[command(flatten)]
     out: Output,
 }
@@ -325,27 +369,45 @@ impl Run for RestoreArgs {
 
     /// `lottopro restore`.
     fn run(&self) -> Result<Report> {
-        let location = location(&self.db);
-        let manifest = runtime()?.block_on(crate::backup::restore(
-            &self.from,
-            &location,
-            self.unpack.as_deref(),
-        ))?;
+        let location = self.store.location();
+        let options = crate::backup::RestoreOptions {
+            unpack: self.unpack.clone(),
+            force: self.force,
+            passphrase: self.passphrase.clone(),
+            key_out: self.key_out.clone(),
+        };
+        let restored =
+            runtime()?.block_on(crate::backup::restore(&self.from, &location, &options))?;
+        let manifest = &restored.manifest;
         let rows: Vec<String> = manifest
             .rows
             .iter()
             .map(|(t, n)| format!("{t} {n}"))
             .collect();
-        Ok(Report {
-            text: format!(
-                "restored {location} from {} (taken at {} from {}; {} members verified; rows: {})\n",
-                self.from,
-                crate::backup::utc_time(manifest.created_at),
-                manifest.source,
-                manifest.members.len(),
-                rows.join(", ")
+        let mut text = format!(
+            "restored {location} from {} (taken at {} from {}; {} members verified; rows: {})\n",
+            self.from,
+            crate::backup::utc_time(manifest.created_at),
+            manifest.source,
+            manifest.members.len(),
+            rows.join(", ")
+        );
+        let fingerprint = manifest.key_fingerprint.as_deref().unwrap_or("unknown");
+        text.push_str(&match &restored.key_file {
+            Some(file) => format!(
+                "secret key (fingerprint {fingerprint}) written to {}: leave SECRET_KEY unset \
+                 to use it beside a SQLite database, or set SECRET_KEY to its content\n",
+                file.display()
             ),
-            json: json!({ "db": location.to_string(), "manifest": manifest }),
+            None => format!(
+                "the players' tickets need the secret key with fingerprint {fingerprint}: \
+                 set SECRET_KEY to it before `serve` (BACKUP_PASSPHRASE opens the copy \
+                 sealed in the archive)\n"
+            ),
+        });
+        Ok(Report {
+            text,
+            json: json!({ "db": location.to_string(), "manifest": manifest, "key_file": restored.key_file }),
             ok: true,
         })
     }
@@ -354,9 +416,8 @@ impl Run for RestoreArgs {
 /// Write the stored draws to stdout.
 #[derive(Debug, Args)]
 pub(super) struct ExportArgs {
-    /// The store: a SQLite file or a PostgreSQL URL.
-    #[arg(long, env = "LOTTOPRO_DB", default_value = "data/lottopro.db")]
-    db: PathBuf,
+    #[command(flatten)]
+    store: crate::config::StoreArgs,
     /// csv (the layout of lottopro-core/data), json (the official legacy JSON) or jsonl.
     #[arg(long, value_parser = parse_format, default_value = "csv")]
     format: Format,
@@ -367,17 +428,17 @@ pub(super) struct ExportArgs {
 impl ExportArgs {
     /// `lottopro export`: the stored draws in `format` on stdout.
     pub(super) fn run(&self) -> ExitCode {
-        let (db, format, game) = (self.db.as_path(), self.format, &self.game);
+        let (db, format, game) = (self.store.location(), self.format, &self.game);
         use std::io::Write;
         let result = (|| -> lottopro_core::Result<()> {
             let spec = game.spec()?;
-            if location(db).path().is_some_and(|p| !p.exists()) {
+            if db.path().is_some_and(|p| !p.exists()) {
                 return Err(lottopro_core::Error::invalid(
                     "db",
-                    format!("{} does not exist", db.display()),
+                    format!("{db} does not exist"),
                 ));
             }
-            let history = open_store(db)?.history(&spec)?;
+            let history = crate::store::Store::connect(&db)?.history(&spec)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             lottopro_core::io::write_draws(&mut out, format, &spec, history.draws())?;

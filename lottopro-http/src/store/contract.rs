@@ -69,10 +69,7 @@ fn postgres() {
     let applied = store
         .with(|db| db.query_one("SELECT COUNT(*) FROM lottopro_migrations", &[]))
         .unwrap();
-    assert_eq!(
-        usize::try_from(applied.int(0).unwrap()).unwrap(),
-        super::pg::MIGRATION_COUNT
-    );
+    assert_eq!(applied.int(0).unwrap(), pg::MIGRATIONS.len() as i64);
     // The server stops: an operation that needs it fails as unavailable
     // (503 in the service), and after a restart the pool connects afresh
     // and every acknowledged save is there.
@@ -140,15 +137,21 @@ fn postgres() {
     };
     source.subscribe_push("erin", &sub).unwrap();
     source.vapid_key("vapid").unwrap();
+    source.check_key("0123456789abcdef", false).unwrap();
     let target = open("moved");
     let copied = source.copy_to(&target).unwrap();
     assert_eq!(
         copied.iter().map(|(_, n)| *n).collect::<Vec<u64>>(),
-        vec![12, 0, 2, 1, 1, 1, 1],
+        vec![12, 0, 2, 1, 1, 1, 1, 1],
         "{copied:?}"
     );
     assert_eq!(target.push_targets("erin").unwrap(), vec![sub]);
     assert_eq!(target.vapid_key("other").unwrap(), "vapid");
+    // The key's fingerprint moves with the rows it guards.
+    assert_eq!(
+        target.key_fingerprint().unwrap().as_deref(),
+        Some("0123456789abcdef")
+    );
     assert_eq!(target.history(&g).unwrap(), source.history(&g).unwrap());
     assert_eq!(
         target.saved_numbers("erin").unwrap(),

@@ -12,7 +12,7 @@ use super::sql::Value;
 use super::{Backend, Store};
 
 /// The tables, with their columns and which are text (`t`) or integers.
-const TABLES: [(&str, &[(&str, char)]); 7] = [
+const TABLES: [(&str, &[(&str, char)]); 8] = [
     ("draws", &[("game", 't'), ("round", 'i'), ("record", 't')]),
     (
         "draw_orders",
@@ -68,6 +68,7 @@ const TABLES: [(&str, &[(&str, char)]); 7] = [
         "vapid_keys",
         &[("id", 'i'), ("private_key", 't'), ("created_at", 'i')],
     ),
+    ("settings", &[("name", 't'), ("value", 't')]),
 ];
 
 /// A value read from one database, typed for the column it goes into (a

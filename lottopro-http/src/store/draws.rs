@@ -87,6 +87,28 @@ impl Store {
             .transpose()
     }
 
+    /// Adds `bundled` (the history LottoPro ships) when the store holds no
+    /// draw of its game yet: the first start on an empty database. On
+    /// PostgreSQL it runs under the start-up lock, so replicas started
+    /// together load it once; should another process have loaded it all
+    /// the same (two on one SQLite file), its draws are taken as they are.
+    /// Returns the rounds added.
+    pub fn load_if_empty(&self, bundled: &History) -> Result<Vec<u32>> {
+        let load = || -> Result<Vec<u32>> {
+            if bundled.is_empty() || self.latest_round(bundled.game())?.is_some() {
+                return Ok(Vec::new());
+            }
+            match self.add(bundled) {
+                Err(_) if self.latest_round(bundled.game())?.is_some() => Ok(Vec::new()),
+                other => other,
+            }
+        };
+        match &self.backend {
+            super::Backend::Postgres(pool) => pool.exclusive(|_| load()),
+            super::Backend::Sqlite(_) => load(),
+        }
+    }
+
     /// Appends the draws of `from` that the store does not hold yet; they
     /// must continue the stored history and agree with it where both hold a
     /// round (see `History::continuation`), and scores the stored

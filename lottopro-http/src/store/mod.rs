@@ -35,6 +35,7 @@ mod pg;
 mod pg_tls;
 mod predictions;
 mod push;
+mod settings;
 mod sql;
 mod sqlite;
 
@@ -228,6 +229,20 @@ impl Store {
     pub fn probe(&self) -> Result<()> {
         self.with(|db| db.query_one("SELECT 1", &[])).map(drop)
     }
+}
+
+/// The refusal of a store whose schema a newer LottoPro wrote: this
+/// binary would misread it, so it does not touch it.
+fn newer_schema(store: &str, found: i64, known: i64) -> Error {
+    Error::invalid(
+        "db",
+        format!(
+            "{store} has schema version {found}, newer than this LottoPro's ({known}, version {}): \
+             a newer release upgraded it. Run that release (or newer), or restore a backup \
+             taken before the upgrade with `lottopro restore`",
+            env!("CARGO_PKG_VERSION")
+        ),
+    )
 }
 
 fn now_secs() -> i64 {

@@ -29,14 +29,17 @@ const CHECKOUT_WAIT: Duration = Duration::from_secs(5);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest a statement may run, milliseconds.
 const STATEMENT_TIMEOUT_MS: u32 = 10_000;
-/// The advisory lock migrations hold, so that replicas starting together
-/// apply each migration once.
+/// How long a replica waits for another to finish its migrations and
+/// first load before it gives up (and its supervisor restarts it).
+const STARTUP_LOCK_WAIT: Duration = Duration::from_secs(120);
+/// The advisory lock of start-up (migrations and the first load), so that
+/// replicas starting together do each once.
 const MIGRATION_LOCK: i64 = 0x4c6f_7474_6f50_726f; // "LottoPro"
 
 /// The schema, one migration per version, applied in order and recorded in
 /// `lottopro_migrations`. Applied migrations never change: a new column is
 /// a new migration.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: the tables SQLite holds, with BIGINT integers.
     "CREATE TABLE draws (
          game   TEXT   NOT NULL,
@@ -114,11 +117,12 @@ const MIGRATIONS: &[&str] = &[
          private_key TEXT   NOT NULL,
          created_at  BIGINT NOT NULL
      );",
+    // 4: what the store records about itself (the key's fingerprint).
+    "CREATE TABLE settings (
+         name  TEXT PRIMARY KEY,
+         value TEXT NOT NULL
+     );",
 ];
-
-/// How many migrations there are.
-#[cfg(test)]
-pub(super) const MIGRATION_COUNT: usize = MIGRATIONS.len();
 
 fn pg_error(e: &postgres::Error) -> Error {
     // The database's own message (a constraint, a timeout) when it sent one.
@@ -387,28 +391,61 @@ impl Pool {
         }
     }
 
-    /// Applies the migrations above the recorded version, each in its own
-    /// transaction under an advisory lock.
-    fn migrate(&self) -> Result<()> {
-        let mut conn = self.get()?;
+    /// Runs `f` holding the start-up lock: a session advisory lock on a
+    /// connection of its own (outside the pool, so that closing it always
+    /// releases the lock), which `f` is handed. Replicas started together
+    /// take turns: the migrations and the first load of the history run in
+    /// one replica at a time. The wait is bounded by [`STARTUP_LOCK_WAIT`].
+    pub(crate) fn exclusive<T>(&self, f: impl FnOnce(&mut PgConn) -> Result<T>) -> Result<T> {
+        let mut conn = self.open()?;
         conn.execute(
-            "CREATE TABLE IF NOT EXISTS lottopro_migrations (
-                 version    BIGINT PRIMARY KEY,
-                 applied_at BIGINT NOT NULL
-             )",
+            &format!("SET statement_timeout = {}", STARTUP_LOCK_WAIT.as_millis()),
             &[],
         )?;
-        for (i, migration) in MIGRATIONS.iter().enumerate() {
-            let version = i as i64 + 1;
-            conn.transaction(|tx| {
-                tx.query_one("SELECT pg_advisory_xact_lock($1)", &[MIGRATION_LOCK.into()])?;
-                let done = tx
-                    .query_opt(
-                        "SELECT version FROM lottopro_migrations WHERE version = $1",
-                        &[version.into()],
-                    )?
-                    .is_some();
-                if !done {
+        conn.query_one("SELECT pg_advisory_lock($1)", &[MIGRATION_LOCK.into()])?;
+        conn.execute(
+            &format!("SET statement_timeout = {STATEMENT_TIMEOUT_MS}"),
+            &[],
+        )?;
+        let out = f(&mut conn);
+        // Dropping the connection ends the session, and the lock with it;
+        // unlocking first lets the next replica in without waiting for the
+        // server to notice.
+        let _ = conn.query_one("SELECT pg_advisory_unlock($1)", &[MIGRATION_LOCK.into()]);
+        out
+    }
+
+    /// Applies the migrations above the recorded version, all of them under
+    /// the start-up lock (the table of versions included: two replicas
+    /// creating it at once collide in PostgreSQL's catalog), each in its own
+    /// transaction; refuses a database whose schema is newer than this
+    /// binary's.
+    fn migrate(&self) -> Result<()> {
+        self.exclusive(|conn| {
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS lottopro_migrations (
+                     version    BIGINT PRIMARY KEY,
+                     applied_at BIGINT NOT NULL
+                 )",
+                &[],
+            )?;
+            let found = conn
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0) FROM lottopro_migrations",
+                    &[],
+                )?
+                .int(0)?;
+            let known = MIGRATIONS.len() as i64;
+            if found > known {
+                return Err(super::newer_schema(&self.shown, found, known));
+            }
+            for (i, migration) in MIGRATIONS
+                .iter()
+                .enumerate()
+                .skip(usize::try_from(found).unwrap_or(0))
+            {
+                let version = i as i64 + 1;
+                conn.transaction(|tx| {
                     tracing::info!(version, "database: applying migration");
                     for statement in migration.split(';').filter(|s| !s.trim().is_empty()) {
                         tx.execute(statement, &[])?;
@@ -417,11 +454,11 @@ impl Pool {
                         "INSERT INTO lottopro_migrations (version, applied_at) VALUES ($1, $2)",
                         &[version.into(), super::now_secs().into()],
                     )?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok(())
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -451,6 +488,76 @@ mod tests {
             shown("postgres://db.local/lotto"),
             "postgres://db.local/lotto"
         );
+    }
+
+    /// Three replicas started together on an empty database (the issue's
+    /// M6: two of three used to exit, on the table of migrations or the
+    /// first load), ten times over: every one opens the store and sees the
+    /// whole bundled history, loaded once.
+    #[test]
+    fn replicas_started_together_on_an_empty_database_all_come_up() {
+        let Some(server) = crate::store::testing::PgServer::start() else {
+            eprintln!("skipped: no PostgreSQL server binaries (.ci/run installs them)");
+            return;
+        };
+        let spec = lottopro_core::GameSpec::preset("kr645").unwrap();
+        let bundled = lottopro_core::data::default_history(&spec);
+        assert!(bundled.len() > 1000);
+        for attempt in 0..10 {
+            let location = server.database(&format!("together{attempt}"));
+            let start = std::sync::Barrier::new(3);
+            let loaded: Vec<usize> = std::thread::scope(|s| {
+                let replicas: Vec<_> = (0..3)
+                    .map(|_| {
+                        s.spawn(|| {
+                            start.wait();
+                            let store = crate::store::Store::connect(&location)?;
+                            let added = store.load_if_empty(&bundled)?;
+                            assert_eq!(store.history(&spec)?.len(), bundled.len());
+                            Ok::<_, Error>(added.len())
+                        })
+                    })
+                    .collect();
+                replicas
+                    .into_iter()
+                    .map(|r| {
+                        r.join()
+                            .unwrap()
+                            .unwrap_or_else(|e| panic!("attempt {attempt}: {e}"))
+                    })
+                    .collect()
+            });
+            assert_eq!(
+                loaded.iter().filter(|&&n| n > 0).count(),
+                1,
+                "attempt {attempt}: one replica loads the history: {loaded:?}"
+            );
+        }
+    }
+
+    /// A database a newer release migrated is refused with what to do.
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let Some(server) = crate::store::testing::PgServer::start() else {
+            eprintln!("skipped: no PostgreSQL server binaries (.ci/run installs them)");
+            return;
+        };
+        let location = server.database("newer");
+        drop(crate::store::Store::connect(&location).unwrap());
+        let crate::store::Location::Postgres(url) = &location else {
+            unreachable!()
+        };
+        let mut client = postgres::Client::connect(url, NoTls).unwrap();
+        client
+            .execute(
+                "INSERT INTO lottopro_migrations (version, applied_at) VALUES ($1, 0)",
+                &[&(MIGRATIONS.len() as i64 + 1)],
+            )
+            .unwrap();
+        let e = crate::store::Store::connect(&location).err().unwrap();
+        let text = e.to_string();
+        assert!(text.contains("newer than this LottoPro"), "{text}");
+        assert!(text.contains("lottopro restore"), "{text}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 pub(super) fn prepare(url: &str) -> Result<(String, Option<MakeRustlsConnect>)> {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut kept = Vec::new();
-    let mut root = std::env::var("PGSSLROOTCERT").ok();
+    let mut root = crate::config::var("PGSSLROOTCERT");
     let mut tls = false;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));

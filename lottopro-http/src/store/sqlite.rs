@@ -11,6 +11,11 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use super::db_error;
 use super::sql::{Row, Sql, Value, sqlite_placeholders};
 
+/// The schema this binary writes, kept in the file's `user_version`: a
+/// file a newer LottoPro wrote (a higher version) is refused, not misread.
+/// Raise it with every change to the tables below.
+const SCHEMA_VERSION: i64 = 3;
+
 /// Opens (creating if needed, with its folder) the file at `path`, for
 /// requests: `synchronous = FULL`.
 pub(super) fn open(path: &Path) -> Result<Connection> {
@@ -20,6 +25,16 @@ pub(super) fn open(path: &Path) -> Result<Connection> {
         std::fs::create_dir_all(dir)?;
     }
     let conn = Connection::open(path).map_err(db_error)?;
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db_error)?;
+    if found > SCHEMA_VERSION {
+        return Err(super::newer_schema(
+            &path.display().to_string(),
+            found,
+            SCHEMA_VERSION,
+        ));
+    }
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
@@ -68,6 +83,10 @@ pub(super) fn open(path: &Path) -> Result<Connection> {
              name       TEXT    PRIMARY KEY,
              holder     TEXT    NOT NULL,
              expires_at INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS settings (
+             name  TEXT PRIMARY KEY,
+             value TEXT NOT NULL
          );",
     )
     .map_err(db_error)?;
@@ -106,6 +125,10 @@ pub(super) fn open(path: &Path) -> Result<Connection> {
          );",
     )
     .map_err(db_error)?;
+    if found < SCHEMA_VERSION {
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(db_error)?;
+    }
     private_files(path);
     Ok(conn)
 }
@@ -212,4 +235,41 @@ fn private_files(path: &Path) {
     }
     #[cfg(not(unix))]
     let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file a newer release wrote is refused, untouched; an older one
+    /// (no version) is taken and marked.
+    #[test]
+    fn a_newer_schema_is_refused_and_an_older_one_marked() {
+        let dir = std::env::temp_dir().join(format!("lottopro-schema-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("lp.db");
+        drop(open(&path).unwrap());
+        let version = |p: &Path| -> i64 {
+            Connection::open(p)
+                .unwrap()
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(version(&path), SCHEMA_VERSION);
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let e = open(&path).err().unwrap().to_string();
+        assert!(e.contains("newer than this LottoPro"), "{e}");
+        assert_eq!(version(&path), SCHEMA_VERSION + 1);
+        let old = dir.join("old.db");
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch("CREATE TABLE draws (game TEXT, round INTEGER, record TEXT)")
+            .unwrap();
+        drop(open(&old).unwrap());
+        assert_eq!(version(&old), SCHEMA_VERSION);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -1,4 +1,5 @@
-//! Structured logs with `tracing`: to stdout by default, and with
+//! Structured logs with `tracing`: to stdout by default (text, or JSON lines
+//! with `LOG_FORMAT=json`, at `LOG_LEVEL`), and with
 //! `LOG_DIR` to files in the original app's layout:
 //!
 //! ```text
@@ -151,17 +152,24 @@ pub struct LogConfig {
     pub max_files: usize,
     /// Rotate also at this size.
     pub max_bytes: Option<u64>,
-    /// More detail.
-    pub debug: bool,
+    /// The least severe level logged (`LOG_LEVEL`).
+    pub level: LevelFilter,
+    /// JSON lines on stdout too (`LOG_FORMAT=json`), for a log shipper.
+    pub json: bool,
 }
 
-/// Human-readable lines on stdout, coloured only on a terminal.
-fn stdout_layer<S>() -> tracing_subscriber::fmt::Layer<S>
+/// Lines on stdout: JSON objects (`LOG_FORMAT=json`), or human-readable
+/// text, coloured only on a terminal.
+fn stdout_layer<S>(json: bool) -> Box<dyn Layer<S> + Send + Sync>
 where
     S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
 {
     use std::io::IsTerminal;
-    tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal())
+    if json {
+        Box::new(json_lines(std::io::stdout))
+    } else {
+        Box::new(tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal()))
+    }
 }
 
 /// JSON lines to a file writer.
@@ -186,15 +194,11 @@ where
 /// Installs the process's subscriber. Keep the guards until exit: they
 /// flush the files.
 pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
-    let level = if config.debug {
-        LevelFilter::DEBUG
-    } else {
-        LevelFilter::INFO
-    };
+    let level = config.level;
     let mut guards = Vec::new();
     let Some(dir) = &config.dir else {
         let _ = tracing_subscriber::registry()
-            .with(stdout_layer().with_filter(level))
+            .with(stdout_layer(config.json).with_filter(level))
             .try_init();
         return Ok(guards);
     };
@@ -209,7 +213,7 @@ pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
     let cache = file(dir.join("cache").join("cache.log"))?;
     let error = file(dir.join("error").join("error.log"))?;
     let _ = tracing_subscriber::registry()
-        .with(stdout_layer().with_filter(level))
+        .with(stdout_layer(config.json).with_filter(level))
         .with(json_lines(all).with_filter(level))
         .with(json_lines(performance).with_filter(Targets::new().with_target("performance", level)))
         .with(json_lines(cache).with_filter(Targets::new().with_target("cache", level)))

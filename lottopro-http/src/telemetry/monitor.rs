@@ -28,9 +28,13 @@ pub const BUCKET_SECS: u64 = 10;
 /// Buckets kept: one hour.
 pub const SERIES_LEN: usize = 360;
 
-/// Latency buckets of the Prometheus histograms, seconds.
-const LATENCY_BUCKETS: [f64; 12] = [
-    0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+/// Latency buckets of the Prometheus histograms, seconds: up to a minute,
+/// so that a p95 above the 10 s of THRESHOLD_RESPONSE_TIME (the
+/// `LottoProSlow` alert) can be seen; deploy/prometheus/alerts_test.yml
+/// uses the same bounds.
+const LATENCY_BUCKETS: [f64; 16] = [
+    0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+    60.0,
 ];
 
 /// Seconds between upkeeps of the Prometheus recorder.
@@ -316,12 +320,18 @@ pub async fn track(State(monitor): State<Arc<Monitor>>, request: Request, next: 
             "slow request"
         );
     }
-    // Every request at debug level; the failed ones always. The id is the
-    // one nginx logged (or a new one), so the two logs join on it.
+    // One line per request at info (probes of health, readiness and
+    // metrics at debug: they come every few seconds), the failed ones as
+    // warnings. The id is the one nginx logged (or a new one), so the two
+    // logs join on it.
+    let (method_name, route) = name.split_once(' ').unwrap_or(("OTHER", name));
+    let seconds = elapsed.as_secs_f64();
     if status >= 500 {
-        tracing::warn!(target: "access", route = name, status, seconds = elapsed.as_secs_f64(), request_id = %id, "request failed");
+        tracing::warn!(target: "access", method = method_name, route, status, seconds, request_id = %id, "request failed");
+    } else if matches!(route, "/api/health" | "/api/ready" | "/metrics") {
+        tracing::debug!(target: "access", method = method_name, route, status, seconds, request_id = %id, "request");
     } else {
-        tracing::debug!(target: "access", route = name, status, seconds = elapsed.as_secs_f64(), request_id = %id, "request");
+        tracing::info!(target: "access", method = method_name, route, status, seconds, request_id = %id, "request");
     }
     if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);

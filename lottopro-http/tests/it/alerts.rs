@@ -280,7 +280,7 @@ async fn a_failed_backup_is_reported_to_backup_email_with_why() {
     let (smtp_url, mails) = smtp().await;
     let dir = std::env::temp_dir().join(format!("lottopro-backup-report-{}", std::process::id()));
     let mut config = lottopro_http::config::ServeConfig::defaults();
-    config.db = dir.join("missing.db");
+    config.store.db = dir.join("missing.db");
     config.smtp_url = Some(smtp_url);
     config.backup.backup_email = Some("backups@example.org".into());
     let e = lottopro_http::backup::run(&config).await.unwrap_err();

@@ -71,6 +71,51 @@ fn the_systemd_unit_verifies() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The backup's service and timer verify, and the backup runs with the
+/// service's own settings (the same defaults and environment file).
+#[test]
+fn the_systemd_backup_timer_verifies_and_shares_the_services_settings() {
+    if tool(&["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]).is_none() {
+        eprintln!("systemd-analyze is missing: skipped");
+        return;
+    }
+    let dir = temp("systemd-backup");
+    let read = |name: &str| std::fs::read_to_string(repo().join("deploy").join(name)).unwrap();
+    let (service, backup, timer) = (
+        read("lottopro.service"),
+        read("lottopro-backup.service"),
+        read("lottopro-backup.timer"),
+    );
+    let settings = |unit: &str| -> Vec<String> {
+        unit.lines()
+            .filter(|l| l.starts_with("Environment") || l.starts_with("User="))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(settings(&backup), settings(&service));
+    assert!(backup.contains("ExecStart=/usr/local/bin/lottopro backup\n"));
+    let backup = backup.replace("/usr/local/bin/lottopro", env!("CARGO_BIN_EXE_lottopro"));
+    std::fs::write(dir.join("lottopro-backup.service"), &backup).unwrap();
+    let verify = |timer: &str| {
+        std::fs::write(dir.join("lottopro-backup.timer"), timer).unwrap();
+        let out = Command::new("systemd-analyze")
+            .args(["verify", "--man=no"])
+            .arg(dir.join("lottopro-backup.timer"))
+            .arg(dir.join("lottopro-backup.service"))
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.success() && !said.contains("lottopro-backup"))
+            .then_some(())
+            .ok_or(said)
+    };
+    verify(&timer).unwrap();
+    assert!(
+        verify(&timer.replace("OnCalendar=*-*-* 18:00:00 UTC", "OnCalendar=nightly-ish")).is_err()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `nginx -t` on a main configuration that includes `site`.
 fn nginx_test(nginx: &Path, dir: &Path, site: &str) -> Result<(), String> {
     std::fs::write(dir.join("site.conf"), site).unwrap();

@@ -16,12 +16,10 @@ import os
 import pathlib
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -30,7 +28,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
-from topology import free_port, stop, wait_for  # noqa: E402
+from topology import Smtp, free_port, stop, wait_for  # noqa: E402
 
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 REDIS = shutil.which("redis-server")
@@ -40,48 +38,6 @@ TABLES = ["draws", "draw_orders", "saved_numbers", "predictions", "link_codes"]
 
 if not (REDIS and MOTO.exists()):
     pytest.skip("redis-server and moto_server are needed (scripts/test installs moto)", allow_module_level=True)
-
-
-class Smtp:
-    """Accepts every message and keeps (subject, body)."""
-
-    def __init__(self):
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = "smtp://127.0.0.1:%d" % self.sock.getsockname()[1]
-        self.mails = []
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn, conn.makefile("rwb") as f:
-                def say(line):
-                    f.write(line.encode() + b"\r\n")
-                    f.flush()
-                say("220 test")
-                data = None
-                for raw in f:
-                    line = raw.decode().rstrip("\r\n")
-                    if data is not None:
-                        if line == ".":
-                            head, _, body = "\n".join(data).partition("\n\n")
-                            subject = next(h[9:] for h in head.split("\n") if h.startswith("Subject: "))
-                            self.mails.append((subject, body))
-                            data = None
-                            say("250 ok")
-                        else:
-                            data.append(line[1:] if line.startswith("..") else line)
-                    elif line.upper() == "DATA":
-                        data = []
-                        say("354 go on")
-                    elif line.upper() == "QUIT":
-                        say("221 bye")
-                        break
-                    else:
-                        say("250 ok")
 
 
 def s3(port, path, method="GET", data=None):

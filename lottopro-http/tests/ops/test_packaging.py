@@ -45,8 +45,18 @@ def compose_schema():
     return schema
 
 
+class ComposeLoader(yaml.SafeLoader):
+    """YAML with Compose's merge tags: `!override` replaces what the file
+    below holds instead of merging with it, `!reset` empties it."""
+
+
+ComposeLoader.add_constructor("!override", lambda loader, node: (
+    loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node)))
+ComposeLoader.add_constructor("!reset", lambda loader, node: None)
+
+
 def compose(name="docker-compose.yml"):
-    return yaml.safe_load((ROOT / name).read_text())
+    return yaml.load((ROOT / name).read_text(), Loader=ComposeLoader)
 
 
 def schema_errors(doc):
@@ -82,6 +92,14 @@ def test_compose_services_are_hardened_checked_and_bounded():
         for port in s.get("ports", []):
             if name in ("prometheus", "grafana", "redisinsight"):
                 assert port.startswith("127.0.0.1:"), f"{name} is published beyond this host: {port}"
+    # Production: HTTPS and the ACME path only, the whole /etc/letsencrypt
+    # read-only (live/ holds links into archive/).
+    prod = compose("docker-compose.prod.yml")["services"]
+    assert prod["nginx"]["ports"] == ["80:80", "443:443"]
+    assert "${LETSENCRYPT_DIR:-/etc/letsencrypt}:/etc/letsencrypt:ro" in prod["nginx"]["volumes"]
+    assert any(v.endswith("lottopro.d/port80/https-only.conf:ro") for v in prod["nginx"]["volumes"])
+    assert "certbot renew" in " ".join(prod["certbot"]["entrypoint"])
+    assert "nginx -p /tmp/ -s reload" in " ".join(prod["nginx"]["command"])
     web = services["web"]
     assert web["user"] == "10001:10001" and web["stop_grace_period"] == "35s"
     assert "LOG_DIR" not in web["environment"], "replicas would share one log folder"
@@ -114,14 +132,18 @@ def test_nginx_passes_nginx_t_as_shipped_and_with_tls():
         r = nginx_t(tmp, shipped)
         assert r.returncode == 0, r.stderr
         assert nginx_t(tmp, shipped.replace("proxy_read_timeout 30s;", "proxy_read_timeout soon;")).returncode != 0
-        # The production stack: the TLS server included, with a certificate.
-        (tmp / "lottopro.d").mkdir()
-        tls = tmp / "tls"
-        tls.mkdir()
+        # The production stack: the TLS server included, with a certificate
+        # where certbot's `--cert-name lottopro` puts it, and port 80's
+        # redirect.
+        (tmp / "lottopro.d" / "port80").mkdir(parents=True)
+        shutil.copy(ROOT / "deploy" / "nginx-https-only.conf", tmp / "lottopro.d" / "port80" / "https-only.conf")
+        tls = tmp / "letsencrypt" / "live" / "lottopro"
+        tls.mkdir(parents=True)
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                         "-subj", "/CN=lottopro.test", "-keyout", str(tls / "privkey.pem"),
                         "-out", str(tls / "fullchain.pem")], check=True, capture_output=True)
-        server = (ROOT / "deploy" / "nginx-tls.conf").read_text().replace("/etc/nginx/tls", str(tls))
+        server = (ROOT / "deploy" / "nginx-tls.conf").read_text().replace("/etc/letsencrypt", str(tmp / "letsencrypt"))
+        assert server.count("Strict-Transport-Security") == 2, "one HSTS header: the service's hidden, nginx's added"
         (tmp / "lottopro.d" / "tls.conf").write_text(server)
         r = nginx_t(tmp, shipped)
         assert r.returncode == 0, r.stderr
@@ -157,6 +179,26 @@ def test_prometheus_rules_and_alertmanager_check_and_their_unit_tests_pass():
     for metric in set(re.findall(r"\blottopro_[a-z_]+", rules)):
         base = re.sub(r"_(bucket|count|sum)$", "", metric)
         assert f'"{base}"' in source, f"{metric} is not exported by the service"
+
+
+def test_every_alert_rule_fires_in_a_unit_test_on_the_services_own_buckets():
+    folder = ROOT / "deploy" / "prometheus"
+    rules = [r["alert"] for g in yaml.safe_load((folder / "alerts.yml").read_text())["groups"] for r in g["rules"]]
+    tests = yaml.safe_load((folder / "alerts_test.yml").read_text())["tests"]
+    fired = {t["alertname"] for case in tests for t in case["alert_rule_test"] if t.get("exp_alerts")}
+    assert set(rules) <= fired, f"rules no test shows firing: {set(rules) - fired}"
+    # The latency histogram's buckets in the tests are the service's, and
+    # they reach past the LottoProSlow threshold.
+    source = (ROOT / "lottopro-http" / "src" / "telemetry" / "monitor.rs").read_text()
+    declared = re.search(r"const LATENCY_BUCKETS: \[f64; \d+\] = \[([^\]]*)\]", source).group(1)
+    service = {float(b.replace("_", "")) for b in declared.replace("\n", " ").split(",") if b.strip()}
+    for case in tests:
+        les = {re.search(r'le="([^"]+)"', s["series"]).group(1) for s in case["input_series"]
+               if s["series"].startswith("lottopro_http_request_duration_seconds_bucket")}
+        if les:
+            assert {float(le) for le in les if le != "+Inf"} == service, les
+    threshold = float(re.search(r"> (\d+)\n", (folder / "alerts.yml").read_text().split("alert: LottoProSlow")[1]).group(1))
+    assert max(service) > threshold, "the buckets end below the LottoProSlow threshold"
 
 
 def test_the_dockerfile_passes_hadolint():

@@ -67,7 +67,9 @@ def topology(request):
     try:
         redis_port = free_port()
         procs.append(subprocess.Popen(
-            [REDIS, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            # A snapshot asked of it (a backup's) goes to the test's folder.
+            [REDIS, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(tmp)],
             stdout=subprocess.DEVNULL,
         ))
         wait_for(redis_port, "redis-server")
