@@ -25,6 +25,10 @@ PICKS = [
     ("share-ja-390.png", 390),
     ("tickets-ko-390.png", 390),
     ("draws-en-1366.png", 1366),
+    ("week-1-slip-390.png", 390),
+    ("week-3-link-390.png", 390),
+    ("week-4-drawn-390.png", 390),
+    ("week-errors-ja-390.png", 390),
 ]
 
 

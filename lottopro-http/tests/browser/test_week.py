@@ -209,6 +209,7 @@ def test_a_players_week_in_korean(server, mirror, push, tmp_path):
             wait(phone).until(lambda d: tickets(d) == 5)
             # The form is cleared for the next slip.
             assert phone.find_element(By.CSS_SELECTOR, "#qr-form [name=photo]").get_attribute("value") == ""
+            phone.execute_script("document.getElementById('qr-result').scrollIntoView()")
             phone.save_screenshot(str(SHOTS / "week-1-slip-390.png"))
 
             # 2. The same photo again: already saved, nothing added.
@@ -242,6 +243,7 @@ def test_a_players_week_in_korean(server, mirror, push, tmp_path):
             other.get(f"{server}/tickets?lang=ko&code={code.replace('-', '')}")
             confirm = other.find_element(By.ID, "link").text
             assert "1장은 다른 기기의 티켓과 합쳐집니다" in confirm, confirm
+            other.execute_script("document.getElementById('link').scrollIntoView()")
             other.save_screenshot(str(SHOTS / "week-3-link-390.png"))
             submit(other, "redeem-form")
             wait(other).until(lambda d: "두 기기의 티켓을 합쳤습니다" in d.find_element(By.ID, "saved-list").text)
@@ -281,6 +283,7 @@ def test_a_players_week_in_korean(server, mirror, push, tmp_path):
             assert "당첨 결과가 최신이 아닙니다" not in phone.find_element(By.TAG_NAME, "header").text
             health = json.load(urllib.request.urlopen(f"{server}/api/health"))
             assert health["stale"] is None and health["last_sync"], health
+            phone.execute_script("arguments[0].scrollIntoView()", winner)
             phone.save_screenshot(str(SHOTS / "week-4-drawn-390.png"))
             # One message for the owner of all eight tickets, signed and
             # decrypted by the stand-in, with each game's rank or loss and
