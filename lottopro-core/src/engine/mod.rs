@@ -290,7 +290,7 @@ impl Engine {
             let h = self.history();
             let game = h.game();
             Sampler::new(game, &request.include, &request.exclude, request.count)?;
-            self.fitted(request.model, &h).predict(game, request)
+            self.fitted(request.model, &h)?.predict(game, request)
         })
     }
 
@@ -328,7 +328,7 @@ impl Engine {
     }
 
     /// The fitted `model` for history `h`, from the memo or fitted now.
-    fn fitted(&self, model: Model, h: &History) -> Arc<FittedModel> {
+    fn fitted(&self, model: Model, h: &History) -> Result<Arc<FittedModel>> {
         let epoch = h.epoch();
         let hit = self.fitted.lock().ok().and_then(|memo| {
             memo.iter()
@@ -337,8 +337,9 @@ impl Engine {
         });
         if let Some(f) = hit {
             self.metrics.cache("fitted", CacheEvent::Hit);
-            return f;
+            return Ok(f);
         }
+        crate::cancel::computing()?;
         self.metrics.cache("fitted", CacheEvent::Miss);
         let fitted = Arc::new(FittedModel::fit(model, h.view()));
         if let Ok(mut memo) = self.fitted.lock() {
@@ -346,7 +347,7 @@ impl Engine {
             memo.retain(|(e, f)| *e == epoch && f.model() != model);
             memo.push((epoch, fitted.clone()));
         }
-        fitted
+        Ok(fitted)
     }
 
     /// The verified wheel `request` asks for, for the history's game; see
@@ -568,12 +569,14 @@ impl Engine {
         T: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
     {
         let Some(cache) = &self.cache else {
+            crate::cancel::computing()?;
             return compute();
         };
         if let Some((value, tier)) = get_cached(cache.as_ref(), key) {
             self.metrics.cache(tier, CacheEvent::Hit);
             return Ok(value);
         }
+        crate::cancel::computing()?;
         // A miss: one caller computes, the others asking for the same key at
         // the same time wait for it and then find it cached, so a burst of
         // identical requests (fifty clients asking for a prediction on a new

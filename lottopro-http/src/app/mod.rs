@@ -25,6 +25,7 @@ mod openapi;
 pub(crate) mod ops;
 mod origin;
 pub mod ready;
+mod upload;
 mod work;
 
 use std::sync::Arc;
@@ -40,8 +41,9 @@ pub(crate) use error::Problem;
 pub(crate) use extract::Admin;
 pub use extract::{ApiJson, ApiQuery};
 pub use ops::{MAX_RECENT, SimulationCaps};
+pub(crate) use upload::{read_photo, upload_slot};
 pub use work::WorkLimits;
-pub(crate) use work::heavy;
+pub(crate) use work::{cached_or_heavy, heavy};
 
 use crate::config::{Rate, ServeConfig};
 use crate::store::Store;
@@ -345,7 +347,9 @@ pub fn app(state: AppState) -> Router {
         Some(layer) => router.layer(layer),
         None => router,
     };
-    let router = router.layer(from_fn_with_state(state.clone(), client::response_policies));
+    let router = router
+        .layer(from_fn_with_state(state.clone(), client::response_policies))
+        .layer(from_fn_with_state(state.clone(), work::client_scope));
     router
         .layer(from_fn_with_state(
             state.clone(),

@@ -134,16 +134,15 @@ async fn ui_qr(
     let result = async {
         let multipart = multipart
             .map_err(|r| ApiError::from(lottopro_core::Error::invalid("photo", r.body_text())))?;
+        // Admitted before its body is read; the photo decoded apart from
+        // the heavy work, under its own deadline.
+        let _slot = crate::app::upload_slot(&state)?;
         let (photo, url) = qr_fields(multipart).await?;
-        // Decoding a photo is heavy work: it waits its turn like a wheel.
-        let checked = crate::app::heavy(&state, move |engine| {
-            let text = match photo {
-                Some(bytes) => lottopro_core::qr::read_image(&bytes)?,
-                None => url,
-            };
-            engine.check_qr(&text)
-        })
-        .await?;
+        let text = match photo {
+            Some(bytes) => crate::app::read_photo(&state, bytes).await?,
+            None => url,
+        };
+        let checked = crate::app::blocking(&state, move |engine| engine.check_qr(&text)).await?;
         let client = Client::or_issue(&headers, &state).await?;
         let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
