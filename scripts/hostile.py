@@ -14,13 +14,19 @@ one fault, and measures the light routes (/api/check, /, /stats, /predict,
                                    requests for S seconds (default 10) while
                                    /stats and /predict (cache warm) are asked in
                                    turn: 100 % 200, p99 under 100 ms
+    scripts/hostile.py redis-hung [S]
+                                   CACHE_TYPE=tiered and shared rate limits on a
+                                   Redis that accepts and never answers, for S
+                                   seconds (default 15) under 4 prediction
+                                   clients: light-route p99 under 100 ms,
+                                   /api/ready names Redis and never the store
 
 Each prints its figures and exits non-zero on a failed check; like
 scripts/reliability.py it uses the release binary unless LOTTOPRO_BIN names
 another, and touches nothing outside a temporary folder.
 """
 
-import os
+import json
 import struct
 import sys
 import tempfile
@@ -98,7 +104,7 @@ class Light:
 
     def __init__(self, port, routes=LIGHT):
         self.port, self.routes = port, routes
-        self.times, self.statuses = [], {}
+        self.times, self.statuses, self.slowest = [], {}, {}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -119,6 +125,7 @@ class Light:
             except OSError:
                 status = 0
             self.times.append((time.perf_counter() - t0) * 1000)
+            self.slowest[path] = max(self.slowest.get(path, 0), self.times[-1])
             self.statuses[(path, status)] = self.statuses.get((path, status), 0) + 1
             time.sleep(0.01)
 
@@ -226,9 +233,93 @@ def heavy(seconds=10, clients=8):
     return ok
 
 
+class Hung:
+    """A listener that accepts connections and never answers them."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1024)
+        self.port = self.sock.getsockname()[1]
+        self.held = []
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def run(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    def close(self):
+        self.sock.close()
+        for c in self.held:
+            c.close()
+
+
+def redis_hung(seconds=15, clients=4):
+    build()
+    hung = Hung()
+    env = {"CACHE_TYPE": "tiered", "REDIS_URL": f"redis://127.0.0.1:{hung.port}/0", "CACHE_WARMING": "false",
+           "RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_PREDICT": "100000/hour", "RATE_LIMIT_SAVE_NUMBERS": "100000/hour"}
+    readiness = []
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        t0 = time.perf_counter()
+        proc = serve(tmp, port, env=env)
+        started = time.perf_counter() - t0
+        try:
+            warm(port)
+            stop = threading.Event()
+            predictions = [0]
+
+            def client():
+                body = b'{"model": "frequency", "count": 5}'
+                while not stop.is_set():
+                    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/predict", data=body, method="POST",
+                                                 headers={"Content-Type": "application/json"})
+                    try:
+                        with urllib.request.urlopen(req, timeout=30) as r:
+                            r.read()
+                            predictions[0] += 1
+                    except (urllib.error.HTTPError, OSError):
+                        pass
+
+            workers = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+            for w in workers:
+                w.start()
+            with Light(port) as light:
+                end = time.time() + seconds
+                while time.time() < end:
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/ready", timeout=10) as r:
+                            readiness.append((r.status, json.loads(r.read())))
+                    except urllib.error.HTTPError as e:
+                        readiness.append((e.code, json.loads(e.read() or b"null")))
+                    time.sleep(1)
+            stop.set()
+            for w in workers:
+                w.join(timeout=30)
+        finally:
+            proc.kill()
+            proc.wait()
+            hung.close()
+    names_redis = all(b and b["store"]["state"] == "up" and b["redis"]["state"] == "down" for _, b in readiness[1:])
+    ok = light.all_200() and light.p99() < 100 and names_redis and bool(readiness)
+    print(f"redis-hung: started in {started:.2f} s; {clients} prediction clients for {seconds} s: "
+          f"{predictions[0] / seconds:.0f} predictions/s; light calls {len(light.times)}, p99 {light.p99():.1f} ms, "
+          f"statuses {sorted(set(s for _, s in light.statuses))}")
+    print("redis-hung: slowest light call per route (ms): " + ", ".join(f"{p} {t:.0f}" for p, t in light.slowest.items()))
+    print(f"redis-hung: /api/ready {len(readiness)} polls: "
+          f"{sorted(set((st, b and b['status'], b and b['store']['state'], b and (b['redis'] or {}).get('state')) for st, b in readiness))}")
+    print("redis-hung: PASS" if ok else "redis-hung: FAIL")
+    return ok
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    runs = {"qr": qr, "heavy": heavy}
+    runs = {"qr": qr, "heavy": heavy, "redis-hung": redis_hung}
     if command not in runs:
         sys.exit(__doc__)
     arg = [int(a) for a in sys.argv[2:3]]
