@@ -20,6 +20,9 @@ one fault, and measures the light routes (/api/check, /, /stats, /predict,
                                    seconds (default 15) under 4 prediction
                                    clients: light-route p99 under 100 ms,
                                    /api/ready names Redis and never the store
+    scripts/hostile.py db-hung     `serve --db postgres://...` against a listener
+                                   that accepts and never answers: exits with a
+                                   reason naming the database within 7 s
 
 Each prints its figures and exits non-zero on a failed check; like
 scripts/reliability.py it uses the release binary unless LOTTOPRO_BIN names
@@ -27,6 +30,7 @@ another, and touches nothing outside a temporary folder.
 """
 
 import json
+import os
 import struct
 import sys
 import tempfile
@@ -317,9 +321,35 @@ def redis_hung(seconds=15, clients=4):
     return ok
 
 
+def db_hung():
+    build()
+    from reliability import BIN
+    import subprocess
+    hung = Hung()
+    try:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([str(BIN), "serve", "--bind", f"127.0.0.1:{free_port()}",
+                                 "--db", f"postgres://lotto@127.0.0.1:{hung.port}/lotto"],
+                                env=dict(os.environ, SYNC_SCHEDULE="false", SECRET_KEY="hostile-" + "k" * 40),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        took = time.perf_counter() - t0
+    finally:
+        hung.close()
+    reason = [line for line in err.decode(errors="replace").splitlines() if "database" in line]
+    ok = proc.returncode not in (0, None, -9) and took < 7 and bool(reason)
+    print(f"db-hung: exit {proc.returncode} after {took:.2f} s: {reason[-1] if reason else '(no reason given)'}")
+    print("db-hung: PASS" if ok else "db-hung: FAIL")
+    return ok
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    runs = {"qr": qr, "heavy": heavy, "redis-hung": redis_hung}
+    runs = {"qr": qr, "heavy": heavy, "redis-hung": redis_hung, "db-hung": db_hung}
     if command not in runs:
         sys.exit(__doc__)
     arg = [int(a) for a in sys.argv[2:3]]
