@@ -20,6 +20,12 @@ one fault, and measures the light routes (/api/check, /, /stats, /predict,
                                    seconds (default 15) under 4 prediction
                                    clients: light-route p99 under 100 ms,
                                    /api/ready names Redis and never the store
+    scripts/hostile.py pg-stopped [S]
+                                   PostgreSQL stopped by SIGSTOP for S seconds
+                                   (default 15) while /api/ready is polled every
+                                   2 s: routes that need no database keep p99
+                                   under 100 ms, saves answer 503 within 6 s,
+                                   and SIGTERM afterwards exits 0
     scripts/hostile.py db-hung     `serve --db postgres://...` against a listener
                                    that accepts and never answers: exits with a
                                    reason naming the database within 7 s
@@ -321,6 +327,82 @@ def redis_hung(seconds=15, clients=4):
     return ok
 
 
+def pg_stopped(seconds=15):
+    build()
+    import signal
+    import subprocess
+    from topology import Postgres, pg_binaries
+    if pg_binaries() is None:
+        print("pg-stopped: SKIPPED (postgresql is not installed; .ci/run installs it)")
+        return True
+    with tempfile.TemporaryDirectory() as tmp:
+        pg = Postgres(Path(tmp))
+        port = free_port()
+        from reliability import BIN, DATA, wait_port
+        proc = subprocess.Popen(
+            [str(BIN), "serve", "--bind", f"127.0.0.1:{port}", "--db", pg.url,
+             "--history", str(DATA / "kr_lotto_645.csv"), "--prizes", str(DATA / "kr_lotto_645_prizes.csv")],
+            env=dict(os.environ, RATE_LIMIT_ENABLED="false", SYNC_SCHEDULE="false", CACHE_WARMING="false",
+                     SECRET_KEY="hostile-" + "k" * 40),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(port, "lottopro serve")
+        saves, readiness, code = [], [], None
+        try:
+            warm(port)
+            pids = [int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])]
+            pids += [int(p) for p in subprocess.run(["ps", "-o", "pid=", "--ppid", str(pids[0])],
+                                                     capture_output=True, text=True).stdout.split()]
+            routes = [r for r in LIGHT if r[1] != "/"]
+            with Light(port, routes) as light:
+                for pid in pids:
+                    os.kill(pid, signal.SIGSTOP)
+                end = time.time() + seconds
+                while time.time() < end:
+                    t0 = time.perf_counter()
+                    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/numbers", method="POST",
+                                                 data=b'{"ticket": "3 11 17 25 33 41"}',
+                                                 headers={"Content-Type": "application/json"})
+                    try:
+                        with urllib.request.urlopen(req, timeout=30) as r:
+                            status = r.status
+                    except urllib.error.HTTPError as e:
+                        status = e.code
+                    except OSError:
+                        status = 0
+                    saves.append((status, time.perf_counter() - t0))
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/ready", timeout=30) as r:
+                            readiness.append(r.status)
+                    except urllib.error.HTTPError as e:
+                        readiness.append(e.code)
+                    time.sleep(1)
+            t0 = time.perf_counter()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                code = proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                code = None
+            stopped_in = time.perf_counter() - t0
+        finally:
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGCONT)
+                except OSError:
+                    pass
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            pg.stop()
+    slowest_save = max(t for _, t in saves) if saves else float("inf")
+    ok = (light.all_200() and light.p99() < 100 and code == 0
+          and all(s == 503 for s, _ in saves) and slowest_save < 6)
+    print(f"pg-stopped: PostgreSQL stopped for {seconds} s; light calls {len(light.times)}, p99 {light.p99():.1f} ms, "
+          f"statuses {sorted(set(s for _, s in light.statuses))}; saves {sorted(set(s for s, _ in saves))}, slowest "
+          f"{slowest_save:.2f} s; /api/ready {sorted(set(readiness))}; SIGTERM: exit {code} after {stopped_in:.2f} s")
+    print("pg-stopped: PASS" if ok else "pg-stopped: FAIL")
+    return ok
+
+
 def db_hung():
     build()
     from reliability import BIN
@@ -349,7 +431,7 @@ def db_hung():
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    runs = {"qr": qr, "heavy": heavy, "redis-hung": redis_hung, "db-hung": db_hung}
+    runs = {"qr": qr, "heavy": heavy, "redis-hung": redis_hung, "db-hung": db_hung, "pg-stopped": pg_stopped}
     if command not in runs:
         sys.exit(__doc__)
     arg = [int(a) for a in sys.argv[2:3]]

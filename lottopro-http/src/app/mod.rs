@@ -25,6 +25,7 @@ mod openapi;
 pub(crate) mod ops;
 mod origin;
 pub mod ready;
+mod store_call;
 mod upload;
 mod work;
 
@@ -41,6 +42,7 @@ pub(crate) use error::Problem;
 pub(crate) use extract::Admin;
 pub use extract::{ApiJson, ApiQuery};
 pub use ops::{MAX_RECENT, SimulationCaps};
+pub(crate) use store_call::on_store;
 pub(crate) use upload::{read_photo, upload_slot};
 pub use work::WorkLimits;
 pub(crate) use work::{cached_or_heavy, heavy};
@@ -180,6 +182,8 @@ pub struct AppState {
     buckets: Option<Arc<limit::SharedBuckets>>,
     /// The last readiness answer (see [`ready`]).
     ready: Arc<ready::ReadyCache>,
+    /// Slots of store calls (see [`on_store`]).
+    store_calls: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -205,6 +209,7 @@ impl AppState {
         AppState {
             buckets,
             ready: Arc::default(),
+            store_calls: Arc::new(tokio::sync::Semaphore::new(store_call::STORE_CALLS)),
             engine,
             store,
             options: Arc::new(options),
@@ -472,18 +477,6 @@ pub(crate) fn require_store(state: &AppState) -> Result<Arc<Store>, ApiError> {
             "this service runs without a database",
         )
     })
-}
-
-/// Runs a store call on the blocking pool.
-pub(crate) async fn on_store<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&Store) -> lottopro_core::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    let s = require_store(state)?;
-    match tokio::task::spawn_blocking(move || f(&s)).await {
-        Ok(r) => r.map_err(ApiError::from),
-        Err(e) => Err(ApiError::internal(e)),
-    }
 }
 
 /// A ticket as clients send it: `numbers` (a list) or `ticket` (text), exactly one.
