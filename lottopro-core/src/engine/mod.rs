@@ -304,10 +304,9 @@ impl Engine {
         let prediction = self.predict(request)?;
         let h = self.history();
         // The line is the model's row of the default table (the one the
-        // dashboard and `lottopro backtest` show), Holm-corrected over all
-        // of its models: the same figure wherever the model is shown. The
-        // table is cached per history epoch, so this is a lookup after the
-        // first prediction.
+        // dashboard and `lottopro backtest` show), Holm-corrected over all of
+        // its models: the same figure wherever the model is shown. The table
+        // is cached per history epoch: a lookup after the first prediction.
         let options = BacktestOptions::default();
         let backtest = if h.len() > options.warmup {
             let report = self.backtest(&options)?;
@@ -569,18 +568,16 @@ impl Engine {
         T: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
     {
         let Some(cache) = &self.cache else {
-            crate::cancel::computing()?;
-            return compute();
+            return crate::cancel::computing().and_then(|()| compute());
         };
         if let Some((value, tier)) = get_cached(cache.as_ref(), key) {
             self.metrics.cache(tier, CacheEvent::Hit);
             return Ok(value);
         }
         crate::cancel::computing()?;
-        // A miss: one caller computes, the others asking for the same key at
-        // the same time wait for it and then find it cached, so a burst of
-        // identical requests (fifty clients asking for a prediction on a new
-        // history) costs one computation instead of fifty.
+        // A miss: one caller computes while the others asking for the same key
+        // wait and then find it cached, so a burst of identical requests (fifty
+        // clients on a new history) costs one computation instead of fifty.
         let (value, tier) = self.inflight.one_at_a_time(key, || {
             get_or_compute(cache.as_ref(), key, self.ttl, tags, compute)
         })?;
