@@ -25,6 +25,18 @@ pub enum Error {
         message: String,
     },
 
+    /// A value supplied by the caller is not acceptable, for a [`Reason`]
+    /// that hosts can put in their own words (the player's language) from
+    /// its values; [`Error::kind`] is [`ErrorKind::InvalidInput`] as for
+    /// [`Error::InvalidInput`], and the English `Display` is the same.
+    #[error("{field}: {reason}")]
+    Rejected {
+        /// The parameter or field at fault.
+        field: String,
+        /// Why, with the values involved.
+        reason: Reason,
+    },
+
     /// A record of an input file could not be read as a draw or a prize row.
     #[error("{location}: {message}")]
     Parse {
@@ -108,6 +120,67 @@ pub enum Error {
     },
 }
 
+/// Why an input was refused, with the values involved: the common input
+/// errors of tickets, amounts, rounds and codes, which hosts render in
+/// their own words (the pages do in Korean, English and Japanese).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Reason {
+    /// A number outside its range.
+    #[error("{value} is out of range {min}..={max}")]
+    OutOfRange {
+        /// The number given.
+        value: i64,
+        /// The smallest allowed.
+        min: i64,
+        /// The largest allowed.
+        max: i64,
+    },
+    /// Text where a number belongs.
+    #[error("'{text}' is not a number")]
+    NotANumber {
+        /// What was given.
+        text: String,
+    },
+    /// A number given twice.
+    #[error("{value} appears more than once")]
+    Repeated {
+        /// The number.
+        value: u8,
+    },
+    /// The wrong count of numbers.
+    #[error("expected {expected} numbers, got {given}")]
+    Count {
+        /// How many a ticket holds.
+        expected: usize,
+        /// How many were given.
+        given: usize,
+    },
+    /// Nothing where numbers belong.
+    #[error("is empty; expected {expected} numbers such as \"3 11 17 25 33 41\"")]
+    Empty {
+        /// How many a ticket holds.
+        expected: usize,
+    },
+    /// Text that is not an amount of money.
+    #[error("'{text}' is not an amount (e.g. 1000000, 1,000,000 or 10억)")]
+    NotAnAmount {
+        /// What was given.
+        text: String,
+    },
+    /// A round too far after the next draw to hold a ticket.
+    #[error("{round} is too far ahead: tickets can be saved for rounds up to {last}")]
+    TooFarAhead {
+        /// The round given.
+        round: u32,
+        /// The last round a ticket may be saved for now.
+        last: u32,
+    },
+    /// A one-time device-link code that opens nothing.
+    #[error("is unknown, already used or expired: ask the other device for a new one")]
+    UnknownCode,
+}
+
 /// A flat category of [`Error`], stable across releases, for bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -162,7 +235,7 @@ impl Error {
     /// The category of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::InvalidInput { .. } | Error::Rejected { .. } => ErrorKind::InvalidInput,
             Error::Parse { .. } => ErrorKind::Parse,
             Error::History { .. } => ErrorKind::History,
             Error::Limit { .. } => ErrorKind::Limit,
@@ -179,6 +252,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::InvalidInput { field, .. }
+            | Error::Rejected { field, .. }
             | Error::Limit { field, .. }
             | Error::TooFewDraws { field, .. } => Some(field),
             Error::Parse { column, .. } => column.as_deref(),
@@ -192,6 +266,39 @@ impl Error {
         Error::InvalidInput {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// Bad input in `field` for a structured [`Reason`].
+    pub fn rejected(field: impl Into<String>, reason: Reason) -> Self {
+        Error::Rejected {
+            field: field.into(),
+            reason,
+        }
+    }
+
+    /// The structured reason of an input error, when it has one.
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            Error::Rejected { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The same input error about `outer` (a ticket among several, a game
+    /// of a QR code): a structured reason is kept, other input errors carry
+    /// their field in the message; other errors pass through.
+    pub fn within(self, outer: impl Into<String>) -> Self {
+        match self {
+            Error::Rejected { reason, .. } => Error::Rejected {
+                field: outer.into(),
+                reason,
+            },
+            Error::InvalidInput { field, message } => Error::InvalidInput {
+                field: outer.into(),
+                message: format!("{field}: {message}"),
+            },
+            other => other,
         }
     }
 
@@ -233,6 +340,10 @@ impl Error {
             Error::InvalidInput { field, message } => (
                 column.map_or(field.clone(), str::to_owned),
                 format!("{field}: {message}"),
+            ),
+            Error::Rejected { field, reason } => (
+                column.map_or(field.clone(), str::to_owned),
+                format!("{field}: {reason}"),
             ),
             Error::History { message, .. } => (column.unwrap_or_default().to_owned(), message),
             Error::Parse {

@@ -42,6 +42,11 @@ pub struct NextDraw {
     pub starts_at: i64,
 }
 
+/// How many rounds after the latest a missing round is described by its
+/// scheduled date (ten years of weekly draws); further ones are simply not
+/// held.
+const SCHEDULED_AHEAD: u32 = 520;
+
 /// A ticket checked against a whole history (see [`History::check_all`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -205,10 +210,20 @@ impl History {
         self.draws.get(idx)
     }
 
-    /// The draw of `round`, or an error that says which rounds are held.
+    /// The draw of `round`, or an error that says which rounds are held
+    /// and, for a round after them, the date of its draw by the schedule
+    /// (it has not been drawn yet, or its results are not in yet).
     pub fn require(&self, round: u32) -> Result<&Draw> {
         self.get(round)
             .ok_or_else(|| match (self.first_round(), self.latest_round()) {
+                (Some(a), Some(b)) if round > b && round - b <= SCHEDULED_AHEAD => Error::NotFound(match self.draw_date(round) {
+                    Some(date) => format!(
+                        "round {round} is not drawn yet or its results are not in: its draw is on {date} (the history holds rounds {a}..={b})"
+                    ),
+                    None => format!(
+                        "round {round} is not drawn yet or its results are not in (the history holds rounds {a}..={b})"
+                    ),
+                }),
                 (Some(a), Some(b)) => Error::NotFound(format!(
                     "round {round} is not in the history (it holds rounds {a}..={b})"
                 )),

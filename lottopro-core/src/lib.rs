@@ -88,6 +88,7 @@
 pub mod backtest;
 pub mod cache;
 pub mod cancel;
+pub mod claim;
 pub mod data;
 pub mod date;
 pub mod draw;
@@ -107,6 +108,7 @@ pub mod rng;
 #[cfg(feature = "schema")]
 mod schema;
 pub mod simulate;
+pub mod slip;
 pub mod stats;
 pub mod tax;
 pub mod ticket;
@@ -115,10 +117,11 @@ pub mod wheel;
 pub use backtest::{BacktestLine, BacktestOptions, BacktestReport, ModelResult, backtest};
 pub use cache::{Cache, CacheConfig, MemoryCache, RedisCache, TieredCache};
 pub use cancel::Cancel;
+pub use claim::{Claim, ClaimPlace};
 pub use date::Date;
 pub use draw::{CheckResult, Draw, TierResult};
 pub use engine::{Engine, EngineBuilder, PredictionReport, PrizeOptions, QrCheck, QrGame};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Reason, Result};
 pub use game::{BonusMatch, BonusRule, EarlierPrice, GameDef, GameSpec, Payout, Tier};
 pub use history::{EverWon, History, HistoryView, NextDraw};
 pub use money::{Currency, Money};
@@ -132,6 +135,7 @@ pub use qr::TicketQr;
 pub use simulate::{
     Method, Plan, PrizeModel, SimulationReport, SimulationRequest, Strategy, simulate,
 };
+pub use slip::{Choice, RoundStatus, Slip, SlipGame, Staleness, TicketOutcome};
 pub use stats::{PairMatrix, Stats, StatsOptions};
 pub use tax::{Bracket, BracketTax, TaxAssessment, TaxRule};
 pub use ticket::{Matches, NumberSet, Ticket};

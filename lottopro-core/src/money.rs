@@ -50,9 +50,13 @@ impl Money {
         }
     }
 
-    /// Parses an amount written as digits, optionally grouped with `,` or `_`
-    /// (`1000000`, `1,000,000`). Signs, decimals and other text are rejected
-    /// with an error naming `field`.
+    /// Parses an amount as people write it: digits, optionally grouped with
+    /// `,`, `_`, spaces or thin spaces (`1000000`, `1,000,000`,
+    /// `1 000 000`), optionally with the Korean or Japanese units 조/兆,
+    /// 억/億, 만/万, 천/千, 백/百, 십/十 (`10억`, `1억 2천만`, `1.5억`, `5万`)
+    /// and a trailing `원`, `円` or `won`. The result must be a whole number
+    /// of minor units. Signs and other text are rejected with an error naming
+    /// `field`.
     pub fn parse(text: &str, field: &str) -> Result<Money> {
         let t = text.trim();
         if t.is_empty() {
@@ -64,22 +68,97 @@ impl Money {
                 format!("{t} is negative; amounts must be 0 or more"),
             ));
         }
-        let digits: String = t.chars().filter(|c| *c != ',' && *c != '_').collect();
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::invalid(
+        let not_amount = || {
+            Error::rejected(
                 field,
-                format!("'{t}' is not a whole amount in minor units (digits only, e.g. 1000000)"),
-            ));
-        }
-        match digits.parse::<u64>() {
-            Ok(v) => Money::new(v, field),
-            Err(_) => Err(Error::invalid(
+                crate::error::Reason::NotAnAmount { text: t.to_owned() },
+            )
+        };
+        let too_large = || {
+            Error::invalid(
                 field,
                 format!(
                     "{t} is larger than the largest accepted amount {}",
                     Self::MAX.0
                 ),
-            )),
+            )
+        };
+        let body = ["원", "円", "won", "KRW", "krw"]
+            .iter()
+            .find_map(|s| t.strip_suffix(s))
+            .unwrap_or(t)
+            .trim_end();
+        // Exact arithmetic in u128: `digits` read so far, and how many of
+        // them came after a decimal point.
+        let (mut total, mut small) = (0u128, 0u128);
+        let (mut number, mut scale, mut seen_digit, mut in_fraction) = (0u128, 0u32, false, false);
+        let mut saw_unit = false;
+        let mut last_big = u128::MAX;
+        let take = |number: u128, scale: u32, unit: u128| -> Option<u128> {
+            let v = number.checked_mul(unit)?;
+            let d = 10u128.checked_pow(scale)?;
+            (v % d == 0).then_some(v / d)
+        };
+        for c in body.chars() {
+            match c {
+                '0'..='9' => {
+                    number = number
+                        .checked_mul(10)
+                        .and_then(|n| n.checked_add(u128::from(c as u8 - b'0')))
+                        .ok_or_else(too_large)?;
+                    seen_digit = true;
+                    if in_fraction {
+                        scale += 1;
+                    }
+                }
+                ',' | '_' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' if !in_fraction => {}
+                '.' if seen_digit && !in_fraction => in_fraction = true,
+                '십' | '十' | '백' | '百' | '천' | '千' => {
+                    let unit = match c {
+                        '십' | '十' => 10,
+                        '백' | '百' => 100,
+                        _ => 1_000,
+                    };
+                    let n = if seen_digit { number } else { 1 };
+                    let s = if seen_digit { scale } else { 0 };
+                    small += take(n, s, unit).ok_or_else(not_amount)?;
+                    (number, scale, seen_digit, in_fraction, saw_unit) = (0, 0, false, false, true);
+                }
+                '만' | '万' | '억' | '億' | '조' | '兆' => {
+                    let unit: u128 = match c {
+                        '만' | '万' => 10_000,
+                        '억' | '億' => 100_000_000,
+                        _ => 1_000_000_000_000,
+                    };
+                    // Big units come in descending order: 1억 2천만, not 2천만 1억.
+                    if unit >= last_big || (!seen_digit && small == 0) {
+                        return Err(not_amount());
+                    }
+                    last_big = unit;
+                    let group = small
+                        .checked_mul(unit)
+                        .and_then(|g| g.checked_add(take(number, scale, unit)?))
+                        .ok_or_else(not_amount)?;
+                    total = total.checked_add(group).ok_or_else(too_large)?;
+                    (number, scale, seen_digit, in_fraction, saw_unit, small) =
+                        (0, 0, false, false, true, 0);
+                }
+                _ => return Err(not_amount()),
+            }
+        }
+        if in_fraction {
+            return Err(not_amount());
+        }
+        if !seen_digit && !saw_unit {
+            return Err(not_amount());
+        }
+        total = total
+            .checked_add(small)
+            .and_then(|v| v.checked_add(number))
+            .ok_or_else(too_large)?;
+        match u64::try_from(total) {
+            Ok(v) if v <= Self::MAX.0 => Ok(Money(v)),
+            _ => Err(too_large()),
         }
     }
 
@@ -193,11 +272,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn amounts_as_people_write_them() {
+        let p = |t: &str| Money::parse(t, "amount").map(Money::get);
+        for (text, want) in [
+            ("1000000", 1_000_000),
+            ("1,000,000", 1_000_000),
+            ("1 000 000", 1_000_000),
+            ("1\u{a0}000\u{a0}000원", 1_000_000),
+            ("10억", 1_000_000_000),
+            ("10억원", 1_000_000_000),
+            ("1억 2천만", 120_000_000),
+            ("1억2000만", 120_000_000),
+            ("1.5억", 150_000_000),
+            ("5천", 5_000),
+            ("3만 5천원", 35_000),
+            ("천만", 10_000_000),
+            ("5万", 50_000),
+            ("2億", 200_000_000),
+            ("1조", 1_000_000_000_000),
+        ] {
+            assert_eq!(p(text).unwrap(), want, "{text}");
+        }
+        for bad in [
+            "",
+            "만",
+            "abc",
+            "1.5",
+            "12abc",
+            "2천만 1억",
+            "-5",
+            "1..5억",
+            "1.234567891억",
+        ] {
+            let e = p(bad).unwrap_err().to_string();
+            assert!(e.starts_with("amount"), "{bad}: {e}");
+        }
+        assert!(p("10000조").unwrap_err().to_string().contains("larger"));
+    }
+
+    #[test]
     fn amounts_deserialize_from_numbers_and_text() {
         let read = |json: &str| serde_json::from_str::<Money>(json);
         assert_eq!(read("1000000").unwrap().get(), 1_000_000);
         assert_eq!(read("\"1,000,000\"").unwrap().get(), 1_000_000);
-        for bad in ["-5", "\"-5\"", "1.5", "\"\"", "\"12 won\"", "null"] {
+        for bad in ["-5", "\"-5\"", "1.5", "\"\"", "\"12 dollars\"", "null"] {
             let e = read(bad).unwrap_err().to_string();
             assert!(
                 e.contains("amount") || e.contains("invalid type"),

@@ -33,6 +33,9 @@ pub struct TicketQr {
     /// How each game was chosen: `q`, `m`, `s`, as printed (`l` for a
     /// code LottoPro printed).
     pub kinds: Vec<char>,
+    /// The operator's serial printed after the games (`None` for LottoPro's
+    /// own codes): the same slip always carries the same one.
+    pub serial: Option<String>,
 }
 
 fn bad(message: impl Into<String>) -> Error {
@@ -105,8 +108,8 @@ impl TicketQr {
                     d.parse().unwrap_or(0)
                 })
                 .collect();
-            let ticket = Ticket::new(game, &numbers, &[])
-                .map_err(|e| Error::invalid(format!("qr.games[{n}]"), e.to_string()))?;
+            let ticket =
+                Ticket::new(game, &numbers, &[]).map_err(|e| e.within(format!("qr.games[{n}]")))?;
             kinds.push(char::from(bytes[at]));
             games.push(ticket);
             at += 13;
@@ -129,6 +132,7 @@ impl TicketQr {
             round,
             games,
             kinds,
+            serial: (!tail.is_empty()).then(|| tail.to_owned()),
         })
     }
 
@@ -165,8 +169,7 @@ impl TicketQr {
                 return Err(bad(format!("holds more than {MAX_GAMES} games")));
             }
             games.push(
-                Ticket::parse(game, line)
-                    .map_err(|e| Error::invalid(format!("qr.games[{}]", i + 1), e.to_string()))?,
+                Ticket::parse(game, line).map_err(|e| e.within(format!("qr.games[{}]", i + 1)))?,
             );
         }
         if games.is_empty() {
@@ -176,6 +179,7 @@ impl TicketQr {
             round,
             kinds: vec!['l'; games.len()],
             games,
+            serial: None,
         })
     }
 }

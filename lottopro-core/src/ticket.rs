@@ -179,12 +179,11 @@ impl Ticket {
             None => Vec::new(),
         };
         if main.is_empty() && extra.is_empty() {
-            return Err(Error::invalid(
+            return Err(Error::rejected(
                 "numbers",
-                format!(
-                    "is empty; expected {} numbers such as \"3 11 17 25 33 41\"",
-                    game.picks()
-                ),
+                crate::error::Reason::Empty {
+                    expected: usize::from(game.picks()),
+                },
             ));
         }
         Ticket::new(game, &main, &extra)
@@ -240,10 +239,7 @@ pub fn parse_tickets(game: &GameSpec, text: &str) -> Result<Vec<Ticket>> {
     text.split([';', '\n'])
         .filter(|t| !t.trim().is_empty())
         .enumerate()
-        .map(|(i, t)| {
-            Ticket::parse(game, t)
-                .map_err(|e| Error::invalid(format!("tickets[{i}]"), e.to_string()))
-        })
+        .map(|(i, t)| Ticket::parse(game, t).map_err(|e| e.within(format!("tickets[{i}]"))))
         .collect()
 }
 
@@ -256,14 +252,26 @@ pub fn parse_numbers(text: &str, field: &str, max: u8) -> Result<Vec<u8>> {
         .enumerate()
         .map(|(i, t)| {
             t.parse::<u8>().map_err(|_| {
-                let msg = if t.starts_with('-')
-                    || (t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty())
-                {
-                    format!("{t} is out of range 1..={max}")
-                } else {
-                    format!("'{t}' is not a number")
+                let reason = match t.parse::<i64>() {
+                    Ok(value) => crate::error::Reason::OutOfRange {
+                        value,
+                        min: 1,
+                        max: i64::from(max),
+                    },
+                    Err(_) if t.starts_with('-') || t.bytes().all(|b| b.is_ascii_digit()) => {
+                        crate::error::Reason::OutOfRange {
+                            value: if t.starts_with('-') {
+                                i64::MIN
+                            } else {
+                                i64::MAX
+                            },
+                            min: 1,
+                            max: i64::from(max),
+                        }
+                    }
+                    Err(_) => crate::error::Reason::NotANumber { text: t.to_owned() },
                 };
-                Error::invalid(format!("{field}[{i}]"), msg)
+                Error::rejected(format!("{field}[{i}]"), reason)
             })
         })
         .collect()

@@ -221,7 +221,12 @@ pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
     let game = state.engine.game();
     let syncer = Syncer::new(state.options().sync.clone())?;
     let report = syncer.sync(&store, &game).await?;
-    if report.latest_round != state.engine.history().latest_round() {
+    let now = crate::app::unix_now();
+    state.synced_at(now);
+    let s = store.clone();
+    let _ = tokio::task::spawn_blocking(move || s.record_sync(now)).await;
+    let before = state.engine.history().latest_round();
+    if report.latest_round != before {
         let engine = state.engine.clone();
         tokio::task::spawn_blocking(move || {
             let history = store.history(&game)?;
@@ -232,6 +237,7 @@ pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
         })
         .await
         .map_err(|e| Error::Io(std::io::Error::other(e)))??;
+        crate::app::week::announce(state, before).await;
     }
     Ok(report)
 }
@@ -308,15 +314,24 @@ pub async fn follow_store(state: AppState, every: std::time::Duration) {
     loop {
         tick.tick().await;
         let (store, engine) = (store.clone(), state.engine.clone());
-        let _ = tokio::task::spawn_blocking(move || {
+        let before = engine.history().latest_round();
+        let seen = tokio::task::spawn_blocking(move || {
             let game = engine.game();
             if store.latest_round(&game)? != engine.history().latest_round() {
                 engine.replace_history(store.history(&game)?);
                 engine.invalidate("history");
                 tracing::info!(target: "cache", "draws added by another replica: history reloaded");
             }
-            Ok::<_, Error>(())
+            store.last_sync()
         })
         .await;
+        if let Ok(Ok(Some(at))) = seen {
+            state.synced_at(at);
+        }
+        // Draws another replica or an import added: their waiting tickets
+        // are checked and their owners told, once (the store decides who).
+        if state.engine.history().latest_round() != before {
+            crate::app::week::announce(&state, before).await;
+        }
     }
 }

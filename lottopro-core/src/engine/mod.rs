@@ -43,6 +43,9 @@ use std::sync::Mutex;
 
 mod flight;
 mod popularity;
+mod tickets;
+
+pub use tickets::{QrCheck, QrGame};
 
 /// Version of the cache key layout; bump it when a cached type changes shape.
 const KEY_VERSION: &str = "v1";
@@ -83,34 +86,6 @@ pub struct PredictionReport {
     pub backtest: Option<BacktestLine>,
     /// The round the tickets are for: the one after the latest known.
     pub target_round: u32,
-}
-
-/// A ticket's QR code checked against its round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-pub struct QrCheck {
-    /// The round the ticket was bought for.
-    pub round: u32,
-    /// Every game, in print order.
-    pub games: Vec<QrGame>,
-}
-
-/// One game of a checked QR ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-pub struct QrGame {
-    /// Its numbers.
-    pub numbers: Vec<u8>,
-    /// How it was chosen, as printed (`q` quick pick, `m` manual, `s` semi).
-    pub kind: char,
-    /// Main numbers matched.
-    pub matches: u8,
-    /// Whether the bonus matched.
-    pub bonus: bool,
-    /// The prize rank, if any.
-    pub rank: Option<u8>,
-    /// What the draw paid at that rank, when known.
-    pub prize: Option<Money>,
 }
 
 /// What [`Engine::warm`] precomputed.
@@ -418,37 +393,6 @@ impl Engine {
     /// history.
     pub fn check_all(&self, ticket: &Ticket) -> Result<EverWon> {
         self.timed("check_all", || Ok(self.history().check_all(ticket)))
-    }
-
-    /// Every game of a ticket's QR code (see [`TicketQr::read`](crate::qr::TicketQr::read))
-    /// checked against the draw of its round; the URL is never fetched.
-    pub fn check_qr(&self, url: &str) -> Result<QrCheck> {
-        self.timed("check_qr", || self.check_qr_untimed(url))
-    }
-
-    fn check_qr_untimed(&self, url: &str) -> Result<QrCheck> {
-        let h = self.history();
-        let qr = crate::qr::TicketQr::read(h.game(), url)?;
-        let games = qr
-            .games
-            .iter()
-            .zip(&qr.kinds)
-            .map(|(t, kind)| {
-                let c = self.check(t, qr.round)?;
-                Ok(QrGame {
-                    numbers: c.ticket.numbers.clone(),
-                    kind: *kind,
-                    matches: c.matches,
-                    bonus: c.bonus,
-                    rank: c.rank,
-                    prize: c.prize,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(QrCheck {
-            round: qr.round,
-            games,
-        })
     }
 
     /// Exact odds of a game (the history's game when `game` is `None`).

@@ -504,22 +504,32 @@ fn validate_shape(def: &GameDef) -> Result<()> {
 /// Checks a list of numbers: `count` of them, each in `1..=pool`, distinct.
 pub(crate) fn check_numbers(numbers: &[u8], count: u8, pool: u8, field: &str) -> Result<()> {
     if numbers.len() != usize::from(count) {
-        return Err(Error::invalid(
+        return Err(Error::rejected(
             field,
-            format!("expected {count} numbers, got {}", numbers.len()),
+            crate::error::Reason::Count {
+                expected: usize::from(count),
+                given: numbers.len(),
+            },
         ));
     }
     let mut seen = 0u128;
     for (i, &n) in numbers.iter().enumerate() {
         if n == 0 || n > pool {
-            return Err(Error::invalid(
+            return Err(Error::rejected(
                 format!("{field}[{i}]"),
-                format!("{n} is out of range 1..={pool}"),
+                crate::error::Reason::OutOfRange {
+                    value: i64::from(n),
+                    min: 1,
+                    max: i64::from(pool),
+                },
             ));
         }
         let bit = 1u128 << n;
         if seen & bit != 0 {
-            return Err(Error::invalid(field, format!("{n} appears more than once")));
+            return Err(Error::rejected(
+                field,
+                crate::error::Reason::Repeated { value: n },
+            ));
         }
         seen |= bit;
     }

@@ -37,6 +37,8 @@ async fn health(State(state): State<AppState>) -> Json<Health> {
         draws: h.len(),
         latest_round: h.latest_round(),
         cache_degraded: degraded,
+        stale: state.staleness(),
+        last_sync: state.last_sync(),
     })
 }
 
@@ -73,6 +75,12 @@ struct Health {
     latest_round: Option<u32>,
     /// Whether a cache tier is failing.
     cache_degraded: bool,
+    /// How far the draws held are behind the draw schedule (`null` when
+    /// they are up to date): the first missing round, how many, since when.
+    stale: Option<lottopro_core::Staleness>,
+    /// When draws were last synced successfully, seconds since 1970 (`null`:
+    /// not since this replica started, as far as it has seen).
+    last_sync: Option<i64>,
 }
 
 /// The preset games with their rules and prize tiers.

@@ -38,12 +38,15 @@ struct SaveBody {
     round: Option<u32>,
 }
 
-/// Saves a ticket. The first save issues the client token (in the body, the
+/// Saves a ticket for a round: the next draw's unless given, and at most a
+/// few rounds ahead of it (an error says which). Saving the same ticket for
+/// the same round again stores nothing and answers the one held. The first save issues the client token (in the body, the
 /// `X-Client-Token` header and the `lottopro_token` cookie); send it back to
 /// see and delete your tickets.
 #[utoipa::path(post, path = "/api/numbers", tag = "saved numbers", request_body = SaveBody,
     params(("x-client-token" = Option<String>, Header, description = "the client token, if you have one")),
     responses((status = 201, description = "the saved ticket and the token", body = Saved),
+              (status = 200, description = "the same ticket for the same round is saved already: it is answered as held", body = Saved),
               (status = 400, description = "a bad ticket, label or token", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "more than 1,000 saved tickets", body = Problem, content_type = "application/problem+json"),
               (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS); see Retry-After", body = Problem, content_type = "application/problem+json"),
@@ -61,16 +64,39 @@ async fn save(
     let client = Client::or_issue(&headers, &state).await?;
     let owner = client.owner(&state.options().secret);
     let label = b.label;
+    // The next draw's round unless given; none while the service holds no
+    // draws to count from.
     let round = b.round.or_else(|| crate::app::upcoming_round(&state));
-    let mut saved = on_store(&state, move |s| {
-        s.save_numbers(&owner, &game, &ticket, &label, round)
+    if let Some(r) = round {
+        state
+            .engine
+            .history()
+            .saveable_round(r, crate::app::unix_now())?;
+    }
+    let (mut saved, created) = on_store(&state, move |s| {
+        match s.save_numbers(&owner, &game, &ticket, &label, round)? {
+            Some(new) => Ok((new, true)),
+            // The same ticket for the same round is held already: saving is
+            // idempotent, and the answer is the ticket as held.
+            None => s
+                .saved_numbers(&owner)?
+                .into_iter()
+                .find(|h| h.round == round && h.numbers == ticket.to_string())
+                .map(|h| (h, false))
+                .ok_or_else(|| Error::NotFound("the ticket was deleted meanwhile".into())),
+        }
     })
     .await?;
     saved.id = ids(&state).public(saved.id);
     let mut response = (
-        StatusCode::CREATED,
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
         Json(Saved {
             saved,
+            duplicate: !created,
             token: client.token().to_owned(),
         }),
     )
@@ -112,6 +138,9 @@ fn ids(state: &AppState) -> PublicIds {
 struct Saved {
     /// The saved ticket.
     saved: SavedNumbers,
+    /// Whether the same ticket for the same round was held already (then
+    /// nothing was stored, and the status is 200 instead of 201).
+    duplicate: bool,
     /// The client token: send it back to see and delete your tickets.
     token: String,
 }

@@ -20,6 +20,9 @@ pub struct ApiError {
     field: Option<String>,
     /// Seconds after which a retry may succeed (`Retry-After`).
     retry_after: Option<u64>,
+    /// The structured reason of an input error, for pages that say it in
+    /// the player's language.
+    reason: Option<lottopro_core::Reason>,
 }
 
 #[derive(Serialize)]
@@ -42,7 +45,23 @@ impl ApiError {
             detail: detail.into(),
             field: None,
             retry_after: None,
+            reason: None,
         }
+    }
+
+    /// The field at fault, when one is.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// Seconds until a refused request may be tried again (429).
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
+
+    /// The structured reason of an input error, when it has one.
+    pub fn reason(&self) -> Option<&lottopro_core::Reason> {
+        self.reason.as_ref()
     }
 
     /// Tells the client to retry after `seconds` (`Retry-After`).
@@ -130,6 +149,7 @@ impl From<Error> for ApiError {
             detail: e.to_string(),
             field,
             retry_after: None,
+            reason: e.reason().cloned(),
         }
     }
 }

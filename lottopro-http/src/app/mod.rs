@@ -27,6 +27,7 @@ mod origin;
 pub mod ready;
 mod store_call;
 mod upload;
+pub(crate) mod week;
 mod work;
 
 use std::sync::Arc;
@@ -184,6 +185,8 @@ pub struct AppState {
     ready: Arc<ready::ReadyCache>,
     /// Slots of store calls (see [`on_store`]).
     store_calls: Arc<tokio::sync::Semaphore>,
+    /// When draws were last synced successfully, Unix seconds (0: never).
+    last_sync: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl AppState {
@@ -217,7 +220,26 @@ impl AppState {
             gate,
             admin_failures: Arc::default(),
             openapi: Arc::default(),
+            last_sync: Arc::default(),
         }
+    }
+
+    /// When draws were last synced successfully (by any replica sharing the
+    /// store, as far as this one has seen), Unix seconds.
+    pub fn last_sync(&self) -> Option<i64> {
+        Some(self.last_sync.load(std::sync::atomic::Ordering::Relaxed)).filter(|t| *t > 0)
+    }
+
+    /// Records a successful sync at `at` (Unix seconds); an earlier time
+    /// than the one held changes nothing.
+    pub fn synced_at(&self, at: i64) {
+        self.last_sync
+            .fetch_max(at, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How far the served history is behind the draw schedule now.
+    pub fn staleness(&self) -> Option<lottopro_core::Staleness> {
+        self.engine.history().staleness(unix_now())
     }
 
     /// Starts sampling the process and machine (for `/admin/performance`,

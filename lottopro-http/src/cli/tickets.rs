@@ -100,21 +100,38 @@ fn check_qr(history: &HistoryArgs, url: &str) -> Result<Report> {
         .build();
     let checked = engine.check_qr(url)?;
     let cur = engine.game().currency().clone();
-    let mut text = format!("round {}: {} game(s)\n", checked.round, checked.games.len());
-    for (i, g) in checked.games.iter().enumerate() {
-        let outcome = match (g.rank, g.prize) {
-            (Some(r), Some(p)) => format!("rank {r}, paid {}", cur.format(p)),
-            (Some(r), None) => format!("rank {r}"),
-            (None, _) => "no prize".to_owned(),
+    let status = match checked.status {
+        lottopro_core::RoundStatus::Drawn => String::new(),
+        lottopro_core::RoundStatus::Due { date } => {
+            format!(", drawn on {date}: waiting for the results")
+        }
+        _ => match checked.draw_date {
+            Some(d) => format!(", drawn on {d}: waiting for the draw"),
+            None => ", waiting for the draw".to_owned(),
+        },
+    };
+    let mut text = format!(
+        "round {}{status}: {} game(s), {}\n",
+        checked.round,
+        checked.games.len(),
+        cur.format(checked.cost)
+    );
+    for g in &checked.games {
+        let outcome = match (g.matches, g.rank, g.prize) {
+            (None, _, _) => "waiting".to_owned(),
+            (Some(m), Some(r), Some(p)) => format!("{m} matched, rank {r}, paid {}", cur.format(p)),
+            (Some(m), Some(r), None) => format!("{m} matched, rank {r}"),
+            (Some(m), None, _) => format!("{m} matched, no prize"),
+        };
+        let bonus = if g.bonus == Some(true) {
+            " + bonus"
+        } else {
+            ""
         };
         let _ = writeln!(
             text,
-            "  {} {} {:?}: {} matched{} → {outcome}",
-            i + 1,
-            g.kind,
-            g.numbers,
-            g.matches,
-            if g.bonus { " + bonus" } else { "" }
+            "  {} {} {:?}: {outcome}{bonus}",
+            g.letter, g.kind, g.numbers,
         );
     }
     Ok(Report {

@@ -15,7 +15,7 @@ type Check = fn(Open<'_>);
 
 /// Every check of the contract, run against `open`'s backend; how many.
 fn run(open: Open<'_>) -> usize {
-    let checks: [(&str, Check); 7] = [
+    let checks: [(&str, Check); 8] = [
         (
             "draws persist",
             draws_persist_and_only_continuations_are_added,
@@ -29,6 +29,7 @@ fn run(open: Open<'_>) -> usize {
         ("device links", a_code_opens_its_owner_once),
         ("draw orders", draw_orders_are_kept_and_replaced),
         ("leases", one_replica_leads_until_its_lease_expires),
+        ("a ticket's life", a_ticket_lives_once_and_is_announced_once),
     ];
     for (name, check) in &checks {
         eprintln!("contract: {name}");
@@ -42,7 +43,7 @@ fn sqlite() {
     let root = std::env::temp_dir().join(format!("lottopro-contract-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let open = |name: &str| Store::open(&root.join(name).join("sub").join("lottopro.db")).unwrap();
-    assert_eq!(run(&open), 7);
+    assert_eq!(run(&open), 8);
     // SQLite's own: the file is in WAL mode.
     let store = open("persist");
     let mode = store
@@ -62,13 +63,16 @@ fn postgres() {
         return;
     };
     let open = |name: &str| Store::connect(&server.database(name)).unwrap();
-    assert_eq!(run(&open), 7);
+    assert_eq!(run(&open), 8);
     // Migrations are recorded once and not applied again on a reconnect.
     let store = open("persist");
     let applied = store
         .with(|db| db.query_one("SELECT COUNT(*) FROM lottopro_migrations", &[]))
         .unwrap();
-    assert_eq!(applied.int(0).unwrap(), 1);
+    assert_eq!(
+        usize::try_from(applied.int(0).unwrap()).unwrap(),
+        super::pg::MIGRATION_COUNT
+    );
     // The server stops: an operation that needs it fails as unavailable
     // (503 in the service), and after a restart the pool connects afresh
     // and every acknowledged save is there.
@@ -112,6 +116,7 @@ fn postgres() {
     source.add(&history(12, 4)).unwrap();
     let a = source
         .save_numbers("erin", &g, &t, "one", Some(12))
+        .unwrap()
         .unwrap();
     source.save_numbers("erin", &g, &t, "two", None).unwrap();
     source
@@ -149,7 +154,10 @@ fn postgres() {
         target.redeem_link("code-key").unwrap().as_deref(),
         Some("erin")
     );
-    let c = target.save_numbers("erin", &g, &t, "three", None).unwrap();
+    let c = target
+        .save_numbers("erin", &g, &t, "three", None)
+        .unwrap()
+        .unwrap();
     assert!(c.id > a.id + 1, "{} after {}", c.id, a.id);
     let again = source.copy_to(&target).unwrap_err();
     assert_eq!(again.field(), Some("to"), "{again}");
@@ -160,7 +168,11 @@ fn postgres() {
 pub(super) fn a_code_opens_its_owner_once(open: Open<'_>) {
     let store = open("links");
     store.create_link("k1", "owner-a").unwrap();
+    // Looking (the confirmation before a link) does not use the code up.
+    assert_eq!(store.peek_link("k1").unwrap().as_deref(), Some("owner-a"));
+    assert_eq!(store.peek_link("nope").unwrap(), None);
     assert_eq!(store.redeem_link("k1").unwrap().as_deref(), Some("owner-a"));
+    assert_eq!(store.peek_link("k1").unwrap(), None);
     assert_eq!(store.redeem_link("k1").unwrap(), None, "single use");
     assert_eq!(store.redeem_link("unknown").unwrap(), None);
     // A code made again replaces the first.
@@ -262,7 +274,10 @@ pub(super) fn saved_numbers_belong_to_their_owner(open: Open<'_>) {
     let g = GameSpec::kr645();
     let t = Ticket::parse(&g, "3 11 17 25 33 41").unwrap();
     let sql = "x'); DROP TABLE saved_numbers; --";
-    let a = store.save_numbers("alice", &g, &t, sql, None).unwrap();
+    let a = store
+        .save_numbers("alice", &g, &t, sql, None)
+        .unwrap()
+        .unwrap();
     store.save_numbers("bob", &g, &t, "", Some(1200)).unwrap();
     let mine = store.saved_numbers("alice").unwrap();
     assert_eq!(mine.len(), 1);
@@ -371,4 +386,140 @@ pub(super) fn predictions_are_written_behind_kept_in_bounds_and_survive_a_restar
     let score = carol[0].score.as_ref().unwrap();
     assert_eq!(score.round, 11);
     assert_eq!(score.tickets.len(), 1);
+}
+
+/// A slip saved twice is stored once; a deleted ticket comes back with the
+/// undo; linking merges two owners without doubles; the tickets of a drawn
+/// round are announced to exactly one caller.
+pub(super) fn a_ticket_lives_once_and_is_announced_once(open: Open<'_>) {
+    use lottopro_core::{Choice, Slip};
+    let store = open("life");
+    let g = GameSpec::kr645();
+    let t = |s: &str| Ticket::parse(&g, s).unwrap();
+    let slip = Slip::new(
+        &g,
+        1254,
+        vec![
+            (t("1 2 3 4 5 6"), Choice::Auto),
+            (t("7 8 9 10 11 12"), Choice::Manual),
+        ],
+        Some("0000000645".into()),
+    )
+    .unwrap();
+    let first = store.save_slip("ann", &g, &slip, "QR").unwrap();
+    assert_eq!((first.saved.len(), first.duplicates.len()), (2, 0));
+    assert_eq!(first.saved[1].letter.as_deref(), Some("B"));
+    assert_eq!(first.saved[1].choice.as_deref(), Some("m"));
+    // The same slip again, and its first game typed by hand: nothing new.
+    let again = store.save_slip("ann", &g, &slip, "QR").unwrap();
+    assert_eq!(
+        (again.saved.len(), again.duplicates),
+        (0, vec!["A".to_owned(), "B".to_owned()])
+    );
+    assert!(
+        store
+            .save_numbers("ann", &g, &t("1 2 3 4 5 6"), "", Some(1254))
+            .unwrap()
+            .is_none()
+    );
+    // Another round, or another owner, is another ticket.
+    assert!(
+        store
+            .save_numbers("ann", &g, &t("1 2 3 4 5 6"), "", Some(1255))
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .save_numbers("bob", &g, &t("1 2 3 4 5 6"), "", Some(1254))
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(store.count_numbers("ann").unwrap(), 3);
+
+    // Delete, then undo.
+    let id = first.saved[0].id;
+    assert!(store.delete_numbers("ann", id).unwrap());
+    assert!(
+        !store.delete_numbers("bob", id).unwrap(),
+        "only the owner deletes"
+    );
+    assert_eq!(store.count_numbers("ann").unwrap(), 2);
+    let back = store.restore_numbers("ann", id).unwrap().unwrap();
+    assert_eq!(back.numbers, "1 2 3 4 5 6");
+    assert_eq!(store.count_numbers("ann").unwrap(), 3);
+    assert!(
+        store.restore_numbers("ann", id).unwrap().is_none(),
+        "restored once"
+    );
+    // A deleted ticket saved again cannot be restored on top of it.
+    assert!(store.delete_numbers("ann", id).unwrap());
+    assert!(
+        store
+            .save_numbers("ann", &g, &t("1 2 3 4 5 6"), "", Some(1254))
+            .unwrap()
+            .is_some()
+    );
+    assert!(store.restore_numbers("ann", id).unwrap().is_none());
+    assert_eq!(store.count_numbers("ann").unwrap(), 3);
+
+    // Edit and claim.
+    let b = store
+        .saved_numbers("ann")
+        .unwrap()
+        .into_iter()
+        .find(|s| s.round == Some(1255))
+        .unwrap();
+    let edited = store
+        .edit_numbers("ann", b.id, "birthday", Some(1256))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (edited.label.as_str(), edited.round),
+        ("birthday", Some(1256))
+    );
+    assert!(store.mark_claimed("ann", b.id, true).unwrap());
+    assert!(
+        store
+            .ticket("ann", b.id)
+            .unwrap()
+            .unwrap()
+            .claimed_at
+            .is_some()
+    );
+    assert!(!store.mark_claimed("bob", b.id, true).unwrap());
+
+    // Linking: bob's tickets move to ann's, the one both hold stays once.
+    let moved = store.merge_owner("bob", "ann").unwrap();
+    assert_eq!(moved, 0, "bob's only ticket is one ann holds");
+    assert!(
+        store
+            .save_numbers("cid", &g, &t("13 14 15 16 17 18"), "", Some(1254))
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .save_numbers("cid", &g, &t("7 8 9 10 11 12"), "", Some(1254))
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(store.merge_owner("cid", "ann").unwrap(), 1);
+    assert_eq!(store.count_numbers("cid").unwrap(), 0);
+    assert_eq!(store.count_numbers("ann").unwrap(), 4);
+
+    // Round 1254's tickets are announced once, whoever asks twice.
+    let waiting = store.waiting_tickets("kr645", 1254).unwrap();
+    assert_eq!(waiting.len(), 3, "{waiting:?}");
+    assert!(waiting.iter().all(|(owner, _)| owner == "ann"));
+    let ids: Vec<i64> = waiting.iter().map(|(_, s)| s.id).collect();
+    assert_eq!(store.mark_notified(&ids).unwrap().len(), 3);
+    assert!(store.mark_notified(&ids).unwrap().is_empty());
+    assert!(store.waiting_tickets("kr645", 1254).unwrap().is_empty());
+
+    // The last successful sync is one time for every replica.
+    assert_eq!(store.last_sync().unwrap(), None);
+    store.record_sync(2_000).unwrap();
+    store.record_sync(1_000).unwrap();
+    assert_eq!(store.last_sync().unwrap(), Some(2_000));
 }

@@ -28,6 +28,12 @@ const TABLES: [(&str, &[(&str, char)]); 5] = [
             ("label", 't'),
             ("created_at", 'i'),
             ("round", 'i'),
+            ("letter", 't'),
+            ("choice", 't'),
+            ("slip", 't'),
+            ("deleted_at", 'i'),
+            ("notified_at", 'i'),
+            ("claimed_at", 'i'),
         ],
     ),
     (

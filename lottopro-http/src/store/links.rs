@@ -34,6 +34,18 @@ impl Store {
         Ok(())
     }
 
+    /// The owner a code opens, if it is valid, without using it up (for the
+    /// confirmation a device sees before it links).
+    pub fn peek_link(&self, code_key: &str) -> Result<Option<String>> {
+        let row = self.with(|db| {
+            db.query_opt(
+                "SELECT owner FROM link_codes WHERE code = $1 AND expires_at > $2",
+                &[code_key.into(), now_secs().into()],
+            )
+        })?;
+        row.map(|r| r.text(0)).transpose()
+    }
+
     /// The owner a code opens, once: the code is gone after this call,
     /// whether it was valid, expired or unknown.
     pub fn redeem_link(&self, code_key: &str) -> Result<Option<String>> {
@@ -79,6 +91,37 @@ impl Store {
             )
         })?;
         Ok(row.is_some())
+    }
+}
+
+/// The row of the leases table that records the last successful sync.
+const LAST_SYNC: &str = "sync:last-success";
+
+impl Store {
+    /// Records a successful sync at `at` (Unix seconds), for every replica
+    /// sharing the store (the freshness notice). Kept as a row of the leases
+    /// table: a name and a time, which is all it needs.
+    pub fn record_sync(&self, at: i64) -> Result<()> {
+        self.with(|db| {
+            db.execute(
+                "INSERT INTO leases (name, holder, expires_at) VALUES ($1, '', $2)
+                 ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at
+                 WHERE leases.expires_at < excluded.expires_at",
+                &[LAST_SYNC.into(), at.into()],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// When draws were last synced successfully, Unix seconds.
+    pub fn last_sync(&self) -> Result<Option<i64>> {
+        let row = self.with(|db| {
+            db.query_opt(
+                "SELECT expires_at FROM leases WHERE name = $1",
+                &[LAST_SYNC.into()],
+            )
+        })?;
+        row.map(|r| r.int(0)).transpose()
     }
 }
 

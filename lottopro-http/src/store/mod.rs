@@ -47,7 +47,8 @@ use rusqlite::Connection;
 pub use links::{LINK_TTL_SECS, leads};
 pub use lottopro_core::predict::{PredictionScore, TicketScore};
 pub use numbers::{
-    LABEL_FORBIDDEN, MAX_LABEL_CHARS, MAX_SAVED_PER_OWNER, SavedNumbers, label_char,
+    Imported, LABEL_FORBIDDEN, MAX_LABEL_CHARS, MAX_SAVED_PER_OWNER, SavedNumbers, SlipSaved,
+    UNDO_SECS, label_char,
 };
 use predictions::{LOG_QUEUE, LogMessage, write_log};
 pub use predictions::{MAX_PREDICTIONS_PER_OWNER, NewPrediction, StoredPrediction};
@@ -212,7 +213,7 @@ impl Store {
         self.flush_predictions()?;
         let row = self.with(|db| {
             db.query_one(
-                "SELECT EXISTS (SELECT 1 FROM saved_numbers WHERE owner = $1)
+                "SELECT EXISTS (SELECT 1 FROM saved_numbers WHERE owner = $1 AND deleted_at IS NULL)
                      OR EXISTS (SELECT 1 FROM predictions WHERE owner = $1)",
                 &[owner.into()],
             )

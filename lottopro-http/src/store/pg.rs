@@ -84,7 +84,28 @@ const MIGRATIONS: &[&str] = &[
          holder     TEXT   NOT NULL,
          expires_at BIGINT NOT NULL
      );",
+    // 2: a saved ticket's line on its slip, the slip's serial, and its life
+    // after the draw; one live row per ticket and owner (see
+    // `super::numbers`).
+    "     ALTER TABLE saved_numbers ADD COLUMN letter TEXT;
+     ALTER TABLE saved_numbers ADD COLUMN choice TEXT;
+     ALTER TABLE saved_numbers ADD COLUMN slip TEXT;
+     ALTER TABLE saved_numbers ADD COLUMN deleted_at BIGINT;
+     ALTER TABLE saved_numbers ADD COLUMN notified_at BIGINT;
+     ALTER TABLE saved_numbers ADD COLUMN claimed_at BIGINT;
+     UPDATE saved_numbers SET deleted_at = created_at
+      WHERE round IS NOT NULL
+        AND id NOT IN (SELECT MIN(id) FROM saved_numbers WHERE round IS NOT NULL
+                        GROUP BY owner, game, round, numbers);
+     CREATE UNIQUE INDEX saved_numbers_once
+         ON saved_numbers (owner, game, round, numbers)
+        WHERE deleted_at IS NULL AND round IS NOT NULL;
+     CREATE INDEX saved_numbers_waiting ON saved_numbers (game, round) WHERE notified_at IS NULL;",
 ];
+
+/// How many migrations there are.
+#[cfg(test)]
+pub(super) const MIGRATION_COUNT: usize = MIGRATIONS.len();
 
 fn pg_error(e: &postgres::Error) -> Error {
     // The database's own message (a constraint, a timeout) when it sent one.

@@ -39,6 +39,18 @@ impl From<Option<u32>> for Value {
     }
 }
 
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Value {
+        Value::Int(v)
+    }
+}
+
+impl From<Option<&str>> for Value {
+    fn from(v: Option<&str>) -> Value {
+        Value::Text(v.map(str::to_owned))
+    }
+}
+
 impl From<&str> for Value {
     fn from(v: &str) -> Value {
         Value::Text(Some(v.to_owned()))

@@ -71,15 +71,24 @@ pub(super) fn open(path: &Path) -> Result<Connection> {
          );",
     )
     .map_err(db_error)?;
-    // Saved tickets gained the round they are for; older files get the
-    // column (empty for the tickets they hold).
-    if conn
-        .prepare("SELECT round FROM saved_numbers LIMIT 0")
-        .is_err()
-    {
-        conn.execute("ALTER TABLE saved_numbers ADD COLUMN round INTEGER", [])
+    // Saved tickets gained the round they are for, then their line on the
+    // slip and its serial, and their life after the draw (see
+    // `super::numbers`); older files get the columns, empty for the tickets
+    // they hold.
+    for (column, kind) in super::numbers::ADDED_COLUMNS {
+        if conn
+            .prepare(&format!("SELECT {column} FROM saved_numbers LIMIT 0"))
+            .is_err()
+        {
+            conn.execute(
+                &format!("ALTER TABLE saved_numbers ADD COLUMN {column} {kind}"),
+                [],
+            )
             .map_err(db_error)?;
+        }
     }
+    conn.execute_batch(super::numbers::ONCE_PER_OWNER)
+        .map_err(db_error)?;
     private_files(path);
     Ok(conn)
 }

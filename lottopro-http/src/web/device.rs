@@ -33,18 +33,60 @@ pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     )
 }
 
-/// The section of My tickets.
-pub(super) fn section(t: &Text, code: Option<&str>) -> String {
+/// The section of My tickets. With a code (from a scanned link), it opens
+/// on the confirmation: what linking will do to this device's tickets.
+pub(super) async fn section(
+    state: &AppState,
+    client: Option<&Client>,
+    t: &Text,
+    code: Option<&str>,
+) -> String {
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    let confirm = match code {
+        Some(_) => format!(
+            r#"<p class="warning" role="status">{}</p>"#,
+            confirmation(state, client, t).await
+        ),
+        None => String::new(),
+    };
     format!(
-        r#"<section id="link"><h2>{title}</h2><p class="note">{note}</p><form id="link-form" method="post" action="/ui/link?lang={lang}" data-target="link-result"><button type="submit">{button}</button></form><div id="link-result" aria-live="polite"></div><form id="redeem-form" method="post" action="/ui/link/redeem?lang={lang}" data-target="saved-list"><label>{code_label} <input name="code" required autocomplete="one-time-code" autocapitalize="characters" maxlength="12" placeholder="ABCD-EFGH" value="{code}"></label><button type="submit">{redeem}</button></form></section>"#,
+        r#"<section id="link"><h2>{title}</h2><p class="note">{note}</p><form id="link-form" method="post" action="/ui/link?lang={lang}" data-target="link-result"><button type="submit">{button}</button></form><div id="link-result" aria-live="polite"></div>{confirm}<form id="redeem-form" method="post" action="/ui/link/redeem?lang={lang}" data-target="saved-list"><label>{code_label} <input name="code" required autocomplete="one-time-code" autocapitalize="characters" maxlength="12" placeholder="ABCD-EFGH" value="{code}"></label><input type="hidden" name="confirm" value="{confirmed}"><div class="form-error" aria-live="assertive"></div><button type="submit">{redeem}</button></form></section>"#,
         title = t.link_title,
         note = t.link_note,
         lang = t.lang,
         button = t.link_button,
         code_label = t.code,
         code = esc(code.unwrap_or("")),
-        redeem = t.redeem_button,
+        confirmed = code.is_some(),
+        redeem = if code.is_some() {
+            t.week.merge_button
+        } else {
+            t.redeem_button
+        },
     )
+}
+
+/// What linking will do to this device's tickets, in words.
+async fn confirmation(state: &AppState, client: Option<&Client>, t: &Text) -> String {
+    let mine = match (state.store.clone(), client) {
+        (Some(store), Some(client)) => {
+            let owner = client.owner(&state.options().secret);
+            tokio::task::spawn_blocking(move || store.count_numbers(&owner))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or(0)
+        }
+        _ => 0,
+    };
+    if mine == 0 {
+        t.week.link_confirm_empty.to_owned()
+    } else {
+        super::text::week::fill(
+            t.week.link_confirm,
+            &[("mine", &lottopro_core::money::group_thousands(mine))],
+        )
+    }
 }
 
 /// A code as typed: letters upper-cased, spaces and dashes dropped; an
@@ -138,9 +180,15 @@ async fn ui_link(
 #[derive(Deserialize)]
 struct RedeemForm {
     code: String,
+    /// `true` once the player saw what linking does to this device's tickets.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// Dashboard: attaches this browser to the tickets of the code's owner.
+/// A browser that holds tickets of its own is first told that they will be
+/// merged (the code is not used up by that); once confirmed, its tickets
+/// and predictions move to the other device's owner, so both see one list.
 async fn ui_redeem(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -148,35 +196,84 @@ async fn ui_redeem(
     UiForm(f): UiForm<RedeemForm>,
 ) -> Response {
     let t = text_for(q.lang.as_deref(), &headers);
+    let unknown = || {
+        ApiError::from(lottopro_core::Error::rejected(
+            "code",
+            lottopro_core::Reason::UnknownCode,
+        ))
+    };
     let result = async {
         let code = normalise(&f.code)?;
         let store = require_store(&state)?;
         let key = link_code_key(&state.options().secret, &code);
-        let owner = tokio::task::spawn_blocking(move || store.redeem_link(&key))
-            .await
-            .map_err(ApiError::internal)??;
-        owner.ok_or_else(|| {
-            ApiError::from(lottopro_core::Error::invalid(
-                "code",
-                "is unknown, already used or expired: ask the other device for a new one",
-            ))
+        let me = Client::from_headers(&headers, &state).await?;
+        let mine = match &me {
+            Some(c) => {
+                let (s, owner) = (store.clone(), c.owner(&state.options().secret));
+                tokio::task::spawn_blocking(move || s.count_numbers(&owner))
+                    .await
+                    .map_err(ApiError::internal)??
+            }
+            None => 0,
+        };
+        if mine > 0 && f.confirm.trim() != "true" {
+            let (s, k) = (store.clone(), key.clone());
+            tokio::task::spawn_blocking(move || s.peek_link(&k))
+                .await
+                .map_err(ApiError::internal)??
+                .ok_or_else(unknown)?;
+            return Ok(Redeemed::Confirm(code));
+        }
+        let from = me.map(|c| c.owner(&state.options().secret));
+        let owner = tokio::task::spawn_blocking(move || {
+            let Some(owner) = store.redeem_link(&key)? else {
+                return Ok(None);
+            };
+            if let Some(from) = from {
+                store.merge_owner(&from, &owner)?;
+            }
+            Ok::<_, lottopro_core::Error>(Some(owner))
         })
+        .await
+        .map_err(ApiError::internal)??;
+        owner.map(Redeemed::Linked).ok_or_else(unknown)
     }
     .await;
     match result {
         Err(e) => Fragment::error(t, e).into_response(),
-        Ok(owner) => {
+        Ok(Redeemed::Confirm(code)) => {
+            let me = Client::from_headers(&headers, &state).await.ok().flatten();
+            let words = confirmation(&state, me.as_ref(), t).await;
+            let mut list = saved_fragment(&state, me.as_ref(), t).await;
+            list.insert_str(
+                0,
+                &format!(
+                    r#"<div class="warning" role="status"><p>{words}</p><form method="post" action="/ui/link/redeem?lang={}" data-target="saved-list"><input type="hidden" name="code" value="{code}"><input type="hidden" name="confirm" value="true"><button type="submit">{}</button></form></div>"#,
+                    t.lang, t.week.merge_button
+                ),
+            );
+            Fragment::ok(list).into_response()
+        }
+        Ok(Redeemed::Linked(owner)) => {
             let client = Client::linked(&state.options().secret, &owner);
             let list = saved_fragment(&state, Some(&client), t).await;
             let mut r = Fragment::ok(format!(
                 r#"<p class="ok" role="status">{}</p>{list}"#,
-                t.linked
+                t.week.merged
             ))
             .into_response();
             client.attach(&mut r);
             r
         }
     }
+}
+
+/// What a redemption came to.
+enum Redeemed {
+    /// This device holds tickets: ask before merging them.
+    Confirm(String),
+    /// Linked to this owner.
+    Linked(String),
 }
 
 #[cfg(test)]

@@ -95,14 +95,31 @@ impl Fragment {
         }
     }
 
+    /// An error in the page's language where the core gave a structured
+    /// reason (and for the rate limit), next to the field it names
+    /// (`data-field`, which the script marks); other errors keep their
+    /// detail.
     pub(super) fn error(t: &Text, e: ApiError) -> Fragment {
+        let text = match (e.reason(), e.field()) {
+            (Some(reason), Some(field)) => super::text::week::explain(t.lang, field, reason),
+            _ if e.status() == StatusCode::TOO_MANY_REQUESTS => {
+                super::text::week::too_many(t.week, e.retry_after())
+            }
+            _ => format!("{}: {}", t.error, e.detail()),
+        };
+        let field = e
+            .field()
+            .map(|f| {
+                let name = match f.split(['[', '.']).next().unwrap_or(f) {
+                    "tickets" => "ticket",
+                    other => other,
+                };
+                format!(r#" data-field="{}""#, esc(name))
+            })
+            .unwrap_or_default();
         Fragment {
             status: e.status(),
-            html: format!(
-                r#"<p class="error" role="alert">{}: {}</p>"#,
-                t.error,
-                esc(e.detail())
-            ),
+            html: format!(r#"<p class="error" role="alert"{field}>{}</p>"#, esc(&text)),
         }
     }
 
@@ -206,6 +223,14 @@ async fn ui_predict(
         h.push_str("</ul></details></li>");
     }
     h.push_str("</ol>");
+    let tickets: Vec<String> = outcome
+        .report
+        .prediction
+        .tickets
+        .iter()
+        .map(|p| p.ticket.to_string())
+        .collect();
+    h.push_str(&super::tickets::save_form(t, "predict-saved", &tickets));
     if let Some(b) = &outcome.report.backtest {
         let _ = write!(
             h,
@@ -282,22 +307,7 @@ pub(super) async fn qr_fragment(state: &AppState, t: &Text, url: String) -> Frag
         .and_then(|r| r.map_err(ApiError::from));
     match checked {
         Err(e) => Fragment::error(t, e),
-        Ok(c) => {
-            let mut h = format!(r#"<div class="check"><p>{} {}</p><ol>"#, t.round, c.round);
-            for g in &c.games {
-                let outcome = outcome(t, g.rank, g.prize);
-                let _ = write!(
-                    h,
-                    "<li>{} · {} {} · <strong>{}</strong></li>",
-                    balls(&g.numbers),
-                    g.matches,
-                    t.matches,
-                    outcome
-                );
-            }
-            h.push_str("</ol></div>");
-            Fragment::ok(h)
-        }
+        Ok(c) => Fragment::ok(super::slip::slip_html(t, &c, None)),
     }
 }
 
@@ -395,4 +405,60 @@ async fn ui_simulate(
             ))
         }
     }
+}
+
+/// The client's predictions, newest first, each with its score once its
+/// round is drawn.
+pub(super) async fn history_fragment(
+    state: &AppState,
+    client: Option<&Client>,
+    t: &Text,
+) -> String {
+    let (Some(store), Some(client)) = (state.store.clone(), client) else {
+        return format!(r#"<p class="muted">{}</p>"#, t.no_history);
+    };
+    let owner = client.owner(&state.options().secret);
+    let found = tokio::task::spawn_blocking(move || store.predictions(&owner)).await;
+    let Ok(Ok(predictions)) = found else {
+        return format!(r#"<p class="error">{}</p>"#, t.error);
+    };
+    if predictions.is_empty() {
+        return format!(r#"<p class="muted">{}</p>"#, t.no_history);
+    }
+    let mut h = String::from(r#"<ul class="history">"#);
+    for p in predictions.iter().take(20) {
+        let model = p
+            .model
+            .parse::<lottopro_core::Model>()
+            .map_or(p.model.as_str(), |m| t.model_name(m));
+        let score = match &p.score {
+            Some(s) => format!(
+                "{} {} · <strong>{}</strong>",
+                t.best_matches,
+                s.best_matches,
+                s.best_rank
+                    .map_or_else(|| t.no_prize.to_owned(), |r| super::slip::rank_name(t, r))
+            ),
+            None => t.waiting.to_owned(),
+        };
+        let tickets: String = p
+            .tickets
+            .iter()
+            .take(5)
+            .map(|x| {
+                let n: Vec<u8> = x
+                    .split_whitespace()
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                format!("<li>{}</li>", balls(&n))
+            })
+            .collect();
+        let _ = write!(
+            h,
+            r#"<li><p>{model} · {} · {score}</p><ol class="tickets">{tickets}</ol></li>"#,
+            super::slip::round_name(t, p.target_round)
+        );
+    }
+    h.push_str("</ul>");
+    h
 }

@@ -10,6 +10,7 @@
 //! with the rest of the router. The Content-Security-Policy allows scripts,
 //! styles and images from the service itself only.
 
+mod changes;
 mod chart;
 mod device;
 mod draws;
@@ -17,10 +18,12 @@ mod forms;
 mod monitoring;
 mod page;
 mod share;
+mod slip;
 mod stats;
 mod text;
 mod tickets;
 mod tools;
+mod transfer;
 
 use std::fmt::Write;
 

@@ -190,13 +190,15 @@ pub(super) fn shell(state: &AppState, t: &Text, page: Page, body: &str) -> Strin
     let mut h = String::with_capacity(16 * 1024 + body.len());
     let _ = write!(
         h,
-        r##"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="theme-color" content="#2456a6"><title>{title} · LottoPro · {name}</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="apple-touch-icon" href="/static/icon-192.png"><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body><a class="skip" href="#main">{skip}</a><header><p class="brand"><a href="/">LottoPro</a> <span class="tagline">{tagline}</span></p><nav class="languages" aria-label="{languages}">"##,
+        r##"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="theme-color" content="#2456a6"><title>{title} · LottoPro · {name}</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><link rel="apple-touch-icon" href="/static/icon-192.png"><link rel="stylesheet" href="/static/style.css"><script src="/static/app.js" defer></script></head><body data-offline="{offline}" data-too-many="{too_many}"><a class="skip" href="#main">{skip}</a><header><p class="brand"><a href="/">LottoPro</a> <span class="tagline">{tagline}</span></p><nav class="languages" aria-label="{languages}">"##,
         lang = t.lang,
         title = page.name(t),
         name = esc(game.name()),
         skip = t.skip,
         tagline = t.tagline,
         languages = t.languages,
+        offline = t.week.offline,
+        too_many = t.week.too_many,
     );
     for (code, name) in [("ko", "한국어"), ("en", "English"), ("ja", "日本語")] {
         let current = if code == t.lang {
@@ -221,12 +223,39 @@ pub(super) fn shell(state: &AppState, t: &Text, page: Page, body: &str) -> Strin
     }
     let _ = write!(
         h,
-        r#"</nav><p class="honest">{honest}</p></header><main id="main"><h1>{title}</h1>{body}</main><footer><p>LottoPro · <a href="/openapi.json">{api}</a></p></footer></body></html>"#,
+        r#"</nav><p class="honest">{honest}</p>{stale}</header><main id="main"><h1>{title}</h1>{body}</main><footer><p>LottoPro · <a href="/openapi.json">{api}</a></p></footer></body></html>"#,
         honest = t.honest,
+        stale = stale_notice(state, t),
         title = page.name(t),
         api = t.api,
     );
     h
+}
+
+/// The freshness notice, when the served draws are behind the schedule:
+/// since which round, and when the last successful sync was.
+pub(super) fn stale_notice(state: &AppState, t: &Text) -> String {
+    let Some(s) = state.staleness() else {
+        return String::new();
+    };
+    let synced = state.last_sync().map_or_else(
+        || t.week.never_synced.to_owned(),
+        |at| {
+            lottopro_core::slip::local_today(&state.engine.game(), at)
+                .map(|d| t.date(d))
+                .unwrap_or_default()
+        },
+    );
+    let text = super::text::week::fill(
+        t.week.stale,
+        &[
+            ("round", &s.missing_from.to_string()),
+            ("date", &t.date(s.since)),
+            ("n", &s.rounds_missing.to_string()),
+            ("synced", &synced),
+        ],
+    );
+    format!(r#"<p class="stale" role="status">{}</p>"#, esc(&text))
 }
 
 /// The home page's content.

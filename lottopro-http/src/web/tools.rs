@@ -119,9 +119,16 @@ async fn ui_wheel(
     for ticket in &w.tickets {
         let _ = write!(h, "<li>{}</li>", balls(ticket));
     }
+    h.push_str("</ol>");
+    let tickets: Vec<String> = w
+        .tickets
+        .iter()
+        .map(|n| n.iter().map(u8::to_string).collect::<Vec<_>>().join(" "))
+        .collect();
+    h.push_str(&super::tickets::save_form(t, "wheel-saved", &tickets));
     let _ = write!(
         h,
-        r#"</ol><p class="note">{} {} / {} · {}</p><p><button type="button" data-print>{}</button></p></div>"#,
+        r#"<p class="note">{} {} / {} · {}</p><p><button type="button" data-print>{}</button></p></div>"#,
         t.verified_over,
         group_thousands(w.draws_checked),
         group_thousands(w.total_draws),

@@ -158,16 +158,19 @@ def test_a_qr_photo_gives_the_right_ranks(server, tmp_path):
         form.find_element(By.NAME, "photo").send_keys(str(photo))
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         games = WebDriverWait(driver, 30).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, "#qr-result .check li")
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#qr-result .slip-games li")
         )
         assert "Round 1245" in driver.find_element(By.ID, "qr-result").text
         assert len(games) == 2
-        assert "Rank 2 · paid ₩55,064,392" in games[0].text
-        assert "no prize" in games[1].text
-        # Both games are now My tickets for round 1245.
+        assert "Rank 2 · 5 matched · bonus matched · paid ₩55,064,392" in games[0].text
+        assert "No prize" in games[1].text
+        # Both games are now My tickets for round 1245, listed in place.
+        WebDriverWait(driver, 30).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#round-1245 .ticket")) == 2
+        )
         driver.get(f"{server}/tickets?lang=en")
         listed = driver.find_element(By.ID, "saved-list").text
-        assert listed.count("Round 1245") == 2 and "Rank 2" in listed
+        assert listed.count("Round 1245") == 1 and "Rank 2" in listed
         driver.save_screenshot(str(SHOTS / "qr-photo-390.png"))
     finally:
         driver.quit()
@@ -207,7 +210,7 @@ def test_a_second_profile_links_by_a_one_time_code(server):
                 fill(third.find_element(By.ID, "redeem-form"), "code", code)
                 third.find_element(By.CSS_SELECTOR, "#redeem-form button").click()
                 error = WebDriverWait(third, 30).until(
-                    lambda d: d.find_elements(By.CSS_SELECTOR, "#saved-list .error")
+                    lambda d: d.find_elements(By.CSS_SELECTOR, "#redeem-form .form-error .error")
                 )
                 assert "already used" in error[0].text
                 assert "from-the-phone" not in third.find_element(By.ID, "saved-list").text

@@ -6,6 +6,7 @@ use super::Text;
 
 pub(crate) const EN: Text = Text {
     lang: "en",
+    week: &super::week::EN,
     models: [
         "Frequency",
         "Trend",
@@ -194,7 +195,6 @@ pub(crate) const EN: Text = Text {
     qr_url: "or the code's text",
     qr_button: "Read and save",
     scan_button: "Scan with the camera",
-    qr_saved: "Saved to My tickets for this round.",
     history_title: "Prediction history",
     no_history: "No predictions yet: those you make on Predictions are kept here and scored when their round is drawn.",
     best_matches: "most matches:",
@@ -204,7 +204,6 @@ pub(crate) const EN: Text = Text {
     code: "Code from the other device",
     redeem_button: "Link this device",
     link_expires: "Enter it on the other device. It works once, for",
-    linked: "This device is linked: it shows the same tickets.",
     nothing_to_link: "this browser has no tickets or predictions yet: save one first",
     why: "Why these numbers",
     weight: "weight",

@@ -7,6 +7,7 @@ use super::Text;
 
 pub(crate) const JA: Text = Text {
     lang: "ja",
+    week: &super::week::JA,
     models: [
         "出現頻度",
         "最近の傾向",
@@ -195,7 +196,6 @@ pub(crate) const JA: Text = Text {
     qr_url: "またはコードの内容",
     qr_button: "読み取って保存",
     scan_button: "カメラで読み取る",
-    qr_saved: "この回のマイチケットに保存しました。",
     history_title: "予想の履歴",
     no_history: "まだ予想はありません。「予想」で作った番号はここに残り、抽せん後に採点されます。",
     best_matches: "最多一致:",
@@ -205,7 +205,6 @@ pub(crate) const JA: Text = Text {
     code: "別の端末のコード",
     redeem_button: "この端末をつなぐ",
     link_expires: "別の端末で入力してください。使えるのは一度だけ、有効時間は",
-    linked: "この端末をつなぎました。同じチケットが表示されます。",
     nothing_to_link: "このブラウザにはまだチケットも予想もありません。まず一つ保存してください",
     why: "この番号の理由",
     weight: "重み",

@@ -7,6 +7,7 @@ use super::Text;
 
 pub(crate) const KO: Text = Text {
     lang: "ko",
+    week: &super::week::KO,
     models: [
         "출현 빈도",
         "최근 추세",
@@ -195,7 +196,6 @@ pub(crate) const KO: Text = Text {
     qr_url: "또는 코드 내용",
     qr_button: "읽고 저장",
     scan_button: "카메라로 스캔",
-    qr_saved: "이 회차의 내 티켓에 저장했습니다.",
     history_title: "예측 기록",
     no_history: "아직 예측이 없습니다. 번호 예측에서 만든 번호는 여기에 남고 추첨 후 채점됩니다.",
     best_matches: "최다 일치:",
@@ -205,7 +205,6 @@ pub(crate) const KO: Text = Text {
     code: "다른 기기의 코드",
     redeem_button: "이 기기 연결",
     link_expires: "다른 기기에서 입력하세요. 한 번만 쓸 수 있고 유효 시간은",
-    linked: "이 기기가 연결되었습니다. 같은 티켓이 보입니다.",
     nothing_to_link: "이 브라우저에는 아직 티켓이나 예측이 없습니다. 먼저 하나를 저장하세요",
     why: "이 번호를 고른 이유",
     weight: "가중치",

@@ -6,6 +6,8 @@ use lottopro_core::Model;
 /// Every label of the dashboard in one language.
 pub(crate) struct Text {
     pub lang: &'static str,
+    /// The words of a player's week (slips, claims, links, freshness).
+    pub week: &'static week::Week,
     /// The models' names, in [`Model::ALL`]'s order.
     pub models: [&'static str; 7],
     /// What each model does, in the same order.
@@ -166,7 +168,6 @@ pub(crate) struct Text {
     pub qr_url: &'static str,
     pub qr_button: &'static str,
     pub scan_button: &'static str,
-    pub qr_saved: &'static str,
     pub history_title: &'static str,
     pub no_history: &'static str,
     pub best_matches: &'static str,
@@ -176,7 +177,6 @@ pub(crate) struct Text {
     pub code: &'static str,
     pub redeem_button: &'static str,
     pub link_expires: &'static str,
-    pub linked: &'static str,
     pub nothing_to_link: &'static str,
     pub why: &'static str,
     pub weight: &'static str,
@@ -259,6 +259,7 @@ impl Text {
 mod en;
 mod ja;
 mod ko;
+pub(crate) mod week;
 
 pub(crate) use en::EN;
 pub(crate) use ja::JA;
