@@ -12,6 +12,12 @@
 //! cost an atomic load and, with a deadline, a clock read: kernels make one
 //! per unit of work of a millisecond or so, so stopping takes about that
 //! long.
+//!
+//! A handle made by [`Cancel::lookups_only`] also stops work at the first
+//! thing it would compute rather than find cached ([`computing`], which the
+//! engine calls on a cache miss): a host tries a call that way first, as
+//! light work, and runs it again under its gate of heavy work only when it
+//! needs computing, so a cached answer never waits behind a backtest.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -26,6 +32,7 @@ use crate::error::{Error, Result};
 pub struct Cancel {
     flag: Arc<AtomicBool>,
     deadline: Option<Instant>,
+    lookups_only: bool,
 }
 
 thread_local! {
@@ -43,6 +50,16 @@ impl Cancel {
         Cancel {
             flag: Arc::default(),
             deadline: Instant::now().checked_add(limit),
+            lookups_only: false,
+        }
+    }
+
+    /// A handle that stops work `limit` from now and at the first thing it
+    /// would compute rather than find cached (see [`computing`]).
+    pub fn lookups_only(limit: Duration) -> Cancel {
+        Cancel {
+            lookups_only: true,
+            ..Cancel::with_deadline(limit)
         }
     }
 
@@ -99,6 +116,18 @@ pub fn check() -> Result<()> {
     CURRENT.with(|c| c.borrow().as_ref().map_or(Ok(()), Cancel::check))
 }
 
+/// What the engine calls before computing what it did not find cached:
+/// `Err(Error::Cancelled)` inside a [`Cancel::lookups_only`] scope, else
+/// [`check`].
+pub fn computing() -> Result<()> {
+    if CURRENT.with(|c| c.borrow().as_ref().is_some_and(|c| c.lookups_only)) {
+        return Err(Error::Cancelled {
+            reason: "it needs computing, and only lookups were allowed".into(),
+        });
+    }
+    check()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +144,17 @@ mod tests {
             assert!(check().is_ok(), "the outer handle is back");
         });
         assert!(current().is_none());
+    }
+
+    #[test]
+    fn a_lookups_only_scope_stops_at_computing_only() {
+        let light = Cancel::lookups_only(Duration::from_secs(60));
+        light.scope(|| {
+            assert!(check().is_ok(), "kernel steps go on");
+            assert!(computing().unwrap_err().to_string().contains("computing"));
+        });
+        assert!(Cancel::new().scope(computing).is_ok());
+        assert!(computing().is_ok(), "outside any scope nothing stops");
     }
 
     #[test]

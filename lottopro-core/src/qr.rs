@@ -184,52 +184,10 @@ impl TicketQr {
     }
 }
 
-/// The longest side a photo is read at, in pixels: a phone's 12-megapixel
-/// photo is scaled down first (a printed ticket's QR code stays readable,
-/// and detection takes milliseconds instead of seconds).
 #[cfg(feature = "photo")]
-pub const PHOTO_SIDE: u32 = 1600;
-
-/// The text of the first QR code found in a PNG or JPEG photo (`bytes`);
-/// an error naming `photo` when the image cannot be read or holds no
-/// readable QR code. Images larger than 12,000 pixels a side, or needing
-/// more than 256 MiB to decode, are refused before decoding.
+mod photo;
 #[cfg(feature = "photo")]
-pub fn read_image(bytes: &[u8]) -> Result<String> {
-    let bad = |m: String| Error::invalid("photo", m);
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| bad(format!("cannot be read: {e}")))?;
-    if reader.format().is_none() {
-        return Err(bad("is not a PNG or JPEG image".into()));
-    }
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|e| bad(format!("cannot be decoded: {e}")))?;
-    let img = if img.width().max(img.height()) > PHOTO_SIDE {
-        img.thumbnail(PHOTO_SIDE, PHOTO_SIDE)
-    } else {
-        img
-    };
-    let luma = img.to_luma8();
-    let (w, h) = (luma.width() as usize, luma.height() as usize);
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-        luma.get_pixel(x as u32, y as u32).0[0]
-    });
-    for grid in prepared.detect_grids() {
-        if let Ok((_, text)) = grid.decode() {
-            return Ok(text);
-        }
-    }
-    Err(bad(
-        "holds no readable QR code: photograph the code flat, filling most of the picture".into(),
-    ))
-}
+pub use photo::{MAX_FINDER_CANDIDATES, MAX_PHOTO_PIXELS, PHOTO_SIDE, read_image};
 
 #[cfg(test)]
 mod tests {

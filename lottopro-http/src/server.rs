@@ -132,7 +132,7 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 ),
         )
     });
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(bind).await {
             Ok(l) => l,
             Err(e) => return fail(&format!("cannot listen on {bind}: {e}")),
@@ -180,7 +180,11 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         }
-    })
+    });
+    // The requests in flight have finished; a blocking call still waiting
+    // on a dependency that stopped answering must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    code
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

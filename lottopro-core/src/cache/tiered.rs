@@ -79,12 +79,16 @@ impl TieredCache {
 
     /// Runs `f` against Redis unless in backoff; records the outcome.
     fn back<T>(&self, f: impl FnOnce(&RedisCache) -> Result<T>) -> Option<T> {
-        let now = Instant::now();
         if let Ok(b) = self.backoff.lock()
-            && b.retry_at.is_some_and(|t| now < t)
+            && b.retry_at.is_some_and(|t| Instant::now() < t)
         {
             return None;
         }
+        self.attempt(f)
+    }
+
+    /// Runs `f` against Redis, backoff or not; records the outcome.
+    fn attempt<T>(&self, f: impl FnOnce(&RedisCache) -> Result<T>) -> Option<T> {
         match f(&self.back) {
             Ok(v) => {
                 if let Ok(mut b) = self.backoff.lock() {
@@ -101,7 +105,9 @@ impl TieredCache {
                     let wait = FIRST_BACKOFF
                         .saturating_mul(1 << b.failures.min(10).saturating_sub(1))
                         .min(MAX_BACKOFF);
-                    b.retry_at = Some(now + wait);
+                    // From when the failure is known: a timeout may have
+                    // taken longer than the first backoffs.
+                    b.retry_at = Some(Instant::now() + wait);
                 }
                 None
             }
@@ -210,10 +216,9 @@ impl Cache for TieredCache {
 
     fn probe(&self) -> Result<()> {
         // Past the backoff: the probe is how a recovered Redis is noticed.
-        if let Ok(mut b) = self.backoff.lock() {
-            b.retry_at = None;
-        }
-        match self.back(|b| b.ping()) {
+        // Requests stay in the backoff while it runs, so that a Redis that
+        // hangs keeps only the probe waiting, not them.
+        match self.attempt(|b| b.ping()) {
             Some(()) => Ok(()),
             None => Err(crate::error::Error::Cache(
                 "redis: no answer to PING".into(),

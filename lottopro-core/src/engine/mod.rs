@@ -295,7 +295,7 @@ impl Engine {
             let h = self.history();
             let game = h.game();
             Sampler::new(game, &request.include, &request.exclude, request.count)?;
-            self.fitted(request.model, &h).predict(game, request)
+            self.fitted(request.model, &h)?.predict(game, request)
         })
     }
 
@@ -309,10 +309,9 @@ impl Engine {
         let prediction = self.predict(request)?;
         let h = self.history();
         // The line is the model's row of the default table (the one the
-        // dashboard and `lottopro backtest` show), Holm-corrected over all
-        // of its models: the same figure wherever the model is shown. The
-        // table is cached per history epoch, so this is a lookup after the
-        // first prediction.
+        // dashboard and `lottopro backtest` show), Holm-corrected over all of
+        // its models: the same figure wherever the model is shown. The table
+        // is cached per history epoch: a lookup after the first prediction.
         let options = BacktestOptions::default();
         let backtest = if h.len() > options.warmup {
             let report = self.backtest(&options)?;
@@ -333,7 +332,7 @@ impl Engine {
     }
 
     /// The fitted `model` for history `h`, from the memo or fitted now.
-    fn fitted(&self, model: Model, h: &History) -> Arc<FittedModel> {
+    fn fitted(&self, model: Model, h: &History) -> Result<Arc<FittedModel>> {
         let epoch = h.epoch();
         let hit = self.fitted.lock().ok().and_then(|memo| {
             memo.iter()
@@ -342,8 +341,9 @@ impl Engine {
         });
         if let Some(f) = hit {
             self.metrics.cache("fitted", CacheEvent::Hit);
-            return f;
+            return Ok(f);
         }
+        crate::cancel::computing()?;
         self.metrics.cache("fitted", CacheEvent::Miss);
         let fitted = Arc::new(FittedModel::fit(model, h.view()));
         if let Ok(mut memo) = self.fitted.lock() {
@@ -351,7 +351,7 @@ impl Engine {
             memo.retain(|(e, f)| *e == epoch && f.model() != model);
             memo.push((epoch, fitted.clone()));
         }
-        fitted
+        Ok(fitted)
     }
 
     /// The verified wheel `request` asks for, for the history's game; see
@@ -546,16 +546,16 @@ impl Engine {
         T: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
     {
         let Some(cache) = &self.cache else {
-            return compute();
+            return crate::cancel::computing().and_then(|()| compute());
         };
         if let Some((value, tier)) = get_cached(cache.as_ref(), key) {
             self.metrics.cache(tier, CacheEvent::Hit);
             return Ok(value);
         }
-        // A miss: one caller computes, the others asking for the same key at
-        // the same time wait for it and then find it cached, so a burst of
-        // identical requests (fifty clients asking for a prediction on a new
-        // history) costs one computation instead of fifty.
+        crate::cancel::computing()?;
+        // A miss: one caller computes while the others asking for the same key
+        // wait and then find it cached, so a burst of identical requests (fifty
+        // clients on a new history) costs one computation instead of fifty.
         let (value, tier) = self.inflight.one_at_a_time(key, || {
             get_or_compute(cache.as_ref(), key, self.ttl, tags, compute)
         })?;

@@ -111,6 +111,38 @@ mod redis {
         assert_eq!(t.stats().tiers.len(), 2);
     }
 
+    /// A Redis that accepts and never answers: once the cache has backed
+    /// off, a probe waiting on it does not make requests wait too.
+    #[test]
+    fn a_probe_of_a_hung_redis_keeps_requests_in_the_backoff() {
+        let hung = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("redis://{}/", hung.local_addr().unwrap());
+        let cache = Arc::new(TieredCache::new(
+            MemoryCache::new(100, None),
+            RedisCache::new(&url, RedisOptions::default()).unwrap(),
+        ));
+        // The first miss finds Redis hung and starts the backoff; a probe
+        // that fails doubles it (to 0.2 s).
+        assert!(cache.get("a").unwrap().is_none());
+        assert!(cache.is_degraded());
+        assert!(cache.probe().is_err());
+        let prober = {
+            let cache = cache.clone();
+            std::thread::spawn(move || cache.probe())
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        let started = Instant::now();
+        for _ in 0..20 {
+            assert!(cache.get("b").unwrap().is_none());
+        }
+        assert!(
+            started.elapsed() < Duration::from_millis(100),
+            "requests waited on the probe: {:?}",
+            started.elapsed()
+        );
+        assert!(prober.join().unwrap().is_err());
+    }
+
     #[test]
     fn a_bad_url_is_an_error_naming_the_setting() {
         let e = RedisCache::new("not a url", RedisOptions::default())

@@ -15,12 +15,19 @@
 //! does the whole GCRA step atomically on Redis's own clock. While Redis
 //! cannot answer (250 ms), each replica falls back to its own buckets
 //! (governor) and says so in the log and `/admin/performance`.
+//!
+//! A Redis that hangs (accepts and never answers) must cost little: after a
+//! failure the shared buckets are skipped for a backoff (1 s, doubling to
+//! 30 s) and then tried by one request at a time, so the others decide
+//! locally at once instead of each waiting 250 ms on the blocking pool. The
+//! local buckets are charged on every request, Redis up or not, so an
+//! outage never hands a client a fresh allowance on each replica.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode};
@@ -87,12 +94,18 @@ impl Limit {
     /// `Ok` if `client` may go on, else the seconds until it may: in the
     /// shared buckets when there are some and they answer, else here.
     fn check(&self, client: IpAddr) -> Result<(), u64> {
-        if let Some(shared) = &self.shared
-            && let Some(verdict) = shared.check(self.name, client, self.rate)
-        {
-            return verdict;
-        }
-        self.check_here(client)
+        let shared = self
+            .shared
+            .as_ref()
+            .and_then(|shared| shared.check(self.name, client, self.rate));
+        self.decide(client, shared)
+    }
+
+    /// The shared verdict when there is one, else the local; the local
+    /// bucket is charged either way (see the module docs).
+    fn decide(&self, client: IpAddr, shared: Option<Result<(), u64>>) -> Result<(), u64> {
+        let here = self.check_here(client);
+        shared.unwrap_or(here)
     }
 
     fn check_here(&self, client: IpAddr) -> Result<(), u64> {
@@ -114,8 +127,9 @@ pub async fn enforce(State(limit): State<Arc<Limit>>, request: Request, next: Ne
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
     let address = super::client::address(request.headers(), peer, limit.trusted_hops);
     let client = super::client::limit_key(address);
-    // Shared buckets are a network round trip: off the async workers.
-    let verdict = if limit.shared.is_some() {
+    // Shared buckets are a network round trip: off the async workers, and
+    // only while Redis is not backed off.
+    let verdict = if limit.shared.as_ref().is_some_and(|s| s.worth_asking()) {
         let l = limit.clone();
         tokio::task::spawn_blocking(move || l.check(client))
             .await
@@ -170,6 +184,56 @@ pub struct SharedBuckets {
     down: AtomicBool,
     /// Checks decided here because Redis did not answer.
     fallbacks: AtomicU64,
+    breaker: Mutex<Breaker>,
+}
+
+/// The shared buckets' circuit breaker: closed while Redis answers; after
+/// a failure, open until `retry_at`, then one trial at a time.
+#[derive(Debug, Default)]
+struct Breaker {
+    /// Failures in a row.
+    failures: u32,
+    /// Until when Redis is not asked.
+    retry_at: Option<Instant>,
+    /// When the trial in flight started, if one is.
+    trial: Option<Instant>,
+}
+
+/// The first backoff after a failure, doubled on each further one.
+const BACKOFF_MIN: Duration = Duration::from_secs(1);
+/// The longest backoff.
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+impl Breaker {
+    /// Whether a check may ask Redis now (and, if it is a trial, that it is
+    /// the one in flight).
+    fn admit(&mut self, now: Instant) -> bool {
+        let Some(retry_at) = self.retry_at else {
+            return true;
+        };
+        // A trial that never came back (a hung socket) stops counting.
+        let trial_running = self
+            .trial
+            .is_some_and(|t| now.duration_since(t) < SHARED_TIMEOUT * 8);
+        if now < retry_at || trial_running {
+            return false;
+        }
+        self.trial = Some(now);
+        true
+    }
+
+    fn succeeded(&mut self) {
+        *self = Breaker::default();
+    }
+
+    fn failed(&mut self, now: Instant) {
+        self.failures = self.failures.saturating_add(1);
+        let backoff = BACKOFF_MIN
+            .saturating_mul(1 << self.failures.saturating_sub(1).min(5))
+            .min(BACKOFF_MAX);
+        self.retry_at = Some(now + backoff);
+        self.trial = None;
+    }
 }
 
 impl SharedBuckets {
@@ -181,12 +245,28 @@ impl SharedBuckets {
             pool: Mutex::new(Vec::new()),
             down: AtomicBool::new(false),
             fallbacks: AtomicU64::new(0),
+            breaker: Mutex::default(),
         })
     }
 
     /// The verdict for `client` under `rate`, or `None` (logged once per
     /// outage) when Redis does not answer in time.
+    /// Whether Redis is worth asking now, or backed off (see [`Breaker`]).
+    fn worth_asking(&self) -> bool {
+        let breaker = self.breaker.lock().unwrap_or_else(PoisonError::into_inner);
+        breaker.retry_at.is_none_or(|at| Instant::now() >= at)
+    }
+
     fn check(&self, name: &str, client: IpAddr, rate: Rate) -> Option<Result<(), u64>> {
+        let admitted = self
+            .breaker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .admit(Instant::now());
+        if !admitted {
+            self.fallbacks.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
         let count = rate.count.max(1);
         let interval = (rate.period.as_millis() / u128::from(count)).max(1);
         let key = format!("lottopro:limit:{name}:{client}");
@@ -201,6 +281,10 @@ impl SharedBuckets {
         });
         match answer {
             Ok(wait_ms) => {
+                self.breaker
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .succeeded();
                 if self.down.swap(false, Ordering::Relaxed) {
                     tracing::info!(
                         "rate limits: Redis answers again; the buckets are shared by every replica"
@@ -213,6 +297,10 @@ impl SharedBuckets {
                 })
             }
             Err(e) => {
+                self.breaker
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .failed(Instant::now());
                 self.fallbacks.fetch_add(1, Ordering::Relaxed);
                 if !self.down.swap(true, Ordering::Relaxed) {
                     tracing::warn!(error = %e, "rate limits: Redis does not answer; each replica counts its own clients until it does");
@@ -296,5 +384,81 @@ mod tests {
             "one request comes back every 20 minutes, got {wait} s"
         );
         assert_eq!(limit.check(b), Ok(()), "other clients are not affected");
+    }
+
+    fn three_an_hour() -> Limit {
+        Limit::new(
+            "test",
+            Rate {
+                count: 3,
+                period: Duration::from_secs(3600),
+            },
+            0,
+        )
+    }
+
+    #[test]
+    fn an_outage_never_hands_out_a_fresh_allowance() {
+        let limit = three_an_hour();
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        // Redis admitted three; then it stops answering.
+        for _ in 0..3 {
+            assert_eq!(limit.decide(a, Some(Ok(()))), Ok(()));
+        }
+        assert!(
+            limit.decide(a, None).is_err(),
+            "the local bucket was charged"
+        );
+    }
+
+    #[test]
+    fn a_hung_redis_is_asked_once_per_backoff() {
+        // A listener that accepts and never answers.
+        let hung = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("redis://{}/", hung.local_addr().unwrap());
+        let limit = three_an_hour().shared(Some(Arc::new(SharedBuckets::new(&url).unwrap())));
+        let shared = limit.shared.clone().unwrap();
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let first = Instant::now();
+        assert_eq!(limit.check(a), Ok(()), "decided locally");
+        assert!(
+            first.elapsed() < SHARED_TIMEOUT * 4,
+            "{:?}",
+            first.elapsed()
+        );
+        assert!(!shared.worth_asking(), "backed off");
+        // Backed off: the next checks do not wait for Redis at all.
+        let next = Instant::now();
+        assert_eq!(limit.check(a), Ok(()));
+        assert!(limit.check(a).is_ok());
+        assert!(limit.check(a).is_err(), "the local allowance is spent");
+        assert!(
+            next.elapsed() < Duration::from_millis(50),
+            "{:?}",
+            next.elapsed()
+        );
+        assert_eq!(shared.status().fallbacks, 4);
+    }
+
+    #[test]
+    fn the_backoff_doubles_up_to_its_ceiling() {
+        let mut b = Breaker::default();
+        let now = Instant::now();
+        assert!(b.admit(now));
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            b.failed(now);
+            waits.push(b.retry_at.unwrap() - now);
+            assert!(!b.admit(now));
+        }
+        assert_eq!(waits[0], BACKOFF_MIN);
+        assert_eq!(waits[1], BACKOFF_MIN * 2);
+        assert_eq!(waits[7], BACKOFF_MAX);
+        // After the wait, one trial at a time.
+        let later = now + BACKOFF_MAX;
+        assert!(b.admit(later));
+        assert!(!b.admit(later), "a trial is in flight");
+        b.succeeded();
+        assert!(b.admit(later));
     }
 }

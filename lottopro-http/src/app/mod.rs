@@ -25,6 +25,8 @@ mod openapi;
 pub(crate) mod ops;
 mod origin;
 pub mod ready;
+mod store_call;
+mod upload;
 pub(crate) mod week;
 mod work;
 
@@ -41,8 +43,10 @@ pub(crate) use error::Problem;
 pub(crate) use extract::Admin;
 pub use extract::{ApiJson, ApiQuery};
 pub use ops::{MAX_RECENT, SimulationCaps};
+pub(crate) use store_call::on_store;
+pub(crate) use upload::{read_photo, upload_slot};
 pub use work::WorkLimits;
-pub(crate) use work::heavy;
+pub(crate) use work::{cached_or_heavy, heavy};
 
 use crate::config::{Rate, ServeConfig};
 use crate::store::Store;
@@ -183,6 +187,8 @@ pub struct AppState {
     buckets: Option<Arc<limit::SharedBuckets>>,
     /// The last readiness answer (see [`ready`]).
     ready: Arc<ready::ReadyCache>,
+    /// Slots of store calls (see [`on_store`]).
+    store_calls: Arc<tokio::sync::Semaphore>,
     /// When draws were last synced successfully, Unix seconds (0: never).
     last_sync: Arc<std::sync::atomic::AtomicI64>,
     /// Web Push delivery (see [`crate::push`]).
@@ -213,6 +219,7 @@ impl AppState {
             push: Arc::new(crate::push::Pusher::new(options.push.clone())),
             buckets,
             ready: Arc::default(),
+            store_calls: Arc::new(tokio::sync::Semaphore::new(store_call::STORE_CALLS)),
             engine,
             store,
             options: Arc::new(options),
@@ -379,7 +386,9 @@ pub fn app(state: AppState) -> Router {
         Some(layer) => router.layer(layer),
         None => router,
     };
-    let router = router.layer(from_fn_with_state(state.clone(), client::response_policies));
+    let router = router
+        .layer(from_fn_with_state(state.clone(), client::response_policies))
+        .layer(from_fn_with_state(state.clone(), work::client_scope));
     router
         .layer(from_fn_with_state(
             state.clone(),
@@ -502,18 +511,6 @@ pub(crate) fn require_store(state: &AppState) -> Result<Arc<Store>, ApiError> {
             "this service runs without a database",
         )
     })
-}
-
-/// Runs a store call on the blocking pool.
-pub(crate) async fn on_store<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&Store) -> lottopro_core::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    let s = require_store(state)?;
-    match tokio::task::spawn_blocking(move || f(&s)).await {
-        Ok(r) => r.map_err(ApiError::from),
-        Err(e) => Err(ApiError::internal(e)),
-    }
 }
 
 /// A ticket as clients send it: `numbers` (a list) or `ticket` (text), exactly one.

@@ -12,13 +12,28 @@
 //! burning the cores to the end. The permit travels with the blocking task
 //! and is released when the work has actually stopped, not when the client
 //! left: the gate counts running work, not waiting clients.
+//!
+//! Each client (its address, as the rate limits key it) first takes one of
+//! its own share of the permits, one fewer than the gate holds when it holds
+//! more than one: a client sending many heavy requests queues behind itself,
+//! so another client's request waits for at most one of its calls, and with
+//! several permits one is always left to others. Calls that are usually a
+//! cache lookup (the statistics and predictions pages) go through
+//! [`cached_or_heavy`]: tried first without the gate, allowed only lookups,
+//! and gated only when they need computing. Photos of QR codes are decoded
+//! outside this gate (see `super::upload`).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
-use lottopro_core::{Cancel, Engine};
-use tokio::sync::Semaphore;
+use axum::middleware::Next;
+use axum::response::Response;
+use lottopro_core::{Cancel, Engine, ErrorKind};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{ApiError, AppState};
 
@@ -45,11 +60,22 @@ impl Default for WorkLimits {
     }
 }
 
-/// The gate of heavy work.
+tokio::task_local! {
+    /// The client of the request being served (see [`client_scope`]).
+    pub(super) static CLIENT: IpAddr;
+}
+
+/// The gate of heavy work, and the places of uploads.
 #[derive(Debug)]
 pub(crate) struct Gate {
-    limits: WorkLimits,
+    pub(super) limits: WorkLimits,
     permits: Arc<Semaphore>,
+    /// Each client's share of the permits, while it holds or awaits one.
+    shares: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
+    /// Photos being decoded (see `super::upload`).
+    pub(super) photos: Arc<Semaphore>,
+    /// Uploads being received or decoded, per client.
+    pub(super) uploads: Mutex<HashMap<IpAddr, usize>>,
 }
 
 impl Gate {
@@ -57,17 +83,98 @@ impl Gate {
         Gate {
             limits,
             permits: Arc::new(Semaphore::new(limits.concurrency.max(1))),
+            shares: Mutex::default(),
+            photos: Arc::new(Semaphore::new(super::upload::PHOTO_CONCURRENCY)),
+            uploads: Mutex::default(),
+        }
+    }
+
+    /// Permits one client may hold at once.
+    fn share(&self) -> usize {
+        self.limits.concurrency.saturating_sub(1).max(1)
+    }
+}
+
+/// One client's hold on its share; forgets the client when it holds and
+/// awaits nothing more.
+struct Share {
+    gate: Arc<Gate>,
+    client: IpAddr,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        drop(self.permit.take());
+        let mut shares = self
+            .gate
+            .shares
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if shares.get(&self.client).is_some_and(|s| {
+            Arc::strong_count(s) == 1 && s.available_permits() == self.gate.share()
+        }) {
+            shares.remove(&self.client);
         }
     }
 }
 
+/// Middleware: serves the request with its client known to the gate.
+pub(crate) async fn client_scope(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
+    let address = super::client::limit_key(super::client::address(
+        request.headers(),
+        peer,
+        state.options.trust_proxy,
+    ));
+    CLIENT.scope(address, next.run(request)).await
+}
+
+/// The client of the request being served, when it runs under [`client_scope`].
+pub(super) fn current_client() -> Option<IpAddr> {
+    CLIENT.try_with(|c| *c).ok()
+}
+
 /// Cancels its handle when dropped: held by the request's future, so a
 /// client that hangs up stops its work.
-struct CancelOnDrop(Cancel);
+pub(super) struct CancelOnDrop(pub(super) Cancel);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         self.0.cancel();
+    }
+}
+
+/// 503: the gate stayed full for the whole queue wait.
+pub(super) fn busy(limits: WorkLimits, what: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Busy",
+        format!(
+            "{what} and none finished within {} s; try again shortly",
+            limits.queue_wait.as_secs_f64()
+        ),
+    )
+    .with_retry_after(limits.queue_wait.as_secs().max(1) * 2)
+}
+
+/// 503 for work stopped at its deadline; other errors as they are.
+pub(super) fn stopped(limits: WorkLimits, e: lottopro_core::Error) -> ApiError {
+    match e {
+        lottopro_core::Error::Cancelled { .. } => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Took too long",
+            format!(
+                "the work did not finish within {} s (the service is busy); try again shortly",
+                limits.deadline.as_secs_f64()
+            ),
+        )
+        .with_retry_after(limits.queue_wait.as_secs().max(1) * 2),
+        other => ApiError::from(other),
     }
 }
 
@@ -81,40 +188,72 @@ where
 {
     let gate = &state.gate;
     let limits = gate.limits;
-    let waited =
-        tokio::time::timeout(limits.queue_wait, gate.permits.clone().acquire_owned()).await;
+    let until = tokio::time::Instant::now() + limits.queue_wait;
+    let share = match current_client() {
+        Some(client) => {
+            let semaphore = gate
+                .shares
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(client)
+                .or_insert_with(|| Arc::new(Semaphore::new(gate.share())))
+                .clone();
+            let mut share = Share {
+                gate: gate.clone(),
+                client,
+                permit: None,
+            };
+            let waited = tokio::time::timeout_at(until, semaphore.acquire_owned()).await;
+            let Ok(Ok(permit)) = waited else {
+                return Err(busy(
+                    limits,
+                    &format!("{} of your heavy requests are running", gate.share()),
+                ));
+            };
+            share.permit = Some(permit);
+            Some(share)
+        }
+        None => None,
+    };
+    let waited = tokio::time::timeout_at(until, gate.permits.clone().acquire_owned()).await;
     let Ok(Ok(permit)) = waited else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Busy",
-            format!(
-                "{} heavy requests are running and none finished within {} s; try again shortly",
-                limits.concurrency,
-                limits.queue_wait.as_secs_f64()
-            ),
-        )
-        .with_retry_after(limits.queue_wait.as_secs().max(1) * 2));
+        return Err(busy(
+            limits,
+            &format!("{} heavy requests are running", limits.concurrency),
+        ));
     };
     let cancel = Cancel::with_deadline(limits.deadline);
     let _on_drop = CancelOnDrop(cancel.clone());
     let engine = state.engine.clone();
     let work = move || {
-        let _permit = permit;
+        let _permits = (permit, share);
         cancel.scope(|| f(&engine))
     };
     match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result.map_err(|e| match e {
-            lottopro_core::Error::Cancelled { .. } => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Took too long",
-                format!(
-                    "the work did not finish within {} s (the service is busy); try again shortly",
-                    limits.deadline.as_secs_f64()
-                ),
-            )
-            .with_retry_after(limits.queue_wait.as_secs().max(1) * 2),
-            other => ApiError::from(other),
-        }),
+        Ok(result) => result.map_err(|e| stopped(limits, e)),
+        Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+/// Runs an engine call that is usually a cache lookup: first on the
+/// blocking pool outside the gate, allowed only lookups
+/// (`lottopro_core::cancel::computing`), and again under the gate
+/// ([`heavy`]) only when it needs computing.
+pub(crate) async fn cached_or_heavy<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: Fn(&Engine) -> lottopro_core::Result<T> + Send + Sync + 'static,
+{
+    let f = Arc::new(f);
+    let (engine, lookup, light) = (
+        state.engine.clone(),
+        f.clone(),
+        Cancel::lookups_only(state.gate.limits.deadline),
+    );
+    match tokio::task::spawn_blocking(move || light.scope(|| lookup(&engine))).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) if e.kind() == ErrorKind::Cancelled => heavy(state, move |e| f(e)).await,
+        Ok(Err(e)) => Err(ApiError::from(e)),
         Err(e) => Err(ApiError::internal(e)),
     }
 }
@@ -198,5 +337,77 @@ mod tests {
         );
         // The gate is free again.
         assert!(heavy(&state, |_| Ok(())).await.is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cached_answer_does_not_wait_for_a_full_gate() {
+        let state = state(WorkLimits {
+            concurrency: 1,
+            queue_wait: Duration::from_millis(100),
+            deadline: Duration::from_secs(2),
+        });
+        let warm = lottopro_core::StatsOptions::default();
+        state.engine.stats(&warm).unwrap();
+        let (tx, _rx) = std::sync::mpsc::channel();
+        let busy = tokio::spawn({
+            let state = state.clone();
+            async move { heavy(&state, until_stopped(tx)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = Instant::now();
+        let cached = cached_or_heavy(&state, move |e| e.stats(&warm)).await;
+        assert!(cached.is_ok());
+        assert!(
+            started.elapsed() < Duration::from_millis(100),
+            "{:?}",
+            started.elapsed()
+        );
+        // What is not cached yet goes to the gate, which is full: 503.
+        let cold = lottopro_core::StatsOptions {
+            last: Some(10),
+            ..Default::default()
+        };
+        let refused = cached_or_heavy(&state, move |e| e.stats(&cold)).await;
+        let refused = refused.err().unwrap().into_response();
+        assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+        busy.abort();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_client_cannot_take_every_permit() {
+        let state = state(WorkLimits {
+            concurrency: 3,
+            queue_wait: Duration::from_millis(100),
+            deadline: Duration::from_secs(2),
+        });
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        let mut running = Vec::new();
+        for _ in 0..2 {
+            let (tx, _rx) = std::sync::mpsc::channel();
+            let state = state.clone();
+            running.push(tokio::spawn(
+                CLIENT.scope(a, async move { heavy(&state, until_stopped(tx)).await }),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // A third of A's waits behind A's own two, while B goes straight in.
+        let third = CLIENT.scope(a, heavy(&state, |_| Ok(()))).await;
+        assert_eq!(
+            third.err().unwrap().into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert!(CLIENT.scope(b, heavy(&state, |_| Ok(()))).await.is_ok());
+        for r in &running {
+            r.abort();
+        }
+        for r in running {
+            let _ = r.await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            state.gate.shares.lock().unwrap().is_empty(),
+            "idle clients are forgotten"
+        );
     }
 }

@@ -25,7 +25,8 @@ use super::sql::{Row, Sql, Value};
 const MAX_CONNECTIONS: usize = 8;
 /// How long a checkout waits for a free connection.
 const CHECKOUT_WAIT: Duration = Duration::from_secs(5);
-/// How long connecting may take.
+/// How long connecting may take: the TCP connect (the driver's own
+/// timeout) and, separately, the handshake after it (see [`Pool::open`]).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest a statement may run, milliseconds.
 const STATEMENT_TIMEOUT_MS: u32 = 10_000;
@@ -261,6 +262,8 @@ pub(crate) struct Pool {
     freed: Condvar,
     /// Where it connects, without the password, for logs and errors.
     shown: String,
+    /// Connections being opened, answered or not (see [`Pool::open`]).
+    connecting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// A connection checked out of the pool; handed back when dropped (unless
@@ -327,17 +330,56 @@ impl Pool {
             idle: Mutex::new((Vec::new(), 0)),
             freed: Condvar::new(),
             shown,
+            connecting: std::sync::Arc::default(),
         };
         pool.migrate()?;
         Ok(pool)
     }
 
+    /// A new connection. The driver's connect timeout covers the TCP
+    /// connect only: a server that accepts and never answers (stopped, or
+    /// not PostgreSQL) would hold the handshake, and `serve`'s start, for
+    /// ever. So the handshake runs on a thread of its own and is waited for
+    /// [`CONNECT_TIMEOUT`]; a thread left behind ends with its socket, and
+    /// no more than [`MAX_CONNECTIONS`] are ever left waiting.
     fn open(&self) -> Result<PgConn> {
-        let client = match &self.tls {
-            Some(tls) => self.config.connect(tls.clone()),
-            None => self.config.connect(NoTls),
+        use std::sync::atomic::Ordering;
+        let unavailable = |m: String| Error::unavailable("database", m);
+        if self.connecting.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+            self.connecting.fetch_sub(1, Ordering::AcqRel);
+            return Err(unavailable(format!(
+                "{} has not answered {MAX_CONNECTIONS} connections yet",
+                self.shown
+            )));
         }
-        .map_err(|e| {
+        let (config, tls, connecting) = (
+            self.config.clone(),
+            self.tls.clone(),
+            self.connecting.clone(),
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("pg-connect".into())
+            .spawn(move || {
+                let client = match tls {
+                    Some(tls) => config.connect(tls),
+                    None => config.connect(NoTls),
+                };
+                connecting.fetch_sub(1, Ordering::AcqRel);
+                let _ = tx.send(client);
+            });
+        if let Err(e) = spawned {
+            self.connecting.fetch_sub(1, Ordering::AcqRel);
+            return Err(unavailable(format!("cannot start connecting: {e}")));
+        }
+        let Ok(connected) = rx.recv_timeout(CONNECT_TIMEOUT) else {
+            return Err(unavailable(format!(
+                "{} accepted the connection but did not answer within {} s",
+                self.shown,
+                CONNECT_TIMEOUT.as_secs()
+            )));
+        };
+        let client = connected.map_err(|e| {
             // The cause ("Connection refused", "password authentication
             // failed") is in the error's source.
             let cause =
@@ -558,6 +600,19 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("newer than this LottoPro"), "{text}");
         assert!(text.contains("lottopro restore"), "{text}");
+    }
+
+    #[test]
+    fn a_server_that_never_answers_is_given_up_on_in_time() {
+        let hung = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "postgres://lotto@127.0.0.1:{}/lotto",
+            hung.local_addr().unwrap().port()
+        );
+        let started = std::time::Instant::now();
+        let e = Pool::connect(&url).err().unwrap().to_string();
+        assert!(e.contains("did not answer within 5 s"), "{e}");
+        assert!(started.elapsed() < CONNECT_TIMEOUT + Duration::from_secs(2));
     }
 
     #[test]

@@ -157,11 +157,11 @@ async fn body(
                 last,
                 ..Default::default()
             };
-            let s = crate::app::heavy(state, move |e| e.stats(&opts)).await?;
+            let s = crate::app::cached_or_heavy(state, move |e| e.stats(&opts)).await?;
             stats::page(t, &s, last)
         }
         Page::Predict => {
-            let models = crate::app::heavy(state, predictions).await?;
+            let models = crate::app::cached_or_heavy(state, predictions).await?;
             predict(t, &models)
         }
         Page::Share => share::page(t),

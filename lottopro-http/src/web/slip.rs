@@ -177,12 +177,12 @@ async fn ui_qr(
     let result = async {
         let multipart = multipart
             .map_err(|r| ApiError::from(lottopro_core::Error::invalid("photo", r.body_text())))?;
+        // Admitted before its body is read; the photo decoded apart from
+        // the heavy work, under its own deadline.
+        let _slot = crate::app::upload_slot(&state)?;
         let (photo, url) = qr_fields(multipart).await?;
         let text = match photo {
-            // Decoding a photo is heavy work: it waits its turn like a wheel.
-            Some(bytes) => {
-                crate::app::heavy(&state, move |_| lottopro_core::qr::read_image(&bytes)).await?
-            }
+            Some(bytes) => crate::app::read_photo(&state, bytes).await?,
             None => url,
         };
         let client = Client::or_issue(&headers, &state).await?;
