@@ -391,7 +391,7 @@ impl Engine {
                 // A model strategy's tickets come from the model fitted for
                 // this epoch: the same tickets as a fresh fit, without one.
                 simulate_picking(h.game(), &model, request, |req| {
-                    self.fitted(req.model, &h).predict(h.game(), req)
+                    self.fitted(req.model, &h)?.predict(h.game(), req)
                 })
             })
         })

@@ -107,3 +107,28 @@ pub(super) fn solve_spd(a: Array2<f64>, b: Array1<f64>) -> Option<Array1<f64>> {
     }
     Some(y)
 }
+
+/// A standard normal draw (Box–Muller).
+pub(super) fn standard_normal(rng: &mut crate::rng::LottoRng) -> f64 {
+    use rand::RngExt;
+    let (u, v): (f64, f64) = (rng.random::<f64>().max(1e-300), rng.random());
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
+/// A Poisson count with mean `lambda`: by inversion when small, else its
+/// normal approximation (rounded, at least 0).
+pub(super) fn poisson(lambda: f64, rng: &mut crate::rng::LottoRng) -> f64 {
+    use rand::RngExt;
+    if lambda < 30.0 {
+        let limit = (-lambda).exp();
+        let (mut k, mut p) = (0.0, rng.random::<f64>());
+        while p > limit {
+            k += 1.0;
+            p *= rng.random::<f64>();
+        }
+        return k;
+    }
+    (lambda + lambda.sqrt() * standard_normal(rng))
+        .round()
+        .max(0.0)
+}

@@ -161,7 +161,7 @@ pub struct Popularity {
     /// [`second`]).
     table: std::sync::OnceLock<sales::ShareTable>,
     /// The parameter sets of the intervals: drawn on first use.
-    bootstrap: std::sync::OnceLock<second::Bootstrap>,
+    bootstrap: std::sync::OnceLock<sales::Bootstrap>,
     /// The expected information at the fit (for the covariance of `γ`).
     information: Option<ndarray::Array2<f64>>,
     /// The ridge penalty on `γ`.

@@ -8,7 +8,7 @@
 use statrs::function::gamma::gamma_lr;
 
 use super::crowd::{Spread, normal_nodes};
-use super::second::Parameters;
+use super::math::Weights;
 use super::{NamedKind, Popularity};
 use crate::ticket::NumberSet;
 
@@ -347,6 +347,39 @@ pub(super) fn quantile(v: &[f64], q: f64) -> f64 {
     }
     let i = ((v.len() - 1) as f64 * q).round() as usize;
     v[i.min(v.len() - 1)]
+}
+
+/// Which classes with a share of their own hold a combination.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Membership {
+    pub(super) pattern: bool,
+    /// Bit `i`: the `i`-th named class.
+    pub(super) named: u32,
+}
+
+/// The parameters the intervals vary.
+#[derive(Debug, Clone)]
+pub(super) struct Parameters {
+    pub(super) quick: f64,
+    /// `(sigma, cluster share, cluster multiplier)`.
+    pub(super) spread: [f64; 3],
+    pub(super) named: Vec<f64>,
+    pub(super) weights: Weights,
+}
+
+/// The bootstrap's parameter sets and, built when first needed, each one's
+/// share table.
+#[derive(Debug, Clone)]
+pub(super) struct Bootstrap {
+    pub(super) samples: Vec<Parameters>,
+    pub(super) tables: std::sync::OnceLock<Vec<ShareTable>>,
+}
+
+impl Bootstrap {
+    pub(super) fn tables(&self, m: &Popularity) -> &[ShareTable] {
+        self.tables
+            .get_or_init(|| self.samples.iter().map(|p| ShareTable::new(m, p)).collect())
+    }
 }
 
 #[cfg(test)]

@@ -23,8 +23,8 @@
 use serde::Serialize;
 
 use super::crowd::{self, Calibration, KR645_CALIBRATION, QuickPicks, Spread};
-use super::math::Weights;
-use super::sales::{ShareTable, quantile};
+use super::math::{Weights, poisson, standard_normal};
+use super::sales::{Bootstrap, Membership, Parameters, ShareTable, quantile};
 use super::{Named, NamedKind, Popularity};
 use crate::error::{Error, Result};
 use crate::history::HistoryView;
@@ -566,68 +566,11 @@ impl Popularity {
     }
 }
 
-/// Which classes with a share of their own hold a combination.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Membership {
-    pattern: bool,
-    /// Bit `i`: the `i`-th named class.
-    named: u32,
-}
-
-/// The parameters the intervals vary.
-#[derive(Debug, Clone)]
-pub(super) struct Parameters {
-    pub(super) quick: f64,
-    /// `(sigma, cluster share, cluster multiplier)`.
-    pub(super) spread: [f64; 3],
-    pub(super) named: Vec<f64>,
-    pub(super) weights: Weights,
-}
-
-/// The bootstrap's parameter sets and, built when first needed, each one's
-/// share table.
-#[derive(Debug, Clone)]
-pub(super) struct Bootstrap {
-    pub(super) samples: Vec<Parameters>,
-    tables: std::sync::OnceLock<Vec<ShareTable>>,
-}
-
-impl Bootstrap {
-    pub(super) fn tables(&self, m: &Popularity) -> &[ShareTable] {
-        self.tables
-            .get_or_init(|| self.samples.iter().map(|p| ShareTable::new(m, p)).collect())
-    }
-}
-
-/// `value` with the 95 % interval of its bootstrap `samples` (widened to
-/// hold `value`).
 /// Draws behind a predictive interval.
 const PREDICTIVE_DRAWS: usize = 20_000;
 
-fn standard_normal(rng: &mut crate::rng::LottoRng) -> f64 {
-    use rand::RngExt;
-    let (u, v): (f64, f64) = (rng.random::<f64>().max(1e-300), rng.random());
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-}
-
-/// A Poisson count with mean `lambda`: by inversion when small, else its
-/// normal approximation (rounded, at least 0).
-fn poisson(lambda: f64, rng: &mut crate::rng::LottoRng) -> f64 {
-    use rand::RngExt;
-    if lambda < 30.0 {
-        let limit = (-lambda).exp();
-        let (mut k, mut p) = (0.0, rng.random::<f64>());
-        while p > limit {
-            k += 1.0;
-            p *= rng.random::<f64>();
-        }
-        return k;
-    }
-    (lambda + lambda.sqrt() * standard_normal(rng))
-        .round()
-        .max(0.0)
-}
-
+/// `value` with the 95 % interval of its bootstrap `samples` (widened to
+/// hold `value`).
 fn estimate(value: f64, mut samples: Vec<f64>) -> Estimate {
     samples.sort_by(f64::total_cmp);
     if samples.is_empty() {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::math::Weights;
 use super::math::{esym, without};
-use super::second::Parameters;
+use super::sales::Parameters;
 use serde::Serialize;
 
 use super::{NOTE, Popularity, TierRule, recent_sales};
