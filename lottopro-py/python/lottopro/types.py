@@ -75,6 +75,14 @@ class BacktestReport(TypedDict):
     # The options used.
     options: "BacktestOptions"
 
+class BestKnown(TypedDict):
+    """The best size known elsewhere for a wheel, and where it is published."""
+
+    # The size, where a published figure was confirmed; `None` where it
+    size: Optional[int]
+    # Where the figure comes from (a key explained in
+    source: str
+
 class Bracket(TypedDict):
     """One marginal bracket: `rate_bp` applies to the part of the taxable amount
 below `up_to` (and above the previous bracket's bound); `None` is unbounded."""
@@ -568,22 +576,36 @@ class PredictionReport(TypedDict):
     target_round: int
 
 class QrCheck(TypedDict):
-    """A ticket's QR code checked against its round."""
+    """A ticket's QR code checked against its round: every game with its
+outcome once the round is drawn, or waiting for it."""
 
+    # What the slip cost.
+    cost: int
+    draw_date: Optional[str]
     # Every game, in print order.
     games: List["QrGame"]
     # The round the ticket was bought for.
     round: int
+    # The operator's serial, which identifies the slip.
+    serial: Optional[str]
+    # Where that round stands: drawn, or waiting for its draw (or for its
+    status: "RoundStatus"
 
 class QrGame(TypedDict):
     """One game of a checked QR ticket."""
 
-    # Whether the bonus matched.
-    bonus: bool
+    # Whether the bonus matched (`None` until the round is drawn).
+    bonus: Optional[bool]
+    # The same, by name.
+    choice: Literal["auto", "semi_auto", "manual", "unknown"]
     # How it was chosen, as printed (`q` quick pick, `m` manual, `s` semi).
     kind: str
-    # Main numbers matched.
-    matches: int
+    # Its line on the slip, `A` to `E`.
+    letter: str
+    # The numbers of the ticket that were drawn (empty until then).
+    matched: List[int]
+    # Main numbers matched (`None` until the round is drawn).
+    matches: Optional[int]
     # Its numbers.
     numbers: List[int]
     prize: Optional[int]
@@ -816,6 +838,7 @@ class TaxAssessment(TypedDict):
 class TicketPopularity(TypedDict):
     """What the popularity model says about one ticket."""
 
+    buyers_predictive: Optional["Estimate"]
     # The 95 % intervals of `expected_co_winners` (second model only).
     co_winners_interval: Optional[Dict[int, Tuple[float, float]]]
     # The 95 % interval of `ev_per_ticket` (second model only): the
@@ -960,12 +983,29 @@ class Wheel(TypedDict):
     note: str
     # The numbers wheeled, ascending.
     numbers: List[int]
+    # How its size compares with the best known elsewhere and with the
+    record: "WheelRecord"
     # The tickets, each ascending.
     tickets: List[Ticket]
     # All draws of the game.
     total_draws: int
     # Always `true` for a returned wheel: the guarantee was checked.
     verified: bool
+
+class WheelRecord(TypedDict):
+    """How a wheel compares with the record: shown beside every wheel the
+shipped table answers."""
+
+    # The best size known elsewhere, with its source.
+    best_known: "BestKnown"
+    # How many more tickets than the best known size it has, in percent
+    extra_percent: Optional[float]
+    # Whether this wheel came from the shipped table (verified when it was
+    from_table: bool
+    # No wheel with this guarantee can be smaller (the Schönheim bound;
+    lower_bound: int
+    # Whether the wheel meets the lower bound: then no smaller wheel with
+    optimal: bool
 
 class Why(TypedDict):
     """Why a ticket holds its numbers."""
@@ -980,3 +1020,4 @@ BonusMatch = Dict[str, Any]
 BonusRule = Dict[str, Any]
 Payout = Dict[str, Any]
 Reason = Dict[str, Any]
+RoundStatus = Dict[str, Any]
