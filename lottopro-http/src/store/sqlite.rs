@@ -147,7 +147,13 @@ pub(super) fn transaction<T>(
     conn: &mut Connection,
     f: impl FnOnce(&mut dyn Sql) -> Result<T>,
 ) -> Result<T> {
-    let mut tx = Tx(conn.transaction().map_err(db_error)?);
+    // IMMEDIATE: a transaction that reads and then writes (a save checks the
+    // owner's count first) takes the write lock at its start, where
+    // `busy_timeout` waits for another writer (a backup, the prediction
+    // log); a deferred one would fail at once when upgrading its lock.
+    let mut tx = Tx(conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(db_error)?);
     let out = f(&mut tx)?;
     tx.0.commit().map_err(db_error)?;
     Ok(out)

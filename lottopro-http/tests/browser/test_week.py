@@ -187,6 +187,8 @@ def test_a_players_week_in_korean(server, mirror, push, tmp_path):
             phone.get(f"{server}/tickets?lang=ko")
             # The freshness notice: the bundled draws end at 1245.
             assert "당첨 결과가 최신이 아닙니다" in phone.find_element(By.CSS_SELECTOR, ".stale").text
+            stale = json.load(urllib.request.urlopen(f"{server}/api/health"))["stale"]
+            assert stale["missing_from"] == LATEST + 1 and stale["rounds_missing"] >= 1, stale
             upcoming = int(phone.find_element(By.CSS_SELECTOR, "#saved-form [name=round]").get_attribute("value"))
             assert upcoming > LATEST
 

@@ -1018,6 +1018,56 @@ async fn draws_show_their_prizes_and_tickets_their_history() {
 #[tokio::test]
 async fn wheels_and_every_games_odds_on_the_page() {
     let s = Service::new(real_history(1245), None, options());
+    // Before building, the page learns what a wheel holds and costs: a
+    // shipped design exactly, a wheel past the cap refused from its bound,
+    // one past a draw's purchase limit warned about.
+    let shipped = s
+        .get("/ui/wheel/estimate?lang=en&numbers=1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17+18+19+20&guarantee=3if3", &[])
+        .await
+        .text();
+    assert!(
+        shipped.contains("73 games · ₩73,000 · 3 matched if 3 drawn"),
+        "{shipped}"
+    );
+    assert!(!shipped.contains("purchase limit"), "{shipped}");
+    let costly = s
+        .get("/ui/wheel/estimate?lang=en&numbers=1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17+18+19+20+21+22+23+24+25&guarantee=3if3", &[])
+        .await
+        .text();
+    assert!(costly.contains("purchase limit (₩100,000)"), "{costly}");
+    assert!(!costly.contains("class=\"error\""), "{costly}");
+    let huge = s
+        .get("/ui/wheel/estimate?lang=ko&numbers=1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17+18+19+20+21+22+23+24&guarantee=5if5", &[])
+        .await
+        .text();
+    assert!(
+        huge.contains("최소") && huge.contains("2,000게임까지만"),
+        "{huge}"
+    );
+    let refused = s
+        .post_form(
+            "/ui/wheel?lang=en",
+            "numbers=1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16+17+18+19+20+21+22+23+24&guarantee=5if5",
+            &[],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    let small = s
+        .get(
+            "/ui/wheel/estimate?lang=en&numbers=1+2+3+4+5+6+7+8+9+10&guarantee=3if3",
+            &[],
+        )
+        .await
+        .text();
+    assert!(
+        small.contains("10 games · ₩10,000") && !small.contains("purchase limit"),
+        "{small}"
+    );
     let page = s.get("/tools?lang=en", &[]).await.text();
     assert!(
         page.contains(r#"<option value="powerball">"#),
