@@ -799,7 +799,7 @@ async fn the_dashboard_renders_charts_and_answers_its_forms() {
     assert_eq!(p.status, StatusCode::OK, "{}", p.text());
     for want in [
         // The rank with its interval.
-        "Popularity rank among all combinations</td><td>4 <span class=\"muted\">(4–",
+        "Popularity rank among all combinations</td><td>5 <span class=\"muted\">(5–",
         "Other players expected on this combination",
         "never the chance of winning",
         "class=\"muted\">(",
