@@ -337,9 +337,11 @@ pub fn qr_url(data: &[u8]) {
             v.push_str(&format!("{n:02}"));
         }
     }
+    // The operator's serial follows the games, and is read back as it was.
+    v.push_str(qr.serial.as_deref().unwrap_or(""));
     let again = lottopro_core::TicketQr::parse(
         &game,
-        &format!("https://m.dhlottery.co.kr/qr.do?method=winQr&v={v}0"),
+        &format!("https://m.dhlottery.co.kr/qr.do?method=winQr&v={v}"),
     )
     .expect("a printed QR URL parses");
     assert_eq!(again, qr);
