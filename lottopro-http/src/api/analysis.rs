@@ -120,7 +120,7 @@ struct CheckBody {
     responses((status = 200, description = "matches, rank and prize; for qr: round and games", body = CheckAnswer),
               (status = 400, description = "a bad ticket or QR URL", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "no such round", body = Problem, content_type = "application/problem+json"),
-              (status = 409, description = "no draws loaded", body = Problem, content_type = "application/problem+json")))]
+              (status = 409, description = "no draws loaded, or a QR code's round more than four after the next draw (not open yet)", body = Problem, content_type = "application/problem+json")))]
 async fn check(
     State(state): State<AppState>,
     ApiJson(b): ApiJson<CheckBody>,

@@ -48,6 +48,7 @@ struct SaveBody {
     responses((status = 201, description = "the saved ticket and the token", body = Saved),
               (status = 200, description = "the same ticket for the same round is saved already: it is answered as held", body = Saved),
               (status = 400, description = "a bad ticket, label or token", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "a round more than four after the next draw: not open for tickets yet", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "more than 1,000 saved tickets", body = Problem, content_type = "application/problem+json"),
               (status = 429, description = "rate limit (RATE_LIMIT_SAVE_NUMBERS); see Retry-After", body = Problem, content_type = "application/problem+json"),
               (status = 503, description = "the service runs without a database", body = Problem, content_type = "application/problem+json")))]

@@ -120,6 +120,12 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         let (status, title) = match e.kind() {
+            // A round past the ones that can hold a ticket now is valid in
+            // itself and accepted once the schedule reaches it: a conflict
+            // with the present, as too few draws are.
+            _ if matches!(e.reason(), Some(lottopro_core::Reason::TooFarAhead { .. })) => {
+                (StatusCode::CONFLICT, "Round not open yet")
+            }
             ErrorKind::InvalidInput | ErrorKind::Parse => {
                 (StatusCode::BAD_REQUEST, "Invalid input")
             }

@@ -1217,7 +1217,7 @@ async fn tickets_are_checked_from_their_qr_code() {
     let future = QR_997.replace("v=0997", "v=9300");
     assert_problem(
         &s.post_json("/api/check", &json!({"qr": future}), &[]).await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::CONFLICT,
         Some("round"),
     );
     let next = lottopro_core::History::bundled()
