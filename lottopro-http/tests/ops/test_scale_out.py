@@ -16,6 +16,7 @@ loses no acknowledged save and nginx keeps answering.
 
 import contextlib
 import gzip
+import itertools
 import json
 import os
 import pathlib
@@ -232,12 +233,18 @@ def test_a_client_gets_one_allowance_across_the_replicas(topology):
         assert e.code == 429 and 1 <= int(e.headers["Retry-After"]) <= 12
 
 
+SAVED = itertools.count()
+
+
 def saves(front, token, label, n, statuses):
-    """`n` saves through nginx; the labels of those acknowledged (201)."""
+    """`n` saves through nginx, each of another ticket (the same ticket for
+    the same round is stored once); the labels of those acknowledged (201)."""
     done = []
     for i in range(n):
+        k = next(SAVED)
+        ticket = f"1 2 3 {4 + k // 25} {20 + k % 25} 45"
         status, body = request(f"{front}/api/numbers", "POST",
-                               {"ticket": "8 16 23 30 37 44", "label": f"{label}-{i}"},
+                               {"ticket": ticket, "label": f"{label}-{i}"},
                                headers={"X-Client-Token": token})
         statuses.append(status)
         if status == 201:
