@@ -10,6 +10,19 @@ one fault, and measures the light routes (/api/check, /, /stats, /predict,
                                    within the work deadline, the process idle
                                    again within 1 s of the answer, light-route
                                    p99 under 100 ms meanwhile
+    scripts/hostile.py trickle [S] 512 connections from eight addresses, each
+                                   sending a request body one byte every 10 s
+                                   and reconnecting when cut off, for S seconds
+                                   (default 20; MAX_CONNECTIONS 256, so both the
+                                   per-address and the global cap are met):
+                                   /api/health on a fresh connection and the
+                                   light routes each answered within 1 s
+    scripts/hostile.py uploads     40 concurrent 8 MB uploads to /ui/qr from 40
+                                   clients (as behind a balancer), then a decompression bomb (a
+                                   4096 × 4096 PNG of a few KB): peak RSS of the
+                                   service under 256 MB, every upload answered
+                                   (200, 4xx or 503 with Retry-After), light
+                                   routes all 200 meanwhile
     scripts/hostile.py heavy [S]   eight clients sending the most expensive
                                    requests for S seconds (default 10) while
                                    /stats and /predict (cache warm) are asked in
@@ -20,6 +33,11 @@ one fault, and measures the light routes (/api/check, /, /stats, /predict,
                                    seconds (default 15) under 4 prediction
                                    clients: light-route p99 under 100 ms,
                                    /api/ready names Redis and never the store
+    scripts/hostile.py redis-stopped [S]
+                                   the same with a real redis-server stopped by
+                                   SIGSTOP once the service is warm; in both, a
+                                   client trying twice its allowance of saves
+                                   during the fault gets no more than it
     scripts/hostile.py pg-stopped [S]
                                    PostgreSQL stopped by SIGSTOP for S seconds
                                    (default 15) while /api/ready is polled every
@@ -37,6 +55,8 @@ another, and touches nothing outside a temporary folder.
 
 import json
 import os
+import signal
+import subprocess
 import struct
 import sys
 import tempfile
@@ -47,7 +67,7 @@ import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reliability import build, cpu_seconds, free_port, heavy_request, raw_request, serve  # noqa: E402
+from reliability import build, cpu_seconds, free_port, heavy_request, raw_request, rss_mb, serve, wait_port  # noqa: E402
 
 import socket  # noqa: E402
 
@@ -91,6 +111,13 @@ def png(side, module, count=None):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
 
 
+def peak_rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def upload(port, photo, timeout=60):
     """POST /ui/qr with `photo`: (status, seconds)."""
     boundary = "lottopro-hostile"
@@ -114,7 +141,7 @@ class Light:
 
     def __init__(self, port, routes=LIGHT):
         self.port, self.routes = port, routes
-        self.times, self.statuses, self.slowest = [], {}, {}
+        self.times, self.statuses, self.slowest, self.errors = [], {}, {}, {}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -132,8 +159,9 @@ class Light:
                     status = r.status
             except urllib.error.HTTPError as e:
                 status = e.code
-            except OSError:
+            except OSError as e:
                 status = 0
+                self.errors[type(e).__name__ + ": " + str(e)[:80]] = self.errors.get(type(e).__name__ + ": " + str(e)[:80], 0) + 1
             self.times.append((time.perf_counter() - t0) * 1000)
             self.slowest[path] = max(self.slowest.get(path, 0), self.times[-1])
             self.statuses[(path, status)] = self.statuses.get((path, status), 0) + 1
@@ -243,6 +271,164 @@ def heavy(seconds=10, clients=8):
     return ok
 
 
+def trickle(seconds=20, connections=512, addresses=8):
+    build()
+    head = (b"POST /api/tax HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100000\r\n\r\n{")
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        proc = serve(tmp, port, env={"CACHE_WARMING": "false", "MAX_CONNECTIONS": "256"})
+        stop = threading.Event()
+        cut = [0]
+
+        def open_one(i):
+            s = socket.socket()
+            s.bind((f"127.0.0.{2 + i % addresses}", 0))
+            s.settimeout(2)
+            s.connect(("127.0.0.1", port))
+            s.sendall(head)
+            s.setblocking(False)
+            return s
+
+        def attacker():
+            socks = [open_one(i) for i in range(connections)]
+            last = time.monotonic()
+            while not stop.is_set():
+                time.sleep(0.2)
+                due = time.monotonic() - last >= 10
+                for i, s in enumerate(socks):
+                    try:
+                        if s.recv(4096) == b"":
+                            raise ConnectionError
+                    except BlockingIOError:
+                        pass
+                    except OSError:
+                        s.close()
+                        cut[0] += 1
+                        try:
+                            socks[i] = open_one(i)
+                        except OSError:
+                            pass
+                        continue
+                    if due:
+                        try:
+                            s.send(b" ")
+                        except OSError:
+                            pass
+                if due:
+                    last = time.monotonic()
+            for s in socks:
+                s.close()
+
+        try:
+            warm(port)
+            thread = threading.Thread(target=attacker, daemon=True)
+            thread.start()
+            time.sleep(2)
+            health = []
+            with Light(port) as light:
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    t0 = time.perf_counter()
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=30) as r:
+                            r.read()
+                            status = r.status
+                    except OSError:
+                        status = 0
+                    health.append((status, time.perf_counter() - t0))
+                    time.sleep(0.25)
+            stop.set()
+            thread.join(timeout=30)
+        finally:
+            proc.kill()
+            proc.wait()
+    slowest_health = max(t for _, t in health)
+    slowest_light = max(light.times) / 1000 if light.times else float("inf")
+    ok = (all(s == 200 for s, _ in health) and slowest_health < 1 and light.all_200() and slowest_light < 1)
+    print(f"trickle: {connections} trickled bodies from {addresses} addresses for {seconds} s, {cut[0]} cut off by "
+          f"the service; /api/health {len(health)} calls, slowest {slowest_health * 1000:.0f} ms; light routes "
+          f"{len(light.times)} calls, p99 {light.p99():.1f} ms, slowest {slowest_light * 1000:.0f} ms")
+    if light.errors:
+        print(f"trickle: light-route errors {light.errors}")
+    print("trickle: PASS" if ok else "trickle: FAIL")
+    return ok
+
+
+def multipart_upload(port, photo, forwarded):
+    """POST /ui/qr with `photo` for the client `forwarded` (X-Forwarded-For:
+    loopback addresses all count as one client), on a raw socket: the status
+    (0 when the connection was cut before an answer)."""
+    boundary = "lottopro-hostile"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"t.png\"\r\n"
+            f"Content-Type: image/png\r\n\r\n").encode() + photo + f"\r\n--{boundary}--\r\n".encode()
+    head = (f"POST /ui/qr?lang=en HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Forwarded-For: {forwarded}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+            try:
+                s.sendall(head + body)
+            except OSError:
+                pass  # answered (and closed) before the whole body was read
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+    except OSError:
+        pass
+    try:
+        return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else 0
+    except (ValueError, IndexError, NameError):
+        return 0
+
+
+def bomb(side=4096):
+    """A white greyscale PNG `side` px square: a few KB that decode to side² bytes."""
+    rows = (b"\x00" + b"\xff" * side) * side
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+def uploads(clients=40, bound_mb=256):
+    build()
+    big = os.urandom(8 * 1024 * 1024 - 1024)
+    small_bomb = bomb()
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        # As behind a balancer: each upload from a client of its own.
+        proc = serve(tmp, port, env={"CACHE_WARMING": "false", "TRUST_PROXY": "1"})
+        try:
+            warm(port)
+            before = rss_mb(proc.pid)
+            statuses = [None] * clients
+
+            def one(i):
+                statuses[i] = multipart_upload(port, big, f"198.51.100.{1 + i}")
+
+            with Light(port) as light:
+                threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                bomb_status = multipart_upload(port, small_bomb, "198.51.100.200")
+            peak = peak_rss_mb(proc.pid)
+        finally:
+            proc.kill()
+            proc.wait()
+    counts = {s: statuses.count(s) for s in sorted(set(statuses), key=str)}
+    ok = (peak < bound_mb and None not in statuses and 0 not in statuses and 400 <= bomb_status < 500
+          and light.all_200())
+    print(f"uploads: {clients} concurrent uploads of 8 MB: statuses {counts}; the bomb ({len(small_bomb):,} bytes, "
+          f"4096 x 4096): {bomb_status}; RSS {before:.0f} MB before, peak {peak:.0f} MB (bound {bound_mb} MB); "
+          f"light routes {len(light.times)} calls, p99 {light.p99():.1f} ms, all 200: {light.all_200()}")
+    print("uploads: PASS" if ok else "uploads: FAIL")
+    return ok
+
+
 class Hung:
     """A listener that accepts connections and never answers them."""
 
@@ -268,12 +454,54 @@ class Hung:
             c.close()
 
 
-def redis_hung(seconds=15, clients=4):
+def saves_allowed(port, source, tries):
+    """POSTs `tries` saved tickets from the address `source` (one client):
+    how many were accepted (201)."""
+    accepted = 0
+    cookie = None
+    for i in range(tries):
+        body = json.dumps({"numbers": [1, 2, 3, 4, 5, 7 + i % 30], "label": f"a{i}"}).encode()
+        head = ("POST /api/numbers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                + (f"Cookie: {cookie}\r\n" if cookie else "") + "\r\n").encode()
+        answer = b""
+        try:
+            with socket.socket() as s:
+                s.bind((source, 0))
+                s.settimeout(15)
+                s.connect(("127.0.0.1", port))
+                s.sendall(head + body)
+                while chunk := s.recv(65536):
+                    answer += chunk
+        except OSError:
+            continue
+        if answer.startswith(b"HTTP/1.1 201"):
+            accepted += 1
+        for line in answer.split(b"\r\n"):
+            if line.lower().startswith(b"set-cookie:") and cookie is None:
+                cookie = line.split(b":", 1)[1].split(b";")[0].strip().decode()
+    return accepted
+
+
+def redis_fault(mode, seconds=15, clients=4, allowance=10):
+    """Redis hung (`mode` "hung": a listener that never answers, from the
+    start) or stopped (`mode` "stopped": a real redis-server stopped by
+    SIGSTOP once the service is warm, continued afterwards)."""
     build()
-    hung = Hung()
-    env = {"CACHE_TYPE": "tiered", "REDIS_URL": f"redis://127.0.0.1:{hung.port}/0", "CACHE_WARMING": "false",
-           "RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_PREDICT": "100000/hour", "RATE_LIMIT_SAVE_NUMBERS": "100000/hour"}
+    hung = Hung() if mode == "hung" else None
+    redis = None
+    if mode == "stopped":
+        redis_port = free_port()
+        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        wait_port(redis_port, "redis-server")
+    else:
+        redis_port = hung.port
+    env = {"CACHE_TYPE": "tiered", "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "CACHE_WARMING": "false",
+           "RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_PREDICT": "100000/hour",
+           "RATE_LIMIT_SAVE_NUMBERS": f"{allowance}/hour"}
     readiness = []
+    name = f"redis-{mode}"
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         t0 = time.perf_counter()
@@ -281,6 +509,8 @@ def redis_hung(seconds=15, clients=4):
         started = time.perf_counter() - t0
         try:
             warm(port)
+            if redis:
+                redis.send_signal(signal.SIGSTOP)
             stop = threading.Event()
             predictions = [0]
 
@@ -300,6 +530,9 @@ def redis_hung(seconds=15, clients=4):
             for w in workers:
                 w.start()
             with Light(port) as light:
+                # One client tries twice its allowance of saves during the
+                # fault: the local buckets count them as Redis would.
+                accepted = saves_allowed(port, "127.0.3.1", 2 * allowance)
                 end = time.time() + seconds
                 while time.time() < end:
                     try:
@@ -314,23 +547,35 @@ def redis_hung(seconds=15, clients=4):
         finally:
             proc.kill()
             proc.wait()
-            hung.close()
+            if hung:
+                hung.close()
+            if redis:
+                redis.send_signal(signal.SIGCONT)
+                redis.kill()
+                redis.wait()
     names_redis = all(b and b["store"]["state"] == "up" and b["redis"]["state"] == "down" for _, b in readiness[1:])
-    ok = light.all_200() and light.p99() < 100 and names_redis and bool(readiness)
-    print(f"redis-hung: started in {started:.2f} s; {clients} prediction clients for {seconds} s: "
+    ok = light.all_200() and light.p99() < 100 and names_redis and bool(readiness) and accepted <= allowance
+    print(f"{name}: started in {started:.2f} s; {clients} prediction clients for {seconds} s: "
           f"{predictions[0] / seconds:.0f} predictions/s; light calls {len(light.times)}, p99 {light.p99():.1f} ms, "
           f"statuses {sorted(set(s for _, s in light.statuses))}")
-    print("redis-hung: slowest light call per route (ms): " + ", ".join(f"{p} {t:.0f}" for p, t in light.slowest.items()))
-    print(f"redis-hung: /api/ready {len(readiness)} polls: "
+    print(f"{name}: slowest light call per route (ms): " + ", ".join(f"{p} {t:.0f}" for p, t in light.slowest.items()))
+    print(f"{name}: /api/ready {len(readiness)} polls: "
           f"{sorted(set((st, b and b['status'], b and b['store']['state'], b and (b['redis'] or {}).get('state')) for st, b in readiness))}")
-    print("redis-hung: PASS" if ok else "redis-hung: FAIL")
+    print(f"{name}: one client's saves during the fault: {accepted} of {2 * allowance} accepted (allowance {allowance})")
+    print(f"{name}: PASS" if ok else f"{name}: FAIL")
     return ok
+
+
+def redis_hung(seconds=15, clients=4):
+    return redis_fault("hung", seconds, clients)
+
+
+def redis_stopped(seconds=15, clients=4):
+    return redis_fault("stopped", seconds, clients)
 
 
 def pg_stopped(seconds=15):
     build()
-    import signal
-    import subprocess
     from topology import Postgres, pg_binaries
     if pg_binaries() is None:
         print("pg-stopped: SKIPPED (postgresql is not installed; .ci/run installs it)")
@@ -431,7 +676,7 @@ def db_hung():
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    runs = {"qr": qr, "heavy": heavy, "redis-hung": redis_hung, "db-hung": db_hung, "pg-stopped": pg_stopped}
+    runs = {"qr": qr, "trickle": trickle, "uploads": uploads, "heavy": heavy, "redis-hung": redis_hung, "redis-stopped": redis_stopped, "db-hung": db_hung, "pg-stopped": pg_stopped}
     if command not in runs:
         sys.exit(__doc__)
     arg = [int(a) for a in sys.argv[2:3]]

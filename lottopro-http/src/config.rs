@@ -113,13 +113,19 @@ pub struct ServeConfig {
     /// a kept-alive connection may wait for its next request.
     #[arg(long, env = "HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout: u64,
-    /// Seconds a client may take to send a request's body.
+    /// Seconds a client may take to send a request's body, on top of one
+    /// second per 4 KiB of it (a body trickled slower is cut off).
     #[arg(long, env = "BODY_TIMEOUT", default_value_t = 30)]
     pub body_timeout: u64,
     /// Connections open at once; at the cap the longest-idle one is closed
-    /// to make room.
+    /// to make room (else the one receiving its body the slowest).
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 512)]
     pub max_connections: usize,
+    /// Connections open at once from one address, with the same eviction;
+    /// 0: no cap. Not applied behind trusted proxies (`TRUST_PROXY`), where
+    /// every connection comes from the balancer.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 64)]
+    pub max_connections_per_address: usize,
     /// Heavy requests (backtests, simulations, wheels, popularity) running
     /// at once; 0: one fewer than the cores (at least one).
     #[arg(long, env = "HEAVY_CONCURRENCY", default_value_t = 0)]

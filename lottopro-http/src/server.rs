@@ -104,6 +104,13 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
     let connections = crate::listen::Limits {
         header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
         max_connections: config.max_connections.max(1),
+        per_address: if config.trust_proxy > 0 {
+            0
+        } else {
+            config.max_connections_per_address
+        },
+        body_timeout: std::time::Duration::from_secs(config.body_timeout.max(1)),
+        min_body_rate: crate::listen::MIN_BODY_RATE,
     };
     let draws = state.engine.history().len();
     let db = config.store_location().to_string();

@@ -211,15 +211,16 @@ async fn ui_qr(
     }
 }
 
-/// The upload's photo (if one was chosen) and pasted text.
-async fn qr_fields(mut m: Multipart) -> Result<(Option<Vec<u8>>, String), ApiError> {
+/// The upload's photo (if one was chosen) and pasted text. The photo stays
+/// in the one buffer it was read into.
+async fn qr_fields(mut m: Multipart) -> Result<(Option<axum::body::Bytes>, String), ApiError> {
     let (mut photo, mut url) = (None, String::new());
     while let Some(field) = m.next_field().await.map_err(multipart_error("photo"))? {
         match field.name() {
             Some("photo") => {
                 let bytes = field.bytes().await.map_err(multipart_error("photo"))?;
                 if !bytes.is_empty() {
-                    photo = Some(bytes.to_vec());
+                    photo = Some(bytes);
                 }
             }
             Some("url") => url = field.text().await.map_err(multipart_error("url"))?,

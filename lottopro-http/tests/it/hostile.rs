@@ -706,6 +706,29 @@ fn slow_and_idle_connections_are_closed_and_the_cap_makes_room() {
         "slow body answered after {took:?}"
     );
 
+    // A body that sends a byte every half second never lets an idle
+    // timeout fire; its pace (far under 4 KiB/s) ends it after its grace.
+    let mut paced = connect();
+    paced
+        .write_all(b"POST /api/tax HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        .unwrap();
+    let mut writer = paced.try_clone().unwrap();
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..40 {
+            std::thread::sleep(Duration::from_millis(500));
+            if writer.write_all(b" ").is_err() {
+                return;
+            }
+        }
+    });
+    let took = closed_within(&mut paced, Duration::from_secs(15))
+        .expect("a body trickled at a steady pace is cut off");
+    assert!(
+        took < Duration::from_secs(5),
+        "trickled body answered after {took:?}"
+    );
+    trickle.join().unwrap();
+
     // Four idle connections fill the cap; a fifth is still served.
     let mut held: Vec<_> = (0..4).map(|_| connect()).collect();
     std::thread::sleep(Duration::from_millis(200));
