@@ -277,4 +277,37 @@ mod tests {
                 .is_err()
         );
     }
+
+    proptest::proptest! {
+        /// The rank read from the printed digits, by the operator's words
+        /// ("오른쪽 끝부터 연속 N자리"): the longest common suffix of the two
+        /// six-character strings, then the group for all six.
+        #[test]
+        fn ranks_agree_with_the_printed_digits(
+            g in 1u8..=5, t in 0u32..1_000_000, dg in 1u8..=5, dd in 0u32..1_000_000,
+            keep in 0usize..=6,
+        ) {
+            // Make long suffixes common: keep `keep` trailing digits of the draw.
+            let scale = 10u32.pow(keep as u32);
+            let t = t / scale * scale + dd % scale;
+            let (ticket, drawn) = (format!("{t:06}"), format!("{dd:06}"));
+            let suffix = (0..=6).rev().find(|&k| ticket[6 - k..] == drawn[6 - k..]).unwrap_or(0);
+            let want = match suffix {
+                6 if g == dg => Some(1),
+                6 => Some(2),
+                0 => None,
+                k => Some(8 - k as u8),
+            };
+            let d = PensionDraw::new(
+                1,
+                Date::parse("2020-05-07").unwrap(),
+                Group::new(dg).unwrap(),
+                Digits::new(dd).unwrap(),
+                Digits::new(dd).unwrap(),
+            )
+            .unwrap();
+            let got = d.rank(Group::new(g).unwrap(), Digits::parse(&ticket, "t").unwrap());
+            proptest::prop_assert_eq!(got.and_then(PensionRank::number), want);
+        }
+    }
 }

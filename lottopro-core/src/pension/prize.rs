@@ -329,7 +329,12 @@ mod tests {
         //  + 450,000·1k + 5·120M) / 5M = 750 won exactly.
         assert!((ev.gross - 750.0).abs() < 1e-9, "{}", ev.gross);
         assert!((ev.gross_return - 0.75).abs() < 1e-12);
-        assert!(ev.net < ev.gross && ev.present_value_net < ev.net);
+        // Tax: 1st 369,599,780 won over its 240 payments, 2nd and the bonus
+        // 26,399,780 each over 120, on 1 + 4 + 5 games of 5,000,000.
+        let tax = (369_599_780.0 + 9.0 * 26_399_780.0) / 5_000_000.0;
+        assert!((ev.net - (750.0 - tax)).abs() < 1e-9, "{}", ev.net);
+        assert!((ev.net - 628.560_44).abs() < 1e-9);
+        assert!(ev.present_value_net < ev.net);
         assert!(ev.present_value_gross < ev.gross);
         let flat = PensionExpectedValue::compute(0.0).unwrap();
         assert!((flat.present_value_net - flat.net).abs() < 1e-6);

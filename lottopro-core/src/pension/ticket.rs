@@ -515,4 +515,19 @@ mod tests {
         assert_eq!(all.group, GroupChoice::All);
         assert!(serde_json::from_str::<PensionTicket>(r#"{"group":6,"digits":"000777"}"#).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn tickets_print_and_parse_back(g in 0u8..=5, v in 0u32..1_000_000) {
+            let digits = Digits::new(v).unwrap();
+            let ticket = match g {
+                0 => PensionTicket::all_groups(digits),
+                g => PensionTicket::new(Group::new(g).unwrap(), digits),
+            };
+            let text = ticket.to_string();
+            proptest::prop_assert_eq!(PensionTicket::parse(&text).unwrap(), ticket);
+            let json = serde_json::to_string(&ticket).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<PensionTicket>(&json).unwrap(), ticket);
+        }
+    }
 }
