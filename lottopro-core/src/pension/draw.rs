@@ -97,21 +97,21 @@ impl PensionRank {
     }
 }
 
-/// One round's result.
+/// One round's result; valid by construction ([`PensionDraw::new`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(try_from = "DrawFields")]
 pub struct PensionDraw {
     /// The round (회차), from 1.
-    pub round: u32,
+    pub(super) round: u32,
     /// The draw date.
-    pub date: Date,
+    pub(super) date: Date,
     /// The winning group.
-    pub group: Group,
+    pub(super) group: Group,
     /// The winning six digits.
-    pub digits: Digits,
+    pub(super) digits: Digits,
     /// The bonus number's six digits.
-    pub bonus: Digits,
+    pub(super) bonus: Digits,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +171,27 @@ impl PensionDraw {
             digits,
             bonus,
         })
+    }
+
+    /// The round (회차), from 1.
+    pub fn round(&self) -> u32 {
+        self.round
+    }
+    /// The draw date.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+    /// The winning group.
+    pub fn group(&self) -> Group {
+        self.group
+    }
+    /// The winning six digits.
+    pub fn digits(&self) -> Digits {
+        self.digits
+    }
+    /// The bonus number's six digits.
+    pub fn bonus(&self) -> Digits {
+        self.bonus
     }
 
     /// The ladder rank of one game (`group`, `digits`) in this draw.

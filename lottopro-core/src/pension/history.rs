@@ -65,6 +65,20 @@ impl PensionHistory {
         PensionHistory::new(draws)
     }
 
+    /// A new history with `more` draws appended: they must continue this one
+    /// (the next round onward, later dates), or nothing is added and the
+    /// error names the round at fault. `self` is not changed.
+    pub fn extended(&self, mut more: Vec<PensionDraw>) -> Result<PensionHistory> {
+        more.sort_by_key(|d| d.round);
+        crate::history::check_rounds(
+            more.iter().map(|d| (d.round, d.date)),
+            self.draws.last().map(|d| (d.round, d.date)),
+        )?;
+        let mut draws = self.draws.clone();
+        draws.extend(more);
+        Ok(PensionHistory { draws })
+    }
+
     /// The draws, in round order.
     pub fn draws(&self) -> &[PensionDraw] {
         &self.draws
@@ -166,5 +180,22 @@ mod tests {
         }
         let e = PensionHistory::read_csv("draw,date,group,number\n".as_bytes()).unwrap_err();
         assert_eq!(e.field(), Some("bonus_number"));
+    }
+
+    #[test]
+    fn extending_keeps_the_rounds_contiguous() {
+        let h = PensionHistory::read_csv(GOOD.as_bytes()).unwrap();
+        let next = |round: u32, date: &str| {
+            let mut d = *h.require(2).unwrap();
+            d.round = round;
+            d.date = Date::parse(date).unwrap();
+            d
+        };
+        let longer = h.extended(vec![next(3, "2020-05-21")]).unwrap();
+        assert_eq!((longer.len(), h.len()), (3, 2));
+        let e = h.extended(vec![next(4, "2020-05-28")]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::History);
+        let e = h.extended(vec![next(3, "2020-05-14")]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::History);
     }
 }

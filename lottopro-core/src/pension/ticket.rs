@@ -353,6 +353,17 @@ impl PensionTicket {
         })
     }
 
+    /// Parses several tickets separated by `;` or new lines (blank entries
+    /// skipped), as Lotto's `parse_tickets` does; an error names the ticket
+    /// at fault (`tickets[1]`).
+    pub fn parse_list(text: &str) -> Result<Vec<PensionTicket>> {
+        text.split([';', '\n'])
+            .filter(|t| !t.trim().is_empty())
+            .enumerate()
+            .map(|(i, t)| PensionTicket::parse(t).map_err(|e| e.within(format!("tickets[{i}]"))))
+            .collect()
+    }
+
     /// The games on this ticket, one per group, in group order.
     pub fn games(&self) -> impl Iterator<Item = (Group, Digits)> {
         let digits = self.digits;
@@ -486,6 +497,19 @@ mod tests {
             all.games().map(|(g, _)| g.get()).collect::<Vec<_>>(),
             vec![1, 2, 3, 4, 5]
         );
+    }
+
+    #[test]
+    fn lists_of_tickets_name_the_one_at_fault() {
+        let list = PensionTicket::parse_list("3조 012345;\nall 999999\n\n").unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[1].game_count(), 5);
+        let e = PensionTicket::parse_list("3조 012345; 9조 000000").unwrap_err();
+        assert_eq!(e.field(), Some("tickets[1]"));
+        assert!(matches!(
+            e.reason(),
+            Some(Reason::OutOfRange { value: 9, .. })
+        ));
     }
 
     #[test]
