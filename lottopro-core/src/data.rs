@@ -6,6 +6,7 @@
 //! | `kr_lotto_645.csv` | every draw: numbers, bonus, 1st-prize winners and prize, total sales | draws 1–1245 (2002-12-07 to 2026-10-10) |
 //! | `kr_lotto_645_prizes.csv` | winners and prize per game for ranks 1–5 | 5 per draw |
 //! | `kr_lotto_645_first_prize_choice.csv` | how each 1st-prize winning game was picked: quick pick, semi-automatic, chosen | draws 262–1238 with winners |
+//! | `kr_pension_720.csv` | every Pension Lottery 720+ draw: group, six digits, bonus digits ([`kr720`]) | draws 1–327 (2020-05-07 to 2026-08-06) |
 //!
 //! The files' sources and the checks they passed are in `data/README.md`
 //! beside them. They live inside the core crate rather than at the
@@ -33,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::game::GameSpec;
 use crate::history::History;
 use crate::io::{self, FirstPrizeChoice, Format};
+use crate::pension::PensionHistory;
 
 /// `kr_lotto_645.csv`, as embedded.
 pub const KR645_DRAWS_CSV: &str = include_str!("../data/kr_lotto_645.csv");
@@ -41,6 +43,9 @@ pub const KR645_PRIZES_CSV: &str = include_str!("../data/kr_lotto_645_prizes.csv
 /// `kr_lotto_645_first_prize_choice.csv`, as embedded.
 pub const KR645_FIRST_PRIZE_CHOICE_CSV: &str =
     include_str!("../data/kr_lotto_645_first_prize_choice.csv");
+
+/// `kr_pension_720.csv`, as embedded.
+pub const KR720_DRAWS_CSV: &str = include_str!("../data/kr_pension_720.csv");
 
 /// The ids of the games whose history is bundled.
 pub const BUNDLED_GAMES: &[&str] = &["kr645"];
@@ -90,6 +95,24 @@ pub fn history(game: &GameSpec) -> Result<History> {
 /// when LottoPro ships it for `game`, else an empty history of `game`.
 pub fn default_history(game: &GameSpec) -> History {
     history(game).unwrap_or_else(|_| History::empty(game.clone()))
+}
+
+/// The bundled Pension Lottery 720+ history ([`crate::pension`]).
+///
+/// Like [`kr645`], the embedded file is checked by this crate's tests, so
+/// parsing it cannot fail in a released build.
+pub fn kr720() -> PensionHistory {
+    static PARSED: OnceLock<PensionHistory> = OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            PensionHistory::read_csv(KR720_DRAWS_CSV.as_bytes()).unwrap_or_else(|e| {
+                #[allow(clippy::panic)]
+                {
+                    panic!("the embedded kr720 history is invalid: {e}")
+                }
+            })
+        })
+        .clone()
 }
 
 /// How the 1st-prize winners of each Korean draw picked their numbers

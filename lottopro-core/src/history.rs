@@ -369,31 +369,38 @@ impl<'a> HistoryView<'a> {
 }
 
 fn check_sequence(draws: &[Draw], before: Option<&Draw>) -> Result<()> {
+    check_rounds(
+        draws.iter().map(|d| (d.round(), d.date())),
+        before.map(|d| (d.round(), d.date())),
+    )
+}
+
+/// Checks that `(round, date)` pairs continue `before` (when given) one
+/// round at a time with dates moving forward: the rule every history of
+/// draws keeps, whatever the game.
+pub(crate) fn check_rounds(
+    rounds: impl Iterator<Item = (u32, Date)>,
+    before: Option<(u32, Date)>,
+) -> Result<()> {
     let mut prev = before;
-    for d in draws {
-        if let Some(p) = prev {
-            if d.round() != p.round() + 1 {
-                let msg = if d.round() <= p.round() {
-                    format!("round {} appears more than once", d.round())
+    for (round, date) in rounds {
+        if let Some((p_round, p_date)) = prev {
+            if round != p_round + 1 {
+                let msg = if round <= p_round {
+                    format!("round {round} appears more than once")
                 } else {
-                    format!("rounds {}..={} are missing", p.round() + 1, d.round() - 1)
+                    format!("rounds {}..={} are missing", p_round + 1, round - 1)
                 };
-                return Err(Error::history(Some(d.round()), msg));
+                return Err(Error::history(Some(round), msg));
             }
-            if d.date() <= p.date() {
+            if date <= p_date {
                 return Err(Error::history(
-                    Some(d.round()),
-                    format!(
-                        "round {} is dated {}, not after round {} ({})",
-                        d.round(),
-                        d.date(),
-                        p.round(),
-                        p.date()
-                    ),
+                    Some(round),
+                    format!("round {round} is dated {date}, not after round {p_round} ({p_date})"),
                 ));
             }
         }
-        prev = Some(d);
+        prev = Some((round, date));
     }
     Ok(())
 }

@@ -114,7 +114,8 @@
 //!
 //! Modules, upstream first: [`game`] (rules), [`ticket`] and [`draw`],
 //! [`history`], [`io`] and [`data`] (files and the bundled history);
-//! [`odds`], [`prize`] and [`tax`]; [`stats`], [`predict`](mod@predict) and [`backtest`](mod@backtest);
+//! [`odds`], [`prize`] and [`tax`]; [`pension`] (Pension Lottery 720+, the
+//! second Korean game, with its own digit tickets and annuity prizes); [`stats`], [`predict`](mod@predict) and [`backtest`](mod@backtest);
 //! [`popularity`] (how many players share a combination) and [`wheel`]
 //! (covering designs); [`engine`], [`cache`] and [`metrics`]; [`rng`]
 //! holds the one seeded generator everything random uses.
@@ -135,6 +136,7 @@ pub mod io;
 pub mod metrics;
 pub mod money;
 pub mod odds;
+pub mod pension;
 pub mod popularity;
 pub mod predict;
 pub mod prize;
@@ -161,6 +163,10 @@ pub use game::{BonusMatch, BonusRule, EarlierPrice, GameDef, GameSpec, Payout, T
 pub use history::{EverWon, History, HistoryView, NextDraw};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, enumerate_wins, match_distribution};
+pub use pension::{
+    PensionCheck, PensionDraw, PensionExpectedValue, PensionHistory, PensionOdds, PensionRank,
+    PensionStats, PensionTicket, PrizeValue,
+};
 pub use popularity::{Popularity, PopularityEvaluation, TicketPopularity};
 pub use predict::{
     FittedModel, Model, ModelSelection, PredictRequest, Prediction, Predictor, predict,

@@ -9,6 +9,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::date::Date;
+use crate::pension::{Digits, Group, GroupChoice};
 use crate::stats::PairMatrix;
 use crate::ticket::Ticket;
 
@@ -79,5 +80,60 @@ impl PartialSchema for PairMatrix {
 impl ToSchema for PairMatrix {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("PairMatrix")
+    }
+}
+
+impl PartialSchema for Digits {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[0-9]{6}$"))
+            .description(Some(
+                "six digits of Pension Lottery 720+, leading zeros kept",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Digits {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("PensionDigits")
+    }
+}
+
+impl PartialSchema for Group {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(5))
+            .description(Some("a Pension Lottery 720+ group (조)"))
+            .into()
+    }
+}
+
+impl ToSchema for Group {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("PensionGroup")
+    }
+}
+
+impl PartialSchema for GroupChoice {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::Integer,
+                Type::String,
+            ]))
+            .description(Some(
+                "a group 1 to 5, or \"all\" for the same digits in every group",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for GroupChoice {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("PensionGroupChoice")
     }
 }

@@ -12,6 +12,11 @@
 //! all. **Rounding:** the income tax and the local income tax are each
 //! truncated to the whole minor unit (the won), computed exactly in integers;
 //! so 1,000,000,000 won pays 269,999,700 + 26,999,970 = 296,999,670 won.
+//!
+//! A prize paid in instalments (the annuities of Pension Lottery 720+) is
+//! taxed one payment at a time: [`BracketTax::assess_installment`] decides
+//! the exemption on the whole prize and applies the brackets to each
+//! payment.
 
 use serde::{Deserialize, Serialize};
 
@@ -192,20 +197,31 @@ impl BracketTax {
     }
 }
 
-impl TaxRule for BracketTax {
-    fn assess(&self, gross: Money, ticket_cost: Money) -> Result<TaxAssessment> {
-        // `Money` is bounded by Money::MAX, so these products fit easily in u128.
-        if gross <= self.exempt_up_to {
-            return Ok(TaxAssessment {
-                gross,
-                deduction: Money::ZERO,
-                taxable: Money::ZERO,
-                base_tax: Money::ZERO,
-                surtax: Money::ZERO,
-                tax: Money::ZERO,
-                net: gross,
-            });
+impl BracketTax {
+    /// Tax on one payment of a prize paid in instalments (the annuities of
+    /// Korea's Pension Lottery 720+): whether the prize is taxed at all is
+    /// decided on the `whole_prize`, and the brackets then apply to each
+    /// `payment` by itself, less `ticket_cost` where this rule deducts it
+    /// (pass the ticket's cost with one payment and zero with the others).
+    /// Under the Korean rule a 1,000,000-won monthly payment of a
+    /// 120,000,000-won prize is taxed 22 %, and a 7,000,000-won payment of a
+    /// 1,680,000,000-won prize is taxed 22 %, not 33 %: no single payment
+    /// reaches the 300,000,000-won bracket.
+    pub fn assess_installment(
+        &self,
+        payment: Money,
+        whole_prize: Money,
+        ticket_cost: Money,
+    ) -> Result<TaxAssessment> {
+        if whole_prize <= self.exempt_up_to {
+            return Ok(TaxAssessment::exempt(payment));
         }
+        self.brackets_on(payment, ticket_cost)
+    }
+
+    /// The brackets and surtax on `gross` less the deductible `ticket_cost`.
+    fn brackets_on(&self, gross: Money, ticket_cost: Money) -> Result<TaxAssessment> {
+        // `Money` is bounded by Money::MAX, so these products fit easily in u128.
         let deduction = if self.deduct_ticket_cost {
             ticket_cost.min(gross)
         } else {
@@ -237,6 +253,30 @@ impl TaxRule for BracketTax {
             tax,
             net: gross.saturating_sub(tax),
         })
+    }
+}
+
+impl TaxAssessment {
+    /// No tax on `gross`.
+    fn exempt(gross: Money) -> TaxAssessment {
+        TaxAssessment {
+            gross,
+            deduction: Money::ZERO,
+            taxable: Money::ZERO,
+            base_tax: Money::ZERO,
+            surtax: Money::ZERO,
+            tax: Money::ZERO,
+            net: gross,
+        }
+    }
+}
+
+impl TaxRule for BracketTax {
+    fn assess(&self, gross: Money, ticket_cost: Money) -> Result<TaxAssessment> {
+        if gross <= self.exempt_up_to {
+            return Ok(TaxAssessment::exempt(gross));
+        }
+        self.brackets_on(gross, ticket_cost)
     }
 }
 
@@ -280,5 +320,29 @@ mod tests {
         assert_eq!(a.surtax, Money(26_999_970));
         assert_eq!(a.tax, Money(296_999_670));
         assert_eq!(a.net, Money(703_000_330));
+    }
+
+    #[test]
+    fn instalments_are_taxed_one_payment_at_a_time() {
+        let korea = BracketTax::korea();
+        // 7,000,000 won a month of a 1,680,000,000-won prize: 22 %, not 33 %.
+        let month = korea
+            .assess_installment(Money(7_000_000), Money(1_680_000_000), Money::ZERO)
+            .unwrap();
+        assert_eq!((month.tax, month.net), (Money(1_540_000), Money(5_460_000)));
+        // Under the exemption threshold by itself, but part of a taxed prize.
+        let small = korea
+            .assess_installment(Money(1_000_000), Money(120_000_000), Money(1_000))
+            .unwrap();
+        assert_eq!((small.deduction, small.tax), (Money(1_000), Money(219_780)));
+        // The whole prize decides the exemption; a lump sum is unchanged.
+        let exempt = korea
+            .assess_installment(Money(1_000_000), Money(2_000_000), Money(1_000))
+            .unwrap();
+        assert_eq!(exempt.tax, Money::ZERO);
+        assert_eq!(
+            korea.assess(Money(1_000_000), Money(1_000)).unwrap().tax,
+            Money::ZERO
+        );
     }
 }

@@ -79,7 +79,7 @@ impl Columns {
 }
 
 /// The position of column `name` in `header` (any case), or an error naming it.
-fn column(header: &csv::StringRecord, name: &str) -> Result<usize> {
+pub(crate) fn column(header: &csv::StringRecord, name: &str) -> Result<usize> {
     header
         .iter()
         .position(|h| h.eq_ignore_ascii_case(name))
@@ -89,7 +89,7 @@ fn column(header: &csv::StringRecord, name: &str) -> Result<usize> {
         })
 }
 
-fn csv_error(e: &csv::Error) -> Error {
+pub(crate) fn csv_error(e: &csv::Error) -> Error {
     let line = e.position().map_or(0, csv::Position::line);
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -108,20 +108,25 @@ fn csv_error(e: &csv::Error) -> Error {
     }
 }
 
-fn reader<R: Read>(r: R) -> csv::Reader<R> {
+pub(crate) fn reader<R: Read>(r: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(r)
 }
 
-fn field<'r>(rec: &'r csv::StringRecord, idx: usize, name: &str, line: u64) -> Result<&'r str> {
+pub(crate) fn field<'r>(
+    rec: &'r csv::StringRecord,
+    idx: usize,
+    name: &str,
+    line: u64,
+) -> Result<&'r str> {
     match rec.get(idx) {
         Some(v) if !v.is_empty() => Ok(v),
         _ => Err(Error::invalid(name, "is empty").at_line(line, Some(name))),
     }
 }
 
-fn int<T: std::str::FromStr>(
+pub(crate) fn int<T: std::str::FromStr>(
     rec: &csv::StringRecord,
     idx: usize,
     name: &str,

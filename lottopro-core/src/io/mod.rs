@@ -10,7 +10,7 @@
 //! line (or item) and the column or field, and a file that fails validation
 //! yields no history at all.
 
-mod csv;
+pub(crate) mod csv;
 mod json;
 pub mod official;
 
