@@ -457,7 +457,7 @@ def scale_load(seconds=30, connections=50):
                 wait_for(f"{host}:{replica_port}", "lottopro serve")
             dns = Dns({"web": hosts})
             front = free_port()
-            (tmp / "nginx.conf").write_text(render_nginx(dns.port, replica_port, front))
+            (tmp / "nginx.conf").write_text(render_nginx(dns.port, replica_port, front, upstream="web"))
             # nginx writes its JSON access log to stdout: one line a request.
             procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

@@ -193,8 +193,11 @@ class Smtp:
                         say("250 ok")
 
 
-def render_nginx(dns_port, replica_port, listen_port) -> str:
-    """deploy/nginx.conf for loopback: its resolver, replicas and listen port."""
+def render_nginx(dns_port, upstream_port, listen_port, upstream="lb") -> str:
+    """deploy/nginx.conf for loopback: its resolver and listen port, and where
+    it sends requests: the balancer (`lb`, as in docker-compose.yml) on
+    `upstream_port`, or, for tests of nginx alone, the replicas themselves
+    (`upstream="web"`). The DNS stand-in must know the name."""
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     lines = []
     for line in conf.splitlines():
@@ -202,7 +205,7 @@ def render_nginx(dns_port, replica_port, listen_port) -> str:
         if "# rendered" in line and stripped.startswith("resolver "):
             lines.append(line.replace("127.0.0.11", f"127.0.0.1:{dns_port}"))
         elif "# rendered" in line and stripped.startswith("set $replicas "):
-            lines.append(line.replace("web:5000", f"web:{replica_port}"))
+            lines.append(line.replace("lb:8080", f"{upstream}:{upstream_port}"))
         elif "# rendered" in line and stripped.startswith("listen "):
             lines.append(f"        listen 127.0.0.1:{listen_port};")
         elif "# rendered" in line:
@@ -210,3 +213,40 @@ def render_nginx(dns_port, replica_port, listen_port) -> str:
         else:
             lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def render_haproxy(dns_port, replica_port, listen_port) -> str:
+    """deploy/haproxy.cfg for loopback: its DNS server, the replicas' port
+    and its own listen port; nothing else changes."""
+    conf = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    lines = []
+    for line in conf.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            lines.append(line)
+        elif "# rendered" in line and stripped.startswith("nameserver "):
+            lines.append(line.replace("127.0.0.11:53", f"127.0.0.1:{dns_port}"))
+        elif "# rendered" in line and stripped.startswith("server-template "):
+            lines.append(line.replace("web:5000", f"web:{replica_port}"))
+        elif "# rendered" in line and stripped.startswith("bind "):
+            lines.append(f"    bind 127.0.0.1:{listen_port}")
+        elif "# rendered" in line:
+            raise ValueError(f"deploy/haproxy.cfg: no rendering for: {stripped}")
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+
+def start_haproxy(folder, dns_port, replica_port, log=None):
+    """Debian's HAProxy with deploy/haproxy.cfg rendered for loopback, in the
+    foreground: (process, port)."""
+    port = free_port()
+    cfg = pathlib.Path(folder) / "haproxy.cfg"
+    cfg.write_text(render_haproxy(dns_port, replica_port, port))
+    proc = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=log or subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+    wait_for(port, "haproxy")
+    return proc, port

@@ -423,7 +423,7 @@ def test_an_nginx_request_id_is_in_the_services_json_log(tmp):
     try:
         wait_for(f"{host}:{port}", "lottopro serve", timeout=60)
         front = free_port()
-        (tmp / "nginx.conf").write_text(render_nginx(dns.port, port, front))
+        (tmp / "nginx.conf").write_text(render_nginx(dns.port, port, front, upstream="web"))
         access = open(tmp / "access.log", "wb")
         procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
                                       stdout=access, stderr=subprocess.DEVNULL))
@@ -477,13 +477,13 @@ def test_production_nginx_redirects_to_https_answers_acme_and_sends_one_hsts(tmp
         (challenge / "token-1").write_text("token-1.thumbprint")
         os.chmod(tmp, 0o755)  # nginx's workers (as nobody) read the challenge
         http_port, https_port = free_port(), free_port()
-        main = render_nginx(dns.port, port, http_port).replace("/var/www/certbot", str(tmp / "acme"))
+        main = render_nginx(dns.port, port, http_port, upstream="web").replace("/var/www/certbot", str(tmp / "acme"))
         (tmp / "nginx.conf").write_text(main)
         (tmp / "lottopro.d" / "port80").mkdir(parents=True)
         shutil.copy(ROOT / "deploy" / "nginx-https-only.conf", tmp / "lottopro.d" / "port80" / "https-only.conf")
         tls = (ROOT / "deploy" / "nginx-tls.conf").read_text()
         tls = tls.replace("/etc/letsencrypt", str(tmp / "letsencrypt"))
-        tls = tls.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace("web:5000", f"web:{port}")
+        tls = tls.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace("lb:8080", f"web:{port}")
         (tmp / "lottopro.d" / "tls.conf").write_text(tls)
         procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
                                       stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.err", "w")))

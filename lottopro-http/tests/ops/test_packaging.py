@@ -118,6 +118,19 @@ def test_compose_services_are_hardened_checked_and_bounded():
             assert EXACT_TAG.search(line.split()[1]), line
 
 
+def test_haproxy_passes_haproxy_c_and_sits_between_nginx_and_the_replicas():
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    tool(haproxy, "haproxy")
+    check = subprocess.run([haproxy, "-c", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    services = compose()["services"]
+    assert "./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in services["lb"]["volumes"]
+    assert set(services["nginx"]["depends_on"]) == {"lb"}
+    for conf in ("nginx.conf", "nginx-tls.conf"):
+        assert "set $replicas lb:8080;" in (ROOT / "deploy" / conf).read_text(), conf
+
+
 def nginx_t(conf_dir: pathlib.Path, main: str):
     (conf_dir / "nginx.conf").write_text(main)
     return subprocess.run([NGINX, "-t", "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf")],

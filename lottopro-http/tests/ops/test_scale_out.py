@@ -5,7 +5,8 @@ deploy/nginx.conf rendered for loopback in front of them. The store is, in
 turn, one SQLite file and a real PostgreSQL server started for the test
 (`initdb` into a temporary folder, a free loopback port).
 
-Checks: traffic through nginx reaches every replica; saved numbers written
+nginx sends to the balancer, deploy/haproxy.cfg on Debian's HAProxy, as in
+docker-compose.yml. Checks: traffic through nginx reaches every replica; saved numbers written
 through one replica are read back through any; a cache clear through one
 replica is seen by the others; a client gets one rate-limit allowance
 across the replicas; with PostgreSQL stopped under load, saves get 503
@@ -34,15 +35,17 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
-from topology import Dns, Postgres, free_port, pg_binaries, render_nginx, replica_hosts, stop, wait_for  # noqa: E402
+from topology import (  # noqa: E402
+    HAPROXY, Dns, Postgres, free_port, pg_binaries, render_nginx, replica_hosts, start_haproxy, stop, wait_for,
+)
 DATA = ROOT / "lottopro-core" / "data"
 BIN = pathlib.Path(os.environ.get("LOTTOPRO_BIN", ROOT / "target" / "debug" / "lottopro"))
 ADMIN = "scale-out-admin-token-0123456789"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 REDIS = shutil.which("redis-server")
 
-if not (pathlib.Path(NGINX).exists() and REDIS):
-    pytest.skip("nginx and redis-server are not installed (.ci/run installs them)", allow_module_level=True)
+if not (pathlib.Path(NGINX).exists() and pathlib.Path(HAPROXY).exists() and REDIS):
+    pytest.skip("nginx, haproxy and redis-server are not installed (.ci/run installs them)", allow_module_level=True)
 
 
 def request(url, method="GET", body=None, headers=None):
@@ -113,18 +116,27 @@ def topology(request):
             replicas.append((f"{host}:{replica_port}", proc))
         for addr, _ in replicas:
             wait_for(addr, "lottopro serve")
-        dns = Dns({"web": [a.split(":")[0] for a, _ in replicas]})
-        # deploy/nginx.conf, rendered for loopback.
+        dns = Dns({"web": [a.split(":")[0] for a, _ in replicas], "lb": ["127.0.0.1"]})
+        # deploy/haproxy.cfg and deploy/nginx.conf, rendered for loopback:
+        # nginx -> the balancer -> the replicas, as in docker-compose.yml.
+        lb, lb_port = start_haproxy(tmp, dns.port, replica_port)
+        procs.append(lb)
         nginx_port = free_port()
-        (tmp / "nginx.conf").write_text(render_nginx(dns.port, replica_port, nginx_port))
+        (tmp / "nginx.conf").write_text(render_nginx(dns.port, lb_port, nginx_port))
         access = open(tmp / "access.log", "wb")
         procs.append(subprocess.Popen(
             [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
             stdout=access, stderr=subprocess.DEVNULL,
         ))
         wait_for(nginx_port, "nginx")
+        # Every replica checked up by the balancer (rise 2, every second).
+        deadline = time.time() + 15
+        while time.time() < deadline and not all(route_requests(a, "GET /api/stats") for a, _ in replicas):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{nginx_port}/api/stats", timeout=10).read()
+            time.sleep(0.05)
         yield Topology(f"http://127.0.0.1:{nginx_port}", replicas, pg, tmp / "access.log",
-                       dns=dns, env=env, db=db, procs=procs)
+                       dns=dns, env=env, db=db, procs=procs, lb=f"127.0.0.1:{lb_port}")
     finally:
         stop(procs)
         if pg is not None:
@@ -149,9 +161,13 @@ def admin(addr, path, method="GET"):
                    headers={"Authorization": f"Bearer {ADMIN}"})
 
 
-def health_requests(port):
+def route_requests(port, route):
     _, perf = admin(port, "/admin/performance")
-    return sum(r["count"] for r in perf["routes"] if r["name"] == "GET /api/health")
+    return sum(r["count"] for r in perf["routes"] if r["name"] == route)
+
+
+def health_requests(port):
+    return route_requests(port, "GET /api/health")
 
 
 def test_nginx_spreads_traffic_and_replicas_share_state(topology):
@@ -192,13 +208,13 @@ def test_nginx_compresses_hides_its_version_and_logs_json(topology):
         assert r.headers["Server"] == "nginx", r.headers["Server"]
         body = r.read()
     assert json.loads(gzip.decompress(body))["draws"] == 1245
-    # The access log: one JSON line per request, naming the replica.
+    # The access log: one JSON line per request, naming the balancer it went
+    # through.
     time.sleep(0.2)
     lines = [json.loads(line) for line in topology.access_log.read_text().splitlines() if line.strip()]
     stats = [e for e in lines if e["uri"] == "/api/stats" and e["status"] == 200]
     assert stats, lines[-3:]
-    ports = {p for p, _ in replicas}
-    assert stats[-1]["upstream"] in ports and len(stats[-1]["request_id"]) == 32, stats[-1]
+    assert stats[-1]["upstream"] == topology.lb and len(stats[-1]["request_id"]) == 32, stats[-1]
     assert float(stats[-1]["upstream_time"]) >= 0
 
 
@@ -305,10 +321,10 @@ def test_postgres_stopped_under_load_and_back(topology):
     assert set(acknowledged) <= listed(front, token)
 
 
-def test_nginx_follows_a_replica_to_its_new_address(topology):
-    """A redeploy gives a replica a new address: nginx asks the DNS again
-    (its answers are valid for 5 s) and sends the traffic there, with no
-    reload and no failed request."""
+def test_the_balancer_follows_a_replica_to_its_new_address(topology):
+    """A redeploy gives a replica a new address: the balancer asks the DNS
+    again (every 2 s), sends traffic there and, once the old addresses have
+    been gone for 5 s, only there, with no reload and no failed request."""
     front, replicas = topology
     port = replicas[0][0].split(":")[1]
     moved = f"{replica_hosts(4)[3]}:{port}"
@@ -324,13 +340,19 @@ def test_nginx_follows_a_replica_to_its_new_address(topology):
         while health_requests(moved) < 5 and time.time() < deadline:
             statuses.append(request(f"{front}/api/health")[0])
             time.sleep(0.1)
-        assert health_requests(moved) >= 5, "nginx never sent traffic to the new address"
+        assert health_requests(moved) >= 5, "the balancer never sent traffic to the new address"
         assert set(statuses) == {200}, statuses
-        # Once re-resolved, every request goes to the new address only.
-        before = [health_requests(a) for a, _ in replicas]
-        for _ in range(10):
-            assert request(f"{front}/api/health")[0] == 200
-        assert [health_requests(a) for a, _ in replicas] == before
+        # Once the old addresses are dropped, every request goes to the new
+        # address only.
+        deadline = time.time() + 15
+        while True:
+            before = [health_requests(a) for a, _ in replicas]
+            for _ in range(10):
+                assert request(f"{front}/api/health")[0] == 200
+            if [health_requests(a) for a, _ in replicas] == before:
+                break
+            assert time.time() < deadline, "the old addresses still get requests"
+            time.sleep(0.5)
     finally:
         topology.dns.records["web"] = old
         proc.send_signal(signal.SIGTERM)
