@@ -179,6 +179,7 @@ pub struct ServeConfig {
     #[arg(long, env = "SLACK_WEBHOOK_URL", hide_env_values = true)]
     pub slack_webhook_url: Option<String>,
     /// Mail server for alerts, smtp://host:port (plain SMTP, no login).
+    #[serde(serialize_with = "crate::secret::ser_opt_url")]
     #[arg(long, env = "SMTP_URL")]
     pub smtp_url: Option<String>,
     /// Recipient of alert e-mails.
@@ -209,12 +210,15 @@ pub struct ServeConfig {
 #[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct SourceUrls {
     /// Base URL of the official 2026 results endpoint.
+    #[serde(serialize_with = "crate::secret::ser_url")]
     #[arg(long, env = "LOTTOPRO_API_BASE", default_value = crate::sync::OFFICIAL_BASE)]
     pub api_base: String,
     /// Base URL of the official legacy endpoint.
+    #[serde(serialize_with = "crate::secret::ser_url")]
     #[arg(long, env = "LOTTOPRO_LEGACY_BASE", default_value = crate::sync::OFFICIAL_BASE)]
     pub legacy_base: String,
     /// Base URL of the public results mirror.
+    #[serde(serialize_with = "crate::secret::ser_url")]
     #[arg(long, env = "LOTTOPRO_MIRROR_BASE", default_value = crate::sync::MIRROR_BASE)]
     pub mirror_base: String,
 }

@@ -112,6 +112,14 @@ pub fn ser_url<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&redact_url(v))
 }
 
+/// Serializes an optional URL without its credentials, path or query.
+pub fn ser_opt_url<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(url) => s.serialize_str(&redact_url(url)),
+        None => s.serialize_none(),
+    }
+}
+
 /// Serializes a `--db` value: a path as it is, a URL without credentials.
 pub fn ser_location<S: serde::Serializer>(v: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
     let text = v.to_string_lossy();

@@ -25,6 +25,8 @@ pub const FORMAT: &str = "lottopro-backup/1";
 pub const DATABASE: &str = "database.db";
 /// The archive member holding the manifest (the first one).
 pub const MANIFEST: &str = "manifest.json";
+/// The largest manifest read (a manifest lists a few dozen members).
+const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
 
 /// The tables a manifest counts.
 const TABLES: [&str; 5] = [
@@ -285,8 +287,33 @@ fn damaged(why: impl std::fmt::Display) -> Error {
 /// Unpacks the archive `file` into the empty folder `into` and checks
 /// every member against the manifest: present, same size, same SHA-256,
 /// nothing extra. The verified manifest.
+///
+/// The manifest comes first (as [`pack`] writes it), so every member is
+/// judged before a byte of it is written: a regular file (no link, device
+/// or folder entry), named in the manifest, of the size the manifest gives.
+/// The members go to a staging folder beside `into`, moved into `into` only
+/// once all are verified; on any failure the staging folder is removed and
+/// `into` is left as it was.
 pub fn unpack(file: &Path, into: &Path) -> Result<Manifest> {
     std::fs::create_dir_all(into)?;
+    let name = into
+        .file_name()
+        .map_or_else(|| "unpack".into(), |n| n.to_string_lossy().into_owned());
+    let parent = into.parent().unwrap_or(Path::new("."));
+    let staging = Scratch::new(
+        parent,
+        &format!(".{name}.partial-{}", crate::secret::random_hex(6)),
+    )?;
+    let manifest = unpack_verified(file, &staging.0)?;
+    for entry in std::fs::read_dir(&staging.0)? {
+        let entry = entry?;
+        std::fs::rename(entry.path(), into.join(entry.file_name()))?;
+    }
+    Ok(manifest)
+}
+
+/// [`unpack`]'s reading and checking, into the empty folder `into`.
+fn unpack_verified(file: &Path, into: &Path) -> Result<Manifest> {
     let input = std::fs::File::open(file)
         .map_err(|e| Error::invalid("from", format!("cannot open {}: {e}", file.display())))?;
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(input));
@@ -299,7 +326,15 @@ pub fn unpack(file: &Path, into: &Path) -> Result<Manifest> {
             .map_err(damaged)?
             .to_string_lossy()
             .into_owned();
-        if path == MANIFEST {
+        let Some(manifest) = &manifest else {
+            if path != MANIFEST {
+                return Err(damaged(format!(
+                    "its first member is {path}, not {MANIFEST}"
+                )));
+            }
+            if entry.header().size().map_err(damaged)? > MAX_MANIFEST_BYTES {
+                return Err(damaged("its manifest is too large"));
+            }
             let mut text = String::new();
             entry.read_to_string(&mut text).map_err(damaged)?;
             let m: Manifest = serde_json::from_str(&text)
@@ -312,6 +347,28 @@ pub fn unpack(file: &Path, into: &Path) -> Result<Manifest> {
             }
             manifest = Some(m);
             continue;
+        };
+        let kind = entry.header().entry_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            return Err(damaged(format!(
+                "member {path} is not a regular file (a link or a device); an archive holds files only"
+            )));
+        }
+        let Some(member) = manifest.members.iter().find(|m| m.path == path) else {
+            return Err(damaged(format!("member {path} is not in the manifest")));
+        };
+        let size = entry.header().size().map_err(damaged)?;
+        if size != member.bytes {
+            return Err(damaged(format!(
+                "member {path} holds {size} bytes; the manifest says {}",
+                member.bytes
+            )));
+        }
+        if seen.contains(&path) {
+            return Err(damaged(format!("member {path} appears twice")));
         }
         // `unpack_in` refuses paths that leave `into`.
         if !entry.unpack_in(into).map_err(damaged)? {
@@ -322,7 +379,8 @@ pub fn unpack(file: &Path, into: &Path) -> Result<Manifest> {
     let manifest = manifest.ok_or_else(|| damaged("it has no manifest.json"))?;
     for member in &manifest.members {
         let path = into.join(&member.path);
-        if !path.is_file() {
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        if !regular {
             return Err(damaged(format!("member {} is missing", member.path)));
         }
         let (sha, bytes) = sha256(&path)?;
@@ -332,12 +390,6 @@ pub fn unpack(file: &Path, into: &Path) -> Result<Manifest> {
                 member.path, member.sha256, member.bytes
             )));
         }
-    }
-    if let Some(extra) = seen
-        .iter()
-        .find(|p| !manifest.members.iter().any(|m| &m.path == *p))
-    {
-        return Err(damaged(format!("member {extra} is not in the manifest")));
     }
     if !manifest.members.iter().any(|m| m.path == DATABASE) {
         return Err(damaged("it holds no database.db"));

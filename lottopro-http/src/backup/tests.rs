@@ -17,6 +17,7 @@ fn config(db: &Path, dir: &Path) -> ServeConfig {
     c.backup.backup_dir = Some(dir.join("backups"));
     c.secret_key = Some("a-secret-that-must-stay-out-of-backups".into());
     c.admin_token = Some("an-admin-token-that-must-stay-out".into());
+    c.sources.mirror_base = "https://reader:token-must-stay-out@mirror.example/lotto?key=k".into();
     c
 }
 
@@ -129,6 +130,10 @@ fn an_archive_taken_during_writes_restores_everything_acknowledged_before_it() {
     let settings = std::fs::read_to_string(fresh.join("unpacked/config.json")).unwrap();
     assert!(settings.contains("\"secret_key\": \"(set)\""), "{settings}");
     assert!(!settings.contains("must-stay-out"), "{settings}");
+    assert!(
+        settings.contains("\"mirror_base\": \"https://mirror.example/…\""),
+        "{settings}"
+    );
 
     // A changed byte is refused before anything is written.
     let mut bytes = std::fs::read(&outcome.file).unwrap();
@@ -300,4 +305,141 @@ fn names_and_schedules() {
     assert_eq!(check(&c).unwrap_err().field(), Some("BACKUP_EMAIL"));
     c.smtp_url = Some("smtp://127.0.0.1:25".into());
     assert!(check(&c).is_ok());
+}
+
+/// An archive of `members` (name, content, or a link target), with a
+/// manifest that lists `listed` (name, bytes, sha256) first.
+fn crafted(file: &Path, listed: &[(&str, u64, String)], members: &[(&str, Result<&[u8], &Path>)]) {
+    let manifest = archive::Manifest {
+        format: archive::FORMAT.into(),
+        created_at: 0,
+        version: "test".into(),
+        source: "test".into(),
+        rows: Vec::new(),
+        members: listed
+            .iter()
+            .map(|(path, bytes, sha256)| archive::Member {
+                path: (*path).into(),
+                bytes: *bytes,
+                sha256: sha256.clone(),
+            })
+            .collect(),
+        skipped: Vec::new(),
+        key_fingerprint: None,
+    };
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(file).unwrap(),
+        flate2::Compression::default(),
+    );
+    let mut tar = tar::Builder::new(gz);
+    let text = serde_json::to_vec(&manifest).unwrap();
+    let mut header = tar::Header::new_gnu();
+    header.set_size(text.len() as u64);
+    header.set_mode(0o600);
+    header.set_cksum();
+    tar.append_data(&mut header, archive::MANIFEST, text.as_slice())
+        .unwrap();
+    for (name, content) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_mode(0o600);
+        match content {
+            Ok(bytes) => {
+                header.set_size(bytes.len() as u64);
+                header.set_cksum();
+                tar.append_data(&mut header, name, *bytes).unwrap();
+            }
+            Err(target) => {
+                header.set_entry_type(tar::EntryType::Symlink);
+                header.set_size(0);
+                tar.append_link(&mut header, name, target).unwrap();
+            }
+        }
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+}
+
+/// A link member is refused even when the manifest vouches for what it
+/// points at; a member larger than the manifest says is refused before it
+/// is written; and a failed unpack leaves neither the target folder's
+/// content nor a staging folder behind.
+#[test]
+fn an_archive_holds_regular_files_only_and_a_failed_unpack_leaves_nothing() {
+    let dir = temp("backup-crafted");
+    let outside = dir.join("outside.txt");
+    std::fs::write(&outside, b"not the archive's").unwrap();
+    let (sha, bytes) = archive::sha256(&outside).unwrap();
+    let into = dir.join("into");
+
+    let link = dir.join("link.tar.gz");
+    crafted(
+        &link,
+        &[(archive::DATABASE, bytes, sha.clone())],
+        &[(archive::DATABASE, Err(&outside))],
+    );
+    let refused = archive::unpack(&link, &into).unwrap_err();
+    assert_eq!(refused.field(), Some("from"));
+    assert!(
+        refused.to_string().contains("not a regular file"),
+        "{refused}"
+    );
+
+    let big = vec![0u8; 4 * 1024 * 1024];
+    let bomb = dir.join("bomb.tar.gz");
+    crafted(
+        &bomb,
+        &[(archive::DATABASE, 10, "0".repeat(64))],
+        &[(archive::DATABASE, Ok(&big))],
+    );
+    let refused = archive::unpack(&bomb, &into).unwrap_err();
+    assert!(
+        refused.to_string().contains("the manifest says 10"),
+        "{refused}"
+    );
+
+    let (good_sha, good_bytes) = {
+        std::fs::write(dir.join("db"), b"database").unwrap();
+        archive::sha256(&dir.join("db")).unwrap()
+    };
+    let bad = dir.join("bad.tar.gz");
+    crafted(
+        &bad,
+        &[
+            (archive::DATABASE, good_bytes, good_sha.clone()),
+            ("redis.rdb", 3, "0".repeat(64)),
+        ],
+        &[
+            (archive::DATABASE, Ok(b"database")),
+            ("redis.rdb", Ok(b"rdb")),
+        ],
+    );
+    let refused = archive::unpack(&bad, &into).unwrap_err();
+    assert!(
+        refused.to_string().contains("redis.rdb does not match"),
+        "{refused}"
+    );
+
+    assert_eq!(
+        std::fs::read_dir(&into).unwrap().count(),
+        0,
+        "into is left empty"
+    );
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(left.is_empty(), "staging folders left behind: {left:?}");
+
+    let good = dir.join("good.tar.gz");
+    crafted(
+        &good,
+        &[(archive::DATABASE, good_bytes, good_sha)],
+        &[(archive::DATABASE, Ok(b"database"))],
+    );
+    archive::unpack(&good, &into).unwrap();
+    assert_eq!(
+        std::fs::read(into.join(archive::DATABASE)).unwrap(),
+        b"database"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -504,15 +504,36 @@ impl Pool {
     }
 }
 
-/// `url` without its password.
+/// `url` without its password, wherever libpq's syntax lets it stand: in
+/// the user part of a URL, as a `password` (or `sslpassword`) query
+/// parameter, or as a `password=` word of a key-value connection string.
 pub(crate) fn shown(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
+    let secret =
+        |key: &str| key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword");
+    let redact = |pair: &str| match pair.split_once('=') {
+        Some((key, _)) if secret(key.trim()) => format!("{key}=…"),
+        _ => pair.to_owned(),
+    };
+    let Some(scheme) = url.find("://") else {
+        return url.split(' ').map(redact).collect::<Vec<_>>().join(" ");
+    };
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(base, query)| (base, Some(query)));
+    let base = match base.rfind('@') {
+        Some(at) if at > scheme => {
+            let userinfo = &base[scheme + 3..at];
             let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+            format!("{}{user}@{}", &base[..scheme + 3], &base[at + 1..])
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    match query {
+        Some(query) => {
+            let query: Vec<String> = query.split('&').map(redact).collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        None => base,
     }
 }
 

@@ -11,6 +11,18 @@ fn passwords_are_not_shown() {
         shown("postgres://db.local/lotto"),
         "postgres://db.local/lotto"
     );
+    assert_eq!(
+        shown("postgres://lotto@db.local/lotto?sslmode=require&password=s3cret&x=a@b"),
+        "postgres://lotto@db.local/lotto?sslmode=require&password=…&x=a@b"
+    );
+    assert_eq!(
+        shown("postgresql://db.local/lotto?PASSWORD=s3cret&sslpassword=k3y"),
+        "postgresql://db.local/lotto?PASSWORD=…&sslpassword=…"
+    );
+    assert_eq!(
+        shown("host=db.local user=lotto password=s3cret dbname=lotto"),
+        "host=db.local user=lotto password=… dbname=lotto"
+    );
 }
 
 /// Three replicas started together on an empty database (the issue's
