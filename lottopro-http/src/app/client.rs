@@ -73,7 +73,8 @@ impl Client {
         headers: &HeaderMap,
         state: &AppState,
     ) -> Result<Option<Client>, ApiError> {
-        let Some(token) = sent_token(headers)? else {
+        let tls = over_tls(headers, state.options().trust_proxy);
+        let Some(token) = sent_token(headers, tls)? else {
             return Ok(None);
         };
         let secret = &state.options().secret;
@@ -167,37 +168,58 @@ impl Client {
     }
 }
 
-/// The token a request carries, from the header or else the cookie (the
-/// TLS cookie when both are there); an error if it is not one in form.
-fn sent_token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let from_header = headers
-        .get(TOKEN_HEADER)
-        .map(|v| v.to_str().unwrap_or("").to_owned());
-    let from_cookie = headers
+/// Whether the request came over TLS: `X-Forwarded-Proto: https` from a
+/// trusted proxy (the last one's word).
+pub(crate) fn over_tls(headers: &HeaderMap, trust_proxy: u8) -> bool {
+    trust_proxy > 0
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+}
+
+/// Whether `t` has the form of a token the service issues.
+fn well_formed(t: &str) -> bool {
+    (t.len() == PART || t.len() == 2 * PART || t.len() == LINKED)
+        && t.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// The token a request carries, from the header or else the cookie; an
+/// error if the header's is not one in form.
+///
+/// The `__Host-` cookie is preferred, and over TLS it is the only one that
+/// counts: a sibling subdomain, or a plain-HTTP page of the same host, can
+/// plant the plain cookie but not that one, so a token planted that way
+/// cannot fix a player's session. A cookie
+/// that is not a token in form is the browser's, not the player's doing
+/// (planted, or left by an old version): it is ignored, and the answer
+/// issues a fresh token that replaces it, where an error would have made
+/// every save fail until the cookie was cleared by hand. A malformed
+/// `X-Client-Token` header is a programmer's mistake and is named.
+fn sent_token(headers: &HeaderMap, tls: bool) -> Result<Option<String>, ApiError> {
+    if let Some(v) = headers.get(TOKEN_HEADER) {
+        let t = v.to_str().unwrap_or("");
+        if well_formed(t) {
+            return Ok(Some(t.to_owned()));
+        }
+        return Err(ApiError::from(Error::InvalidInput {
+            field: TOKEN_HEADER.into(),
+            message:
+                "is not a client token (64 or 128 lowercase hex digits, as the service issued it)"
+                    .into(),
+        }));
+    }
+    Ok(headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|c| c.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .filter(|(k, _)| *k == TLS_TOKEN_COOKIE || *k == TOKEN_COOKIE)
+        .filter(|(k, v)| (*k == TLS_TOKEN_COOKIE || (*k == TOKEN_COOKIE && !tls)) && well_formed(v))
         .min_by_key(|(k, _)| usize::from(*k != TLS_TOKEN_COOKIE))
-        .map(|(_, v)| v.to_owned());
-    match from_header.or(from_cookie) {
-        None => Ok(None),
-        Some(t)
-            if (t.len() == PART || t.len() == 2 * PART || t.len() == LINKED)
-                && t.bytes()
-                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) =>
-        {
-            Ok(Some(t))
-        }
-        Some(_) => Err(ApiError::from(Error::InvalidInput {
-            field: TOKEN_HEADER.into(),
-            message:
-                "is not a client token (64 or 128 lowercase hex digits, as the service issued it)"
-                    .into(),
-        })),
-    }
+        .map(|(_, v)| v.to_owned()))
 }
 
 /// Whether `token` (well-formed) was issued by the server holding `secret`.
@@ -276,13 +298,7 @@ pub(crate) async fn response_policies(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let path = request.uri().path().to_owned();
-    let tls = state.options().trust_proxy > 0
-        && request
-            .headers()
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    let tls = over_tls(request.headers(), state.options().trust_proxy);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if tls {
@@ -492,23 +508,63 @@ mod tests {
     fn tokens_are_read_from_header_or_cookie_and_checked_for_form() {
         let token = "ab".repeat(32);
         let mut h = HeaderMap::new();
-        assert_eq!(sent_token(&h).unwrap(), None);
+        assert_eq!(sent_token(&h, false).unwrap(), None);
         h.insert(
             header::COOKIE,
             HeaderValue::from_str(&format!("a=b; {TOKEN_COOKIE}={token}")).unwrap(),
         );
-        assert_eq!(sent_token(&h).unwrap().as_deref(), Some(token.as_str()));
+        assert_eq!(
+            sent_token(&h, false).unwrap().as_deref(),
+            Some(token.as_str())
+        );
         h.insert(TOKEN_HEADER, HeaderValue::from_static("../etc/passwd"));
-        assert!(sent_token(&h).is_err());
+        assert!(sent_token(&h, false).is_err());
         h.insert(
             TOKEN_HEADER,
             HeaderValue::from_str(&"AB".repeat(32)).unwrap(),
         );
-        assert!(sent_token(&h).is_err(), "upper case is not a token");
+        assert!(sent_token(&h, false).is_err(), "upper case is not a token");
         h.insert(
             TOKEN_HEADER,
             HeaderValue::from_str(&"a".repeat(48)).unwrap(),
         );
-        assert!(sent_token(&h).is_err(), "neither length");
+        assert!(sent_token(&h, false).is_err(), "neither length");
+    }
+
+    #[test]
+    fn over_tls_only_the_host_cookie_counts_and_a_malformed_cookie_is_ignored() {
+        let planted = "ab".repeat(32);
+        let own = "cd".repeat(32);
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{TOKEN_COOKIE}={planted}")).unwrap(),
+        );
+        assert_eq!(
+            sent_token(&h, true).unwrap(),
+            None,
+            "a planted plain cookie is not read over TLS"
+        );
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!(
+                "{TOKEN_COOKIE}={planted}; {TLS_TOKEN_COOKIE}={own}"
+            ))
+            .unwrap(),
+        );
+        assert_eq!(sent_token(&h, true).unwrap().as_deref(), Some(own.as_str()));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lottopro_token=not-a-token"),
+        );
+        assert_eq!(
+            sent_token(&h, false).unwrap(),
+            None,
+            "a malformed cookie is no token: a fresh one replaces it"
+        );
+        let mut proxied = HeaderMap::new();
+        proxied.insert("x-forwarded-proto", HeaderValue::from_static("http, https"));
+        assert!(over_tls(&proxied, 1));
+        assert!(!over_tls(&proxied, 0), "not from a trusted proxy");
     }
 }

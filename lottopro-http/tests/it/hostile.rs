@@ -923,6 +923,30 @@ fn over_tls_the_cookie_is_secure_and_hsts_is_sent() {
         String::from_utf8_lossy(&listed).contains("1 2 3 4 5 6"),
         "the TLS cookie is read"
     );
+    // The same token planted as the plain cookie is not read over TLS: the
+    // request is a new client's.
+    let planted = format!("lottopro_token={token}");
+    let (_, head, listed) = raw(
+        &proxied,
+        &http("GET", "/api/numbers", &[("Cookie", &planted), https], b""),
+    );
+    assert!(
+        !String::from_utf8_lossy(&listed).contains("1 2 3 4 5 6"),
+        "a planted plain cookie is not read over TLS"
+    );
+    assert!(!head.contains(token), "{head}");
+    // A malformed cookie does not stop a save: a fresh token replaces it.
+    let (status, head, _) = raw(
+        &proxied,
+        &http(
+            "POST",
+            "/api/numbers",
+            &[JSON, https, ("Cookie", "__Host-lottopro_token=not-a-token")],
+            body,
+        ),
+    );
+    assert_eq!(status, 201, "{head}");
+    assert!(head.contains("__Host-lottopro_token="), "{head}");
     drop(proxied);
 
     let (_, db) = fresh_db("plain");
