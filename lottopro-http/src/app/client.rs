@@ -143,10 +143,7 @@ impl Client {
     /// The key its rows are stored under: a linked token's embedded owner,
     /// else the keyed hash of the token.
     pub(crate) fn owner(&self, secret: &[u8]) -> String {
-        if self.token.len() == LINKED {
-            return self.token[..OWNER].to_owned();
-        }
-        owner_key(secret, &self.token)
+        owner_of_token(secret, &self.token)
     }
 
     /// Sends a newly issued token back as header and cookie.
@@ -198,7 +195,7 @@ fn well_formed(t: &str) -> bool {
 /// issues a fresh token that replaces it, where an error would have made
 /// every save fail until the cookie was cleared by hand. A malformed
 /// `X-Client-Token` header is a programmer's mistake and is named.
-fn sent_token(headers: &HeaderMap, tls: bool) -> Result<Option<String>, ApiError> {
+pub(crate) fn sent_token(headers: &HeaderMap, tls: bool) -> Result<Option<String>, ApiError> {
     if let Some(v) = headers.get(TOKEN_HEADER) {
         let t = v.to_str().unwrap_or("");
         if well_formed(t) {
@@ -275,6 +272,15 @@ fn owner_key(secret: &[u8], token: &str) -> String {
     hmac_hex(secret, &[token])
 }
 
+/// The key the rows of `token`'s owner are stored under (see
+/// [`Client::owner`]), whether or not this server issued it.
+pub(crate) fn owner_of_token(secret: &[u8], token: &str) -> String {
+    if token.len() == LINKED {
+        return token[..OWNER].to_owned();
+    }
+    owner_key(secret, token)
+}
+
 fn hmac_hex(secret: &[u8], parts: &[&str]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
@@ -284,67 +290,6 @@ fn hmac_hex(secret: &[u8], parts: &[&str]) -> String {
         mac.update(p.as_bytes());
     }
     crate::secret::hex(&mac.finalize().into_bytes())
-}
-
-/// Responses that depend on who asks (saved tickets, prediction history,
-/// the page that lists them) are never stored by a cache, and say which
-/// request headers pick the person; admin answers never carry CORS
-/// headers, whatever `CORS_ORIGINS` allows elsewhere. A request that came
-/// over TLS (`X-Forwarded-Proto: https` from a trusted proxy) gets its
-/// token as the `Secure`, `__Host-` cookie, and HSTS.
-pub(crate) async fn response_policies(
-    axum::extract::State(state): axum::extract::State<super::AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let path = request.uri().path().to_owned();
-    let tls = over_tls(request.headers(), state.options().trust_proxy);
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    if tls {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        );
-        let prefix = format!("{TOKEN_COOKIE}=");
-        let upgraded = headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|c| c.strip_prefix(&prefix))
-            .map(|rest| format!("{TLS_TOKEN_COOKIE}={rest}; Secure"))
-            .and_then(|c| HeaderValue::from_str(&c).ok());
-        if let Some(c) = upgraded {
-            headers.insert(header::SET_COOKIE, c);
-        }
-    }
-    let personal = path == "/"
-        || path == "/tickets"
-        || path.starts_with("/ui/link")
-        || path.starts_with("/ui/qr")
-        || path.starts_with("/api/numbers")
-        || path.starts_with("/api/predictions")
-        || path.starts_with("/ui/saved");
-    if personal {
-        headers.insert(
-            header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        );
-        headers.insert(
-            header::VARY,
-            axum::http::HeaderValue::from_static("Cookie, X-Client-Token"),
-        );
-    }
-    if path.starts_with("/admin") {
-        let cors: Vec<_> = headers
-            .keys()
-            .filter(|k| k.as_str().starts_with("access-control-"))
-            .cloned()
-            .collect();
-        for k in cors {
-            headers.remove(k);
-        }
-    }
-    response
 }
 
 /// The address rate limits count against. Without trusted proxies it is

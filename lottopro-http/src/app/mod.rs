@@ -24,6 +24,7 @@ pub mod limit;
 mod openapi;
 pub(crate) mod ops;
 mod origin;
+pub(crate) mod policies;
 pub mod ready;
 mod store_call;
 mod upload;
@@ -381,13 +382,16 @@ pub fn app(state: AppState) -> Router {
     let (router, _) = routes(&state.options, state.buckets.as_ref()).split_for_parts();
     // CORS is closed unless origins are configured: without the headers a
     // browser refuses cross-origin calls. The admin routes never allow it
-    // (`client::response_policies`, outside the CORS layer, removes them).
+    // (`policies::response_policies`, outside the CORS layer, removes them).
     let router = match cors(&state.options.cors_origins) {
         Some(layer) => router.layer(layer),
         None => router,
     };
     let router = router
-        .layer(from_fn_with_state(state.clone(), client::response_policies))
+        .layer(from_fn_with_state(
+            state.clone(),
+            policies::response_policies,
+        ))
         .layer(from_fn_with_state(state.clone(), work::client_scope));
     router
         .layer(from_fn_with_state(

@@ -280,6 +280,41 @@ def test_the_app_installs_and_works_offline():
             driver.quit()
 
 
+def test_a_shared_device_shows_no_last_players_tickets_offline():
+    """The worker keeps pages for offline reading by owner: once the token is
+    gone (cleared on a shared device), the next page drops the last player's
+    copies, and offline nothing of theirs is shown."""
+    with tempfile.TemporaryDirectory() as profile, serve() as base:
+        driver = chrome(390, 844, profile)
+        driver.set_script_timeout(30)
+        try:
+            wait = WebDriverWait(driver, 30)
+            driver.get(f"{base}/?lang=en")
+            driver.execute_async_script(
+                """const done = arguments[arguments.length - 1];
+                navigator.serviceWorker.ready.then(() => done(true)).catch(() => done(false));"""
+            )
+            driver.get(f"{base}/tickets?lang=en")
+            assert driver.execute_script("return navigator.serviceWorker.controller !== null")
+            saved = driver.find_element(By.ID, "saved-form")
+            fill(saved, "ticket", "3 11 17 25 33 41")
+            fill(saved, "label", "first-players-ticket")
+            saved.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait.until(lambda d: "first-players-ticket" in d.find_element(By.ID, "saved-list").text)
+            # Kept by the worker under the first player's tag.
+            driver.get(f"{base}/tickets?lang=en")
+            assert "first-players-ticket" in driver.find_element(By.ID, "saved-list").text
+            # The first player clears the token; the next player opens the app.
+            driver.delete_all_cookies()
+            driver.get(f"{base}/?lang=en")
+            serve.process.terminate()
+            serve.process.wait(timeout=10)
+            driver.get(f"{base}/tickets?lang=en")
+            assert "first-players-ticket" not in driver.page_source
+        finally:
+            driver.quit()
+
+
 def test_the_api_explorer_renders_and_sends_requests_here():
     with serve(API_DOCS="true") as base:
         driver = chrome(1366, 900)

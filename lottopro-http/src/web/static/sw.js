@@ -1,7 +1,10 @@
 // LottoPro's service worker. The shell (style, script, icons, manifest) is
 // served from the cache; pages come from the network and the last good copy
 // of each is kept, so that with no connection a reload still shows the
-// latest draw (home) and the tickets saved in this browser (My tickets). Nothing else is cached:
+// latest draw (home) and the tickets saved in this browser (My tickets). Each page says
+// whose it is (X-LottoPro-Owner, a tag of the player's key, or "none"); when that changes
+// (the token removed on a shared device, or another player) every kept page is dropped,
+// so nobody reads the last player's tickets offline. Nothing else is cached:
 // forms and the API always go to the server. A Web Push message (a checked ticket, see
 // /api/push/subscribe) is shown as a notification; tapping it opens the ticket's page.
 "use strict";
@@ -38,12 +41,31 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// The kept pages belong to one owner at a time.
+const OWNER_KEY = "/__lottopro-owner";
+
+async function keep(cache, request, response) {
+  const owner = response.headers.get("X-LottoPro-Owner") || "none";
+  const kept = await cache.match(OWNER_KEY);
+  const last = kept ? await kept.text() : "none";
+  if (last !== owner) {
+    // Pages kept for nobody ("none") hold nothing personal and may stay.
+    if (last !== "none") {
+      for (const key of await cache.keys()) {
+        await cache.delete(key);
+      }
+    }
+    await cache.put(OWNER_KEY, new Response(owner));
+  }
+  await cache.put(request, response.clone());
+}
+
 async function page(request) {
   const cache = await caches.open(PAGES);
   try {
     const response = await fetch(request);
     if (response.ok) {
-      await cache.put(request, response.clone());
+      await keep(cache, request, response);
     }
     return response;
   } catch (offline) {
