@@ -50,8 +50,7 @@ fn requests_take_their_defaults_and_everything_prints() -> lottopro_core::Result
     let wheel = engine.wheel(&WheelRequest {
         numbers: Some(vec![1, 5, 9, 13, 17, 21, 26, 30]),
         guarantee: "3if4".to_owned(),
-        full_pool: false,
-        seed: None,
+        ..Default::default()
     })?;
     let tickets = wheel
         .tickets

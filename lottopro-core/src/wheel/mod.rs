@@ -187,8 +187,10 @@ impl FromStr for Guarantee {
 }
 
 /// What to build, as the CLI, Python and HTTP take it: a wheel of `numbers`,
-/// or (`full_pool`) a design over the whole pool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// or (`full_pool`) a design over the whole pool. Its `Default` asks for
+/// nothing yet: give `numbers` (or `full_pool`) and `guarantee`, and take
+/// the rest with `..Default::default()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WheelRequest {
