@@ -160,15 +160,31 @@ pub struct LogConfig {
 
 /// Lines on stdout: JSON objects (`LOG_FORMAT=json`), or human-readable
 /// text, coloured only on a terminal.
-fn stdout_layer<S>(json: bool) -> Box<dyn Layer<S> + Send + Sync>
+///
+/// Lines are written by a thread of their own: at info every request logs
+/// one, and writing each from the request's thread (a `write` call a line,
+/// under stdout's lock) cost the request path a share of its throughput.
+/// Nothing is dropped: when the writer falls 128,000 lines behind, logging
+/// waits for it, as writing directly did.
+fn stdout_layer<S>(json: bool, guards: &mut Vec<WorkerGuard>) -> Box<dyn Layer<S> + Send + Sync>
 where
     S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
 {
     use std::io::IsTerminal;
+    let ansi = std::io::stdout().is_terminal();
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("log-stdout")
+        .finish(std::io::stdout());
+    guards.push(guard);
     if json {
-        Box::new(json_lines(std::io::stdout))
+        Box::new(json_lines(writer))
     } else {
-        Box::new(tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal()))
+        Box::new(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(ansi)
+                .with_writer(writer),
+        )
     }
 }
 
@@ -197,8 +213,9 @@ pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
     let level = config.level;
     let mut guards = Vec::new();
     let Some(dir) = &config.dir else {
+        let stdout = stdout_layer(config.json, &mut guards);
         let _ = tracing_subscriber::registry()
-            .with(stdout_layer(config.json).with_filter(level))
+            .with(stdout.with_filter(level))
             .try_init();
         return Ok(guards);
     };
@@ -212,8 +229,9 @@ pub fn init(config: &LogConfig) -> std::io::Result<Vec<WorkerGuard>> {
     let performance = file(dir.join("performance").join("performance.log"))?;
     let cache = file(dir.join("cache").join("cache.log"))?;
     let error = file(dir.join("error").join("error.log"))?;
+    let stdout = stdout_layer(config.json, &mut guards);
     let _ = tracing_subscriber::registry()
-        .with(stdout_layer(config.json).with_filter(level))
+        .with(stdout.with_filter(level))
         .with(json_lines(all).with_filter(level))
         .with(json_lines(performance).with_filter(Targets::new().with_target("performance", level)))
         .with(json_lines(cache).with_filter(Targets::new().with_target("cache", level)))
