@@ -31,6 +31,11 @@ use lottopro_core::{Error, Result};
 pub const DEV_SECRET_KEY: &str = "dev-secret-key-change-in-production";
 /// Shortest secret accepted outside debug mode.
 pub const MIN_SECRET_CHARS: usize = 16;
+/// Fewest characters of `ADMIN_TOKEN` outside `DEBUG`: 128 bits written in
+/// hex. A password an operator made up (`password12345678`,
+/// `admin-admin-admin`) passes the randomness estimate of [`MIN_SECRET_CHARS`]
+/// characters but not this.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 32;
 
 /// The default store: a SQLite file beside the working directory.
 pub const DEFAULT_DB: &str = "data/lottopro.db";
@@ -340,6 +345,16 @@ impl ServeConfig {
         }
         if let Some(token) = &self.admin_token {
             weak("ADMIN_TOKEN", token)?;
+            if token.chars().count() < MIN_ADMIN_TOKEN_CHARS {
+                return Err(Error::invalid(
+                    "ADMIN_TOKEN",
+                    format!(
+                        "is shorter than {MIN_ADMIN_TOKEN_CHARS} characters: it opens every admin \
+                         route and /metrics, so give it 128 random bits, e.g. \
+                         `openssl rand -hex 16` (or DEBUG=true for local development)"
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -545,6 +560,13 @@ mod tests {
         c.secret_key = Some("0123456789abcdef0123".into());
         c.admin_token = Some("short".into());
         assert_eq!(c.check_secrets().unwrap_err().field(), Some("ADMIN_TOKEN"));
+        for made_up in ["password12345678", "admin-admin-admin"] {
+            c.admin_token = Some(made_up.into());
+            let e = c.check_secrets().unwrap_err();
+            assert_eq!(e.field(), Some("ADMIN_TOKEN"), "{made_up}");
+        }
+        c.admin_token = Some(crate::secret::random_hex(32));
+        assert!(c.check_secrets().is_ok(), "128 random bits in hex");
         c.debug = true;
         assert!(c.check_secrets().is_ok());
     }

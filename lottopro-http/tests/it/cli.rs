@@ -818,7 +818,7 @@ fn serve_uses_redis_when_told() {
         .join("lp.db");
     let _ = std::fs::remove_file(&db);
     let url = format!("redis://127.0.0.1:{port}/0");
-    let token = "admin-token-for-tests-0123";
+    let token = "admin-token-for-tests-0123456789";
     let server = Server::start(
         &[
             "--db",

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::common::{Server, data_file};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-const ADMIN: &str = "hostile-admin-token-0123456789";
+const ADMIN: &str = "hostile-admin-token-0123456789abcd";
 
 /// One raw HTTP/1.1 exchange: `(status, head, body)`.
 fn raw(server: &Server, request: &[u8]) -> (u16, String, Vec<u8>) {
@@ -854,7 +854,7 @@ fn personal_data_is_not_cached_and_admin_routes_have_no_cors() {
         &["--db", &db],
         &[
             ("CORS_ORIGINS", "https://app.example"),
-            ("ADMIN_TOKEN", "an-admin-token-0123456789abcdef"),
+            ("ADMIN_TOKEN", "an-admin-token-0123456789abcdef0"),
         ],
     );
     for path in ["/api/numbers", "/api/predictions", "/ui/saved", "/"] {
@@ -874,7 +874,7 @@ fn personal_data_is_not_cached_and_admin_routes_have_no_cors() {
             .contains("access-control-allow-origin"),
         "{head}"
     );
-    let auth = ("Authorization", "Bearer an-admin-token-0123456789abcdef");
+    let auth = ("Authorization", "Bearer an-admin-token-0123456789abcdef0");
     let (status, head, _) = raw(
         &server,
         &http("GET", "/admin/cache/info", &[origin, auth], b""),

@@ -543,7 +543,7 @@ async fn the_service_syncs_on_request_and_scores_predictions() {
     let (base, _) = replay(Mode::Normal, Mode::Normal, Mode::Normal).await;
     let s = store("service", 1245);
     let engine = Arc::new(lottopro_core::Engine::new(stored(&s)));
-    let token = "admin-token-for-tests-0123";
+    let token = "admin-token-for-tests-0123456789";
     let state = AppState::with_options(
         engine,
         Some(s.clone()),
