@@ -9,8 +9,11 @@ use crate::error::Result;
 use crate::history::History;
 use crate::metrics::CacheEvent;
 use crate::money::Money;
-use crate::popularity::{Popularity, PopularityEvaluation, SalesDistribution, TicketPopularity};
+use crate::popularity::{
+    Popularity, PopularityEvaluation, SalesDistribution, TicketPopularity, sales_or_recent,
+};
 use crate::ticket::Ticket;
+use crate::wheel::{Wheel, WheelRequest};
 
 /// A value computed from one history epoch, kept until the epoch changes.
 pub(super) type PerEpoch<T> = Mutex<Option<(u64, Arc<T>)>>;
@@ -45,16 +48,23 @@ impl Engine {
     pub fn sales_distribution(&self, sales: Option<Money>) -> Result<SalesDistribution> {
         self.timed("popularity", || {
             let h = self.history();
-            let sales = match sales {
-                Some(s) => s,
-                None => crate::popularity::recent_sales(h.view()).ok_or_else(|| {
-                    crate::error::Error::invalid(
-                        "sales",
-                        "the history has no sales figures; give the expected sales of the draw",
-                    )
-                })?,
-            };
+            let sales = sales_or_recent(Some(h.view()), sales)?;
             self.popularity_model(&h)?.sales_distribution(sales)
+        })
+    }
+
+    /// The wheel `request` asks for, relabelled so that its tickets carry
+    /// the most expected value under the popularity model in a draw with
+    /// `sales` (default: the mean of the last ten draws), seeded by the
+    /// request's seed; see [`Wheel::weighted`]. The same guarantee and
+    /// chances as [`Engine::wheel`]'s.
+    pub fn weighted_wheel(&self, request: &WheelRequest, sales: Option<Money>) -> Result<Wheel> {
+        self.timed("wheel", || {
+            let h = self.history();
+            let plain = request.build(h.game())?;
+            let sales = sales_or_recent(Some(h.view()), sales)?;
+            let model = self.popularity_model(&h)?;
+            plain.weighted(h.game(), &model, sales, request.seed.unwrap_or(1))
         })
     }
 

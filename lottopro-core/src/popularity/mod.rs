@@ -503,6 +503,23 @@ pub(crate) fn recent_sales(view: HistoryView<'_>) -> Option<Money> {
     Some(Money(recent.iter().sum::<u64>() / recent.len() as u64))
 }
 
+/// `sales`, or the mean of the last ten draws of `view` with sales; fails,
+/// naming the field, when neither is known.
+pub(crate) fn sales_or_recent(
+    view: Option<HistoryView<'_>>,
+    sales: Option<Money>,
+) -> Result<Money> {
+    match sales {
+        Some(s) => Ok(s),
+        None => view.and_then(recent_sales).ok_or_else(|| {
+            Error::invalid(
+                "sales",
+                "the history has no sales figures; give the expected sales of the draw",
+            )
+        }),
+    }
+}
+
 /// Every `k`-term arithmetic progression in `1..=pool`.
 fn progressions(pool: u8, k: u8) -> Vec<NumberSet> {
     let mut out = Vec::new();
@@ -547,6 +564,7 @@ mod value;
 
 pub use crowd::{Calibration, KR645_CALIBRATION, QUICK_BLOCK, QuickBlock, QuickPicks, Spread};
 pub use evaluate::{PopularityEvaluation, SecondEvaluation, SecondTier, TierEvaluation};
+pub(crate) use second::estimate;
 pub use second::{Estimate, SalesDistribution, TicketCrowd};
 pub use value::TicketPopularity;
 pub(crate) use value::Valuation;

@@ -571,7 +571,7 @@ const PREDICTIVE_DRAWS: usize = 20_000;
 
 /// `value` with the 95 % interval of its bootstrap `samples` (widened to
 /// hold `value`).
-fn estimate(value: f64, mut samples: Vec<f64>) -> Estimate {
+pub(crate) fn estimate(value: f64, mut samples: Vec<f64>) -> Estimate {
     samples.sort_by(f64::total_cmp);
     if samples.is_empty() {
         return Estimate {

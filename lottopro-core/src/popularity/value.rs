@@ -8,7 +8,7 @@ use super::math::{esym, without};
 use super::sales::Parameters;
 use serde::Serialize;
 
-use super::{NOTE, Popularity, TierRule, recent_sales};
+use super::{NOTE, Popularity, TierRule};
 use crate::error::{Error, Result};
 use crate::game::{GameSpec, Payout};
 use crate::history::HistoryView;
@@ -104,19 +104,8 @@ impl Popularity {
                 "does not belong to this model's game",
             ));
         }
-        let sales = match sales {
-            Some(s) => s,
-            None => view.and_then(recent_sales).ok_or_else(|| {
-                Error::invalid(
-                    "sales",
-                    "the history has no sales figures; give the expected sales of the draw",
-                )
-            })?,
-        };
-        if sales.0 == 0 {
-            return Err(Error::invalid("sales", "must be more than 0"));
-        }
-        let value = Valuation::new(self, game, sales);
+        let sales = super::sales_or_recent(view, sales)?;
+        let value = self.valuation(game, sales)?;
         let co = self.co_winners(ticket.main(), value.tickets);
         let uniform: Vec<f64> = self
             .tiers
@@ -136,15 +125,10 @@ impl Popularity {
         // One bootstrap for every interval: the expected buyers, the
         // co-winners and the expected value (second model only).
         let crowd = self.ticket_crowd(ticket.main(), sales).ok();
-        let parts = self.co_winner_parts(ticket.main());
         let replicates: Vec<(f64, Vec<f64>)> = self
-            .bootstrap()
-            .samples
-            .iter()
-            .map(|p| {
-                let co = self.co_winners_from(&parts, ticket.main(), value.tickets, p);
-                (value.ev(&co), co)
-            })
+            .co_winner_replicates(ticket.main(), value.tickets)
+            .into_iter()
+            .map(|co| (value.ev(&co), co))
             .collect();
         let interval = |mut v: Vec<f64>| {
             v.sort_by(f64::total_cmp);
@@ -216,11 +200,7 @@ impl Popularity {
                     c.popularity_rank_interval.high,
                 )
             }),
-            model: if self.quick.is_some() {
-                "second"
-            } else {
-                "first"
-            },
+            model: self.kind(),
             note: NOTE,
         })
     }
@@ -237,6 +217,60 @@ impl Popularity {
             &self.weights,
         );
         self.co_winners_of(&q, tickets)
+    }
+
+    /// `main`'s expected other winners per tier with `tickets` sold, under
+    /// every parameter set of the bootstrap in its order (none in the first
+    /// model): what every interval of a ticket's value is drawn from.
+    fn co_winner_replicates(&self, main: NumberSet, tickets: f64) -> Vec<Vec<f64>> {
+        let parts = self.co_winner_parts(main);
+        self.bootstrap()
+            .samples
+            .iter()
+            .map(|p| self.co_winners_from(&parts, main, tickets, p))
+            .collect()
+    }
+
+    /// `main`'s expected value per ticket with the pools of `value` under
+    /// every parameter set of the bootstrap, in its order (none in the first
+    /// model): two sets of tickets valued this way can be compared set by
+    /// set, so that the interval of a difference is that of the difference.
+    pub(crate) fn expected_value_replicates(&self, main: NumberSet, value: &Valuation) -> Vec<f64> {
+        self.co_winner_replicates(main, value.tickets)
+            .iter()
+            .map(|co| value.ev(co))
+            .collect()
+    }
+
+    /// The pools of a draw of `game` with `sales`, for valuing its tickets
+    /// with this model; fails, naming the field, for another game or no
+    /// sales.
+    pub(crate) fn valuation(&self, game: &GameSpec, sales: Money) -> Result<Valuation> {
+        if game.pool() != self.pool || game.picks() != self.picks {
+            return Err(Error::invalid(
+                "game",
+                format!(
+                    "the popularity model is of a {}/{} game, not {}",
+                    self.picks,
+                    self.pool,
+                    game.id()
+                ),
+            ));
+        }
+        if sales.0 == 0 {
+            return Err(Error::invalid("sales", "must be more than 0"));
+        }
+        Ok(Valuation::new(self, game, sales))
+    }
+
+    /// Which model this is: `second` (quick picks, named combinations, the
+    /// crowding spread) or `first` (number weights and patterns only).
+    pub fn kind(&self) -> &'static str {
+        if self.quick.is_some() {
+            "second"
+        } else {
+            "first"
+        }
     }
 
     /// The named classes' shares as fitted.

@@ -25,7 +25,9 @@
 //!
 //! A wheel changes *which* draws you win in, never how much you win on
 //! average: its expected value is exactly that of the same number of random
-//! tickets.
+//! tickets. [`Wheel::weighted`] relabels a wheel's numbers so that its
+//! tickets are ones other players avoid: the same guarantee and chances,
+//! more expected value under the popularity model (see `weighted`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -259,6 +261,9 @@ pub struct Wheel {
     /// How its size compares with the best known elsewhere and with the
     /// lower bound, and whether it came from the shipped table.
     pub record: WheelRecord,
+    /// What weighting it by popularity gained over the plain design, for a
+    /// wheel from [`Wheel::weighted`]; `None` for a plain wheel.
+    pub popularity: Option<WheelPopularity>,
     /// What a wheel does and does not change.
     pub note: &'static str,
 }
@@ -456,6 +461,7 @@ impl Wheel {
             cost,
             expected_value,
             record,
+            popularity: None,
             note: NOTE,
         })
     }
@@ -485,6 +491,7 @@ mod designs;
 mod search;
 pub mod table;
 mod verify;
+mod weighted;
 
 use designs::KR645_23_TO_45_3IF4;
 use search::Cover;
@@ -496,6 +503,7 @@ pub use table::{
     BestKnown, StoredDesign, Table, WheelRecord, parse_best_known, parse_covers, shipped,
 };
 pub use verify::verify;
+pub use weighted::WheelPopularity;
 
 #[cfg(test)]
 mod tests {

@@ -154,3 +154,17 @@ impl Drop for RedisServer {
         self.kill();
     }
 }
+
+/// The mean sales of `h`'s last ten draws with sales: what a ticket's
+/// valuation assumes when given none.
+pub(crate) fn recent_sales(h: &History) -> lottopro_core::Money {
+    let recent: Vec<u64> = h
+        .draws()
+        .iter()
+        .rev()
+        .filter_map(|d| d.total_sales())
+        .take(10)
+        .map(|s| s.get())
+        .collect();
+    lottopro_core::Money::new(recent.iter().sum::<u64>() / recent.len() as u64, "sales").unwrap()
+}

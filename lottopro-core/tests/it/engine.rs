@@ -409,3 +409,28 @@ fn a_model_strategy_simulates_with_the_fitted_model() {
     );
     assert_ne!(first.tickets_played, second.tickets_played);
 }
+
+/// A weighted wheel from the engine is the request's wheel relabelled under
+/// the epoch's popularity model, with the last ten draws' mean sales and
+/// the request's seed: what the core call gives.
+#[test]
+fn a_weighted_wheel_uses_the_epochs_model_and_recent_sales() {
+    use lottopro_core::{Popularity, WheelRequest};
+    let h = real_history();
+    let e = Engine::new(h.clone());
+    let request = WheelRequest {
+        numbers: Some((1..=10).collect()),
+        guarantee: "3if3".into(),
+        full_pool: false,
+        seed: Some(2),
+    };
+    let w = e.weighted_wheel(&request, None).unwrap();
+    let model = Popularity::fit_best(h.view()).unwrap();
+    let sales = crate::common::recent_sales(&h);
+    let plain = e.wheel(&request).unwrap();
+    assert_eq!(w, plain.weighted(h.game(), &model, sales, 2).unwrap());
+    assert_eq!(w.popularity.as_ref().map(|p| p.sales), Some(sales));
+    let zero = Money::new(0, "sales").unwrap();
+    let err = e.weighted_wheel(&request, Some(zero)).unwrap_err();
+    assert_eq!(err.field(), Some("sales"));
+}

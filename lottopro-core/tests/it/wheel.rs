@@ -305,3 +305,166 @@ fn a_wheel_past_the_ticket_cap_is_refused_before_any_search() {
     let built = Wheel::build(&GameSpec::kr645(), &numbers[..20], g(3, 3), 1).unwrap();
     assert_eq!(built.tickets.len() as u64, shipped.tickets.unwrap());
 }
+
+/// For every draw of 6/45 with its bonus (each distinct meeting with
+/// `numbers` once, weighted by the draws that share it, as the verification
+/// counts them): how many tickets match 0–6 main numbers, with and without
+/// the bonus; how many draws give each such profile.
+fn win_profile(numbers: &[u8], tickets: &[Vec<u8>]) -> std::collections::BTreeMap<[u32; 14], u64> {
+    let c = |n: u64, r: u64| -> u64 {
+        if r > n {
+            return 0;
+        }
+        (0..r).fold(1u64, |a, i| a * (n - i) / (i + 1))
+    };
+    let v = numbers.len();
+    let others = 45 - v as u64;
+    let mut out = std::collections::BTreeMap::new();
+    let mut total = 0u64;
+    for mask in 0u64..1 << v {
+        let j = u64::from(mask.count_ones());
+        if j > 6 {
+            continue;
+        }
+        let drawn: Vec<u8> = (0..v)
+            .filter(|i| mask & 1 << i != 0)
+            .map(|i| numbers[i])
+            .collect();
+        let draws = c(others, 6 - j);
+        // The bonus on each of your undrawn numbers, or outside yours.
+        let bonuses = (0..v)
+            .filter(|i| mask & 1 << i == 0)
+            .map(|i| (Some(numbers[i]), draws))
+            .chain([(None, draws * (others - (6 - j)))]);
+        for (bonus, weight) in bonuses {
+            if weight == 0 {
+                continue;
+            }
+            let mut profile = [0u32; 14];
+            for t in tickets {
+                let m = t.iter().filter(|n| drawn.contains(n)).count();
+                let b = usize::from(bonus.is_some_and(|b| t.contains(&b)));
+                profile[2 * m + b] += 1;
+            }
+            *out.entry(profile).or_insert(0) += weight;
+            total += weight;
+        }
+    }
+    assert_eq!(total, 8_145_060 * 39, "every draw with its bonus, once");
+    out
+}
+
+/// A weighted wheel's gain, printed, and checked for sanity: the second
+/// model valued it, the gain is positive, inside its interval, the
+/// difference of the two values, and per wheel the tickets times it.
+fn checked_gain(what: &str, w: &Wheel) -> lottopro_core::wheel::WheelPopularity {
+    let p = w.popularity.clone().unwrap();
+    let (gain, whole) = (p.gain_per_ticket, p.gain_per_wheel);
+    let n = w.tickets.len() as f64;
+    eprintln!(
+        "{what}, {n} tickets: {:.1} won per ticket against {:.1} plain, \
+         gain {:.1} ({:.1}–{:.1}) per ticket, {:.0} ({:.0}–{:.0}) per wheel; {} relabellings",
+        p.ev_per_ticket,
+        p.plain_ev_per_ticket,
+        gain.estimate,
+        gain.low,
+        gain.high,
+        whole.estimate,
+        whole.low,
+        whole.high,
+        p.relabellings_tried
+    );
+    assert_eq!(p.model, "second");
+    assert!(gain.estimate > 0.0, "{gain:?}");
+    assert!(gain.low <= gain.estimate && gain.estimate <= gain.high);
+    assert!(gain.high - gain.low < gain.estimate + 100.0, "{gain:?}");
+    assert!(
+        ((p.ev_per_ticket - p.plain_ev_per_ticket) - gain.estimate).abs() < 1e-6
+            && (whole.estimate - n * gain.estimate).abs() < 1e-6
+            && (whole.low - n * gain.low).abs() < 1e-6
+    );
+    p
+}
+
+/// A popularity-weighted wheel is the plain design relabelled: the same
+/// guarantee (the library's check and the brute force), the same matches
+/// in every draw, and more expected value under the fitted model, with an
+/// interval; the same seed gives the same wheel. The figures it prints are
+/// the README's (`cargo test -p lottopro-core --test it weighted --
+/// --nocapture`).
+#[test]
+fn a_weighted_wheel_wins_as_often_and_is_worth_more() {
+    use lottopro_core::{Money, Popularity};
+    let h = lottopro_core::data::kr645();
+    let game = GameSpec::kr645();
+    let model = Popularity::fit_second_bundled(h.view()).unwrap();
+    let sales = crate::common::recent_sales(&h);
+    let birthdays = vec![1, 3, 5, 7, 9, 11, 12, 17, 21, 24, 27, 30];
+    let cases = [
+        ((1..=10).collect::<Vec<u8>>(), g(3, 3)),
+        ((1..=12).collect(), g(4, 4)),
+        (birthdays.clone(), g(3, 3)),
+        (birthdays, g(4, 4)),
+    ];
+    for (numbers, guarantee) in cases {
+        let plain = Wheel::build(&game, &numbers, guarantee, 1).unwrap();
+        let w = plain.weighted(&game, &model, sales, 1).unwrap();
+        assert!(w.verified && brute_force_holds(&numbers, &w.tickets, guarantee));
+        assert_eq!(w.guarantee, plain.guarantee);
+        assert_eq!(w.draws_checked, plain.draws_checked);
+        assert_eq!(w.tickets.len(), plain.tickets.len());
+        let sorted = |t: &[Vec<u8>]| {
+            let mut t = t.to_vec();
+            t.sort();
+            t
+        };
+        assert_ne!(sorted(&w.tickets), sorted(&plain.tickets), "relabelled");
+        assert_eq!(
+            win_profile(&numbers, &w.tickets),
+            win_profile(&numbers, &plain.tickets),
+            "{numbers:?} {guarantee}: every draw's matches"
+        );
+        let p = checked_gain(&format!("{numbers:?} {guarantee}"), &w);
+        let n = w.tickets.len() as f64;
+        // A ticket's value is the one `Popularity::ticket` gives.
+        let mean = w
+            .tickets
+            .iter()
+            .map(|t| {
+                let t = lottopro_core::Ticket::new(&game, t, &[]).unwrap();
+                model
+                    .ticket(&game, &t, None, Some(sales))
+                    .unwrap()
+                    .ev_per_ticket
+            })
+            .sum::<f64>()
+            / n;
+        assert!(
+            (mean - p.ev_per_ticket).abs() < 1e-9,
+            "{mean} {}",
+            p.ev_per_ticket
+        );
+        assert_eq!(plain.weighted(&game, &model, sales, 1).unwrap(), w);
+    }
+    // The full-pool design relabelled over all 45 numbers: verified against
+    // every draw again.
+    let full = Wheel::full_pool(&game, 3).unwrap();
+    let w = full.weighted(&game, &model, sales, 1).unwrap();
+    checked_gain("full pool, 3 matches", &w);
+    assert!(w.verified && w.draws_checked == full.draws_checked);
+    // Bad input names the field and builds nothing.
+    let plain = Wheel::build(&game, &[1, 2, 3, 4, 5, 6, 7], g(5, 5), 1).unwrap();
+    let zero = Money::new(0, "sales").unwrap();
+    assert_eq!(
+        plain.weighted(&game, &model, zero, 1).unwrap_err().field(),
+        Some("sales")
+    );
+    let other = GameSpec::preset("uk-lotto").unwrap();
+    assert_eq!(
+        plain
+            .weighted(&other, &model, sales, 1)
+            .unwrap_err()
+            .field(),
+        Some("game")
+    );
+}

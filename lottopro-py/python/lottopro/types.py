@@ -983,6 +983,7 @@ class Wheel(TypedDict):
     note: str
     # The numbers wheeled, ascending.
     numbers: List[int]
+    popularity: Optional["WheelPopularity"]
     # How its size compares with the best known elsewhere and with the
     record: "WheelRecord"
     # The tickets, each ascending.
@@ -991,6 +992,26 @@ class Wheel(TypedDict):
     total_draws: int
     # Always `true` for a returned wheel: the guarantee was checked.
     verified: bool
+
+class WheelPopularity(TypedDict):
+    """What weighting a wheel by popularity gained; see [`Wheel::weighted`]."""
+
+    # Expected value of one of this wheel's tickets under the model,
+    ev_per_ticket: float
+    # How much more a ticket of this wheel is worth than one of the plain
+    gain_per_ticket: "Estimate"
+    # The same for the whole wheel.
+    gain_per_wheel: "Estimate"
+    # Which popularity model valued it (`second` or `first`).
+    model: str
+    # The same for the plain design: the same blocks on the numbers in
+    plain_ev_per_ticket: float
+    # Relabellings the search valued (a swap is one).
+    relabellings_tried: int
+    # The draw's assumed sales.
+    sales: int
+    # The seed of the search.
+    seed: int
 
 class WheelRecord(TypedDict):
     """How a wheel compares with the record: shown beside every wheel the
