@@ -179,6 +179,11 @@ pub fn load_history_with_prizes(
     }
 }
 
+/// Opens a 720+ history file: the CSV of [`PensionHistory::read_csv`](crate::pension::PensionHistory::read_csv).
+pub fn load_pension_history(path: &Path) -> Result<crate::pension::PensionHistory> {
+    crate::pension::PensionHistory::read_csv(BufReader::new(open(path)?))
+}
+
 /// Opens a per-rank prizes CSV and attaches its rows to `history`.
 pub fn load_prizes(history: &History, path: &Path) -> Result<History> {
     let rows = read_prize_rows(BufReader::new(open(path)?))?;
