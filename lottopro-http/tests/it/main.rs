@@ -9,5 +9,6 @@ mod common;
 mod deploy;
 mod hostile;
 mod layout;
+mod pension;
 mod service;
 mod sync;
