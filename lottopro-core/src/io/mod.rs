@@ -31,7 +31,9 @@ use crate::money::Money;
 pub use self::csv::{
     FirstPrizeChoice, PrizeRow, read_first_prize_choice, read_prize_rows, write_prize_rows,
 };
-pub use self::official::{OfficialDraw, read_mirror, read_official_api, read_official_legacy};
+pub use self::official::{
+    OfficialDraw, read_mirror, read_official_api, read_official_legacy, read_official_pension,
+};
 
 /// A file format of draw histories; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

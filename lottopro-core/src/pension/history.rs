@@ -79,6 +79,14 @@ impl PensionHistory {
         Ok(PensionHistory { draws })
     }
 
+    /// The first of `draws` whose round this history holds with another
+    /// result: a source that disagrees with what is held.
+    pub fn disagreement<'a>(&self, draws: &'a [PensionDraw]) -> Option<&'a PensionDraw> {
+        draws
+            .iter()
+            .find(|d| self.get(d.round).is_some_and(|held| held != *d))
+    }
+
     /// The draws, in round order.
     pub fn draws(&self) -> &[PensionDraw] {
         &self.draws

@@ -10,5 +10,6 @@ mod deploy;
 mod hostile;
 mod layout;
 mod pension;
+mod pension_sync;
 mod service;
 mod sync;
