@@ -53,12 +53,18 @@ fn state() -> AppState {
     AppState::new(Arc::new(Engine::new(real_history(10))), None)
 }
 
-async fn call(s: &AppState, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+/// `body` with its content type, through the router: status and bytes.
+async fn send(
+    s: &AppState,
+    method: Method,
+    uri: &str,
+    body: Option<(&str, String)>,
+) -> (StatusCode, Vec<u8>) {
     let mut req = Request::builder().method(method).uri(uri);
     let body = match body {
-        Some(b) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
+        Some((ctype, b)) => {
+            req = req.header(header::CONTENT_TYPE, ctype);
+            Body::from(b)
         }
         None => Body::empty(),
     };
@@ -68,6 +74,17 @@ async fn call(s: &AppState, method: Method, uri: &str, body: Option<Value>) -> (
         .unwrap();
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, bytes.to_vec())
+}
+
+async fn call(s: &AppState, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let (status, bytes) = send(
+        s,
+        method,
+        uri,
+        body.map(|b| ("application/json", b.to_string())),
+    )
+    .await;
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -295,4 +312,78 @@ async fn bad_720_requests_are_problems_naming_the_field() {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["components"]["schemas"]["PensionTicketCheck"].is_object());
+}
+
+async fn page(s: &AppState, method: Method, uri: &str, form: Option<&str>) -> (StatusCode, String) {
+    let body = form.map(|f| ("application/x-www-form-urlencoded", f.to_owned()));
+    let (status, bytes) = send(s, method, uri, body).await;
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_tools_page_shows_720_odds_and_checks_a_ticket_in_three_languages() {
+    let s = state();
+    for (lang, title, first, annuity) in [
+        ("ko", "연금복권720+", "1등", "월 7,000,000원 × 240개월"),
+        (
+            "en",
+            "Pension Lottery 720+",
+            "1st",
+            "₩7,000,000 a month for 240 months",
+        ),
+        ("ja", "年金宝くじ720+", "1等", "月7,000,000ウォン × 240か月"),
+    ] {
+        let (st, html) = page(&s, Method::GET, &format!("/tools?lang={lang}"), None).await;
+        assert_eq!(st, StatusCode::OK);
+        let section = &html[html
+            .find(r#"<section id="pension">"#)
+            .expect("the 720+ section")..];
+        assert!(
+            section.contains(title) && section.contains(annuity),
+            "{lang}: {section}"
+        );
+        assert!(
+            section.contains("1 / 5,000,000") && section.contains("1 / 11"),
+            "{lang}"
+        );
+        assert!(
+            section.contains(r#"action="/ui/pension/check?lang="#),
+            "{lang}"
+        );
+
+        let (st, frag) = page(
+            &s,
+            Method::POST,
+            &format!("/ui/pension/check?lang={lang}"),
+            Some("ticket=all+419399&round=100"),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{frag}");
+        assert_eq!(frag.matches("<li>").count(), 5, "{frag}");
+        assert!(
+            frag.contains(&format!("4조 419399: {first}")),
+            "{lang}: {frag}"
+        );
+        assert!(frag.contains("2,160,000,000"), "{lang}: {frag}");
+    }
+    let (st, frag) = page(
+        &s,
+        Method::POST,
+        "/ui/pension/check?lang=en",
+        Some("ticket=1+12345&round=1"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(
+        frag.contains("class=\"error\"") && frag.contains("digits"),
+        "{frag}"
+    );
+    let (st, _) = page(
+        &s,
+        Method::POST,
+        "/ui/pension/check?lang=en",
+        Some("ticket=1+123456&round=x"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
 }
