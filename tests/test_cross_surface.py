@@ -9,7 +9,8 @@ never answer differently, because each one only converts its own syntax into
 the core's request types and prints what comes back.
 
 Operations: predict, backtest, simulate, popularity, wheel, tax, odds,
-check, check of a QR code, and stats.
+check, check of a QR code, and stats; and for Pension Lottery 720+, a known
+ticket of every prize checked against its bundled draw, odds, tax and stats.
 """
 
 import json
@@ -196,4 +197,64 @@ def test_stats(server, engine):
         {"cli": cli("stats", "--window", "30", "--top", "5"), "http": http(base, "GET", "/api/stats?window=30&top=5")},
         # numpy arrays of what `numbers` holds, for Python users only.
         python_only=("frequencies",),
+    )
+
+
+# A known 720+ ticket for every prize against a bundled draw (round, ticket,
+# rank, bonus), from lottopro-core/src/pension/tests.rs.
+PENSION_KNOWN = [
+    (100, "4조 419399", "first", False),
+    (100, "1조 419399", "second", False),
+    (101, "2조 968561", "third", False),
+    (200, "5조 106362", "fourth", False),
+    (201, "3조 000675", "fifth", False),
+    (326, "2조 000033", "sixth", False),
+    (327, "3조 999990", "seventh", False),
+    (327, "5조 727161", None, True),
+    (1, "1조 000000", None, False),
+]
+
+
+@pytest.fixture(scope="module")
+def pension():
+    return lottopro.PensionHistory.bundled()
+
+
+@pytest.mark.parametrize(("round", "ticket", "rank", "bonus"), PENSION_KNOWN)
+def test_pension_check(server, pension, round, ticket, rank, bonus):
+    base, _ = server
+    py = pension.check(ticket, round)
+    assert (py["rank"], py["bonus"]) == (rank, bonus)
+    same_answer(
+        f"pension check {round} {ticket}",
+        py,
+        {
+            "cli": cli("check", "--game", "kr720", "--round", str(round), "--ticket", ticket),
+            "http": http(base, "POST", "/api/pension/check", {"ticket": ticket, "round": round}),
+        },
+    )
+
+
+def test_pension_odds_tax_and_stats(server, pension):
+    base, _ = server
+    same_answer(
+        "pension odds",
+        lottopro.odds("kr720"),
+        {"cli": cli("odds", "--game", "kr720"), "http": http(base, "GET", "/api/pension/odds")},
+    )
+    same_answer(
+        "pension tax",
+        lottopro.tax(game="kr720", rate=0.05),
+        {
+            "cli": cli("tax", "--game", "kr720", "--rate", "0.05"),
+            "http": http(base, "GET", "/api/pension/tax?rate=0.05"),
+        },
+    )
+    same_answer(
+        "pension stats",
+        pension.stats(last=30),
+        {
+            "cli": cli("stats", "--game", "kr720", "--last", "30"),
+            "http": http(base, "GET", "/api/pension/stats?last=30"),
+        },
     )

@@ -221,6 +221,25 @@ pub fn official_rows(data: &[u8]) {
     }
 }
 
+/// A response of the official 720+ results endpoint: every draw it yields
+/// is valid (group 1–5, six digits that print as six characters), in round
+/// order without repeats.
+pub fn pension_rows(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(rows) = io::read_official_pension(body) {
+        assert!(!rows.is_empty(), "an empty answer is refused");
+        for d in &rows {
+            assert!((1..=5).contains(&d.group().get()));
+            assert_eq!(d.digits().to_string().len(), 6);
+            assert_eq!(d.bonus().to_string().len(), 6);
+            assert!(d.round() >= 1);
+        }
+        assert!(rows.windows(2).all(|w| w[0].round() <= w[1].round()));
+    }
+}
+
 /// The request routes a client can send a body or query to.
 const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/predict", "application/json"),

@@ -15,6 +15,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("tax_request", lottopro_fuzz::tax_request),
     ("simulate_request", lottopro_fuzz::simulate_request),
     ("official_rows", lottopro_fuzz::official_rows),
+    ("pension_rows", lottopro_fuzz::pension_rows),
     ("http_bodies", lottopro_fuzz::http_bodies),
     ("qr_url", lottopro_fuzz::qr_url),
     ("wheel_request", lottopro_fuzz::wheel_request),

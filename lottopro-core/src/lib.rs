@@ -159,13 +159,16 @@ pub use date::Date;
 pub use draw::{CheckResult, Draw, TierResult};
 pub use engine::{Engine, EngineBuilder, PredictionReport, PrizeOptions, QrCheck, QrGame};
 pub use error::{Error, ErrorKind, Reason, Result};
-pub use game::{BonusMatch, BonusRule, EarlierPrice, GameDef, GameSpec, Payout, Tier};
+pub use game::{
+    BonusMatch, BonusRule, EarlierPrice, Game, GameDef, GameOdds, GameSpec, GameSummary, GameTax,
+    Payout, Tier,
+};
 pub use history::{EverWon, History, HistoryView, NextDraw};
 pub use money::{Currency, Money};
 pub use odds::{MatchProbability, Odds, TierOdds, enumerate_wins, match_distribution};
 pub use pension::{
     PensionCheck, PensionDraw, PensionExpectedValue, PensionHistory, PensionOdds, PensionRank,
-    PensionStats, PensionTicket, PrizeValue,
+    PensionStats, PensionTicket, PensionTicketCheck, PrizeValue,
 };
 pub use popularity::{Popularity, PopularityEvaluation, TicketPopularity};
 pub use predict::{

@@ -76,12 +76,15 @@ pub fn serve(config: &ServeConfig) -> ExitCode {
                 .cache(config.build_cache()?)
                 .ttl(cache.default_ttl)
                 .build();
+        // The 720+ draws `sync --game kr720` stored, when they go past the
+        // bundled ones.
+        let pension = store.pension_history()?;
         let options = crate::app::Options::from_config(config, secret);
-        Ok(AppState::with_options(
-            Arc::new(engine),
-            Some(Arc::new(store)),
-            options,
-        ))
+        let state = AppState::with_options(Arc::new(engine), Some(Arc::new(store)), options);
+        if pension.len() > state.pension().len() {
+            state.set_pension(pension);
+        }
+        Ok(state)
     })();
     let state = match built {
         Ok(s) => s,

@@ -10,29 +10,38 @@ mod conversion;
 mod engine;
 mod error;
 mod history;
+mod pension;
 mod schema;
 mod ticket;
 
-use lottopro_core::{GameSpec, Odds, TaxRule};
+use lottopro_core::{Game, GameSpec};
 use pyo3::prelude::*;
 
 use conversion::to_python;
 use error::IntoPy;
 
-/// Exact odds of every prize tier of a game.
+/// Exact odds of every prize of a game (`"kr720"`: Pension Lottery 720+).
 #[pyfunction]
 #[pyo3(signature = (game="kr645"))]
 fn odds(py: Python<'_>, game: &str) -> PyResult<Py<PyAny>> {
-    to_python(py, &Odds::of(&GameSpec::preset(game).py_err()?))
+    to_python(py, &Game::parse(game).py_err()?.odds())
 }
 
-/// Tax on one prize (an int in minor units: won, cents) under a game's rule.
+/// Tax on one prize (an int in minor units: won, cents) under a game's
+/// rule; for `"kr720"`, whose prizes are fixed, every prize taxed payment by
+/// payment and valued at the annual discount `rate` (default 0.03), with no
+/// amount.
 #[pyfunction]
-#[pyo3(signature = (amount, game="kr645"))]
-fn tax(py: Python<'_>, amount: &Bound<'_, PyAny>, game: &str) -> PyResult<Py<PyAny>> {
-    let g = GameSpec::preset(game).py_err()?;
-    let gross = engine::money(amount, "amount")?;
-    to_python(py, &g.tax().assess(gross, g.ticket_price()).py_err()?)
+#[pyo3(signature = (amount=None, game="kr645", rate=None))]
+fn tax(
+    py: Python<'_>,
+    amount: Option<&Bound<'_, PyAny>>,
+    game: &str,
+    rate: Option<f64>,
+) -> PyResult<Py<PyAny>> {
+    let game = Game::parse(game).py_err()?;
+    let gross = amount.map(|a| engine::money(a, "amount")).transpose()?;
+    to_python(py, &game.tax(gross, rate).py_err()?)
 }
 
 /// The preset games.
@@ -55,6 +64,7 @@ fn _lottopro(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<history::PyRounds>()?;
     m.add_class::<ticket::PyTicket>()?;
     m.add_class::<engine::PyEngine>()?;
+    m.add_class::<pension::PyPensionHistory>()?;
     m.add_function(wrap_pyfunction!(odds, m)?)?;
     m.add_function(wrap_pyfunction!(tax, m)?)?;
     m.add_function(wrap_pyfunction!(games, m)?)?;

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use lottopro_core::cache::CacheStats;
 use lottopro_core::engine::WarmReport;
 use lottopro_core::metrics::MetricsSnapshot;
+use lottopro_core::pension::{PensionStats, PensionTicketCheck};
 use lottopro_core::popularity::{PopularityEvaluation, SalesDistribution, TicketPopularity};
 use lottopro_core::{
-    BacktestReport, CheckResult, EverWon, GameDef, Odds, PredictionReport, QrCheck,
-    SimulationReport, Stats, TaxAssessment, Wheel,
+    BacktestReport, CheckResult, EverWon, GameDef, Odds, PensionExpectedValue, PensionOdds,
+    PredictionReport, QrCheck, SimulationReport, Stats, TaxAssessment, Wheel,
 };
 use pyo3::prelude::*;
 use utoipa::ToSchema;
@@ -45,6 +46,10 @@ pub(crate) fn _schemas() -> PyResult<String> {
     with::<WarmReport>(&mut out);
     with::<MetricsSnapshot>(&mut out);
     with::<CacheStats>(&mut out);
+    with::<PensionOdds>(&mut out);
+    with::<PensionExpectedValue>(&mut out);
+    with::<PensionTicketCheck>(&mut out);
+    with::<PensionStats>(&mut out);
     let by_name: BTreeMap<String, RefOr<Schema>> = out.into_iter().collect();
     serde_json::to_string(&by_name)
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))

@@ -5,6 +5,8 @@ itself):
 - ``lottopro-ticket``: six different numbers 1-45 as text;
 - ``lottopro-tickets``: one to five such tickets separated by ';';
 - ``lottopro-qr``: the URL in a Korean Lotto ticket's QR code;
+- ``lottopro-pension-ticket``: a Pension Lottery 720+ ticket, a group 1-5
+  (or all groups) then six digits;
 - ``lottopro-push-endpoint``, ``lottopro-p256-key``, ``lottopro-push-auth``:
   a browser's push subscription (an https URL of a public host, a point on
   the P-256 curve, a 16-byte secret; the last two base64url);
@@ -53,6 +55,13 @@ def _qr(draw):
         v += draw(st.sampled_from("qms")) + "".join("%02d" % n for n in sorted(numbers))
     v += draw(st.from_regex(r"[0-9]{0,10}", fullmatch=True))
     return f"{scheme}://{host}/qr.do?method=winQr&v={v}"
+
+
+@st.composite
+def _pension_ticket(draw):
+    group = draw(st.sampled_from(["1", "2", "3", "4", "5", "3조", "5조", "all", "전체"]))
+    digits = draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
+    return group + draw(st.sampled_from([" ", "  ", ""])) + digits if "조" in group else f"{group} {digits}"
 
 
 def _b64u(data):
@@ -124,6 +133,12 @@ def _is_tickets(text):
     return bool(tickets) and all(_is_ticket(t) for t in tickets)
 
 
+def _may_be_pension_ticket(text):
+    # Generous on purpose: six digits anywhere may be a ticket (`1 2 3 4 5 6 7`
+    # is group 1 and 234567).
+    return sum(c.isdigit() for c in text) >= 6
+
+
 def _may_be_qr(text):
     # Generous on purpose: a false "valid" only skips a negative case.
     return "qr.do" in text and text.strip().startswith("http")
@@ -143,17 +158,23 @@ _CHECKS = {
 }
 
 
+# The 720+ routes name their ticket `ticket` too, in their own grammar.
+_PENSION_CHECKS = {"ticket": _may_be_pension_ticket}
+
+
 @schemathesis.hook("filter_case")
 def negative_cases_really_violate_the_formats(context, case):
     meta = getattr(case, "meta", None)
     mode = getattr(getattr(meta, "generation", None), "mode", None)
     if mode != "negative":
         return True
+    path = getattr(getattr(case, "operation", None), "path", "") or getattr(case, "path", "")
+    checks = _PENSION_CHECKS if path.startswith("/api/pension/") else _CHECKS
     keys = case.body.get("keys") if isinstance(case.body, dict) else None
     for values in (case.body, case.query, keys):
         if not isinstance(values, dict):
             continue
-        for name, check in _CHECKS.items():
+        for name, check in checks.items():
             value = values.get(name)
             if isinstance(value, str) and check(value):
                 return False
@@ -163,6 +184,7 @@ def negative_cases_really_violate_the_formats(context, case):
 schemathesis.openapi.format("lottopro-ticket", _ticket())
 schemathesis.openapi.format("lottopro-tickets", _tickets())
 schemathesis.openapi.format("lottopro-qr", _qr())
+schemathesis.openapi.format("lottopro-pension-ticket", _pension_ticket())
 schemathesis.openapi.format("lottopro-push-endpoint", _push_endpoint)
 schemathesis.openapi.format("lottopro-p256-key", _p256_key)
 schemathesis.openapi.format("lottopro-push-auth", _push_auth)

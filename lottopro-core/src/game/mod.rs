@@ -10,7 +10,10 @@
 //! The rank of a ticket is looked up in a table built at construction, indexed
 //! by (main matches, bonus matches), so scoring in hot loops is one load.
 
+mod choice;
 pub mod presets;
+
+pub use choice::{Game, GameOdds, GameSummary, GameTax};
 
 use serde::{Deserialize, Serialize};
 

@@ -46,6 +46,16 @@ pub(crate) fn by_id(id: &str) -> Result<GameSpec> {
         "ca649" => ca649(),
         "jp-loto6" => jp_loto6(),
         "jp-loto7" => jp_loto7(),
+        crate::pension::GAME_ID => {
+            return Err(Error::invalid(
+                "game",
+                format!(
+                    "{} ({id}) is a game of digits, not numbers; this takes one of: {}",
+                    crate::pension::NAME,
+                    IDS.join(", ")
+                ),
+            ));
+        }
         _ => {
             return Err(Error::invalid(
                 "game",

@@ -31,7 +31,9 @@ use crate::money::Money;
 pub use self::csv::{
     FirstPrizeChoice, PrizeRow, read_first_prize_choice, read_prize_rows, write_prize_rows,
 };
-pub use self::official::{OfficialDraw, read_mirror, read_official_api, read_official_legacy};
+pub use self::official::{
+    OfficialDraw, read_mirror, read_official_api, read_official_legacy, read_official_pension,
+};
 
 /// A file format of draw histories; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -177,6 +179,11 @@ pub fn load_history_with_prizes(
         None if beside.is_file() => load_prizes(&history, &beside),
         None => Ok(history),
     }
+}
+
+/// Opens a 720+ history file: the CSV of [`PensionHistory::read_csv`](crate::pension::PensionHistory::read_csv).
+pub fn load_pension_history(path: &Path) -> Result<crate::pension::PensionHistory> {
+    crate::pension::PensionHistory::read_csv(BufReader::new(open(path)?))
 }
 
 /// Opens a per-rank prizes CSV and attaches its rows to `history`.

@@ -2,7 +2,8 @@
 //! endpoint of the operator's site (up to ten rounds a response, every rank's
 //! winners and prizes, the drawing order), its legacy endpoint (one round,
 //! first prize only; the `json` format of [`super::Format`]) and the public
-//! mirror's per-round JSON.
+//! mirror's per-round JSON; and the 2026 results endpoint of Pension Lottery
+//! 720+ ([`read_official_pension`]).
 //!
 //! Each reader turns a response body into [`OfficialDraw`] rows; every number
 //! and amount goes through the core's constructors, so a row is already a
@@ -23,6 +24,7 @@ use crate::draw::{Draw, TierResult};
 use crate::error::{Error, Result};
 use crate::game::GameSpec;
 use crate::money::Money;
+use crate::pension::{Digits, Group, PensionDraw};
 
 /// A draw as an official source gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +38,12 @@ pub struct OfficialDraw {
 /// The draws of a response of the 2026 endpoint, from round `from` on.
 pub fn read_official_api(game: &GameSpec, body: &str, from: u32) -> Result<Vec<OfficialDraw>> {
     api_rows(game, body, from).map_err(response_error)
+}
+
+/// The draws of a response of the 2026 720+ results endpoint, in round
+/// order (see [`pension_rows`] for its shape).
+pub fn read_official_pension(body: &str) -> Result<Vec<PensionDraw>> {
+    pension_rows(body).map_err(response_error)
 }
 
 /// The draw of a response of the legacy endpoint; `None` for a round it
@@ -152,6 +160,20 @@ fn build(
         .map_err(|e| format!("round {round}: {e}"))
 }
 
+/// A date written `YYYYMMDD` (text or a number), as both 2026 endpoints
+/// write it.
+fn yyyymmdd(v: &Value, field: &str, round: u32) -> Result<Date, String> {
+    let text = match v {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    };
+    (text.len() == 8 && text.is_ascii())
+        .then(|| Date::parse(&format!("{}-{}-{}", &text[..4], &text[4..6], &text[6..])).ok())
+        .flatten()
+        .ok_or_else(|| format!("round {round}: {field} '{text}' is not YYYYMMDD"))
+}
+
 /// The 2026 endpoint: `{"resultCode", "resultMessage", "data": {"list": [rows]}}`,
 /// newest first. Rows of rounds before `from` are dropped.
 fn api_rows(game: &GameSpec, body: &str, from: u32) -> Result<Vec<OfficialDraw>, String> {
@@ -182,19 +204,7 @@ fn api_rows(game: &GameSpec, body: &str, from: u32) -> Result<Vec<OfficialDraw>,
             .map_err(|e| format!("round {round}: {e}"))?;
         let bonus =
             number(field("bnsWnNo"), "bnsWnNo").map_err(|e| format!("round {round}: {e}"))?;
-        let date_text = field("ltRflYmd").as_str().unwrap_or_default();
-        let date = (date_text.len() == 8)
-            .then(|| {
-                Date::parse(&format!(
-                    "{}-{}-{}",
-                    &date_text[..4],
-                    &date_text[4..6],
-                    &date_text[6..]
-                ))
-                .ok()
-            })
-            .flatten()
-            .ok_or_else(|| format!("round {round}: ltRflYmd '{date_text}' is not YYYYMMDD"))?;
+        let date = yyyymmdd(field("ltRflYmd"), "ltRflYmd", round)?;
         let ranks = (1..=5)
             .map(|r| {
                 Ok((
@@ -213,6 +223,67 @@ fn api_rows(game: &GameSpec, body: &str, from: u32) -> Result<Vec<OfficialDraw>,
         });
     }
     out.sort_by_key(|f| f.draw.round());
+    Ok(out)
+}
+
+/// The 720+ results endpoint of the operator's site
+/// (`/pt720/selectPstPt720WnList.do`, called by its results page
+/// `/pt720/result`): every round from 1 in one answer, newest first,
+///
+/// ```text
+/// {"resultCode": null, "resultMessage": null, "data": {"result": [
+///   {"psltEpsd": 325, "psltRflYmd": "20260723", "wnBndNo": "3",
+///    "wnRnkVl": "011391", "bnsRnkVl": "438906"}, ...]}}
+/// ```
+///
+/// (round, draw date, winning group, winning digits, bonus digits). The
+/// operator publishes no specification: this is the shape several
+/// independent clients of the endpoint read, and its rows agree with the
+/// bundled history where both hold a round. A group may be text or a
+/// number; the six digits must be text of exactly six digits, since a
+/// number would have lost its leading zeros. An answer without rows is
+/// refused: the endpoint always holds every round since 2020.
+fn pension_rows(body: &str) -> Result<Vec<PensionDraw>, String> {
+    let v = parse_json(body)?;
+    let list = v
+        .get("data")
+        .and_then(|d| d.get("result"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            let message = v
+                .get("resultMessage")
+                .and_then(Value::as_str)
+                .unwrap_or("no data.result");
+            format!("no result list ({message})")
+        })?;
+    if list.is_empty() {
+        return Err("the result list is empty".into());
+    }
+    let mut out = Vec::with_capacity(list.len());
+    for row in list {
+        let field = |name: &str| row.get(name).unwrap_or(&Value::Null);
+        let round = count(field("psltEpsd"), "psltEpsd")?
+            .and_then(|r| u32::try_from(r).ok())
+            .ok_or("a row has no psltEpsd")?;
+        let at = |e: String| format!("round {round}: {e}");
+        let date = yyyymmdd(field("psltRflYmd"), "psltRflYmd", round)?;
+        let group = match field("wnBndNo") {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            other => return Err(at(format!("wnBndNo: {other} is not a group"))),
+        };
+        let group = Group::parse(&group, "wnBndNo").map_err(|e| at(e.to_string()))?;
+        let digits = |name: &str| match field(name) {
+            Value::String(s) => Digits::parse(s, name).map_err(|e| at(e.to_string())),
+            other => Err(at(format!(
+                "{name}: {other} is not six digits as text (a number loses its leading zeros)"
+            ))),
+        };
+        let draw = PensionDraw::new(round, date, group, digits("wnRnkVl")?, digits("bnsRnkVl")?)
+            .map_err(|e| at(e.to_string()))?;
+        out.push(draw);
+    }
+    out.sort_by_key(PensionDraw::round);
     Ok(out)
 }
 
@@ -306,6 +377,52 @@ mod tests {
         assert_eq!(f.draw.numbers().to_vec(), vec![10, 23, 29, 33, 37, 40]);
         assert_eq!(f.draw.result(2).unwrap().winners, 1);
         assert_eq!(f.draw.result(1).unwrap().winners, 0);
+    }
+
+    #[test]
+    fn the_pension_endpoint_reads_every_row_with_leading_zeros() {
+        let body = r#"{"resultCode": null, "resultMessage": null, "data": {"result": [
+            {"psltEpsd": 325, "psltRflYmd": "20260723", "wnBndNo": "3", "wnRnkVl": "011391", "bnsRnkVl": "438906"},
+            {"psltEpsd": "324", "psltRflYmd": 20260716, "wnBndNo": 2, "wnRnkVl": "485216", "bnsRnkVl": "061918"}]}}"#;
+        let rows = pension_rows(body).unwrap();
+        let bundled = crate::pension::bundled();
+        assert_eq!(
+            rows,
+            vec![
+                *bundled.require(324).unwrap(),
+                *bundled.require(325).unwrap()
+            ]
+        );
+        for (bad, words) in [
+            ("<html>blocked</html>", "HTML"),
+            (r#"{"data": {"result": [{"psltEpsd": 3"#, "malformed JSON"),
+            (r#"{"resultMessage": "점검 중", "data": null}"#, "점검 중"),
+            (r#"{"data": {"result": []}}"#, "empty"),
+            (
+                r#"{"data": {"result": [{"psltRflYmd": "20260723"}]}}"#,
+                "psltEpsd",
+            ),
+            (
+                r#"{"data": {"result": [{"psltEpsd": 9, "psltRflYmd": "20260723", "wnBndNo": "6", "wnRnkVl": "011391", "bnsRnkVl": "438906"}]}}"#,
+                "round 9: wnBndNo",
+            ),
+            (
+                r#"{"data": {"result": [{"psltEpsd": 9, "psltRflYmd": "20260723", "wnBndNo": "1", "wnRnkVl": 11391, "bnsRnkVl": "438906"}]}}"#,
+                "leading zeros",
+            ),
+            (
+                r#"{"data": {"result": [{"psltEpsd": 9, "psltRflYmd": "20260723", "wnBndNo": "1", "wnRnkVl": "11391", "bnsRnkVl": "438906"}]}}"#,
+                "round 9: wnRnkVl",
+            ),
+            (
+                r#"{"data": {"result": [{"psltEpsd": 9, "psltRflYmd": "2026-07-23", "wnBndNo": "1", "wnRnkVl": "011391", "bnsRnkVl": "438906"}]}}"#,
+                "YYYYMMDD",
+            ),
+        ] {
+            let e = read_official_pension(bad).unwrap_err();
+            assert_eq!(e.field(), Some("response"));
+            assert!(e.to_string().contains(words), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -151,6 +151,27 @@ pub struct PensionCheck {
     pub gross_total: Money,
 }
 
+/// A whole ticket checked against a draw: every game, the best rank, the
+/// bonus, and everything it won.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+pub struct PensionTicketCheck {
+    /// The draw: round, date, winning group and digits, bonus.
+    pub draw: PensionDraw,
+    /// The ticket checked.
+    pub ticket: PensionTicket,
+    /// What it cost: 1,000 won a game.
+    pub price: Money,
+    /// The best ladder rank of its games (1st to 7th), if any.
+    pub rank: Option<PensionRank>,
+    /// Whether a game won the bonus.
+    pub bonus: bool,
+    /// Everything its games won, before tax (annuities at their total).
+    pub gross_total: Money,
+    /// Each game, in group order.
+    pub games: Vec<PensionCheck>,
+}
+
 impl PensionDraw {
     /// A draw, validated: rounds start at 1 (the group and digits are valid
     /// by their types).
@@ -207,6 +228,20 @@ impl PensionDraw {
     /// Whether `digits` win the bonus (any group).
     pub fn bonus_matches(&self, digits: Digits) -> bool {
         digits == self.bonus
+    }
+
+    /// `ticket` checked against this draw as a whole ([`PensionTicketCheck`]).
+    pub fn check_ticket(&self, ticket: &PensionTicket) -> PensionTicketCheck {
+        let games = self.check(ticket);
+        PensionTicketCheck {
+            draw: *self,
+            ticket: *ticket,
+            price: ticket.price(),
+            rank: games.iter().filter_map(|g| g.rank).min(),
+            bonus: games.iter().any(|g| g.bonus),
+            gross_total: Money(games.iter().map(|g| g.gross_total.get()).sum()),
+            games,
+        }
     }
 
     /// Every game of `ticket` checked against this draw, in group order.

@@ -13,8 +13,8 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::csv::{column, csv_error, field, int, reader};
 
-use super::draw::PensionCheck;
-use super::draw::PensionDraw;
+use super::draw::{PensionCheck, PensionDraw, PensionTicketCheck};
+use super::stats::PensionStats;
 use super::ticket::{Digits, Group, PensionTicket};
 
 /// The draws of 720+, validated: contiguous rounds, dates moving forward.
@@ -79,6 +79,14 @@ impl PensionHistory {
         Ok(PensionHistory { draws })
     }
 
+    /// The first of `draws` whose round this history holds with another
+    /// result: a source that disagrees with what is held.
+    pub fn disagreement<'a>(&self, draws: &'a [PensionDraw]) -> Option<&'a PensionDraw> {
+        draws
+            .iter()
+            .find(|d| self.get(d.round).is_some_and(|held| held != *d))
+    }
+
     /// The draws, in round order.
     pub fn draws(&self) -> &[PensionDraw] {
         &self.draws
@@ -113,6 +121,24 @@ impl PensionHistory {
             })
         })
     }
+    /// `ticket` checked against the draw of `round` as a whole, or a
+    /// not-found error when the round is not held.
+    pub fn check_ticket(&self, ticket: &PensionTicket, round: u32) -> Result<PensionTicketCheck> {
+        Ok(self.require(round)?.check_ticket(ticket))
+    }
+
+    /// The digit and group statistics of the latest `last` draws (all of
+    /// them when `None`, or when fewer are held); `last` = 0 is refused,
+    /// naming the field.
+    pub fn stats(&self, last: Option<usize>) -> Result<PensionStats> {
+        let n = match last {
+            Some(0) => return Err(Error::invalid("last", "must be at least 1")),
+            Some(n) => n.min(self.draws.len()),
+            None => self.draws.len(),
+        };
+        Ok(PensionStats::compute(&self.draws[self.draws.len() - n..]))
+    }
+
     /// `ticket` checked against the draw of `round`, one result per game.
     pub fn check(&self, ticket: &PensionTicket, round: u32) -> Result<Vec<PensionCheck>> {
         Ok(self.require(round)?.check(ticket))

@@ -65,7 +65,7 @@ mod stats;
 mod tests;
 mod ticket;
 
-pub use draw::{PensionCheck, PensionDraw, PensionRank};
+pub use draw::{PensionCheck, PensionDraw, PensionRank, PensionTicketCheck};
 pub use history::PensionHistory;
 pub use odds::{PensionCounts, PensionOdds, PensionTierOdds, enumerate_games, games_winning};
 pub use prize::{DEFAULT_DISCOUNT_RATE, PensionExpectedValue, PensionPrize, PrizeValue};
@@ -74,6 +74,8 @@ pub use ticket::{Digits, Group, GroupChoice, PensionTicket};
 
 /// The game's id where games are named, beside Lotto's `kr645`.
 pub const GAME_ID: &str = "kr720";
+/// The game's name.
+pub const NAME: &str = "Pension Lottery 720+ (연금복권720+)";
 /// Groups (조) in a draw.
 pub const GROUPS: u8 = 5;
 /// Digits of a number.

@@ -220,6 +220,12 @@ pub struct PensionExpectedValue {
 }
 
 impl PensionExpectedValue {
+    /// The expected value at `annual_rate`, or at [`DEFAULT_DISCOUNT_RATE`]
+    /// when none is given: what every surface asks.
+    pub fn at(annual_rate: Option<f64>) -> Result<PensionExpectedValue> {
+        PensionExpectedValue::compute(annual_rate.unwrap_or(DEFAULT_DISCOUNT_RATE))
+    }
+
     /// The expected value at `annual_rate`; an error names the field `rate`
     /// when it is not between 0 and 1.
     pub fn compute(annual_rate: f64) -> Result<PensionExpectedValue> {

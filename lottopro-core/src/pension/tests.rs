@@ -100,3 +100,43 @@ fn statistics_of_the_bundled_history_count_every_draw() {
         s.chance_outside
     );
 }
+
+/// A whole ticket's check agrees with its games: the best rank, any bonus,
+/// the sum of what they won, the price of all groups.
+#[test]
+fn a_ticket_is_checked_as_a_whole() {
+    let h = bundled();
+    let all = PensionTicket::parse("all 419399").unwrap();
+    let c = h.check_ticket(&all, 100).unwrap();
+    assert_eq!(c.games, h.check(&all, 100).unwrap());
+    assert_eq!(
+        (c.rank, c.bonus, c.price.get(), c.gross_total.get()),
+        (
+            Some(PensionRank::First),
+            false,
+            5_000,
+            1_680_000_000 + 4 * 120_000_000
+        )
+    );
+    assert_eq!(
+        (c.draw.round(), c.draw.digits().to_string()),
+        (100, "419399".to_owned())
+    );
+    let bonus = h
+        .check_ticket(&PensionTicket::parse("1조 213240").unwrap(), 9)
+        .unwrap();
+    assert_eq!(
+        (bonus.rank, bonus.bonus),
+        (PensionRank::from_number(7), true)
+    );
+    assert!(h.check_ticket(&all, 328).is_err());
+}
+
+#[test]
+fn statistics_of_the_latest_draws_count_only_them() {
+    let h = bundled();
+    assert_eq!(h.stats(Some(10)).unwrap().draws, 10);
+    assert_eq!(h.stats(Some(10_000)).unwrap().draws, 327);
+    assert_eq!(h.stats(None).unwrap(), PensionStats::compute(h.draws()));
+    assert_eq!(h.stats(Some(0)).unwrap_err().field(), Some("last"));
+}

@@ -296,6 +296,7 @@ impl<'de> Deserialize<'de> for GroupChoice {
 /// A 720+ ticket: a group choice and six digits. Holding one means it is
 /// valid; "all groups" is five games with the same digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PensionTicket {
     /// The group, or all groups.
     pub group: GroupChoice,

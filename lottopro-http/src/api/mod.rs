@@ -9,6 +9,7 @@ mod draws;
 mod game;
 mod metrics;
 mod numbers;
+mod pension;
 mod popularity;
 mod predictions;
 mod push;
@@ -31,6 +32,7 @@ pub(crate) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
         .merge(popularity::router())
         .merge(analysis::router())
         .merge(draws::router())
+        .merge(pension::router())
         .merge(limits.saves(numbers::router()))
         .merge(limits.saves(push::router()))
         .merge(push::admin_router())

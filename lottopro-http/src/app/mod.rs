@@ -37,6 +37,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::from_fn_with_state;
 use lottopro_core::Engine;
+use lottopro_core::pension::PensionHistory;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
@@ -194,6 +195,9 @@ pub struct AppState {
     last_sync: Arc<std::sync::atomic::AtomicI64>,
     /// Web Push delivery (see [`crate::push`]).
     push: Arc<crate::push::Pusher>,
+    /// The Pension Lottery 720+ draws served: the bundled ones, extended
+    /// by what sync stores.
+    pension: Arc<std::sync::RwLock<Arc<PensionHistory>>>,
 }
 
 impl AppState {
@@ -229,7 +233,26 @@ impl AppState {
             admin_failures: Arc::default(),
             openapi: Arc::default(),
             last_sync: Arc::default(),
+            pension: Arc::new(std::sync::RwLock::new(Arc::new(
+                lottopro_core::pension::bundled(),
+            ))),
         }
+    }
+
+    /// The 720+ history served now.
+    pub fn pension(&self) -> Arc<PensionHistory> {
+        self.pension
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Serves `history` as the 720+ history from now on.
+    pub fn set_pension(&self, history: PensionHistory) {
+        *self
+            .pension
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(history);
     }
 
     /// When draws were last synced successfully (by any replica sharing the

@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 
 use clap::Args;
+use lottopro_core::pension::{self, ChanceCount, PensionStats};
+use lottopro_core::stats::uniformity::ChiSquare;
 use lottopro_core::stats::{Stats, StatsOptions};
 use lottopro_core::ticket::{parse_numbers, parse_tickets};
 use lottopro_core::{
@@ -41,6 +43,9 @@ impl Run for StatsArgs {
 
     fn run(&self) -> Result<Report> {
         let (window, top, last) = (self.window, self.top, self.last);
+        if let Some(h) = self.history.pension()? {
+            return pension_stats(&h.stats(last)?);
+        }
         let h = self.history.load()?;
         let s = Stats::compute(h.view(), &StatsOptions { window, top, last });
         let mut text = format!(
@@ -141,6 +146,77 @@ impl Run for StatsArgs {
             ok: true,
         })
     }
+}
+
+/// `stats --game kr720`: groups and digits, each beside chance.
+fn pension_stats(s: &PensionStats) -> Result<Report> {
+    let test = |t: &Option<ChiSquare>| {
+        t.as_ref().map_or_else(String::new, |t| {
+            format!(
+                " (chi-square {:.1} on {} df, p = {:.3})",
+                t.statistic, t.df, t.p_value
+            )
+        })
+    };
+    let counts = |cells: &[ChanceCount]| {
+        cells
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}:{}{}",
+                    c.value,
+                    c.count,
+                    if c.outside { "*" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut text = format!("{} draws of {}\n\n", s.draws, pension::NAME);
+    if let Some(g) = s.groups.first() {
+        let _ = writeln!(
+            text,
+            "groups (each expected {:.1}, 95 % of fair counts in {}–{}){}\n  {}",
+            g.expected,
+            g.chance_low,
+            g.chance_high,
+            test(&s.groups_test),
+            counts(&s.groups)
+        );
+    }
+    for (title, positions) in [
+        ("winning number", &s.positions),
+        ("bonus number", &s.bonus_positions),
+    ] {
+        let range = positions.first().and_then(|p| p.digits.first());
+        if let Some(r) = range {
+            let _ = writeln!(
+                text,
+                "\n{title}, digit counts by position (each expected {:.1}, 95 % of fair counts in {}–{}; * outside)",
+                r.expected, r.chance_low, r.chance_high
+            );
+        }
+        for p in positions {
+            let _ = writeln!(
+                text,
+                "  {}: {}{}",
+                p.position,
+                counts(&p.digits),
+                test(&p.test)
+            );
+        }
+    }
+    let _ = writeln!(
+        text,
+        "\n{} of 120 digit counts outside their range; chance alone puts about {:.1} there.\n\
+         No digit is due: every draw is new, and a digit that has not come up is as likely as any other.",
+        s.outside, s.chance_outside
+    );
+    Ok(Report {
+        json: serde_json::to_value(s).unwrap_or_default(),
+        text,
+        ok: true,
+    })
 }
 
 /// Generate tickets with a model (no model can predict a fair draw; see `backtest`).

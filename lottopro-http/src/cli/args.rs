@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use lottopro_core::io::Format;
-use lottopro_core::{GameSpec, History};
+use lottopro_core::pension::{self, PensionHistory};
+use lottopro_core::{Game, GameSpec, History};
 
 #[derive(Debug, Args)]
 pub(super) struct GameArg {
@@ -15,8 +16,15 @@ pub(super) struct GameArg {
 }
 
 impl GameArg {
+    /// The game chosen: every command reads `--game` through the core's
+    /// [`Game::parse`].
+    pub(super) fn choice(&self) -> lottopro_core::Result<Game> {
+        Game::parse(&self.id)
+    }
+
+    /// The game chosen, for a command that takes games of numbers only.
     pub(super) fn spec(&self) -> lottopro_core::Result<GameSpec> {
-        GameSpec::preset(&self.id)
+        self.choice()?.numbers("this command")
     }
 }
 
@@ -80,6 +88,28 @@ impl PopularitySource {
 }
 
 impl HistoryArgs {
+    /// The 720+ history when `--game kr720` is given (the file's, else the
+    /// bundled one), `None` for a numbers game. A 720+ file is the CSV of
+    /// `PensionHistory::read_csv`; `--format` and `--prizes` are for
+    /// numbers games and refused with it.
+    pub(super) fn pension(&self) -> lottopro_core::Result<Option<PensionHistory>> {
+        if self.game.choice()? != Game::Pension {
+            return Ok(None);
+        }
+        let refuse =
+            |field: &str| lottopro_core::Error::invalid(field, "is for games of numbers, not 720+");
+        if self.prizes.is_some() {
+            return Err(refuse("prizes"));
+        }
+        if self.format.is_some_and(|f| f != Format::Csv) {
+            return Err(refuse("format"));
+        }
+        match &self.history {
+            Some(file) => lottopro_core::io::load_pension_history(file).map(Some),
+            None => Ok(Some(pension::bundled())),
+        }
+    }
+
     /// The game these arguments name.
     pub(super) fn game(&self) -> lottopro_core::Result<GameSpec> {
         self.game.spec()

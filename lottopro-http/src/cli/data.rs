@@ -202,13 +202,18 @@ fn sync(
     config: crate::sync::SyncConfig,
     game: &GameArg,
 ) -> Result<Report> {
-    let spec = game.spec()?;
+    let game = game.choice()?;
     let store = std::sync::Arc::new(crate::store::Store::connect(db)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let syncer = crate::sync::Syncer::new(config)?;
-    let report = runtime.block_on(syncer.sync(&store, &spec))?;
+    let report = runtime.block_on(async {
+        match &game {
+            lottopro_core::Game::Pension => syncer.sync_pension(&store).await,
+            lottopro_core::Game::Numbers(spec) => syncer.sync(&store, spec).await,
+        }
+    })?;
     let mut text = match (report.added.first(), report.added.last()) {
         (Some(a), Some(b)) => format!(
             "added rounds {a}..={b} from {}; latest stored round {}\n",

@@ -63,7 +63,8 @@ enum Command {
         config: Box<crate::config::ServeConfig>,
     },
     /// Fetch the draws the database lacks from the official site (or its
-    /// legacy endpoint, or the public mirror) and store them.
+    /// legacy endpoint, or the public mirror) and store them; `--game kr720`
+    /// for Pension Lottery 720+, from the official site.
     Sync(SyncArgs),
     /// Back up the database, Redis, the logs and the settings into one
     /// archive with checksums, while the service runs; reads serve's

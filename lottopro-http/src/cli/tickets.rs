@@ -4,11 +4,13 @@ use std::fmt::Write as _;
 
 use clap::Args;
 use lottopro_core::money::group_thousands;
-use lottopro_core::{Money, Ticket};
+use lottopro_core::pension::{PensionHistory, PensionRank, PensionTicket};
+use lottopro_core::{Game, Money, Ticket};
 use serde_json::json;
 
 use super::args::PopularitySource;
 use super::args::{GameArg, HistoryArgs, Output};
+use super::games::{prize_text, rank_name};
 use super::{Report, Run};
 
 type Result<T> = lottopro_core::Result<T>;
@@ -42,6 +44,19 @@ impl Run for CheckArgs {
     }
 
     fn run(&self) -> Result<Report> {
+        if let Some(h) = self.history.pension()? {
+            return match (&self.qr, self.round, &self.ticket) {
+                (None, Some(round), Some(ticket)) => Ok(check_pension(&h, round, ticket)?),
+                (Some(_), _, _) => Err(lottopro_core::Error::invalid(
+                    "qr",
+                    "a 720+ ticket is checked with --round and --ticket",
+                )),
+                _ => Err(lottopro_core::Error::invalid(
+                    "ticket",
+                    "give --round and --ticket",
+                )),
+            };
+        }
         match (&self.qr, self.round, &self.ticket) {
             (Some(url), _, _) => check_qr(&self.history, url),
             (None, Some(round), Some(ticket)) => check(&self.history, round, ticket),
@@ -85,6 +100,57 @@ fn check(history: &HistoryArgs, round: u32, ticket: &str) -> Result<Report> {
     }
     let mut json = serde_json::to_value(&c).unwrap_or_default();
     json["game"] = json!(game.id());
+    json["currency"] = json!(cur);
+    Ok(Report {
+        json,
+        text,
+        ok: true,
+    })
+}
+
+/// `lottopro check --game kr720`: a 720+ ticket (one group or all five)
+/// against the draw of a round.
+fn check_pension(h: &PensionHistory, round: u32, ticket: &str) -> Result<Report> {
+    let ticket = PensionTicket::parse(ticket)?;
+    let c = h.check_ticket(&ticket, round)?;
+    let cur = &Game::Pension.summary().currency;
+    let d = &c.draw;
+    let mut text = format!(
+        "round {round} ({}): {}조 {}, bonus {}\nticket: {} ({})\n",
+        d.date(),
+        d.group(),
+        d.digits(),
+        d.bonus(),
+        c.ticket,
+        cur.format(c.price)
+    );
+    for g in &c.games {
+        let won: Vec<String> = g
+            .rank
+            .into_iter()
+            .chain(g.bonus.then_some(PensionRank::Bonus))
+            .map(|r| format!("{} ({})", rank_name(r), prize_text(r.prize(), cur)))
+            .collect();
+        let _ = writeln!(
+            text,
+            "  {}조 {}: {} trailing digit(s) → {}",
+            g.group,
+            g.digits,
+            g.trailing,
+            if won.is_empty() {
+                "no prize".to_owned()
+            } else {
+                won.join(" and ")
+            }
+        );
+    }
+    let _ = writeln!(
+        text,
+        "won in all, before tax: {}",
+        cur.format(c.gross_total)
+    );
+    let mut json = serde_json::to_value(&c).unwrap_or_default();
+    json["game"] = json!(lottopro_core::pension::GAME_ID);
     json["currency"] = json!(cur);
     Ok(Report {
         json,

@@ -2,6 +2,7 @@
 
 use super::Store;
 use lottopro_core::io::DrawRecord;
+use lottopro_core::pension::{self, PensionDraw, PensionHistory};
 use lottopro_core::{Draw, Error, GameSpec, History, Result};
 
 impl Store {
@@ -132,5 +133,61 @@ impl Store {
             self.score_predictions(&self.history(from.game())?)?;
         }
         Ok(new.iter().map(Draw::round).collect())
+    }
+
+    /// The stored 720+ history (rows of the game `kr720`, each a
+    /// [`PensionDraw`] as JSON).
+    pub fn pension_history(&self) -> Result<PensionHistory> {
+        let rows = self.with(|db| {
+            db.query(
+                "SELECT record FROM draws WHERE game = $1 ORDER BY round",
+                &[pension::GAME_ID.into()],
+            )
+        })?;
+        let mut draws = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let text = row.text(0)?;
+            draws.push(
+                serde_json::from_str::<PensionDraw>(&text).map_err(|e| Error::History {
+                    round: None,
+                    message: format!("stored 720+ draw {} is unreadable: {e}", i + 1),
+                })?,
+            );
+        }
+        PensionHistory::new(draws)
+    }
+
+    /// Appends the 720+ draws of `from` that the store does not hold yet:
+    /// where both hold a round they must agree, and the new ones must
+    /// continue the stored history, or nothing is stored. An empty store
+    /// takes `from` whole. Returns the rounds added.
+    pub fn add_pension(&self, from: &PensionHistory) -> Result<Vec<u32>> {
+        let stored = self.pension_history()?;
+        if let Some(d) = stored.disagreement(from.draws()) {
+            return Err(Error::History {
+                round: Some(d.round()),
+                message: "differs from the stored 720+ draw of that round".into(),
+            });
+        }
+        let latest = stored.latest().map_or(0, PensionDraw::round);
+        let new: Vec<PensionDraw> = from
+            .draws()
+            .iter()
+            .filter(|d| d.round() > latest)
+            .copied()
+            .collect();
+        stored.extended(new.clone())?;
+        self.transaction(|tx| {
+            for d in &new {
+                let record =
+                    serde_json::to_string(d).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+                tx.execute(
+                    "INSERT INTO draws (game, round, record) VALUES ($1, $2, $3)",
+                    &[pension::GAME_ID.into(), d.round().into(), record.into()],
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(new.iter().map(PensionDraw::round).collect())
     }
 }

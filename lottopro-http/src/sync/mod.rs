@@ -20,7 +20,8 @@ mod sources;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lottopro_core::date::Weekday;
+use lottopro_core::date::{Date, Weekday};
+use lottopro_core::pension::{self, PensionDraw, PensionHistory};
 use lottopro_core::{Draw, Error, GameSpec, History};
 use serde::Serialize;
 
@@ -34,6 +35,11 @@ use crate::store::Store;
 pub const OFFICIAL_BASE: &str = "https://www.dhlottery.co.kr";
 /// The public mirror of static results.
 pub const MIRROR_BASE: &str = "https://smok95.github.io/lotto";
+/// The page of Lotto results that calls the 2026 endpoint.
+const LOTTO_RESULT_PAGE: &str = "https://www.dhlottery.co.kr/lt645/result";
+/// The page of 720+ results that calls the 720+ endpoint.
+const PENSION_RESULT_PAGE: &str = "https://www.dhlottery.co.kr/pt720/result";
+
 /// What the client calls itself.
 pub const USER_AGENT: &str = concat!(
     "Mozilla/5.0 (compatible; LottoPro/",
@@ -105,6 +111,25 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// Records how `kind` ended: its failure, or that it answered (and
+    /// the sources after it need not be asked: `true`).
+    fn settle(&mut self, kind: DrawSource, failure: Option<String>) -> bool {
+        match failure {
+            Some(reason) => {
+                tracing::warn!(source = kind.as_str(), %reason, "sync source failed");
+                self.failures.push(SourceFailure {
+                    source: kind.as_str(),
+                    reason,
+                });
+                false
+            }
+            None => {
+                self.source = Some(kind.as_str());
+                true
+            }
+        }
+    }
+
     /// Whether every source failed and nothing was learnt (not even that
     /// the store is up to date).
     pub fn failed(&self) -> bool {
@@ -182,7 +207,13 @@ impl Syncer {
                 Err(reason) => (vec![], Some(reason)),
             };
             // A source's answer is taken whole or not at all.
-            let (accepted, rejected) = continuing(&stored, rows, self.config.to);
+            let (accepted, rejected) = continuing(
+                stored.latest().map(|d| (d.round(), d.date())),
+                rows,
+                |f| (f.draw.round(), f.draw.date()),
+                Weekday::Saturday,
+                self.config.to,
+            );
             let failure = failure.or(rejected);
             if failure.is_none() && !accepted.is_empty() {
                 let draws: Vec<Draw> = accepted.iter().map(|f| f.draw.clone()).collect();
@@ -206,22 +237,96 @@ impl Syncer {
                 report.added.extend(added);
                 report.source = Some(kind.as_str());
             }
-            match failure {
-                Some(reason) => {
-                    tracing::warn!(source = kind.as_str(), %reason, "sync source failed");
-                    report.failures.push(SourceFailure {
-                        source: kind.as_str(),
-                        reason,
-                    });
-                }
-                None => {
-                    report.source = Some(kind.as_str());
-                    break;
-                }
+            if report.settle(kind, failure) {
+                break;
             }
         }
         report.latest_round = blocking_history(store, game).await?.latest_round();
         Ok(report)
+    }
+
+    /// Adds the 720+ rounds `store` lacks, in the discipline of
+    /// [`Syncer::sync`]: sources in order, an answer taken whole or not at
+    /// all. Only the official site publishes 720+ results
+    /// (`/pt720/selectPstPt720WnList.do` under `api_base`, every round in
+    /// one answer; read by [`lottopro_core::io::read_official_pension`]);
+    /// the legacy endpoint and the mirror have none and are reported as
+    /// failed sources. Rows of rounds already stored must agree with them,
+    /// and new ones must follow on Thursdays a week apart. A store without
+    /// 720+ draws first takes the bundled history.
+    pub async fn sync_pension(&self, store: &Arc<Store>) -> lottopro_core::Result<SyncReport> {
+        let mut report = SyncReport {
+            added: vec![],
+            source: None,
+            latest_round: None,
+            failures: vec![],
+        };
+        let mut stored = blocking_pension(store).await?;
+        if stored.is_empty() {
+            let s = store.clone();
+            let bundled = pension::bundled();
+            tokio::task::spawn_blocking(move || s.add_pension(&bundled))
+                .await
+                .map_err(|e| Error::Io(std::io::Error::other(e)))??;
+            stored = blocking_pension(store).await?;
+        }
+        for &kind in &self.config.sources {
+            let next = stored.latest().map_or(1, |d| d.round() + 1);
+            if self.config.to.is_some_and(|to| next > to) {
+                report.source = report.source.or(Some(kind.as_str()));
+                break;
+            }
+            let (accepted, failure) = match self.fetch_pension(kind).await {
+                Ok(rows) => agreeing(&stored, rows).map_or_else(
+                    |reason| (vec![], Some(reason)),
+                    |rows| {
+                        continuing(
+                            stored.latest().map(|d| (d.round(), d.date())),
+                            rows,
+                            |d| (d.round(), d.date()),
+                            Weekday::Thursday,
+                            self.config.to,
+                        )
+                    },
+                ),
+                Err(reason) => (vec![], Some(reason)),
+            };
+            if failure.is_none() && !accepted.is_empty() {
+                let extended = stored.extended(accepted)?;
+                let s = store.clone();
+                let added = tokio::task::spawn_blocking(move || s.add_pension(&extended))
+                    .await
+                    .map_err(|e| Error::Io(std::io::Error::other(e)))??;
+                report.added.extend(added);
+                stored = blocking_pension(store).await?;
+            }
+            if report.settle(kind, failure) {
+                break;
+            }
+        }
+        report.latest_round = stored.latest().map(PensionDraw::round);
+        Ok(report)
+    }
+
+    /// Every 720+ round `kind` gives.
+    async fn fetch_pension(&self, kind: DrawSource) -> Result<Vec<PensionDraw>, String> {
+        match kind {
+            DrawSource::Api => {
+                let url = format!(
+                    "{}/pt720/selectPstPt720WnList.do",
+                    self.config.api_base.trim_end_matches('/')
+                );
+                let body = self
+                    .get(&url, Some(PENSION_RESULT_PAGE))
+                    .await?
+                    .ok_or("the endpoint is missing (404)")?;
+                lottopro_core::io::read_official_pension(&body).map_err(sources::reason)
+            }
+            DrawSource::Legacy | DrawSource::Mirror => Err(format!(
+                "the {} source publishes no 720+ results",
+                kind.as_str()
+            )),
+        }
     }
 
     /// The rounds from `next` on, as `kind` gives them.
@@ -242,7 +347,7 @@ impl Syncer {
                         self.config.api_base.trim_end_matches('/')
                     );
                     let body = self
-                        .get(&url, true)
+                        .get(&url, Some(LOTTO_RESULT_PAGE))
                         .await?
                         .ok_or("the endpoint is missing (404)")?;
                     lottopro_core::io::read_official_api(game, &body, cursor)
@@ -254,7 +359,7 @@ impl Syncer {
                         self.config.legacy_base.trim_end_matches('/')
                     );
                     let body = self
-                        .get(&url, false)
+                        .get(&url, None)
                         .await?
                         .ok_or("the endpoint is missing (404)")?;
                     lottopro_core::io::read_official_legacy(game, &body)
@@ -267,7 +372,7 @@ impl Syncer {
                         "{}/results/{cursor}.json",
                         self.config.mirror_base.trim_end_matches('/')
                     );
-                    match self.get(&url, false).await? {
+                    match self.get(&url, None).await? {
                         // A round the mirror does not have yet.
                         None => vec![],
                         Some(body) => vec![
@@ -292,19 +397,21 @@ impl Syncer {
         })
     }
 
-    /// A GET with retries: `Ok(None)` for 404, the body for 2xx.
-    async fn get(&self, url: &str, ajax: bool) -> Result<Option<String>, String> {
+    /// A GET with retries: `Ok(None)` for 404, the body for 2xx. An
+    /// endpoint called by a page of the site is asked as that page asks it
+    /// (`referer`).
+    async fn get(&self, url: &str, referer: Option<&str>) -> Result<Option<String>, String> {
         let mut wait = self.config.backoff;
         let mut attempt = 0;
         // Sources may carry credentials: errors name the host only.
         let shown = crate::secret::redact_url(url);
         loop {
             let mut request = self.client.get(url);
-            if ajax {
+            if let Some(page) = referer {
                 // What the site's own page sends; some clients report that
                 // the endpoint refuses requests without them.
                 request = request
-                    .header("Referer", "https://www.dhlottery.co.kr/lt645/result")
+                    .header("Referer", page)
                     .header("X-Requested-With", "XMLHttpRequest");
             }
             let outcome = match request.send().await {
@@ -387,18 +494,41 @@ async fn blocking_history(store: &Arc<Store>, game: &GameSpec) -> lottopro_core:
         .map_err(|e| Error::Io(std::io::Error::other(e)))?
 }
 
-/// The rows that continue `stored` one round at a time, each a week after
-/// the one before and on a Saturday, up to `to`; and why the first row that
-/// does not was refused, if one was.
-fn continuing(
-    stored: &History,
-    rows: Vec<OfficialDraw>,
+/// The stored 720+ history, read off the async threads.
+async fn blocking_pension(store: &Arc<Store>) -> lottopro_core::Result<PensionHistory> {
+    let s = store.clone();
+    tokio::task::spawn_blocking(move || s.pension_history())
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e)))?
+}
+
+/// `rows` when each one of a round `stored` holds is that round's stored
+/// draw; else why not (a source that rewrites the past is not trusted with
+/// the future).
+fn agreeing(stored: &PensionHistory, rows: Vec<PensionDraw>) -> Result<Vec<PensionDraw>, String> {
+    match stored.disagreement(&rows) {
+        Some(d) => Err(format!(
+            "round {}: the answer differs from the stored draw",
+            d.round()
+        )),
+        None => Ok(rows),
+    }
+}
+
+/// The rows that continue `previous` (the latest stored round and its date)
+/// one round at a time, each a week after the one before and on `weekday`,
+/// up to `to`; and why the first row that does not was refused, if one was.
+/// `at` reads a row's round and date.
+fn continuing<T>(
+    mut previous: Option<(u32, Date)>,
+    rows: Vec<T>,
+    at: impl Fn(&T) -> (u32, Date),
+    weekday: Weekday,
     to: Option<u32>,
-) -> (Vec<OfficialDraw>, Option<String>) {
+) -> (Vec<T>, Option<String>) {
     let mut accepted = Vec::new();
-    let mut previous = stored.latest().map(|d| (d.round(), d.date()));
     for f in rows {
-        let round = f.draw.round();
+        let (round, date) = at(&f);
         if to.is_some_and(|to| round > to) {
             break;
         }
@@ -416,11 +546,10 @@ fn continuing(
                 )),
             );
         }
-        let date = f.draw.date();
-        if date.weekday() != Weekday::Saturday {
+        if date.weekday() != weekday {
             return (
                 accepted,
-                Some(format!("round {round}: {date} is not a Saturday")),
+                Some(format!("round {round}: {date} is not a {weekday:?}")),
             );
         }
         if let Some((_, before)) = previous

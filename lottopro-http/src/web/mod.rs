@@ -17,6 +17,7 @@ mod draws;
 mod forms;
 mod monitoring;
 mod page;
+mod pension;
 mod share;
 mod slip;
 mod stats;
@@ -60,6 +61,7 @@ pub(crate) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(forms::router(limits))
         .merge(page::router())
+        .merge(pension::router())
         .merge(monitoring::router())
         .routes(routes!(app_js))
         .routes(routes!(style_css))

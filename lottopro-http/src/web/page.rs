@@ -179,7 +179,11 @@ async fn body(
                 .transpose()?;
             draws::page(t, &history, round)
         }
-        Page::Tools => tools::tools_page(t, &state.engine.game(), &state.engine.odds(None)?),
+        Page::Tools => {
+            let mut h = tools::tools_page(t, &state.engine.game(), &state.engine.odds(None)?);
+            h.push_str(&super::pension::section(t));
+            h
+        }
     })
 }
 

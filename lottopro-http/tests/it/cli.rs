@@ -396,7 +396,8 @@ fn games_lists_every_preset() {
             "uk-lotto",
             "ca649",
             "jp-loto6",
-            "jp-loto7"
+            "jp-loto7",
+            "kr720"
         ]
     );
 }

@@ -9,5 +9,7 @@ mod common;
 mod deploy;
 mod hostile;
 mod layout;
+mod pension;
+mod pension_sync;
 mod service;
 mod sync;

@@ -245,7 +245,7 @@ async fn replay(api_mode: Mode, legacy_mode: Mode, mirror_mode: Mode) -> (String
     (format!("http://{addr}"), state)
 }
 
-fn config(base: &str, sources: &[DrawSource]) -> SyncConfig {
+pub(crate) fn config(base: &str, sources: &[DrawSource]) -> SyncConfig {
     SyncConfig {
         sources: sources.to_vec(),
         api_base: base.into(),

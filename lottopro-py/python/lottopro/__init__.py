@@ -19,7 +19,7 @@ import collections.abc
 
 from . import errors, types
 from ._export import to_dict, to_json
-from ._lottopro import Draw, Engine, History, Rounds, Ticket, __version__, games, odds, tax
+from ._lottopro import Draw, Engine, History, PensionHistory, Rounds, Ticket, __version__, games, odds, tax
 from .errors import *  # noqa: F403 - the exception classes, listed in errors.__all__
 
 # A History is a read-only sequence of draws by position (random.sample and
@@ -32,6 +32,7 @@ __all__ = [
     "Draw",
     "Engine",
     "History",
+    "PensionHistory",
     "Rounds",
     "Ticket",
     "__version__",

@@ -132,6 +132,22 @@ class CarryOver(TypedDict):
     # The same, counting the previous draw's bonus too.
     with_bonus: "Distribution"
 
+class ChanceCount(TypedDict):
+    """One value's count next to chance."""
+
+    # The largest count of that range.
+    chance_high: int
+    # The smallest count of the central 95 % range under fair draws.
+    chance_low: int
+    # Draws it came up in.
+    count: int
+    # Draws it comes up in on average under fair draws.
+    expected: float
+    # Whether `count` is outside the range (by chance, at most 1 value in 20).
+    outside: bool
+    # The digit (0–9) or group (1–5).
+    value: int
+
 class CheckResult(TypedDict):
     """A ticket checked against one draw."""
 
@@ -473,6 +489,134 @@ class PatternStats(TypedDict):
     # Sums.
     sum: "SumStats"
 
+class PensionCheck(TypedDict):
+    """One game of a ticket checked against a draw."""
+
+    # Whether the game won the bonus.
+    bonus: bool
+    # The game's digits.
+    digits: str
+    # Everything it won, before tax: the rank's prize and the bonus
+    gross_total: int
+    # The game's group.
+    group: int
+    rank: Optional[Literal["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "bonus"]]
+    # The round.
+    round: int
+    # Digits that agree with the winning number, counted from the right.
+    trailing: int
+
+class PensionDraw(TypedDict):
+    """One round's result; valid by construction ([`PensionDraw::new`])."""
+
+    # The bonus number's six digits.
+    bonus: str
+    # The draw date.
+    date: str
+    # The winning six digits.
+    digits: str
+    # The winning group.
+    group: int
+    # The round (회차), from 1.
+    round: int
+
+class PensionExpectedValue(TypedDict):
+    """The expected value of one 1,000-won game: what it wins on average, every
+prize weighted by its exact odds. Expectation adds, so a game that wins
+a rank and the bonus is counted right without knowing how often that
+happens."""
+
+    # The discount rate of the present values.
+    annual_rate: float
+    # Won returned on average, before tax, annuities at their total.
+    gross: float
+    # `gross / price`: the share of the price paid back as prizes.
+    gross_return: float
+    # After tax.
+    net: float
+    # Before tax, at present value.
+    present_value_gross: float
+    # After tax, at present value.
+    present_value_net: float
+    # `present_value_net / price`.
+    present_value_net_return: float
+    # The price of the game.
+    price: int
+    # Every prize valued, 1st first and the bonus last.
+    prizes: List["PrizeValue"]
+
+class PensionOdds(TypedDict):
+    """The odds of every 720+ prize."""
+
+    # Games that win one of ranks 1–7 (the bonus aside): one in ten,
+    ranked_games: int
+    # `ranked_games / total_games`.
+    ranked_probability: float
+    # 1st to 7th, then the bonus.
+    tiers: List["PensionTierOdds"]
+    # All games of a draw: 5 groups × 1,000,000 digits.
+    total_games: int
+
+class PensionStats(TypedDict):
+    """Digit and group frequencies of a 720+ history; see the module docs."""
+
+    # The bonus number's six positions.
+    bonus_positions: List["PositionStats"]
+    # How many of those cells fall outside by chance alone, on average.
+    chance_outside: float
+    # Draws counted.
+    draws: int
+    # Groups 1 to 5.
+    groups: List["ChanceCount"]
+    groups_test: Optional["ChiSquare"]
+    # Digit cells (position × digit, winning and bonus numbers: 120)
+    outside: int
+    # The winning number's six positions.
+    positions: List["PositionStats"]
+
+class PensionTicket(TypedDict):
+    """A 720+ ticket: a group choice and six digits. Holding one means it is
+valid; "all groups" is five games with the same digits."""
+
+    # The six digits.
+    digits: str
+    # The group, or all groups.
+    group: Any
+
+class PensionTicketCheck(TypedDict):
+    """A whole ticket checked against a draw: every game, the best rank, the
+bonus, and everything it won."""
+
+    # Whether a game won the bonus.
+    bonus: bool
+    # The draw: round, date, winning group and digits, bonus.
+    draw: "PensionDraw"
+    # Each game, in group order.
+    games: List["PensionCheck"]
+    # Everything its games won, before tax (annuities at their total).
+    gross_total: int
+    # What it cost: 1,000 won a game.
+    price: int
+    rank: Optional[Literal["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "bonus"]]
+    # The ticket checked.
+    ticket: "PensionTicket"
+
+class PensionTierOdds(TypedDict):
+    """The chance of one prize."""
+
+    # Games that win it among all 5,000,000.
+    games: int
+    # What it takes, e.g. `last 5 digits`.
+    label: str
+    # `1 / probability`: "1 in x".
+    one_in: float
+    # What it pays.
+    prize: "PensionPrize"
+    # `games / 5,000,000`.
+    probability: float
+    # The prize.
+    rank: Literal["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "bonus"]
+
 class Percentiles(TypedDict):
     """Percentiles of the net outcome of a trial (winnings after tax − spent)."""
 
@@ -532,6 +676,15 @@ class PopularityEvaluation(TypedDict):
     # What the model was trained on.
     train: "Training"
 
+class PositionStats(TypedDict):
+    """The digits drawn at one position, left to right."""
+
+    # Digits 0 to 9.
+    digits: List["ChanceCount"]
+    # 1 is the leftmost digit, 6 the last.
+    position: int
+    test: Optional["ChiSquare"]
+
 class PredictedTicket(TypedDict):
     """One generated ticket and the reasons behind it."""
 
@@ -574,6 +727,30 @@ class PredictionReport(TypedDict):
     backtest: Optional["BacktestLine"]
     # The round the tickets are for: the one after the latest known.
     target_round: int
+
+class PrizeValue(TypedDict):
+    """One prize valued: as paid, after tax, and at present value."""
+
+    # The nominal annual discount rate, compounded monthly.
+    annual_rate: float
+    # The tax on the first payment (the ticket's cost deducted from it).
+    first_payment_tax: "TaxAssessment"
+    # Everything it pays, before tax.
+    gross_total: int
+    # `gross_total − tax_total`.
+    net_total: int
+    # The tax on each later payment of an annuity (for a lump sum, the same
+    payment_tax: "TaxAssessment"
+    # The payments before tax, discounted to the draw.
+    present_value_gross: int
+    # The payments after tax, discounted to the draw.
+    present_value_net: int
+    # How it is paid.
+    prize: "PensionPrize"
+    # The prize.
+    rank: Literal["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "bonus"]
+    # Tax on all payments.
+    tax_total: int
 
 class QrCheck(TypedDict):
     """A ticket's QR code checked against its round: every game with its
@@ -1040,5 +1217,6 @@ class Why(TypedDict):
 BonusMatch = Dict[str, Any]
 BonusRule = Dict[str, Any]
 Payout = Dict[str, Any]
+PensionPrize = Dict[str, Any]
 Reason = Dict[str, Any]
 RoundStatus = Dict[str, Any]

@@ -32,6 +32,9 @@ impl GameSchemas {
     /// A request body that works, for the documentation and the examples
     /// phase of contract tests (6/45 games; others have none).
     pub(super) fn example(&self, body: &str) -> Option<Value> {
+        if body == "PensionCheckBody" {
+            return Some(json!({ "ticket": "4조 419399", "round": 100 }));
+        }
         if !self.full_pool {
             return None;
         }
@@ -328,6 +331,20 @@ impl GameSchemas {
             }));
         }
         body["oneOf"] = Value::Array(branches);
+    }
+
+    /// A 720+ ticket: its grammar (a group or all groups, then six digits)
+    /// is the core's `PensionTicket::parse`, named by a format.
+    pub(super) fn pension_check_body(&self, body: &mut Value) {
+        set_schema(
+            property(body, "ticket"),
+            json!({
+                "type": "string",
+                "format": "lottopro-pension-ticket",
+                "description": "a 720+ ticket as text: the group 1–5 (or `all`) then six digits, e.g. \"4조 419399\", \"4 419399\", \"all 419399\""
+            }),
+        );
+        set_schema(property(body, "round"), Self::round());
     }
 
     pub(super) fn tax_body(&self, body: &mut Value) {

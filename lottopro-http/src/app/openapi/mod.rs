@@ -166,6 +166,7 @@ pub(super) fn refine(doc: &mut Value, game: &GameSpec) {
             ("SimulateBody", GameSchemas::simulate_body),
             ("WheelBody", GameSchemas::wheel_body),
             ("TaxRequest", GameSchemas::tax_body),
+            ("PensionCheckBody", GameSchemas::pension_check_body),
         ] {
             if let Some(body) = schemas.get_mut(name) {
                 refine_body(&g, body);

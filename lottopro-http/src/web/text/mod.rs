@@ -111,6 +111,15 @@ pub(crate) struct Text {
     pub odds_games_title: &'static str,
     pub game: &'static str,
     pub odds_button: &'static str,
+    /// Pension Lottery 720+ on the tools page.
+    pub pension_title: &'static str,
+    pub pension_note: &'static str,
+    pub pension_ticket: &'static str,
+    /// 1st to 7th, then the bonus ([`lottopro_core::PensionRank::ALL`]'s order).
+    pub pension_ranks: [&'static str; 8],
+    /// An annuity: `{m}` the monthly amount, `{n}` the months.
+    pub pension_annuity: &'static str,
+    pub pension_total: &'static str,
     pub stats_title: &'static str,
     pub carry_title: &'static str,
     pub carried_latest: &'static str,
