@@ -414,7 +414,11 @@ pub struct FittedModel {
     model: Model,
     predictor: Box<dyn Predictor>,
     weights: Vec<f64>,
-    explanations: Vec<Reason>,
+    /// Each number's reason and its English sentence, worded once at the
+    /// fit: wording them (floats to fixed decimals) for every number of
+    /// every ticket of every request was among the request path's larger
+    /// costs in a profile under load.
+    explanations: Vec<(Reason, String)>,
     draws_used: usize,
     based_on_round: Option<u32>,
 }
@@ -440,11 +444,13 @@ impl FittedModel {
         predictor.weights(&mut weights);
         let explanations = (0..=pool)
             .map(|n| {
-                if n == 0 {
+                let reason = if n == 0 {
                     Reason::Uniform
                 } else {
                     predictor.explain(n)
-                }
+                };
+                let sentence = reason.to_string();
+                (reason, sentence)
             })
             .collect();
         FittedModel {
@@ -496,11 +502,11 @@ impl FittedModel {
                     .iter()
                     .filter(|n| !sampler.include().contains(*n))
                     .map(|n| {
-                        let basis = self
+                        let (basis, reason) = self
                             .explanations
                             .get(usize::from(n))
                             .cloned()
-                            .unwrap_or(Reason::Uniform);
+                            .unwrap_or_else(|| (Reason::Uniform, Reason::Uniform.to_string()));
                         NumberWhy {
                             number: n,
                             relative_weight: if mean > 0.0 {
@@ -508,7 +514,7 @@ impl FittedModel {
                             } else {
                                 1.0
                             },
-                            reason: basis.to_string(),
+                            reason,
                             basis,
                         }
                     })
