@@ -8,5 +8,6 @@
 //! - [`logs`]: the JSON-lines log files in the original app's layout.
 
 pub mod alerts;
+pub mod batched;
 pub mod logs;
 pub mod monitor;
