@@ -61,7 +61,7 @@ struct StatsQuery {
 async fn stats(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<StatsQuery>,
-) -> Result<Json<Stats>, ApiError> {
+) -> Result<Response, ApiError> {
     require_draws(&state)?;
     let defaults = StatsOptions::default();
     let opts = StatsOptions {
@@ -72,7 +72,12 @@ async fn stats(
             last => Some(bounded("last", last, 1, 1, 100_000)? as usize),
         },
     };
-    Ok(Json(blocking(&state, move |e| e.stats(&opts)).await?))
+    let json = state.stats_json(opts).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    )
+        .into_response())
 }
 
 /// Tickets from a model, always beside that model's walk-forward backtest

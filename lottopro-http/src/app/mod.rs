@@ -16,6 +16,7 @@
 //! limited to [`MAX_BODY_BYTES`]; every count is limited before any work
 //! starts.
 
+mod answers;
 pub mod client;
 mod error;
 mod extract;
@@ -208,6 +209,8 @@ pub struct Shared {
     last_sync: Arc<std::sync::atomic::AtomicI64>,
     /// Web Push delivery (see [`crate::push`]).
     push: Arc<crate::push::Pusher>,
+    /// The last `/api/stats` answer as sent (see [`AppState::stats_json`]).
+    stats_json: std::sync::Mutex<Option<(answers::StatsKey, axum::body::Bytes)>>,
     /// The Pension Lottery 720+ draws served: the bundled ones, extended
     /// by what sync stores.
     pension: Arc<std::sync::RwLock<Arc<PensionHistory>>>,
@@ -246,6 +249,7 @@ impl AppState {
             admin_failures: Arc::default(),
             openapi: Arc::default(),
             last_sync: Arc::default(),
+            stats_json: std::sync::Mutex::default(),
             pension: Arc::new(std::sync::RwLock::new(Arc::new(
                 lottopro_core::pension::bundled(),
             ))),
