@@ -11,8 +11,10 @@
 //!
 //! At most [`Limits::max_connections`] connections are open, and at most
 //! [`Limits::per_address`] from one address. When a new one arrives at a cap,
-//! the connection that has waited longest without a request in flight (idle,
-//! or trickling its headers) is closed to make room; if every one is serving
+//! room is made at the address holding the most connections (at the
+//! per-address cap, the new one's own): the connection that has waited
+//! longest without a request in flight (idle, or trickling its headers) is
+//! closed; if every one is serving
 //! a request, the one receiving its body the slowest is closed instead. So a
 //! client holding sockets open cannot lock others out and `/api/health` on a
 //! fresh connection still answers; a connection whose request is being
@@ -127,6 +129,19 @@ impl Registry {
             .count()
     }
 
+    /// The address holding the most connections.
+    fn busiest(&self) -> Option<IpAddr> {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut counts: HashMap<IpAddr, usize> = HashMap::new();
+        for c in open.values() {
+            *counts.entry(c.peer).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(peer, _)| peer)
+    }
+
     /// Closes, among the connections `from` admits, the one idle the
     /// longest, else the one receiving its body the slowest; a connection
     /// younger than [`SETTLING_MS`] in its state (just accepted, or its body
@@ -225,7 +240,10 @@ pub async fn serve(
             continue;
         }
         while registry.len() >= limits.max_connections.max(1) {
-            if !registry.evict(now_ms(), None) {
+            // The room is made at the address holding the most connections:
+            // a client with one or two is not closed for a flood from another.
+            let busiest = registry.busiest();
+            if !registry.evict(now_ms(), busiest) && !registry.evict(now_ms(), None) {
                 // Every connection is computing a request: this one waits
                 // for the first to finish.
                 tokio::time::sleep(Duration::from_millis(10)).await;
@@ -492,6 +510,37 @@ mod tests {
             tokio::task::yield_now().await;
             assert!(handles[4].is_finished(), "5 when nothing else is left");
             assert_eq!(registry.len(), 1);
+        });
+    }
+
+    #[test]
+    fn room_is_made_at_the_address_holding_the_most_connections() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let registry = Registry::default();
+            for (id, peer) in [(1, 1), (2, 2), (3, 2), (4, 2)] {
+                let task = tokio::spawn(std::future::pending::<()>());
+                registry.open.lock().unwrap().insert(
+                    id,
+                    Open {
+                        in_flight: Arc::new(AtomicUsize::new(0)),
+                        last_active: Arc::new(AtomicU64::new(0)),
+                        receiving: Arc::new(Receiving::default()),
+                        peer: IpAddr::from([127, 0, 0, peer]),
+                        close: task.abort_handle(),
+                    },
+                );
+            }
+            let flood = IpAddr::from([127, 0, 0, 2]);
+            assert_eq!(registry.busiest(), Some(flood));
+            assert!(registry.evict(5000, registry.busiest()));
+            assert!(
+                registry.open.lock().unwrap().contains_key(&1),
+                "the lone client keeps its connection"
+            );
         });
     }
 }
