@@ -193,48 +193,45 @@ class Smtp:
                         say("250 ok")
 
 
+def _render(name, rules) -> str:
+    """deploy/NAME with each line marked `# rendered` rewritten by the first
+    rule (a prefix of the stripped line, and a function of the line) that
+    matches it; comment lines stay as they are, and a marked line no rule
+    matches is an error."""
+    conf = (ROOT / "deploy" / name).read_text()
+    lines = []
+    for line in conf.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#") or "# rendered" not in line:
+            lines.append(line)
+            continue
+        rule = next((f for prefix, f in rules if stripped.startswith(prefix)), None)
+        if rule is None:
+            raise ValueError(f"deploy/{name}: no rendering for: {stripped}")
+        lines.append(rule(line))
+    return "\n".join(lines) + "\n"
+
+
 def render_nginx(dns_port, upstream_port, listen_port, upstream="lb") -> str:
     """deploy/nginx.conf for loopback: its resolver and listen port, and where
     it sends requests: the balancer (`lb`, as in docker-compose.yml) on
     `upstream_port`, or, for tests of nginx alone, the replicas themselves
     (`upstream="web"`). The DNS stand-in must know the name."""
-    conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    lines = []
-    for line in conf.splitlines():
-        stripped = line.strip()
-        if "# rendered" in line and stripped.startswith("resolver "):
-            lines.append(line.replace("127.0.0.11", f"127.0.0.1:{dns_port}"))
-        elif "# rendered" in line and stripped.startswith("set $replicas "):
-            lines.append(line.replace("lb:8080", f"{upstream}:{upstream_port}"))
-        elif "# rendered" in line and stripped.startswith("listen "):
-            lines.append(f"        listen 127.0.0.1:{listen_port};")
-        elif "# rendered" in line:
-            raise ValueError(f"deploy/nginx.conf: no rendering for: {stripped}")
-        else:
-            lines.append(line)
-    return "\n".join(lines) + "\n"
+    return _render("nginx.conf", [
+        ("resolver ", lambda l: l.replace("127.0.0.11", f"127.0.0.1:{dns_port}")),
+        ("set $replicas ", lambda l: l.replace("lb:8080", f"{upstream}:{upstream_port}")),
+        ("listen ", lambda l: f"        listen 127.0.0.1:{listen_port};"),
+    ])
 
 
 def render_haproxy(dns_port, replica_port, listen_port) -> str:
     """deploy/haproxy.cfg for loopback: its DNS server, the replicas' port
     and its own listen port; nothing else changes."""
-    conf = (ROOT / "deploy" / "haproxy.cfg").read_text()
-    lines = []
-    for line in conf.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            lines.append(line)
-        elif "# rendered" in line and stripped.startswith("nameserver "):
-            lines.append(line.replace("127.0.0.11:53", f"127.0.0.1:{dns_port}"))
-        elif "# rendered" in line and stripped.startswith("server-template "):
-            lines.append(line.replace("web:5000", f"web:{replica_port}"))
-        elif "# rendered" in line and stripped.startswith("bind "):
-            lines.append(f"    bind 127.0.0.1:{listen_port}")
-        elif "# rendered" in line:
-            raise ValueError(f"deploy/haproxy.cfg: no rendering for: {stripped}")
-        else:
-            lines.append(line)
-    return "\n".join(lines) + "\n"
+    return _render("haproxy.cfg", [
+        ("nameserver ", lambda l: l.replace("127.0.0.11:53", f"127.0.0.1:{dns_port}")),
+        ("server-template ", lambda l: l.replace("web:5000", f"web:{replica_port}")),
+        ("bind ", lambda l: f"    bind 127.0.0.1:{listen_port}"),
+    ])
 
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"

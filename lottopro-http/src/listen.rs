@@ -418,6 +418,36 @@ impl hyper::body::Body for Paced {
 mod tests {
     use super::*;
 
+    /// Registers connection `id` from 127.0.0.`peer` (a task that never
+    /// ends), serving `in_flight` requests, last active at `last` ms, and
+    /// receiving a body of `body` bytes (if any) since 0 ms; its handle.
+    fn open(
+        registry: &Registry,
+        id: u64,
+        peer: u8,
+        in_flight: usize,
+        last: u64,
+        body: Option<u64>,
+    ) -> tokio::task::AbortHandle {
+        let task = tokio::spawn(std::future::pending::<()>());
+        let receiving = Receiving::default();
+        if let Some(bytes) = body {
+            receiving.active.store(true, Ordering::Relaxed);
+            receiving.bytes.store(bytes, Ordering::Relaxed);
+        }
+        registry.open.lock().unwrap().insert(
+            id,
+            Open {
+                in_flight: Arc::new(AtomicUsize::new(in_flight)),
+                last_active: Arc::new(AtomicU64::new(last)),
+                receiving: Arc::new(receiving),
+                peer: IpAddr::from([127, 0, 0, peer]),
+                close: task.abort_handle(),
+            },
+        );
+        task.abort_handle()
+    }
+
     #[test]
     fn the_idlest_connection_without_a_request_is_closed_first() {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -428,18 +458,7 @@ mod tests {
             let registry = Registry::default();
             let mut handles = Vec::new();
             for (id, in_flight, last) in [(1, 1, 0), (2, 0, 50), (3, 0, 10)] {
-                let task = tokio::spawn(std::future::pending::<()>());
-                handles.push(task.abort_handle());
-                registry.open.lock().unwrap().insert(
-                    id,
-                    Open {
-                        in_flight: Arc::new(AtomicUsize::new(in_flight)),
-                        last_active: Arc::new(AtomicU64::new(last)),
-                        receiving: Arc::new(Receiving::default()),
-                        peer: IpAddr::from([127, 0, 0, 1]),
-                        close: task.abort_handle(),
-                    },
-                );
+                handles.push(open(&registry, id, 1, in_flight, last, None));
             }
             assert!(registry.evict(100, None));
             tokio::task::yield_now().await;
@@ -471,21 +490,9 @@ mod tests {
                 (4, 2, true, 5_000),
                 (5, 3, false, 0),
             ] {
-                let task = tokio::spawn(std::future::pending::<()>());
-                handles.push(task.abort_handle());
-                let body = Receiving::default();
-                body.active.store(receiving, Ordering::Relaxed);
-                body.bytes.store(bytes, Ordering::Relaxed);
-                registry.open.lock().unwrap().insert(
-                    id,
-                    Open {
-                        in_flight: Arc::new(AtomicUsize::new(usize::from(id != 5))),
-                        last_active: Arc::new(AtomicU64::new(if id == 5 { 900 } else { 0 })),
-                        receiving: Arc::new(body),
-                        peer: IpAddr::from([127, 0, 0, peer]),
-                        close: task.abort_handle(),
-                    },
-                );
+                let (in_flight, last) = if id == 5 { (0, 900) } else { (1, 0) };
+                let body = receiving.then_some(bytes);
+                handles.push(open(&registry, id, peer, in_flight, last, body));
             }
             let one = IpAddr::from([127, 0, 0, 1]);
             assert_eq!(registry.from(one), 2);
@@ -522,17 +529,7 @@ mod tests {
         rt.block_on(async {
             let registry = Registry::default();
             for (id, peer) in [(1, 1), (2, 2), (3, 2), (4, 2)] {
-                let task = tokio::spawn(std::future::pending::<()>());
-                registry.open.lock().unwrap().insert(
-                    id,
-                    Open {
-                        in_flight: Arc::new(AtomicUsize::new(0)),
-                        last_active: Arc::new(AtomicU64::new(0)),
-                        receiving: Arc::new(Receiving::default()),
-                        peer: IpAddr::from([127, 0, 0, peer]),
-                        close: task.abort_handle(),
-                    },
-                );
+                open(&registry, id, peer, 0, 0, None);
             }
             let flood = IpAddr::from([127, 0, 0, 2]);
             assert_eq!(registry.busiest(), Some(flood));

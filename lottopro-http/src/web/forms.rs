@@ -245,10 +245,11 @@ async fn ui_predict(
     response
 }
 
+/// A ticket and a round, as the check forms send them (Lotto's and 720+'s).
 #[derive(Deserialize)]
 pub(super) struct CheckForm {
-    ticket: String,
-    round: String,
+    pub(super) ticket: String,
+    pub(super) round: String,
 }
 
 /// Dashboard: the winning checker's result.

@@ -9,7 +9,6 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use lottopro_core::money::group_thousands;
 use lottopro_core::pension::{PensionOdds, PensionPrize, PensionRank, PensionTicket};
-use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::forms::{Fragment, UiForm, round_field};
@@ -64,18 +63,12 @@ pub(super) fn section(t: &Text) -> String {
     )
 }
 
-#[derive(Deserialize)]
-struct CheckForm {
-    ticket: String,
-    round: String,
-}
-
 /// Dashboard: a 720+ ticket against the draw of a round.
 async fn ui_check(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::extract::Query(q): axum::extract::Query<LangQuery>,
-    UiForm(f): UiForm<CheckForm>,
+    UiForm(f): UiForm<super::forms::CheckForm>,
 ) -> Fragment {
     let t = text_for(q.lang.as_deref(), &headers);
     let checked = round_field(&f.round).and_then(|round| {
