@@ -42,7 +42,13 @@ pub(crate) async fn response_policies(
     let path = request.uri().path().to_owned();
     let tls = over_tls(request.headers(), state.options().trust_proxy);
     let secret = &state.options().secret;
-    let asked_by = sent_token(request.headers(), tls).ok().flatten();
+    // Pages are asked for with GET; other requests need no owner tag, so
+    // their token is not read a second time here.
+    let asked_by = if request.method() == axum::http::Method::GET {
+        sent_token(request.headers(), tls).ok().flatten()
+    } else {
+        None
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let page = headers
