@@ -422,22 +422,13 @@ pub fn app(state: AppState) -> Router {
     let (router, _) = routes(&state.options, state.buckets.as_ref()).split_for_parts();
     // CORS is closed unless origins are configured: without the headers a
     // browser refuses cross-origin calls. The admin routes never allow it
-    // (`policies::response_policies`, outside the CORS layer, removes them).
+    // (`policies::every_request`, outside the CORS layer, removes them).
     let router = match cors(&state.options.cors_origins) {
         Some(layer) => router.layer(layer),
         None => router,
     };
-    let router = router
-        .layer(from_fn_with_state(
-            state.clone(),
-            policies::response_policies,
-        ))
-        .layer(from_fn_with_state(state.clone(), work::client_scope));
     router
-        .layer(from_fn_with_state(
-            state.clone(),
-            origin::refuse_cross_site_writes,
-        ))
+        .layer(from_fn_with_state(state.clone(), policies::every_request))
         .layer(from_fn_with_state(state.monitor.clone(), monitor::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(

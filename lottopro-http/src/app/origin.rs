@@ -11,32 +11,24 @@
 //! Requests with neither header (curl, servers, tests) are not browsers
 //! carrying someone's cookie and pass.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::{ApiError, AppState};
+use super::ApiError;
 
-/// The middleware; see the module docs.
-pub(crate) async fn refuse_cross_site_writes(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Some(why) = cross_site(&request, &state.options().cors_origins) {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "Cross-site request",
-            format!("{why}: this service accepts changes only from its own pages"),
-        )
-        .into_response();
-    }
-    next.run(request).await
+/// 403: a cross-site write, refused for `why`.
+pub(crate) fn refused(why: &str) -> Response {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "Cross-site request",
+        format!("{why}: this service accepts changes only from its own pages"),
+    )
+    .into_response()
 }
 
 /// Why `request` is a cross-site write, if it is one.
-fn cross_site(request: &Request, allowed: &[String]) -> Option<String> {
+pub(crate) fn cross_site(request: &Request, allowed: &[String]) -> Option<String> {
     let writes = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS

@@ -34,14 +34,21 @@ fn owner_tag(secret: &[u8], token: &str) -> String {
 /// over TLS (`X-Forwarded-Proto: https` from a trusted proxy) gets its
 /// token as the `Secure`, `__Host-` cookie, and HSTS. Every page carries
 /// [`OWNER_TAG_HEADER`], for the service worker (below).
-pub(crate) async fn response_policies(
+///
+/// One middleware, not three: cross-site writes are refused
+/// ([`super::origin::cross_site`]), the request runs with its client known
+/// to the heavy-work gate ([`super::work::CLIENT`]), and the answer gets the
+/// policies above. Every `from_fn` layer clones the whole service stack
+/// below it and boxes a future on every request; the three layers this
+/// replaces cost the prediction route a tenth of its throughput.
+pub(crate) async fn every_request(
     axum::extract::State(state): axum::extract::State<super::AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    let options = state.options();
     let path = request.uri().path().to_owned();
-    let tls = over_tls(request.headers(), state.options().trust_proxy);
-    let secret = &state.options().secret;
+    let tls = over_tls(request.headers(), options.trust_proxy);
     // Pages are asked for with GET; other requests need no owner tag, so
     // their token is not read a second time here.
     let asked_by = if request.method() == axum::http::Method::GET {
@@ -49,7 +56,25 @@ pub(crate) async fn response_policies(
     } else {
         None
     };
-    let mut response = next.run(request).await;
+    let mut response = match super::origin::cross_site(&request, &options.cors_origins) {
+        Some(why) => super::origin::refused(&why),
+        None => {
+            let client = super::work::client_of(&request, options.trust_proxy);
+            super::work::CLIENT.scope(client, next.run(request)).await
+        }
+    };
+    apply(&mut response, &path, tls, asked_by, &options.secret);
+    response
+}
+
+/// The policies of [`every_request`] on the answer to a request for `path`.
+fn apply(
+    response: &mut axum::response::Response,
+    path: &str,
+    tls: bool,
+    asked_by: Option<String>,
+    secret: &[u8],
+) {
     let headers = response.headers_mut();
     let page = headers
         .get(header::CONTENT_TYPE)
@@ -111,7 +136,6 @@ pub(crate) async fn response_policies(
             headers.remove(k);
         }
     }
-    response
 }
 
 #[cfg(test)]

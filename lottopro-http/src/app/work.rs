@@ -28,10 +28,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::Response;
 use lottopro_core::{Cancel, Engine, ErrorKind};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -61,7 +59,7 @@ impl Default for WorkLimits {
 }
 
 tokio::task_local! {
-    /// The client of the request being served (see [`client_scope`]).
+    /// The client of the request being served (see [`super::policies::every_request`]).
     pub(super) static CLIENT: IpAddr;
 }
 
@@ -119,22 +117,15 @@ impl Drop for Share {
     }
 }
 
-/// Middleware: serves the request with its client known to the gate.
-pub(crate) async fn client_scope(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The client `request` counts as at the heavy-work gate: its address
+/// (behind a trusted proxy, the forwarded one), by its limit key.
+pub(crate) fn client_of(request: &Request, trust_proxy: u8) -> IpAddr {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
-    let address = super::client::limit_key(super::client::address(
-        request.headers(),
-        peer,
-        state.options.trust_proxy,
-    ));
-    CLIENT.scope(address, next.run(request)).await
+    super::client::limit_key(super::client::address(request.headers(), peer, trust_proxy))
 }
 
-/// The client of the request being served, when it runs under [`client_scope`].
+/// The client of the request being served, when it runs under
+/// [`super::policies::every_request`].
 pub(super) fn current_client() -> Option<IpAddr> {
     CLIENT.try_with(|c| *c).ok()
 }
