@@ -111,6 +111,9 @@ pub struct Engine {
     fitted: Mutex<Vec<(u64, Arc<FittedModel>)>>,
     /// The popularity model of the current epoch.
     popularity: popularity::PerEpoch<Popularity>,
+    /// Each model's backtest line of the current epoch (see
+    /// [`Engine::predict_with_backtest`]).
+    lines: popularity::PerEpoch<Vec<(Model, BacktestLine)>>,
     /// Its out-of-sample evaluation, of the current epoch.
     evaluation: popularity::PerEpoch<PopularityEvaluation>,
     /// The keys being computed (see `Engine::cached`).
@@ -196,6 +199,7 @@ impl EngineBuilder {
             ttl: self.ttl,
             fitted: Mutex::new(Vec::new()),
             popularity: Mutex::new(None),
+            lines: Mutex::new(None),
             evaluation: Mutex::new(None),
             inflight: flight::Flights::default(),
         }
@@ -312,14 +316,23 @@ impl Engine {
         // dashboard and `lottopro backtest` show), Holm-corrected over all of
         // its models: the same figure wherever the model is shown. The table
         // is cached per history epoch: a lookup after the first prediction.
+        // The lines are kept per epoch beside the fitted models: a lookup,
+        // not a cache key, a copy of the table and the wording, per request.
         let options = BacktestOptions::default();
         let backtest = if h.len() > options.warmup {
-            let report = self.backtest(&options)?;
-            report
-                .models
+            let lines = self.per_epoch(&self.lines, &h, |_| {
+                let report = self.backtest(&options)?;
+                let tested = report.models.len();
+                Ok(report
+                    .models
+                    .iter()
+                    .map(|m| (m.model, m.line(tested)))
+                    .collect())
+            })?;
+            lines
                 .iter()
-                .find(|m| m.model == request.model)
-                .map(|m| m.line(report.models.len()))
+                .find(|(model, _)| *model == request.model)
+                .map(|(_, line)| line.clone())
         } else {
             None
         };

@@ -75,7 +75,7 @@ impl Engine {
     }
 
     /// `slot`'s value for `h`'s epoch, computed (and kept) on a miss.
-    fn per_epoch<T>(
+    pub(super) fn per_epoch<T>(
         &self,
         slot: &PerEpoch<T>,
         h: &History,
