@@ -103,6 +103,12 @@ pub(super) fn write_log(mut db: LogDb, rx: &Receiver<LogMessage>) {
     }
 }
 
+/// Drops what falls off the end of an owner's history ($1 the owner, $2
+/// the limit): the rows up to the newest one beyond the limit (an index
+/// range, not a scan). Run once per prediction.
+pub(super) const TRIM: &str = "DELETE FROM predictions WHERE owner = $1 AND id <=
+     (SELECT id FROM predictions WHERE owner = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)";
+
 fn commit_predictions(tx: &mut dyn Sql, batch: &[(NewPrediction, i64)]) -> Result<()> {
     for (p, at) in batch {
         let tickets = serde_json::to_string(&p.tickets).unwrap_or_else(|_| "[]".into());
@@ -119,11 +125,8 @@ fn commit_predictions(tx: &mut dyn Sql, batch: &[(NewPrediction, i64)]) -> Resul
                 (*at).into(),
             ],
         )?;
-        // Drop what falls off the end of an owner's history: the rows up to
-        // the newest one beyond the limit (an index range, not a scan).
         tx.execute(
-            "DELETE FROM predictions WHERE owner = $1 AND id <=
-             (SELECT id FROM predictions WHERE owner = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
+            TRIM,
             &[
                 p.owner.as_str().into(),
                 (MAX_PREDICTIONS_PER_OWNER as i64).into(),
