@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::forms::{Fragment, UiForm};
 use super::tickets::{form_id, form_round, known_client, list_response, status};
 use super::{LangQuery, esc, text_for};
-use crate::app::{ApiError, AppState, require_store};
+use crate::app::{ApiError, AppState, on_store};
 use axum::routing::post;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -39,11 +39,8 @@ async fn ui_delete(
     let result = async {
         let id = form_id(&state, &f.id)?;
         let client = known_client(&state, &headers).await?;
-        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
-        let found = tokio::task::spawn_blocking(move || store.delete_numbers(&owner, id))
-            .await
-            .map_err(ApiError::internal)??;
+        let found = on_store(&state, move |store| store.delete_numbers(&owner, id)).await?;
         if !found {
             return Err(ApiError::from(lottopro_core::Error::NotFound(
                 "no such saved ticket for this browser".into(),
@@ -78,11 +75,8 @@ async fn ui_restore(
     let result = async {
         let id = form_id(&state, &f.id)?;
         let client = known_client(&state, &headers).await?;
-        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
-        let restored = tokio::task::spawn_blocking(move || store.restore_numbers(&owner, id))
-            .await
-            .map_err(ApiError::internal)??;
+        let restored = on_store(&state, move |store| store.restore_numbers(&owner, id)).await?;
         Ok::<_, ApiError>((client, restored.is_some()))
     }
     .await;
@@ -116,14 +110,12 @@ async fn ui_edit(
         let id = form_id(&state, &f.id)?;
         let round = form_round(&state, &f.round)?;
         let client = known_client(&state, &headers).await?;
-        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
         let label = f.label;
-        let edited = tokio::task::spawn_blocking(move || {
+        let edited = on_store(&state, move |store| {
             store.edit_numbers(&owner, id, &label, Some(round))
         })
-        .await
-        .map_err(ApiError::internal)??;
+        .await?;
         if edited.is_none() {
             return Err(ApiError::from(lottopro_core::Error::NotFound(
                 "no such saved ticket for this browser".into(),
@@ -165,11 +157,8 @@ async fn ui_claim(
             }
         };
         let client = known_client(&state, &headers).await?;
-        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
-        tokio::task::spawn_blocking(move || store.mark_claimed(&owner, id, claimed))
-            .await
-            .map_err(ApiError::internal)??;
+        on_store(&state, move |store| store.mark_claimed(&owner, id, claimed)).await?;
         Ok::<_, ApiError>(client)
     }
     .await;

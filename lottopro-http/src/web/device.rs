@@ -17,7 +17,7 @@ use super::forms::{Fragment, UiForm};
 use super::tickets::saved_fragment;
 use super::{LangQuery, Text, esc, text_for};
 use crate::app::client::{Client, link_code_key};
-use crate::app::{ApiError, AppState, Limits, require_store};
+use crate::app::{ApiError, AppState, Limits, on_store, require_store};
 use crate::secret::{CODE_ALPHABET, random_code};
 use crate::store::LINK_TTL_SECS;
 
@@ -68,13 +68,11 @@ pub(super) async fn section(
 
 /// What linking will do to this device's tickets, in words.
 async fn confirmation(state: &AppState, client: Option<&Client>, t: &Text) -> String {
-    let mine = match (state.store.clone(), client) {
-        (Some(store), Some(client)) => {
+    let mine = match client {
+        Some(client) if state.store.is_some() => {
             let owner = client.owner(&state.options().secret);
-            tokio::task::spawn_blocking(move || store.count_numbers(&owner))
+            on_store(state, move |store| store.count_numbers(&owner))
                 .await
-                .ok()
-                .and_then(Result::ok)
                 .unwrap_or(0)
         }
         _ => 0,
@@ -133,7 +131,7 @@ async fn ui_link(
 ) -> Fragment {
     let t = text_for(q.lang.as_deref(), &headers);
     let result = async {
-        let store = require_store(&state)?;
+        require_store(&state)?;
         let client = Client::from_headers(&headers, &state)
             .await?
             .ok_or_else(|| {
@@ -142,9 +140,7 @@ async fn ui_link(
         let secret = &state.options().secret;
         let code = random_code(CODE_LEN);
         let (key, owner) = (link_code_key(secret, &code), client.owner(secret));
-        tokio::task::spawn_blocking(move || store.create_link(&key, &owner))
-            .await
-            .map_err(ApiError::internal)??;
+        on_store(&state, move |store| store.create_link(&key, &owner)).await?;
         Ok::<_, ApiError>(code)
     }
     .await;
@@ -204,28 +200,25 @@ async fn ui_redeem(
     };
     let result = async {
         let code = normalise(&f.code)?;
-        let store = require_store(&state)?;
+        require_store(&state)?;
         let key = link_code_key(&state.options().secret, &code);
         let me = Client::from_headers(&headers, &state).await?;
         let mine = match &me {
             Some(c) => {
-                let (s, owner) = (store.clone(), c.owner(&state.options().secret));
-                tokio::task::spawn_blocking(move || s.count_numbers(&owner))
-                    .await
-                    .map_err(ApiError::internal)??
+                let owner = c.owner(&state.options().secret);
+                on_store(&state, move |store| store.count_numbers(&owner)).await?
             }
             None => 0,
         };
         if mine > 0 && f.confirm.trim() != "true" {
-            let (s, k) = (store.clone(), key.clone());
-            tokio::task::spawn_blocking(move || s.peek_link(&k))
-                .await
-                .map_err(ApiError::internal)??
+            let k = key.clone();
+            on_store(&state, move |store| store.peek_link(&k))
+                .await?
                 .ok_or_else(unknown)?;
             return Ok(Redeemed::Confirm(code));
         }
         let from = me.map(|c| c.owner(&state.options().secret));
-        let owner = tokio::task::spawn_blocking(move || {
+        let owner = on_store(&state, move |store| {
             let Some(owner) = store.redeem_link(&key)? else {
                 return Ok(None);
             };
@@ -234,8 +227,7 @@ async fn ui_redeem(
             }
             Ok::<_, lottopro_core::Error>(Some(owner))
         })
-        .await
-        .map_err(ApiError::internal)??;
+        .await?;
         owner.map(Redeemed::Linked).ok_or_else(unknown)
     }
     .await;

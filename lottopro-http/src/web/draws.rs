@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use super::forms::{Fragment, UiForm, round_field};
 use super::{LangQuery, Text, balls, text_for, won};
-use crate::app::{ApiError, AppState};
+use crate::app::{ApiError, AppState, blocking};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -190,12 +190,9 @@ async fn ui_ever_won(
             return Err(ApiError::no_draws());
         }
         let numbers = ticket.numbers();
-        let engine = state.engine.clone();
-        tokio::task::spawn_blocking(move || engine.check_all(&ticket))
+        blocking(&state, move |engine| engine.check_all(&ticket))
             .await
-            .map_err(ApiError::internal)?
             .map(|ever| (numbers, ever))
-            .map_err(ApiError::from)
     }
     .await;
     let (numbers, ever) = match result {

@@ -26,7 +26,7 @@ use super::page::{backtest_line, outcome};
 use super::{LangQuery, Text, balls, esc, signed_won, text_for, won};
 use crate::app::client::Client;
 use crate::app::ops::{PredictBody, SimulateBody, run_predict, run_simulate};
-use crate::app::{ApiError, AppState, Limits};
+use crate::app::{ApiError, AppState, Limits, blocking, on_store};
 
 pub(super) fn router(limits: &Limits) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -270,11 +270,7 @@ async fn ui_check(
         if state.engine.history().is_empty() {
             return Err(ApiError::no_draws());
         }
-        let engine = state.engine.clone();
-        tokio::task::spawn_blocking(move || engine.check(&ticket, round))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::from)
+        blocking(&state, move |engine| engine.check(&ticket, round)).await
     }
     .await;
     match result {
@@ -301,11 +297,7 @@ pub(super) async fn qr_fragment(state: &AppState, t: &Text, url: String) -> Frag
     if state.engine.history().is_empty() {
         return Fragment::error(t, ApiError::no_draws());
     }
-    let engine = state.engine.clone();
-    let checked = tokio::task::spawn_blocking(move || engine.check_qr(&url))
-        .await
-        .map_err(ApiError::internal)
-        .and_then(|r| r.map_err(ApiError::from));
+    let checked = blocking(state, move |engine| engine.check_qr(&url)).await;
     match checked {
         Err(e) => Fragment::error(t, e),
         Ok(c) => Fragment::ok(super::slip::slip_html(t, &c, None)),
@@ -415,12 +407,12 @@ pub(super) async fn history_fragment(
     client: Option<&Client>,
     t: &Text,
 ) -> String {
-    let (Some(store), Some(client)) = (state.store.clone(), client) else {
+    let (true, Some(client)) = (state.store.is_some(), client) else {
         return format!(r#"<p class="muted">{}</p>"#, t.no_history);
     };
     let owner = client.owner(&state.options().secret);
-    let found = tokio::task::spawn_blocking(move || store.predictions(&owner)).await;
-    let Ok(Ok(predictions)) = found else {
+    let found = on_store(state, move |store| store.predictions(&owner)).await;
+    let Ok(predictions) = found else {
         return format!(r#"<p class="error">{}</p>"#, t.error);
     };
     if predictions.is_empty() {

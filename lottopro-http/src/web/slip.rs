@@ -14,7 +14,7 @@ use super::forms::Fragment;
 use super::text::week::fill;
 use super::{LangQuery, Text, text_for, won};
 use crate::app::client::Client;
-use crate::app::{ApiError, AppState, Limits, require_store, unix_now};
+use crate::app::{ApiError, AppState, Limits, on_store, unix_now};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use utoipa_axum::router::OpenApiRouter;
@@ -186,18 +186,16 @@ async fn ui_qr(
             None => url,
         };
         let client = Client::or_issue(&headers, &state).await?;
-        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
         let engine = state.engine.clone();
-        let (checked, saved) = tokio::task::spawn_blocking(move || {
+        let (checked, saved) = on_store(&state, move |store| {
             let checked = engine.check_qr_at(&text, unix_now())?;
             let game = engine.game();
             let slip = Slip::from_qr(&game, &TicketQr::read(&game, &text)?)?;
             let saved = store.save_slip(&owner, &game, &slip, "QR")?;
             Ok::<_, lottopro_core::Error>((checked, saved))
         })
-        .await
-        .map_err(ApiError::internal)??;
+        .await?;
         Ok::<_, ApiError>((client, checked, saved))
     }
     .await;

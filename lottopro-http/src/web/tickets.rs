@@ -31,7 +31,7 @@ use super::text::week::fill;
 use super::{LangQuery, Text, esc, signed_won, text_for, won};
 use crate::app::client::Client;
 use crate::app::ids::{IdKind, PublicIds};
-use crate::app::{ApiError, AppState, Limits, require_store, unix_now, upcoming_round};
+use crate::app::{ApiError, AppState, Limits, on_store, unix_now, upcoming_round};
 use crate::store::{SavedNumbers, SlipSaved};
 
 /// Days before a claim deadline when the list reminds the owner.
@@ -130,13 +130,13 @@ async fn saved_fragment_with(
     t: &Text,
     notice: &str,
 ) -> String {
-    let (Some(store), Some(client)) = (state.store.clone(), client) else {
+    let (true, Some(client)) = (state.store.is_some(), client) else {
         return format!(r#"{notice}<p class="muted">{}</p>"#, t.no_saved);
     };
     let owner = client.owner(&state.options().secret);
     let engine = state.engine.clone();
     let now = unix_now();
-    let checked = tokio::task::spawn_blocking(move || {
+    let checked = on_store(state, move |store| {
         let saved = store.saved_numbers(&owner)?;
         let game = engine.game();
         let shown: Vec<Shown> = saved
@@ -153,7 +153,7 @@ async fn saved_fragment_with(
         Ok::<_, lottopro_core::Error>((shown, expected, game.ticket_price()))
     })
     .await;
-    let Ok(Ok((shown, expected, price))) = checked else {
+    let Ok((shown, expected, price)) = checked else {
         return format!(r#"{notice}<p class="error">{}</p>"#, t.error);
     };
     if shown.is_empty() {
@@ -495,10 +495,9 @@ async fn ui_save(
                 .collect::<lottopro_core::Result<Vec<Slip>>>()?
         };
         let client = Client::or_issue(&headers, &state).await?;
-        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
         let label = f.label;
-        let saved = tokio::task::spawn_blocking(move || {
+        let saved = on_store(&state, move |store| {
             let mut all = SlipSaved {
                 saved: Vec::new(),
                 duplicates: Vec::new(),
@@ -510,8 +509,7 @@ async fn ui_save(
             }
             Ok::<_, lottopro_core::Error>(all)
         })
-        .await
-        .map_err(ApiError::internal)??;
+        .await?;
         Ok::<_, ApiError>((client, saved))
     }
     .await;

@@ -14,7 +14,7 @@ use super::slip::multipart_error;
 use super::tickets::{known_client, list_response, status};
 use super::{LangQuery, text_for};
 use crate::app::client::Client;
-use crate::app::{ApiError, AppState, Limits, require_store, unix_now};
+use crate::app::{ApiError, AppState, Limits, on_store, require_store, unix_now};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
@@ -72,11 +72,8 @@ async fn ui_export(
             )));
         }
         let client = known_client(&state, &headers).await?;
-        let store = require_store(&state)?;
         let owner = client.owner(&state.options().secret);
-        let saved = tokio::task::spawn_blocking(move || store.saved_numbers(&owner))
-            .await
-            .map_err(ApiError::internal)??;
+        let saved = on_store(&state, move |store| store.saved_numbers(&owner)).await?;
         let rows: Vec<[String; 7]> = saved
             .iter()
             .map(|s| {
@@ -273,7 +270,7 @@ async fn ui_import(
             slips.push((ticket, r));
         }
         let client = Client::or_issue(&headers, &state).await?;
-        let store = require_store(&state)?;
+        require_store(&state)?;
         let owner = client.owner(&state.options().secret);
         let entries: Vec<crate::store::Imported> = slips
             .into_iter()
@@ -286,10 +283,10 @@ async fn ui_import(
                 slip: r.slip.clone(),
             })
             .collect();
-        let (added, skipped) =
-            tokio::task::spawn_blocking(move || store.import_numbers(&owner, &game, &entries))
-                .await
-                .map_err(ApiError::internal)??;
+        let (added, skipped) = on_store(&state, move |store| {
+            store.import_numbers(&owner, &game, &entries)
+        })
+        .await?;
         Ok::<_, ApiError>((client, added, skipped))
     }
     .await;
