@@ -9,7 +9,7 @@ use lottopro_core::Error;
 
 use crate::app::AppState;
 use crate::config::ServeConfig;
-use crate::sync::{Next, SyncReport, Syncer, plan};
+use crate::sync::{Next, Schedule, SyncReport, Syncer};
 
 /// `lottopro serve`: checks the configuration, opens the store, adds
 /// `--history` to it, builds the engine on the stored draws and serves until
@@ -256,12 +256,80 @@ pub async fn sync_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
 /// every attempt, and another replica takes over once it has lapsed.
 const LEAD_SECS: i64 = 15 * 60;
 
-/// The service's sync schedule (see `sync::plan`): runs until the process
-/// ends. With replicas sharing a store, only the one holding the `sync`
-/// lease (see `Store::lead`) fetches; the others pick the new draws up from
-/// the store (`follow_store`), and the predictions they made are scored by
-/// the leader as it stores the draws.
+/// The games the service keeps in step with the official results, each on
+/// its own day.
+#[derive(Clone, Copy)]
+enum Synced {
+    Lotto,
+    Pension,
+}
+
+impl Synced {
+    fn schedule(self) -> Schedule {
+        match self {
+            Synced::Lotto => Schedule::LOTTO,
+            Synced::Pension => Schedule::PENSION,
+        }
+    }
+
+    /// The lease of its scheduled work (see `Store::lead`).
+    fn lease(self) -> &'static str {
+        match self {
+            Synced::Lotto => "sync",
+            Synced::Pension => "sync-kr720",
+        }
+    }
+
+    fn latest(self, state: &AppState) -> Option<lottopro_core::Date> {
+        match self {
+            Synced::Lotto => state
+                .engine
+                .history()
+                .latest()
+                .map(lottopro_core::Draw::date),
+            Synced::Pension => state.pension().latest().map(|d| d.date()),
+        }
+    }
+
+    async fn sync(self, state: &AppState) -> lottopro_core::Result<SyncReport> {
+        match self {
+            Synced::Lotto => sync_now(state).await,
+            Synced::Pension => sync_pension_now(state).await,
+        }
+    }
+}
+
+/// Fetches the Pension Lottery 720+ rounds the store lacks and serves the
+/// longer history at once.
+pub async fn sync_pension_now(state: &AppState) -> lottopro_core::Result<SyncReport> {
+    let Some(store) = state.store.clone() else {
+        return Err(Error::invalid("db", "the service runs without a database"));
+    };
+    let syncer = Syncer::new(state.options().sync.clone())?;
+    let report = syncer.sync_pension(&store).await?;
+    let stored = tokio::task::spawn_blocking(move || store.pension_history())
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e)))??;
+    if stored.len() > state.pension().len() {
+        state.set_pension(stored);
+    }
+    Ok(report)
+}
+
+/// The service's sync schedules (see `sync::Schedule`), Lotto 6/45 after
+/// Saturday's draw and Pension Lottery 720+ after Thursday's: runs until the
+/// process ends. With replicas sharing a store, only the one holding a
+/// game's lease (see `Store::lead`) fetches it; the others pick the new
+/// draws up from the store (`follow_store`), and the predictions they made
+/// are scored by the leader as it stores the draws.
 pub async fn scheduled_sync(state: AppState) {
+    tokio::join!(
+        scheduled(state.clone(), Synced::Lotto),
+        scheduled(state, Synced::Pension)
+    );
+}
+
+async fn scheduled(state: AppState, game: Synced) {
     let holder = format!(
         "{}-{}",
         crate::config::var("HOSTNAME").unwrap_or_else(|| "lottopro".into()),
@@ -273,35 +341,32 @@ pub async fn scheduled_sync(state: AppState) {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        let latest = state
-            .engine
-            .history()
-            .latest()
-            .map(lottopro_core::Draw::date);
-        match plan(now, latest, last_attempt) {
+        match game.schedule().plan(now, game.latest(&state), last_attempt) {
             Next::SyncNow => {
                 last_attempt = Some(now);
+                let lease = game.lease();
                 let lead =
-                    crate::store::leads(state.store.clone(), "sync", &holder, LEAD_SECS).await;
+                    crate::store::leads(state.store.clone(), lease, &holder, LEAD_SECS).await;
                 if leading != Some(lead) {
                     if lead {
-                        tracing::info!(%holder, "this replica leads scheduled work (sync, scoring)");
+                        tracing::info!(%holder, lease, "this replica leads scheduled work");
                     } else {
-                        tracing::info!(%holder, "another replica leads scheduled work: following the store");
+                        tracing::info!(%holder, lease, "another replica leads scheduled work: following the store");
                     }
                     leading = Some(lead);
                 }
                 if !lead {
                     continue;
                 }
-                match sync_now(&state).await {
+                match game.sync(&state).await {
                     Ok(r) if !r.added.is_empty() => tracing::info!(
+                        lease,
                         added = ?r.added,
                         source = r.source.unwrap_or("?"),
                         "sync added rounds"
                     ),
                     Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "sync failed"),
+                    Err(e) => tracing::warn!(lease, error = %e, "sync failed"),
                 }
             }
             // Wake at least hourly, so a changed clock or history is seen.
@@ -325,6 +390,7 @@ pub async fn follow_store(state: AppState, every: std::time::Duration) {
         tick.tick().await;
         let (store, engine) = (store.clone(), state.engine.clone());
         let before = engine.history().latest_round();
+        let pension_len = state.pension().len();
         let seen = tokio::task::spawn_blocking(move || {
             let game = engine.game();
             if store.latest_round(&game)? != engine.history().latest_round() {
@@ -332,11 +398,19 @@ pub async fn follow_store(state: AppState, every: std::time::Duration) {
                 engine.invalidate("history");
                 tracing::info!(target: "cache", "draws added by another replica: history reloaded");
             }
-            store.last_sync()
+            let pension = store.pension_history()?;
+            let pension = (pension.len() > pension_len).then_some(pension);
+            Ok::<_, Error>((store.last_sync()?, pension))
         })
         .await;
-        if let Ok(Ok(Some(at))) = seen {
-            state.synced_at(at);
+        if let Ok(Ok((at, pension))) = seen {
+            if let Some(at) = at {
+                state.synced_at(at);
+            }
+            if let Some(p) = pension {
+                tracing::info!(rounds = p.len(), "720+ draws added by another replica");
+                state.set_pension(p);
+            }
         }
         // Draws another replica or an import added: their waiting tickets
         // are checked and their owners told, once (the store decides who).

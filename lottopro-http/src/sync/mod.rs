@@ -26,7 +26,7 @@ use lottopro_core::{Draw, Error, GameSpec, History};
 use serde::Serialize;
 
 pub use lottopro_core::io::OfficialDraw;
-pub use schedule::{DRAW_UTC_SECS, KST_OFFSET_SECS, Next, RETRY_SECS, plan};
+pub use schedule::{DRAW_UTC_SECS, KST_OFFSET_SECS, Next, RETRY_SECS, Schedule};
 pub use sources::DrawSource;
 
 use crate::store::Store;

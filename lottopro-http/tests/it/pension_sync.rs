@@ -270,3 +270,44 @@ fn the_command_line_syncs_720_from_the_stand_in() {
     );
     drop(runtime);
 }
+
+/// The service's own sync (what its Thursday schedule runs): the new rounds
+/// are served at once, and a second replica on the same store picks them up
+/// from the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_serves_the_720_rounds_its_sync_stores() {
+    let (base, _) = replay(Mode::Normal).await;
+    let s = store("service");
+    let options = lottopro_http::app::Options {
+        sync: config(&base, &[DrawSource::Api]),
+        ..Default::default()
+    };
+    let engine = || Arc::new(Engine::new(real_history(5)));
+    let leader = AppState::with_options(engine(), Some(s.clone()), options);
+    let follower = AppState::new(engine(), Some(s.clone()));
+    let bundled = pension::bundled().len();
+    assert_eq!(leader.pension().len(), bundled);
+
+    let r = lottopro_http::server::sync_pension_now(&leader)
+        .await
+        .unwrap();
+    assert_eq!(r.added, vec![328, 329]);
+    assert_eq!(leader.pension().latest().map(PensionDraw::round), Some(329));
+
+    assert_eq!(follower.pension().len(), bundled);
+    let following = tokio::spawn(lottopro_http::server::follow_store(
+        follower.clone(),
+        std::time::Duration::from_millis(50),
+    ));
+    for _ in 0..100 {
+        if follower.pension().len() > bundled {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    following.abort();
+    assert_eq!(
+        follower.pension().latest().map(PensionDraw::round),
+        Some(329)
+    );
+}
