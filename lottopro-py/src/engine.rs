@@ -453,8 +453,13 @@ impl PyEngine {
     /// whenever `m` drawn numbers are among them (`guarantee="3if4"`),
     /// verified over every draw before it is returned. With `full_pool=True`
     /// and no numbers, the designs over the whole pool (`guarantee="2"` or
-    /// `"3"`). Its expected value is that of as many random tickets.
-    #[pyo3(signature = (numbers=None, guarantee="3if4", full_pool=false, seed=1))]
+    /// `"3"`). Its expected value is that of as many random tickets. With
+    /// `weighted=True` it is relabelled onto the combinations other players
+    /// avoid (the popularity model, in a draw with `sales` won, by default
+    /// the mean of the last ten draws): the same guarantee and chances, and
+    /// `popularity` says what a ticket gains, with its 95 % interval.
+    #[pyo3(signature = (numbers=None, guarantee="3if4", full_pool=false, seed=1, weighted=false, sales=None))]
+    #[allow(clippy::too_many_arguments)]
     fn wheel(
         &self,
         py: Python<'_>,
@@ -462,7 +467,17 @@ impl PyEngine {
         guarantee: &str,
         full_pool: bool,
         #[pyo3(from_py_with = saturating_int)] seed: i128,
+        weighted: bool,
+        sales: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        let sales = sales.map(|s| money(s, "sales")).transpose()?;
+        if sales.is_some() && !weighted {
+            return Err(lottopro_core::Error::invalid(
+                "sales",
+                "is for a weighted wheel: give weighted=True as well",
+            ))
+            .py_err();
+        }
         let pool = self.inner.game().pool();
         let numbers = numbers
             .map(|n| small_numbers(&n, "numbers", pool))
@@ -475,7 +490,15 @@ impl PyEngine {
             seed: Some(seed),
         };
         let engine = self.inner.clone();
-        let w = py.detach(move || engine.wheel(&request)).py_err()?;
+        let w = py
+            .detach(move || {
+                if weighted {
+                    engine.weighted_wheel(&request, sales)
+                } else {
+                    engine.wheel(&request)
+                }
+            })
+            .py_err()?;
         let out = to_python(py, &w)?;
         let tickets = w.tickets.iter().map(|t| (t.clone(), Vec::new()));
         self.tickets(py).each(&out, "tickets", None, tickets)?;

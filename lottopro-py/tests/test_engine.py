@@ -183,3 +183,17 @@ def test_wheels_are_verified(engine):
     with pytest.raises(lottopro.InvalidInputError) as e:
         engine.wheel(guarantee="3")
     assert e.value.field == "numbers"
+
+
+def test_a_weighted_wheel_keeps_its_guarantee_and_says_what_it_gains(engine):
+    plain = engine.wheel(list(range(1, 11)), guarantee="3if3")
+    weighted = engine.wheel(list(range(1, 11)), guarantee="3if3", weighted=True)
+    assert plain["popularity"] is None
+    assert weighted["verified"] and weighted["guarantee"] == plain["guarantee"]
+    assert len(weighted["tickets"]) == len(plain["tickets"])
+    gain = weighted["popularity"]["gain_per_ticket"]
+    assert 0 <= gain["low"] <= gain["estimate"] <= gain["high"]
+    for bad in ({"sales": 10**11}, {"weighted": True, "sales": 0}):
+        with pytest.raises(lottopro.InvalidInputError) as e:
+            engine.wheel(list(range(1, 11)), guarantee="3if3", **bad)
+        assert e.value.field == "sales"

@@ -120,14 +120,26 @@ struct WheelBody {
     full_pool: bool,
     /// Seed of the search (default 1).
     seed: Option<u64>,
+    /// Relabel the wheel onto the combinations other players avoid (the
+    /// popularity model): the same guarantee and chances, a larger expected
+    /// share when it wins; `popularity` says by how much, with its interval.
+    #[serde(default)]
+    weighted: bool,
+    /// With `weighted`: expected sales of the draw in won (default: the
+    /// mean of the last ten draws).
+    #[schema(minimum = 1)]
+    sales: Option<u64>,
 }
 
 /// A small set of tickets with a guarantee, verified over every draw before
-/// it is returned. Its expected value is that of as many random tickets.
+/// it is returned. Its expected value is that of as many random tickets;
+/// `weighted` relabels it onto the combinations other players avoid.
 #[utoipa::path(post, path = "/api/wheel", tag = "analysis", request_body = WheelBody,
     responses((status = 200, description = "tickets, guarantee, draws checked, cost and expected value", body = Wheel),
               (status = 400, description = "bad numbers or guarantee", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "weighted, but no draws loaded", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "more numbers than a wheel may hold", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "rate limit (RATE_LIMIT_PREDICT); see Retry-After", body = Problem, content_type = "application/problem+json"),
               (status = 503, description = "busy: heavy work could not start or finish in time; see Retry-After", body = Problem, content_type = "application/problem+json")))]
 async fn wheel(
     State(state): State<AppState>,
@@ -139,6 +151,18 @@ async fn wheel(
         full_pool: b.full_pool,
         seed: b.seed,
     };
-    let w = heavy(&state, move |e| e.wheel(&request)).await?;
+    let w = if b.weighted {
+        require_draws(&state)?;
+        let sales = b.sales.map(|s| Money::new(s, "sales")).transpose()?;
+        heavy(&state, move |e| e.weighted_wheel(&request, sales)).await?
+    } else {
+        if b.sales.is_some() {
+            return Err(ApiError::from(lottopro_core::Error::invalid(
+                "sales",
+                "is for a weighted wheel: give weighted: true as well",
+            )));
+        }
+        heavy(&state, move |e| e.wheel(&request)).await?
+    };
     Ok(Json(w))
 }

@@ -71,6 +71,11 @@ pub(super) struct PopularitySource {
 }
 
 impl PopularitySource {
+    /// The game asked for.
+    pub(super) fn spec(&self) -> lottopro_core::Result<GameSpec> {
+        self.game.spec()
+    }
+
     pub(super) fn load(&self) -> lottopro_core::Result<History> {
         let spec = self.game.spec()?;
         let Some(file) = &self.history else {

@@ -9,7 +9,7 @@ use lottopro_core::{Game, Money, Ticket};
 use serde_json::json;
 
 use super::args::PopularitySource;
-use super::args::{GameArg, HistoryArgs, Output};
+use super::args::{HistoryArgs, Output};
 use super::games::{prize_text, rank_name};
 use super::{Report, Run};
 
@@ -470,8 +470,17 @@ pub(super) struct WheelArgs {
     /// Seed of the search; the same seed gives the same wheel.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Relabel the wheel onto the combinations other players avoid (the
+    /// popularity model, learnt from --history or the database): the same
+    /// guarantee and chances, a larger expected share when it wins.
+    #[arg(long)]
+    weighted: bool,
+    /// With --weighted: expected sales of the draw, in won; the mean of the
+    /// last ten draws when omitted.
+    #[arg(long, requires = "weighted", allow_hyphen_values = true)]
+    sales: Option<String>,
     #[command(flatten)]
-    game: GameArg,
+    source: PopularitySource,
     #[command(flatten)]
     out: Output,
 }
@@ -482,24 +491,31 @@ impl Run for WheelArgs {
     }
 
     fn run(&self) -> Result<Report> {
-        let (game, numbers, guarantee, full_pool, seed) = (
-            &self.game,
-            self.numbers.as_deref(),
-            self.guarantee.as_str(),
-            self.full_pool,
-            self.seed,
-        );
-        let spec = game.spec()?;
-        let numbers = numbers
+        let spec = self.source.spec()?;
+        let numbers = self
+            .numbers
+            .as_deref()
             .map(|n| lottopro_core::ticket::parse_numbers(n, "numbers", spec.pool()))
             .transpose()?;
-        let w = lottopro_core::WheelRequest {
+        let request = lottopro_core::WheelRequest {
             numbers,
-            guarantee: guarantee.to_owned(),
-            full_pool,
-            seed: Some(seed),
-        }
-        .build(&spec)?;
+            guarantee: self.guarantee.clone(),
+            full_pool: self.full_pool,
+            seed: Some(self.seed),
+        };
+        let w = if self.weighted {
+            let sales = self
+                .sales
+                .as_deref()
+                .map(|s| Money::parse(s, "sales"))
+                .transpose()?;
+            lottopro_core::Engine::builder(self.source.load()?)
+                .cache(None)
+                .build()
+                .weighted_wheel(&request, sales)?
+        } else {
+            request.build(&spec)?
+        };
         let cur = spec.currency();
         let mut text = format!(
             "{} tickets guarantee {} matches if {} drawn numbers are among {} of yours; verified over all {} draws where that applies (of {})\ncost {}",
@@ -535,6 +551,21 @@ impl Run for WheelArgs {
                 ""
             }
         );
+        if let Some(p) = &w.popularity {
+            let (g, wheel) = (&p.gain_per_ticket, &p.gain_per_wheel);
+            let _ = writeln!(
+                text,
+                "weighted by popularity ({} model, a draw with {} in sales): a ticket is worth {:.1} won more than the plain design's (95 % interval {:.1} to {:.1}), {:.0} won the wheel ({:.0} to {:.0}); the same guarantee and chances",
+                p.model,
+                cur.format(p.sales),
+                g.estimate,
+                g.low,
+                g.high,
+                wheel.estimate,
+                wheel.low,
+                wheel.high
+            );
+        }
         for t in &w.tickets {
             let _ = writeln!(text, "  {t:?}");
         }

@@ -40,13 +40,14 @@ pub(super) fn wheels_page(t: &Text) -> String {
     })
     .collect();
     format!(
-        r#"<section id="wheel"><h2>{wheel_title}</h2><p class="note">{wheel_note}</p><form id="wheel-form" method="post" action="/ui/wheel?lang={lang}" data-target="wheel-result"><label>{numbers} <input name="numbers" required placeholder="1 5 9 14 22 27 31 38 42 45"></label><label>{guarantee} <select name="guarantee">{guarantees}</select></label><button type="submit">{wheel_button}</button><p id="wheel-estimate" class="note" aria-live="polite" data-estimate></p></form><div id="wheel-result" aria-live="polite"></div></section>"#,
+        r#"<section id="wheel"><h2>{wheel_title}</h2><p class="note">{wheel_note}</p><form id="wheel-form" method="post" action="/ui/wheel?lang={lang}" data-target="wheel-result"><label>{numbers} <input name="numbers" required placeholder="1 5 9 14 22 27 31 38 42 45"></label><label>{guarantee} <select name="guarantee">{guarantees}</select></label><label class="check"><input type="checkbox" name="weighted" value="true"> {weighted}</label><button type="submit">{wheel_button}</button><p id="wheel-estimate" class="note" aria-live="polite" data-estimate></p></form><div id="wheel-result" aria-live="polite"></div></section>"#,
         wheel_title = t.wheel_title,
         wheel_note = t.wheel_note,
         lang = t.lang,
         numbers = t.wheel_numbers,
         guarantee = t.guarantee,
         wheel_button = t.wheel_button,
+        weighted = t.wheel_weighted,
     )
 }
 
@@ -134,6 +135,9 @@ const PURCHASE_LIMIT: u64 = 100_000;
 struct WheelForm {
     numbers: String,
     guarantee: String,
+    /// "true" when the player asks for the popularity-weighted wheel.
+    #[serde(default)]
+    weighted: String,
 }
 
 /// Dashboard: what a wheel will hold and cost, before it is built.
@@ -184,7 +188,12 @@ async fn ui_wheel(
             full_pool: false,
             seed: None,
         };
-        heavy(&state, move |e| e.wheel(&request)).await
+        if f.weighted.trim() == "true" {
+            crate::app::require_draws(&state)?;
+            heavy(&state, move |e| e.weighted_wheel(&request, None)).await
+        } else {
+            heavy(&state, move |e| e.wheel(&request)).await
+        }
     }
     .await;
     let w = match result {
@@ -219,6 +228,21 @@ async fn ui_wheel(
     h.push_str("</ol>");
     if w.tickets.len() > 50 {
         h.push_str("</details>");
+    }
+    if let Some(p) = &w.popularity {
+        let g = &p.gain_per_ticket;
+        let _ = write!(
+            h,
+            r#"<p class="note" data-weighted>{}</p>"#,
+            super::text::week::fill(
+                t.wheel_weighted_gain,
+                &[
+                    ("gain", &format!("{:.1}", g.estimate)),
+                    ("low", &format!("{:.1}", g.low)),
+                    ("high", &format!("{:.1}", g.high)),
+                ]
+            )
+        );
     }
     if w.cost.get() > PURCHASE_LIMIT {
         let _ = write!(h, r#"<p class="warning">{}</p>"#, t.week.wheel_over_limit);

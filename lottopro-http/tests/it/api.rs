@@ -854,6 +854,43 @@ async fn popularity_and_wheels() {
     assert_eq!(w["guarantee"], json!({"t": 3, "m": 4}));
     let n = w["tickets"].as_array().unwrap().len() as u64;
     assert_eq!(w["cost"], 1_000 * n);
+    // Weighted: the same design relabelled onto what others avoid, the same
+    // guarantee, and what it gains per ticket with its interval.
+    let (st, _, weighted) = call(
+        &s,
+        Method::POST,
+        "/api/wheel",
+        Some(json!({"numbers": [1, 5, 9, 13, 17, 21, 26, 30], "guarantee": "3if4", "weighted": true})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{weighted}");
+    assert_eq!(weighted["verified"], true);
+    assert_eq!(weighted["guarantee"], w["guarantee"]);
+    assert_eq!(weighted["tickets"].as_array().unwrap().len() as u64, n);
+    assert!(w["popularity"].is_null());
+    let gain = &weighted["popularity"]["gain_per_ticket"];
+    let (low, mid, high) = (
+        gain["low"].as_f64().unwrap(),
+        gain["estimate"].as_f64().unwrap(),
+        gain["high"].as_f64().unwrap(),
+    );
+    assert!(low <= mid && mid <= high && mid >= 0.0, "{gain}");
+    for (body, status) in [
+        (
+            json!({"numbers": [1, 5, 9, 13, 17, 21, 26, 30], "guarantee": "3if4", "sales": 100}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"numbers": [1, 5, 9, 13, 17, 21, 26, 30], "guarantee": "3if4", "weighted": true, "sales": 0}),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        assert_problem(
+            call(&s, Method::POST, "/api/wheel", Some(body)).await,
+            status,
+            "sales",
+        );
+    }
     let (_, _, full) = call(
         &s,
         Method::POST,

@@ -1098,6 +1098,27 @@ async fn wheels_and_every_games_odds_on_the_page() {
         "{html}"
     );
     assert!(html.contains("Verified over every applicable draw") && html.contains("data-print"));
+    assert!(!html.contains("data-weighted"));
+    // Weighted, in Korean: as many games, and what a game gains.
+    let wheels = s.get("/wheels?lang=ko", &[]).await.text();
+    assert!(
+        wheels.contains(r#"name="weighted" value="true""#),
+        "{wheels}"
+    );
+    let weighted = s
+        .post_form(
+            "/ui/wheel?lang=ko",
+            "numbers=1+5+9+14+22+27+31+38+42+45&guarantee=3if4&weighted=true",
+            &[],
+        )
+        .await;
+    assert_eq!(weighted.status, StatusCode::OK, "{}", weighted.text());
+    let html = weighted.text();
+    assert_eq!(html.matches("<li>").count(), tickets, "{html}");
+    assert!(
+        html.contains("data-weighted") && html.contains("다른 사람들이 피하는 조합으로 바꿨습니다"),
+        "{html}"
+    );
     let bad = s
         .post_form(
             "/ui/wheel?lang=en",

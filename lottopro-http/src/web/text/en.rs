@@ -114,6 +114,8 @@ pub(crate) const EN: Text = Text {
     wheel_numbers: "Your numbers (7 to 24)",
     guarantee: "Guarantee (3if4: 3 matches if 4 of yours are drawn)",
     wheel_button: "Build",
+    wheel_weighted: "Onto the combinations other players avoid (the same guarantee and chances; fewer to share a prize)",
+    wheel_weighted_gain: "Relabelled onto what other players avoid: a ticket is worth {gain} won more than the plain design's (95 % interval {low} to {high} won), by the popularity model.",
     tickets_word: "tickets",
     cost: "cost",
     expected_prizes: "expected prizes",

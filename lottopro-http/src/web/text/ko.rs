@@ -115,6 +115,8 @@ pub(crate) const KO: Text = Text {
     wheel_numbers: "내 번호 (7~24개)",
     guarantee: "보장 (3if4: 내 번호 4개가 나오면 3개 일치)",
     wheel_button: "만들기",
+    wheel_weighted: "다른 사람들이 피하는 조합으로 (같은 보장과 확률, 당첨금을 나눌 사람은 더 적게)",
+    wheel_weighted_gain: "다른 사람들이 피하는 조합으로 바꿨습니다: 한 게임의 기대 당첨금이 기본 배치보다 {gain}원 많습니다 (95 % 구간 {low}~{high}원, 인기 모델 기준).",
     tickets_word: "게임",
     cost: "비용",
     expected_prizes: "기대 당첨금",

@@ -103,6 +103,10 @@ pub(crate) struct Text {
     pub wheel_numbers: &'static str,
     pub guarantee: &'static str,
     pub wheel_button: &'static str,
+    /// The weighted-wheel choice on the wheels page.
+    pub wheel_weighted: &'static str,
+    /// What a weighted wheel gains: {gain}, {low}, {high} (won a ticket).
+    pub wheel_weighted_gain: &'static str,
     pub tickets_word: &'static str,
     pub cost: &'static str,
     pub expected_prizes: &'static str,
