@@ -318,9 +318,10 @@ impl Engine {
         // is cached per history epoch: a lookup after the first prediction.
         // The lines are kept per epoch beside the fitted models: a lookup,
         // not a cache key, a copy of the table and the wording, per request.
+        // (Not counted as a fitted model: the table itself is cached.)
         let options = BacktestOptions::default();
         let backtest = if h.len() > options.warmup {
-            let lines = self.per_epoch(&self.lines, &h, |_| {
+            let (lines, _) = Self::kept_per_epoch(&self.lines, &h, |_| {
                 let report = self.backtest(&options)?;
                 let tested = report.models.len();
                 Ok(report

@@ -74,13 +74,31 @@ impl Engine {
         self.per_epoch(&self.popularity, h, |h| Popularity::fit_best(h.view()))
     }
 
-    /// `slot`'s value for `h`'s epoch, computed (and kept) on a miss.
-    pub(super) fn per_epoch<T>(
+    /// `slot`'s value for `h`'s epoch, computed (and kept) on a miss; a
+    /// fitted model, counted in the `fitted` tier of the metrics.
+    fn per_epoch<T>(
         &self,
         slot: &PerEpoch<T>,
         h: &History,
         compute: impl FnOnce(&History) -> Result<T>,
     ) -> Result<Arc<T>> {
+        let (value, hit) = Self::kept_per_epoch(slot, h, compute)?;
+        let event = if hit {
+            CacheEvent::Hit
+        } else {
+            CacheEvent::Miss
+        };
+        self.metrics.cache("fitted", event);
+        Ok(value)
+    }
+
+    /// `slot`'s value for `h`'s epoch and whether it was kept already,
+    /// computed (and kept) on a miss.
+    pub(super) fn kept_per_epoch<T>(
+        slot: &PerEpoch<T>,
+        h: &History,
+        compute: impl FnOnce(&History) -> Result<T>,
+    ) -> Result<(Arc<T>, bool)> {
         let epoch = h.epoch();
         let kept = slot.lock().ok().and_then(|m| {
             m.as_ref()
@@ -88,14 +106,12 @@ impl Engine {
                 .map(|(_, v)| v.clone())
         });
         if let Some(v) = kept {
-            self.metrics.cache("fitted", CacheEvent::Hit);
-            return Ok(v);
+            return Ok((v, true));
         }
-        self.metrics.cache("fitted", CacheEvent::Miss);
         let value = Arc::new(compute(h)?);
         if let Ok(mut memo) = slot.lock() {
             *memo = Some((epoch, value.clone()));
         }
-        Ok(value)
+        Ok((value, false))
     }
 }

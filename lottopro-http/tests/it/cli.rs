@@ -1218,16 +1218,23 @@ fn popularity_and_wheels() {
     // Weighted by what players buy: the same size and guarantee, and the
     // gain per ticket with its interval, in JSON and in words.
     let ten = "1 2 3 4 5 6 7 8 9 10";
-    let weighted = json(&[
-        "wheel",
-        "--numbers",
-        ten,
-        "--guarantee",
-        "3if3",
-        "--weighted",
-        "--history",
-        &draws,
-    ]);
+    let weighted_from = |history: &str| -> Vec<String> {
+        [
+            "wheel",
+            "--numbers",
+            ten,
+            "--guarantee",
+            "3if3",
+            "--weighted",
+            "--history",
+            history,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let args = weighted_from(&draws);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let weighted = json(&args);
     assert_eq!(weighted["verified"], true);
     assert_eq!(weighted["tickets"].as_array().unwrap().len(), 10);
     let gain = &weighted["popularity"]["gain_per_ticket"];
@@ -1235,28 +1242,11 @@ fn popularity_and_wheels() {
         gain["low"].as_f64().unwrap() <= gain["estimate"].as_f64().unwrap(),
         "{gain}"
     );
-    let text = lottopro(&[
-        "wheel",
-        "--numbers",
-        ten,
-        "--guarantee",
-        "3if3",
-        "--weighted",
-        "--history",
-        &draws,
-    ]);
+    let text = lottopro(&args);
     assert!(String::from_utf8_lossy(&text.stdout).contains("won more than the plain design's"));
-    let bare_wheel = lottopro(&[
-        "wheel",
-        "--numbers",
-        ten,
-        "--guarantee",
-        "3if3",
-        "--weighted",
-        "--history",
-        &bare,
-    ]);
-    assert_eq!(bare_wheel.status.code(), Some(1));
+    let args = weighted_from(&bare);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(lottopro(&args).status.code(), Some(1));
     let two = json(&["wheel", "--full-pool", "--guarantee", "2"]);
     assert_eq!(two["tickets"].as_array().unwrap().len(), 15);
     assert_eq!(two["draws_checked"], 8_145_060);
