@@ -127,7 +127,6 @@ struct WheelBody {
     weighted: bool,
     /// With `weighted`: expected sales of the draw in won (default: the
     /// mean of the last ten draws).
-    #[schema(minimum = 1)]
     sales: Option<u64>,
 }
 

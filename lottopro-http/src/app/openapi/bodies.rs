@@ -184,6 +184,11 @@ impl GameSchemas {
 
     pub(super) fn popularity_body(&self, body: &mut Value) {
         body["oneOf"] = self.ticket_choice(body);
+        Self::sales(body);
+    }
+
+    /// A draw's sales in won, as [`Money`] bounds them.
+    fn sales(body: &mut Value) {
         set_schema(
             property(body, "sales"),
             or_null(&Self::bounded(1, Money::MAX.get())),
@@ -331,6 +336,13 @@ impl GameSchemas {
             }));
         }
         body["oneOf"] = Value::Array(branches);
+        Self::sales(body);
+        // `sales` values a weighted wheel only: without `weighted` it is
+        // refused, not ignored.
+        body["anyOf"] = json!([
+            { "required": ["weighted"], "properties": { "weighted": { "const": true } } },
+            { "properties": { "sales": { "type": "null" } } }
+        ]);
     }
 
     /// A 720+ ticket: its grammar (a group or all groups, then six digits)
