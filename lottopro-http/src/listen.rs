@@ -448,96 +448,78 @@ mod tests {
         task.abort_handle()
     }
 
-    #[test]
-    fn the_idlest_connection_without_a_request_is_closed_first() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let registry = Registry::default();
-            let mut handles = Vec::new();
-            for (id, in_flight, last) in [(1, 1, 0), (2, 0, 50), (3, 0, 10)] {
-                handles.push(open(&registry, id, 1, in_flight, last, None));
-            }
-            assert!(registry.evict(100, None));
-            tokio::task::yield_now().await;
-            assert!(
-                handles[2].is_finished(),
-                "3 waited longest without a request"
-            );
-            assert!(registry.evict(100, None));
-            assert!(!registry.evict(100, None), "1 is serving a request");
-            assert_eq!(registry.len(), 1);
-        });
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_idlest_connection_without_a_request_is_closed_first() {
+        let registry = Registry::default();
+        let mut handles = Vec::new();
+        for (id, in_flight, last) in [(1, 1, 0), (2, 0, 50), (3, 0, 10)] {
+            handles.push(open(&registry, id, 1, in_flight, last, None));
+        }
+        assert!(registry.evict(100, None));
+        tokio::task::yield_now().await;
+        assert!(
+            handles[2].is_finished(),
+            "3 waited longest without a request"
+        );
+        assert!(registry.evict(100, None));
+        assert!(!registry.evict(100, None), "1 is serving a request");
+        assert_eq!(registry.len(), 1);
     }
 
-    #[test]
-    fn when_every_connection_is_busy_the_slowest_body_is_closed_and_caps_count_per_address() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let registry = Registry::default();
-            let mut handles = Vec::new();
-            // (id, peer's last octet, receiving a body?, bytes since 0 ms);
-            // 5 was accepted 100 ms ago and has not sent its request yet.
-            for (id, peer, receiving, bytes) in [
-                (1, 1, false, 0),
-                (2, 1, true, 50_000),
-                (3, 2, true, 10),
-                (4, 2, true, 5_000),
-                (5, 3, false, 0),
-            ] {
-                let (in_flight, last) = if id == 5 { (0, 900) } else { (1, 0) };
-                let body = receiving.then_some(bytes);
-                handles.push(open(&registry, id, peer, in_flight, last, body));
-            }
-            let one = IpAddr::from([127, 0, 0, 1]);
-            assert_eq!(registry.from(one), 2);
-            assert!(registry.evict(1000, Some(one)), "2 is receiving its body");
-            tokio::task::yield_now().await;
-            assert!(handles[1].is_finished(), "the only body from .1");
-            assert!(
-                !registry.evict(1000, Some(one)),
-                "1 is computing its request"
-            );
-            assert!(registry.evict(1000, None));
-            tokio::task::yield_now().await;
-            assert!(
-                handles[2].is_finished(),
-                "3 is the slowest body (10 B/s); 5 has just arrived"
-            );
-            assert!(!handles[3].is_finished());
-            assert!(registry.evict(1000, None));
-            tokio::task::yield_now().await;
-            assert!(handles[3].is_finished(), "then 4, before 5");
-            assert!(registry.evict(1000, None));
-            tokio::task::yield_now().await;
-            assert!(handles[4].is_finished(), "5 when nothing else is left");
-            assert_eq!(registry.len(), 1);
-        });
+    #[tokio::test(flavor = "current_thread")]
+    async fn when_every_connection_is_busy_the_slowest_body_is_closed_and_caps_count_per_address() {
+        let registry = Registry::default();
+        let mut handles = Vec::new();
+        // (id, peer's last octet, receiving a body?, bytes since 0 ms);
+        // 5 was accepted 100 ms ago and has not sent its request yet.
+        for (id, peer, receiving, bytes) in [
+            (1, 1, false, 0),
+            (2, 1, true, 50_000),
+            (3, 2, true, 10),
+            (4, 2, true, 5_000),
+            (5, 3, false, 0),
+        ] {
+            let (in_flight, last) = if id == 5 { (0, 900) } else { (1, 0) };
+            let body = receiving.then_some(bytes);
+            handles.push(open(&registry, id, peer, in_flight, last, body));
+        }
+        let one = IpAddr::from([127, 0, 0, 1]);
+        assert_eq!(registry.from(one), 2);
+        assert!(registry.evict(1000, Some(one)), "2 is receiving its body");
+        tokio::task::yield_now().await;
+        assert!(handles[1].is_finished(), "the only body from .1");
+        assert!(
+            !registry.evict(1000, Some(one)),
+            "1 is computing its request"
+        );
+        assert!(registry.evict(1000, None));
+        tokio::task::yield_now().await;
+        assert!(
+            handles[2].is_finished(),
+            "3 is the slowest body (10 B/s); 5 has just arrived"
+        );
+        assert!(!handles[3].is_finished());
+        assert!(registry.evict(1000, None));
+        tokio::task::yield_now().await;
+        assert!(handles[3].is_finished(), "then 4, before 5");
+        assert!(registry.evict(1000, None));
+        tokio::task::yield_now().await;
+        assert!(handles[4].is_finished(), "5 when nothing else is left");
+        assert_eq!(registry.len(), 1);
     }
 
-    #[test]
-    fn room_is_made_at_the_address_holding_the_most_connections() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let registry = Registry::default();
-            for (id, peer) in [(1, 1), (2, 2), (3, 2), (4, 2)] {
-                open(&registry, id, peer, 0, 0, None);
-            }
-            let flood = IpAddr::from([127, 0, 0, 2]);
-            assert_eq!(registry.busiest(), Some(flood));
-            assert!(registry.evict(5000, registry.busiest()));
-            assert!(
-                registry.open.lock().unwrap().contains_key(&1),
-                "the lone client keeps its connection"
-            );
-        });
+    #[tokio::test(flavor = "current_thread")]
+    async fn room_is_made_at_the_address_holding_the_most_connections() {
+        let registry = Registry::default();
+        for (id, peer) in [(1, 1), (2, 2), (3, 2), (4, 2)] {
+            open(&registry, id, peer, 0, 0, None);
+        }
+        let flood = IpAddr::from([127, 0, 0, 2]);
+        assert_eq!(registry.busiest(), Some(flood));
+        assert!(registry.evict(5000, registry.busiest()));
+        assert!(
+            registry.open.lock().unwrap().contains_key(&1),
+            "the lone client keeps its connection"
+        );
     }
 }
