@@ -471,13 +471,6 @@ impl PyEngine {
         sales: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let sales = sales.map(|s| money(s, "sales")).transpose()?;
-        if sales.is_some() && !weighted {
-            return Err(lottopro_core::Error::invalid(
-                "sales",
-                "is for a weighted wheel: give weighted=True as well",
-            ))
-            .py_err();
-        }
         let pool = self.inner.game().pool();
         let numbers = numbers
             .map(|n| small_numbers(&n, "numbers", pool))
@@ -491,13 +484,7 @@ impl PyEngine {
         };
         let engine = self.inner.clone();
         let w = py
-            .detach(move || {
-                if weighted {
-                    engine.weighted_wheel(&request, sales)
-                } else {
-                    engine.wheel(&request)
-                }
-            })
+            .detach(move || engine.wheel_with(&request, weighted, sales))
             .py_err()?;
         let out = to_python(py, &w)?;
         let tickets = w.tickets.iter().map(|t| (t.clone(), Vec::new()));

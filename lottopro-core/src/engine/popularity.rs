@@ -68,6 +68,26 @@ impl Engine {
         })
     }
 
+    /// The wheel `request` asks for: [`Engine::weighted_wheel`] when
+    /// `weighted` (in a draw with `sales`), else [`Engine::wheel`]. `sales`
+    /// values a weighted wheel only: without `weighted` it is refused, not
+    /// ignored. The one rule every surface's wheel option follows.
+    pub fn wheel_with(
+        &self,
+        request: &WheelRequest,
+        weighted: bool,
+        sales: Option<Money>,
+    ) -> Result<Wheel> {
+        match (weighted, sales) {
+            (true, sales) => self.weighted_wheel(request, sales),
+            (false, None) => self.wheel(request),
+            (false, Some(_)) => Err(crate::Error::invalid(
+                "sales",
+                "values a weighted wheel only: ask for the weighted wheel as well",
+            )),
+        }
+    }
+
     /// The second model where the history and LottoPro's data allow it
     /// (Korean Lotto 6/45 with 1st-prize choice counts), else the first.
     pub(super) fn popularity_model(&self, h: &History) -> Result<Arc<Popularity>> {

@@ -468,3 +468,24 @@ fn a_weighted_wheel_wins_as_often_and_is_worth_more() {
         Some("game")
     );
 }
+
+/// `Engine::wheel_with`: the plain wheel, the weighted one, and sales
+/// refused without weighting, naming the field.
+#[test]
+fn wheel_with_follows_the_weighted_choice() {
+    use lottopro_core::{Engine, Money, WheelRequest};
+    let engine = Engine::new(lottopro_core::data::kr645());
+    let request = WheelRequest {
+        numbers: Some((1..=10).collect()),
+        guarantee: "3if3".into(),
+        ..Default::default()
+    };
+    let plain = engine.wheel_with(&request, false, None).unwrap();
+    assert!(plain.popularity.is_none());
+    let weighted = engine.wheel_with(&request, true, None).unwrap();
+    assert_eq!(weighted.tickets.len(), plain.tickets.len());
+    assert!(weighted.popularity.is_some());
+    let sales = Some(Money::new(100_000_000_000, "sales").unwrap());
+    let refused = engine.wheel_with(&request, false, sales).unwrap_err();
+    assert!(refused.to_string().starts_with("sales:"), "{refused}");
+}

@@ -150,18 +150,11 @@ async fn wheel(
         full_pool: b.full_pool,
         seed: b.seed,
     };
-    let w = if b.weighted {
+    if b.weighted {
         require_draws(&state)?;
-        let sales = b.sales.map(|s| Money::new(s, "sales")).transpose()?;
-        heavy(&state, move |e| e.weighted_wheel(&request, sales)).await?
-    } else {
-        if b.sales.is_some() {
-            return Err(ApiError::from(lottopro_core::Error::invalid(
-                "sales",
-                "is for a weighted wheel: give weighted: true as well",
-            )));
-        }
-        heavy(&state, move |e| e.wheel(&request)).await?
-    };
+    }
+    let sales = b.sales.map(|s| Money::new(s, "sales")).transpose()?;
+    let weighted = b.weighted;
+    let w = heavy(&state, move |e| e.wheel_with(&request, weighted, sales)).await?;
     Ok(Json(w))
 }

@@ -503,16 +503,17 @@ impl Run for WheelArgs {
             full_pool: self.full_pool,
             seed: Some(self.seed),
         };
+        let sales = self
+            .sales
+            .as_deref()
+            .map(|s| Money::parse(s, "sales"))
+            .transpose()?;
+        // A plain wheel needs no history; a weighted one learns from it.
         let w = if self.weighted {
-            let sales = self
-                .sales
-                .as_deref()
-                .map(|s| Money::parse(s, "sales"))
-                .transpose()?;
             lottopro_core::Engine::builder(self.source.load()?)
                 .cache(None)
                 .build()
-                .weighted_wheel(&request, sales)?
+                .wheel_with(&request, true, sales)?
         } else {
             request.build(&spec)?
         };

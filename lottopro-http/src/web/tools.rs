@@ -188,12 +188,11 @@ async fn ui_wheel(
             full_pool: false,
             seed: None,
         };
-        if f.weighted.trim() == "true" {
+        let weighted = f.weighted.trim() == "true";
+        if weighted {
             crate::app::require_draws(&state)?;
-            heavy(&state, move |e| e.weighted_wheel(&request, None)).await
-        } else {
-            heavy(&state, move |e| e.wheel(&request)).await
         }
+        heavy(&state, move |e| e.wheel_with(&request, weighted, None)).await
     }
     .await;
     let w = match result {
