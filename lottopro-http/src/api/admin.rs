@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lottopro_core::{Engine, Error};
+use lottopro_core::Engine;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -84,9 +84,29 @@ struct Cleared {
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
     /// json (default: both series) or csv.
-    format: Option<String>,
+    #[param(inline)]
+    format: Option<ExportFormat>,
     /// For csv: requests (default; 10-s buckets) or system (readings).
-    series: Option<String>,
+    #[param(inline)]
+    series: Option<ExportSeries>,
+}
+
+/// The export's format.
+#[derive(Deserialize, ToSchema, Clone, Copy, Default)]
+#[serde(rename_all = "lowercase")]
+enum ExportFormat {
+    #[default]
+    Json,
+    Csv,
+}
+
+/// The series a CSV export holds.
+#[derive(Deserialize, ToSchema, Clone, Copy, Default)]
+#[serde(rename_all = "lowercase")]
+enum ExportSeries {
+    #[default]
+    Requests,
+    System,
 }
 
 /// The time series kept in memory: requests in 360 buckets of 10 s (the
@@ -115,17 +135,14 @@ async fn export(
             .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(name));
         r
     };
-    match (
-        q.format.as_deref().unwrap_or("json"),
-        q.series.as_deref().unwrap_or("requests"),
-    ) {
-        ("json", _) => Ok(Json(Export {
+    match (q.format.unwrap_or_default(), q.series.unwrap_or_default()) {
+        (ExportFormat::Json, _) => Ok(Json(Export {
             bucket_secs: crate::telemetry::monitor::BUCKET_SECS,
             buckets: series,
             system,
         })
         .into_response()),
-        ("csv", "requests") => {
+        (ExportFormat::Csv, ExportSeries::Requests) => {
             let mut out =
                 String::from("start,requests,client_errors,server_errors,mean_ms,max_ms\n");
             for b in &series {
@@ -136,7 +153,7 @@ async fn export(
             }
             Ok(csv(out, "attachment; filename=\"performance.csv\""))
         }
-        ("csv", "system") => {
+        (ExportFormat::Csv, ExportSeries::System) => {
             let mut out = String::from(
                 "at,cpu_percent,memory_percent,process_cpu_percent,process_rss_bytes,data_dir_bytes,disk_percent\n",
             );
@@ -154,14 +171,6 @@ async fn export(
             }
             Ok(csv(out, "attachment; filename=\"system.csv\""))
         }
-        ("csv", other) => Err(ApiError::from(Error::invalid(
-            "series",
-            format!("'{other}' is not requests or system"),
-        ))),
-        (other, _) => Err(ApiError::from(Error::invalid(
-            "format",
-            format!("'{other}' is not json or csv"),
-        ))),
     }
 }
 

@@ -6,7 +6,6 @@
 //! is compared in constant time. Without `ADMIN_TOKEN` the admin routes
 //! answer 401.
 
-use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -125,16 +124,30 @@ pub struct ApiQuery<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(r) => Err(query_rejection(&r)),
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(pairs)
+            .map(ApiQuery)
+            .map_err(|e| query_rejection(&e))
     }
 }
 
-fn query_rejection(r: &QueryRejection) -> ApiError {
-    ApiError::new(r.status(), "Invalid query", r.body_text()).with_field("query")
+/// A query that does not deserialize, naming the parameter at fault (or
+/// `query` when the fault is not one parameter's).
+fn query_rejection(e: &serde_path_to_error::Error<serde_urlencoded::de::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let field = if path == "." {
+        "query".to_owned()
+    } else {
+        path
+    };
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "Invalid query",
+        format!("{field}: {}", e.inner()),
+    )
+    .with_field(field)
 }
 
 /// Proof that the request carried the admin token: every admin handler

@@ -365,7 +365,7 @@ async fn checks_simulations_and_backtests() {
     assert_problem(
         call(&s, Method::GET, "/api/backtest?warmup=lots", None).await,
         StatusCode::BAD_REQUEST,
-        "query",
+        "warmup",
     );
 }
 

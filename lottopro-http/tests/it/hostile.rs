@@ -328,7 +328,7 @@ fn hostile_requests_get_clear_4xx_and_change_nothing() {
             "a negative page size",
             http("GET", "/api/draws?limit=-1", &[], b""),
             400,
-            Some("query"),
+            Some("limit"),
         ),
         (
             "an unknown backtest model",
