@@ -56,9 +56,11 @@ pub use subscription::{MAX_ENDPOINT_BYTES, Subscription, check_length};
 use crate::app::AppState;
 use crate::store::{PushTarget, Store};
 
-/// The largest notice accepted, as JSON bytes (RFC 8291 leaves 3,993 bytes
-/// of plaintext in one 4,096-byte record).
-pub const MAX_NOTICE_BYTES: usize = 3000;
+/// The largest notice accepted, as JSON bytes: RFC 8291 leaves 3,993 bytes
+/// of plaintext in one 4,096-byte record. Every notice [`Notice::check`]
+/// passes fits (at most 400 + 1,000 + 2,000 + 256 bytes of title, url, body
+/// and tag as JSON, plus the keys), so the schema's bounds are the whole rule.
+pub const MAX_NOTICE_BYTES: usize = 3993;
 
 /// The contact used when `PUSH_SUBJECT` is unset or empty.
 pub const DEFAULT_SUBJECT: &str = "mailto:lottopro@localhost";
@@ -151,15 +153,33 @@ impl PushConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Notice {
-    /// The notification's title, 1 to 100 characters.
+    /// The notification's title, 1 to 100 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: String,
-    /// Its text, at most 500 characters.
+    /// Its text, at most 500 characters; new lines are its only control
+    /// characters.
     #[serde(default)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
+    )]
     pub body: String,
-    /// The page a tap opens: a path on this service (`/tickets#t-12`).
+    /// The page a tap opens: a path on this service (`/tickets#t-12`),
+    /// printable ASCII without `\`.
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^/(?:[!-.0-\[\]-~][!-\[\]-~]*)?$"
+    )]
     pub url: String,
-    /// Replaces an earlier notification with the same tag; at most 64 characters.
+    /// Replaces an earlier notification with the same tag; at most 64
+    /// characters, no control characters.
     #[serde(default)]
+    #[schema(max_length = 64, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub tag: String,
 }
 
@@ -181,14 +201,33 @@ impl Notice {
         chars("body", &self.body, 0, 500)?;
         chars("tag", &self.tag, 0, 64)?;
         chars("url", &self.url, 1, 500)?;
-        if !self.url.starts_with('/')
-            || self.url.starts_with("//")
-            || self.url.contains('\\')
-            || self.url.chars().any(char::is_control)
+        for (field, text) in [
+            ("title", &self.title),
+            ("tag", &self.tag),
+            ("body", &self.body),
+        ] {
+            if text
+                .chars()
+                .any(|c| c.is_control() && !(field == "body" && c == '\n'))
+            {
+                return Err(Error::invalid(
+                    field,
+                    if field == "body" {
+                        "must not hold control characters other than new lines"
+                    } else {
+                        "must not hold control characters"
+                    },
+                ));
+            }
+        }
+        let url = self.url.as_bytes();
+        if url.first() != Some(&b'/')
+            || url.get(1) == Some(&b'/')
+            || !url.iter().all(|&b| b.is_ascii_graphic() && b != b'\\')
         {
             return Err(Error::invalid(
                 "url",
-                "must be a path on this service, starting with one /",
+                "must be a path on this service, starting with one / (printable ASCII, no \\)",
             ));
         }
         Ok(())

@@ -214,7 +214,7 @@ async fn a_bad_notice_is_counted_failed_and_sends_nothing() {
 fn notices_are_checked_field_by_field() {
     notice("ok").check().unwrap();
     type Spoil = fn(&mut Notice);
-    let cases: [(Spoil, &str); 7] = [
+    let cases: [(Spoil, &str); 11] = [
         (|n| n.title.clear(), "title"),
         (|n| n.title = "x".repeat(101), "title"),
         (|n| n.body = "가".repeat(501), "body"),
@@ -222,7 +222,24 @@ fn notices_are_checked_field_by_field() {
         (|n| n.url = "//evil.example/".into(), "url"),
         (|n| n.url = "javascript:alert(1)".into(), "url"),
         (|n| n.url = "/a\nb".into(), "url"),
+        (|n| n.url = "/티켓".into(), "url"),
+        (|n| n.title = "a\tb".into(), "title"),
+        (|n| n.tag = "a\u{85}".into(), "tag"),
+        (|n| n.body = "a\rb".into(), "body"),
     ];
+    // What the document states is the whole rule: the longest notice it
+    // admits, in the characters JSON escapes most, still fits the payload.
+    Notice {
+        title: "\"".repeat(50) + &"😀".repeat(50),
+        body: "\n".repeat(250) + &"😀".repeat(250),
+        url: "/".to_owned() + &"\"".repeat(499),
+        tag: "😀".repeat(64),
+    }
+    .payload()
+    .unwrap();
+    let mut with_new_lines = notice("ok");
+    with_new_lines.body = "first line\nsecond line".into();
+    with_new_lines.check().unwrap();
     for (spoil, field) in cases {
         let mut n = notice("ok");
         spoil(&mut n);
