@@ -131,6 +131,7 @@ pub mod draw;
 pub mod engine;
 pub mod error;
 pub mod game;
+pub mod grammar;
 pub mod history;
 pub mod io;
 pub mod metrics;

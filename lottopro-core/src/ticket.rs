@@ -190,6 +190,15 @@ impl Ticket {
         let main = parse_numbers(main_text, "numbers", game.pool())?;
         let extra_max = match game.bonus() {
             BonusRule::SecondPool { pool, .. } => pool,
+            _ if extra_text.is_some() => {
+                return Err(Error::invalid(
+                    "extra",
+                    format!(
+                        "'+' starts a second pool's numbers, and {} has none",
+                        game.id()
+                    ),
+                ));
+            }
             _ => MAX_NUMBER,
         };
         let extra = match extra_text {
@@ -354,5 +363,12 @@ mod tests {
                 .to_string()
                 .starts_with("extra")
         );
+    }
+
+    #[test]
+    fn a_plus_is_refused_where_the_game_has_no_second_pool() {
+        let game = GameSpec::kr645();
+        let e = Ticket::parse(&game, "1 2 3 4 5 6 +").unwrap_err();
+        assert_eq!(e.field(), Some("extra"));
     }
 }
