@@ -11,6 +11,7 @@ use crate::app::ops::{MAX_RECENT, SimulationCaps};
 
 /// The schemas of the game's values.
 pub(super) struct GameSchemas {
+    game: GameSpec,
     pool: u8,
     picks: u8,
     tiers: usize,
@@ -21,6 +22,7 @@ pub(super) struct GameSchemas {
 impl GameSchemas {
     pub(super) fn new(game: &GameSpec) -> GameSchemas {
         GameSchemas {
+            game: game.clone(),
             pool: game.pool(),
             picks: game.picks(),
             tiers: game.tiers().len(),
@@ -73,34 +75,49 @@ impl GameSchemas {
         self.numbers(k, k)
     }
 
+    /// A ticket as text, its grammar stated by the core's pattern where the
+    /// game has one.
     fn ticket_text(&self) -> Value {
-        json!({
+        let mut schema = json!({
             "type": "string",
             "format": "lottopro-ticket",
             "description": format!(
                 "a ticket as text: {} different numbers 1–{}, separated by spaces or commas, e.g. \"3 11 17 25 33 41\"",
                 self.picks, self.pool
             )
-        })
+        });
+        if let Some(pattern) = lottopro_core::grammar::ticket(&self.game) {
+            schema["pattern"] = pattern.into();
+        }
+        schema
     }
 
-    pub(super) fn ticket_list(&self) -> Value {
-        json!({
+    /// One to `max` tickets as text.
+    pub(super) fn ticket_list(&self, max: usize) -> Value {
+        let mut schema = json!({
             "type": "string",
             "format": "lottopro-tickets",
             "description": format!(
-                "one to five tickets as text, separated by ';' or new lines, each {} different numbers 1–{}",
+                "one to {max} tickets as text, separated by ';' or new lines, each {} different numbers 1–{}",
                 self.picks, self.pool
             )
-        })
+        });
+        if let Some(pattern) = lottopro_core::grammar::tickets(&self.game, max) {
+            schema["pattern"] = pattern.into();
+        }
+        schema
     }
 
-    fn qr_url() -> Value {
-        json!({
+    fn qr_url(&self) -> Value {
+        let mut schema = json!({
             "type": "string",
             "format": "lottopro-qr",
             "description": "the URL in a ticket's QR code: https://m.dhlottery.co.kr/qr.do?method=winQr&v=<round, 4 digits><one to five games: a letter and six 2-digit numbers><ticket id>"
-        })
+        });
+        if let Some(pattern) = lottopro_core::grammar::qr(&self.game) {
+            schema["pattern"] = pattern.into();
+        }
+        schema
     }
 
     pub(super) fn game_id(&self) -> Value {
@@ -146,7 +163,7 @@ impl GameSchemas {
     pub(super) fn check_body(&self, body: &mut Value) {
         self.ticket_choice(body);
         set_schema(property(body, "round"), or_null(&Self::round()));
-        set_schema(property(body, "qr"), or_null(&Self::qr_url()));
+        set_schema(property(body, "qr"), or_null(&self.qr_url()));
         let none = json!({ "type": "null" });
         body["oneOf"] = json!([
             { "required": ["numbers", "round"], "properties": {
@@ -154,7 +171,7 @@ impl GameSchemas {
             { "required": ["ticket", "round"], "properties": {
                 "ticket": self.ticket_text(), "round": Self::round(), "numbers": none, "qr": none } },
             { "required": ["qr"], "properties": {
-                "qr": Self::qr_url(), "numbers": none, "ticket": none, "round": none } }
+                "qr": self.qr_url(), "numbers": none, "ticket": none, "round": none } }
         ]);
     }
 
@@ -232,7 +249,10 @@ impl GameSchemas {
             property(body, "recent"),
             or_null(&Self::bounded(0, u64::from(MAX_RECENT))),
         );
-        set_schema(property(body, "tickets"), or_null(&self.ticket_list()));
+        set_schema(
+            property(body, "tickets"),
+            or_null(&self.ticket_list(SimulationCaps::PER_TICKET.tickets_per_draw as usize)),
+        );
         set_schema(
             property(body, "prizes"),
             json!({
@@ -289,7 +309,7 @@ impl GameSchemas {
             branch(
                 json!({ "type": "string", "enum": ["fixed"] }),
                 enumerated(&["auto", "per-ticket"]),
-                self.ticket_list(),
+                self.ticket_list(SimulationCaps::PER_TICKET.tickets_per_draw as usize),
                 plan(SimulationCaps::PER_TICKET, false)
             ),
         ]);
@@ -346,13 +366,14 @@ impl GameSchemas {
     }
 
     /// A 720+ ticket: its grammar (a group or all groups, then six digits)
-    /// is the core's `PensionTicket::parse`, named by a format.
+    /// is the core's `PensionTicket::parse`, stated by `grammar::pension_ticket`.
     pub(super) fn pension_check_body(&self, body: &mut Value) {
         set_schema(
             property(body, "ticket"),
             json!({
                 "type": "string",
                 "format": "lottopro-pension-ticket",
+                "pattern": lottopro_core::grammar::pension_ticket(),
                 "description": "a 720+ ticket as text: the group 1–5 (or `all`) then six digits, e.g. \"4조 419399\", \"4 419399\", \"all 419399\""
             }),
         );

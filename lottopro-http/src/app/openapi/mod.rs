@@ -176,6 +176,11 @@ pub(super) fn refine(doc: &mut Value, game: &GameSpec) {
             }
         }
     }
+    // A push endpoint's rule is the subscription check's own pattern.
+    if let Some(endpoint) = doc.pointer_mut("/components/schemas/SubscribeBody/properties/endpoint")
+    {
+        endpoint["pattern"] = crate::push::ENDPOINT_PATTERN.into();
+    }
     drop_formats_narrower_than_bounds(doc);
     integer_keys_as_strings(doc);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -197,7 +202,7 @@ pub(super) fn refine(doc: &mut Value, game: &GameSpec) {
                         "pattern": "^([0-9a-f]{32}){1,2}$",
                         "description": "the token as the service issued it: 64 lowercase hex digits (32 from before tokens were tagged); a token the service did not issue counts as none"
                     }),
-                    ("/api/qr", "numbers") => g.ticket_list(),
+                    ("/api/qr", "numbers") => g.ticket_list(crate::api::MAX_QR_TICKETS),
                     ("/api/odds", "game") => g.game_id(),
                     _ => continue,
                 };
