@@ -56,8 +56,8 @@ async fn key(State(state): State<AppState>) -> Result<Json<PushKey>, ApiError> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SubscribeBody {
-    /// The push service's URL for this browser: https, a public host, no
-    /// user name or password.
+    /// The push service's URL for this browser: https, the service's host
+    /// name (no IP address, port, user name or password), then its path.
     #[schema(max_length = 2048, format = "lottopro-push-endpoint")]
     endpoint: String,
     /// When the subscription expires, if the browser says (accepted, not
@@ -177,6 +177,7 @@ async fn unsubscribe(
     responses((status = 200, description = "messages sent, subscriptions gone (and dropped), messages failed", body = NotifyReport),
               (status = 400, description = "a bad notice (the field is named), or no or a malformed client token", body = Problem, content_type = "application/problem+json"),
               (status = 401, description = "no or a wrong admin token", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "a client token this service did not issue", body = Problem, content_type = "application/problem+json"),
               (status = 503, description = "the service runs without a database", body = Problem, content_type = "application/problem+json")))]
 async fn test(
     _: Admin,
@@ -186,13 +187,25 @@ async fn test(
 ) -> Result<Json<NotifyReport>, ApiError> {
     notice.payload()?;
     require_store(&state)?;
+    let sent = headers.contains_key(crate::app::client::TOKEN_HEADER);
     let client = Client::from_headers(&headers, &state)
         .await?
         .ok_or_else(|| {
-            ApiError::from(Error::invalid(
-                "x-client-token",
-                "send the token of the client to notify",
-            ))
+            if sent {
+                // Well-formed but not one this service issued: there is
+                // no such client to notify.
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "No such client",
+                    "x-client-token: this service did not issue that token",
+                )
+                .with_field("x-client-token")
+            } else {
+                ApiError::from(Error::invalid(
+                    "x-client-token",
+                    "send the token of the client to notify",
+                ))
+            }
         })?;
     let owner = client.owner(&state.options().secret);
     Ok(Json(

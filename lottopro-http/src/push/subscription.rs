@@ -83,9 +83,54 @@ pub fn check_length(endpoint: &str) -> Result<()> {
     Ok(())
 }
 
+/// The endpoints of push services, as the OpenAPI document states them:
+/// `https://`, a host name (dot-separated labels, the last one starting
+/// with a letter, so no IP address and no `localhost`), no port, no user,
+/// then a path and query of URL characters. Every push service of the
+/// browsers (FCM, Mozilla, Apple, Microsoft) gives endpoints of this form.
+pub const ENDPOINT_PATTERN: &str = r"^https://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$";
+
+/// Whether `endpoint` has the form of [`ENDPOINT_PATTERN`].
+fn public_endpoint(endpoint: &str) -> bool {
+    let Some(rest) = endpoint.strip_prefix("https://") else {
+        return false;
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| label(l))
+        && labels
+            .last()
+            .is_some_and(|l| l.as_bytes()[0].is_ascii_alphabetic())
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._~!$&'()*+,;=:@%/?-".contains(&b))
+}
+
 fn check_endpoint(endpoint: &str, allow_local: bool) -> Result<()> {
     let bad = |why: &str| Error::invalid("endpoint", why.to_owned());
     check_length(endpoint)?;
+    if !allow_local {
+        return if public_endpoint(endpoint) {
+            Ok(())
+        } else if endpoint
+            .split('/')
+            .nth(2)
+            .is_some_and(|authority| authority.contains('@'))
+        {
+            Err(bad("must not carry a user name or password"))
+        } else {
+            Err(bad(
+                "must be the https URL of a push service, by its host name (no port, no IP address)",
+            ))
+        };
+    }
     let uri: axum::http::Uri = endpoint
         .parse()
         .map_err(|_| bad("is not a URL (the PushSubscription's endpoint)"))?;
@@ -210,6 +255,54 @@ mod tests {
         // Plain http to a public host stays refused.
         let e = Subscription::parse("http://push.example/x", P256DH, AUTH, true).unwrap_err();
         assert_eq!(field(&e), "endpoint");
-        Subscription::parse("https://8.8.8.8/push", P256DH, AUTH, false).unwrap();
+        // Push services are named hosts: an address is refused, public or not.
+        let e = Subscription::parse("https://8.8.8.8/push", P256DH, AUTH, false).unwrap_err();
+        assert_eq!(field(&e), "endpoint");
+    }
+
+    /// Pieces near the endpoint rule's edges.
+    const PIECES: &[&str] = &[
+        "https://",
+        "http://",
+        "fcm",
+        "googleapis",
+        "com",
+        "1",
+        "8",
+        ".",
+        "..",
+        "-",
+        "/",
+        "?",
+        "=",
+        ":",
+        "@",
+        "%",
+        "#",
+        " ",
+        "a",
+        "Z",
+        "_",
+        "~",
+        "[",
+        "]",
+        "localhost",
+        "가",
+        "\"",
+    ];
+
+    proptest::proptest! {
+        /// The check is the document's pattern: an endpoint passes exactly
+        /// when it matches.
+        #[test]
+        fn the_endpoint_rule_is_the_documented_pattern(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..14),
+            valid in proptest::bool::ANY,
+        ) {
+            let tail = pieces.concat();
+            let endpoint = if valid { format!("https://push.example{tail}") } else { tail };
+            let pattern = regex::Regex::new(ENDPOINT_PATTERN).unwrap();
+            proptest::prop_assert_eq!(public_endpoint(&endpoint), pattern.is_match(&endpoint), "{:?}", endpoint);
+        }
     }
 }
