@@ -51,7 +51,9 @@ use tokio::sync::{OnceCell, Semaphore};
 use utoipa::ToSchema;
 
 pub use deliver::{MESSAGE_TTL, Outcome, VapidKey};
-pub use subscription::{ENDPOINT_PATTERN, MAX_ENDPOINT_BYTES, Subscription, check_length};
+pub use subscription::{
+    AUTH_PATTERN, ENDPOINT_PATTERN, MAX_ENDPOINT_BYTES, Subscription, check_length,
+};
 
 use crate::app::AppState;
 use crate::store::{PushTarget, Store};

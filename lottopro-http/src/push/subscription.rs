@@ -65,6 +65,9 @@ impl Subscription {
     }
 }
 
+/// The form of `keys.auth`: 16 bytes, base64url, padded or not.
+pub const AUTH_PATTERN: &str = r"^[A-Za-z0-9_-]{21}[AQgw]=*$";
+
 /// Base64url (padded or not) bytes of `field`.
 fn decode(field: &str, text: &str) -> Result<Vec<u8>> {
     Base64UrlUnpadded::decode_vec(text.trim_end_matches('='))
@@ -292,6 +295,31 @@ mod tests {
     ];
 
     proptest::proptest! {
+        /// A secret's form is the document's pattern: a string decodes to
+        /// 16 bytes exactly when it matches. (A key's form could be stated
+        /// too, but not that it is a point on the curve: the document keeps
+        /// it to the `lottopro-p256-key` format, so a generator that knows
+        /// no better sends a string, not a key that looks right and is not.)
+        #[test]
+        fn the_secrets_form_is_the_documented_pattern(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 14..19),
+            last in proptest::option::of(proptest::sample::select(&['A', 'B', 'Q', 'R', 'g', 'w', '_', '-'][..])),
+            tail in proptest::sample::select(&["", "=", "==", "A", "!", "\n"][..]),
+        ) {
+            let mut text = Base64UrlUnpadded::encode_string(&bytes);
+            // Another last character tries the non-canonical encodings
+            // (only 0, 16, 32 and 48 leave the last 4 bits of 16 bytes clear).
+            if let Some(last) = last {
+                text.pop();
+                text.push(last);
+            }
+            text.push_str(tail);
+            let secret = regex::Regex::new(AUTH_PATTERN).unwrap();
+            let decoded = decode("field", &text).ok();
+            let is_secret = decoded.as_ref().is_some_and(|k| k.len() == 16);
+            proptest::prop_assert_eq!(secret.is_match(&text), is_secret, "{:?}", text);
+        }
+
         /// The check is the document's pattern: an endpoint passes exactly
         /// when it matches.
         #[test]

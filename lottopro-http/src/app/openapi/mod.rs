@@ -176,10 +176,20 @@ pub(super) fn refine(doc: &mut Value, game: &GameSpec) {
             }
         }
     }
-    // A push endpoint's rule is the subscription check's own pattern.
-    if let Some(endpoint) = doc.pointer_mut("/components/schemas/SubscribeBody/properties/endpoint")
-    {
-        endpoint["pattern"] = crate::push::ENDPOINT_PATTERN.into();
+    // A subscription's rules are the subscription check's own patterns.
+    for (pointer, pattern) in [
+        (
+            "/components/schemas/SubscribeBody/properties/endpoint",
+            crate::push::ENDPOINT_PATTERN,
+        ),
+        (
+            "/components/schemas/SubscriptionKeys/properties/auth",
+            crate::push::AUTH_PATTERN,
+        ),
+    ] {
+        if let Some(schema) = doc.pointer_mut(pointer) {
+            schema["pattern"] = pattern.into();
+        }
     }
     drop_formats_narrower_than_bounds(doc);
     integer_keys_as_strings(doc);
