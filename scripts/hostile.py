@@ -42,7 +42,8 @@ one fault, and measures the light routes (/api/check, /, /stats, /predict,
                                    PostgreSQL stopped by SIGSTOP for S seconds
                                    (default 15) while /api/ready is polled every
                                    2 s: routes that need no database keep p99
-                                   under 100 ms, saves answer 503 within 6 s,
+                                   under 100 ms, saves (every other one with a
+                                   pre-tag token) answer 503 within 6 s,
                                    and SIGTERM afterwards exits 0
     scripts/hostile.py db-hung     `serve --db postgres://...` against a listener
                                    that accepts and never answers: exits with a
@@ -616,9 +617,13 @@ def pg_stopped(seconds=15):
                 end = time.time() + seconds
                 while time.time() < end:
                     t0 = time.perf_counter()
+                    headers = {"Content-Type": "application/json"}
+                    # Every other save carries a token from before tags,
+                    # whose owner the service must ask the store about.
+                    if len(saves) % 2:
+                        headers["X-Client-Token"] = "00112233445566778899aabbccddeeff"
                     req = urllib.request.Request(f"http://127.0.0.1:{port}/api/numbers", method="POST",
-                                                 data=b'{"ticket": "3 11 17 25 33 41"}',
-                                                 headers={"Content-Type": "application/json"})
+                                                 data=b'{"ticket": "3 11 17 25 33 41"}', headers=headers)
                     try:
                         with urllib.request.urlopen(req, timeout=30) as r:
                             status = r.status
