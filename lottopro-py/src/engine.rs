@@ -306,14 +306,14 @@ impl PyEngine {
         // Tickets as text ("1 2 3 4 5 6; 7 8 9 10 11 12") or a sequence of
         // tickets (Ticket objects, texts or number lists).
         let played = match tickets {
-            None => Vec::new(),
-            Some(t) => match t.extract::<String>() {
+            None => None,
+            Some(t) => Some(match t.extract::<String>() {
                 Ok(text) => parse_tickets(&game, &text).py_err()?,
                 Err(_) => t
                     .try_iter()?
                     .map(|item| ticket_from_python(&game, &item?))
                     .collect::<PyResult<Vec<_>>>()?,
-            },
+            }),
         };
         let strategy = Strategy::from_name(strategy, played).py_err()?;
         let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = match prizes {

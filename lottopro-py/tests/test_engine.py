@@ -57,6 +57,10 @@ def test_simulate(engine):
     assert r["percentiles"]["p1"] <= r["percentiles"]["p50"] <= r["percentiles"]["p99"]
     fixed = engine.simulate(strategy="fixed", tickets="1 2 3 4 5 6; 7 8 9 10 11 12", draws=100, trials=10)
     assert fixed["plan"]["tickets_per_draw"] == 2 and fixed["method"] == "per_ticket"
+    for blank in ("", " ; ", []):  # given but holding no ticket is not "none given"
+        with pytest.raises(lottopro.InvalidInputError) as e:
+            engine.simulate(tickets=blank, draws=10, trials=10)
+        assert e.value.field == "tickets"
     pb = lottopro.Engine(game="powerball").simulate(draws=10, trials=10, prizes=[(1, 50_000_000_000)])
     assert pb["unvalued_ranks"] == []
 

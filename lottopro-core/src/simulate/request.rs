@@ -44,8 +44,16 @@ impl Strategy {
 
 impl Strategy {
     /// A strategy by name: `random`, `fixed` (playing `tickets`) or a model
-    /// name. `tickets` must be empty unless the strategy is `fixed`.
-    pub fn from_name(name: &str, tickets: Vec<Ticket>) -> Result<Strategy> {
+    /// name. `tickets` are given for `fixed` only; given, they hold at least
+    /// one ticket (a blank list is not "no tickets": its sender meant some).
+    pub fn from_name(name: &str, tickets: Option<Vec<Ticket>>) -> Result<Strategy> {
+        if tickets.as_ref().is_some_and(Vec::is_empty) {
+            return Err(Error::invalid(
+                "tickets",
+                "holds no ticket; give tickets as \"1 2 3 4 5 6; 7 8 9 10 11 12\", or leave them out",
+            ));
+        }
+        let tickets = tickets.unwrap_or_default();
         let strategy = match name.trim().to_ascii_lowercase().as_str() {
             "random" => Strategy::Random,
             "fixed" if tickets.is_empty() => return Err(Error::invalid("tickets", "the fixed strategy needs tickets to play")),

@@ -501,3 +501,26 @@ fn jackpots_are_told_apart_from_the_mean() {
     }
     assert!(with > 0 && without > 0, "{with} with, {without} without");
 }
+
+#[test]
+fn a_strategy_takes_tickets_only_when_fixed_and_never_an_empty_list() {
+    let game = GameSpec::kr645();
+    let one = vec![Ticket::new(&game, &[1, 2, 3, 4, 5, 6], &[]).unwrap()];
+    assert!(matches!(
+        Strategy::from_name("random", None),
+        Ok(Strategy::Random)
+    ));
+    assert!(matches!(
+        Strategy::from_name("fixed", Some(one.clone())),
+        Ok(Strategy::Fixed(t)) if t == one
+    ));
+    for (name, tickets) in [
+        ("random", Some(Vec::new())),
+        ("fixed", Some(Vec::new())),
+        ("fixed", None),
+        ("random", Some(one)),
+    ] {
+        let e = Strategy::from_name(name, tickets.clone()).unwrap_err();
+        assert_eq!(e.field(), Some("tickets"), "{name} {tickets:?}: {e}");
+    }
+}

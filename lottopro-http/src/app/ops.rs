@@ -200,17 +200,11 @@ pub(crate) async fn run_simulate(
     b: SimulateBody,
 ) -> Result<SimulationReport, ApiError> {
     let game = state.engine.game();
-    let tickets = match b.tickets.as_deref().map(|t| parse_tickets(&game, t)) {
-        // Given but blank is not "not given": the document admits no
-        // empty list, and a client that sent one meant something.
-        Some(Ok(tickets)) if tickets.is_empty() => {
-            return Err(ApiError::from(lottopro_core::Error::invalid(
-                "tickets",
-                "holds no ticket; give tickets as \"1 2 3 4 5 6; 7 8 9 10 11 12\", or leave it out",
-            )));
-        }
-        parsed => parsed.transpose()?.unwrap_or_default(),
-    };
+    let tickets = b
+        .tickets
+        .as_deref()
+        .map(|t| parse_tickets(&game, t))
+        .transpose()?;
     let strategy = Strategy::from_name(b.strategy.as_deref().unwrap_or("random"), tickets)?;
     let mut request = SimulationRequest::new(strategy);
     request.plan.tickets_per_draw = b.tickets_per_draw.unwrap_or(request.plan.tickets_per_draw);

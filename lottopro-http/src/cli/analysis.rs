@@ -470,10 +470,11 @@ impl Run for SimulateArgs {
         let a = self;
         let spec = a.history.game()?;
         let history = a.history.load_or_empty()?;
-        let tickets = match &a.tickets {
-            Some(text) => parse_tickets(&spec, text)?,
-            None => Vec::new(),
-        };
+        let tickets = a
+            .tickets
+            .as_deref()
+            .map(|text| parse_tickets(&spec, text))
+            .transpose()?;
         let mut request = SimulationRequest::new(Strategy::from_name(&a.strategy, tickets)?);
         request.plan.tickets_per_draw = a.tickets_per_draw.unwrap_or(request.plan.tickets_per_draw);
         request.plan.draws = a.draws;
