@@ -78,46 +78,43 @@ impl GameSchemas {
     /// A ticket as text, its grammar stated by the core's pattern where the
     /// game has one.
     fn ticket_text(&self) -> Value {
-        let mut schema = json!({
+        with_pattern(
+            json!({
             "type": "string",
             "format": "lottopro-ticket",
             "description": format!(
                 "a ticket as text: {} different numbers 1–{}, separated by spaces or commas, e.g. \"3 11 17 25 33 41\"",
                 self.picks, self.pool
             )
-        });
-        if let Some(pattern) = lottopro_core::grammar::ticket(&self.game) {
-            schema["pattern"] = pattern.into();
-        }
-        schema
+            }),
+            lottopro_core::grammar::ticket(&self.game),
+        )
     }
 
     /// One to `max` tickets as text.
     pub(super) fn ticket_list(&self, max: usize) -> Value {
-        let mut schema = json!({
+        with_pattern(
+            json!({
             "type": "string",
             "format": "lottopro-tickets",
             "description": format!(
                 "one to {max} tickets as text, separated by ';' or new lines, each {} different numbers 1–{}",
                 self.picks, self.pool
             )
-        });
-        if let Some(pattern) = lottopro_core::grammar::tickets(&self.game, max) {
-            schema["pattern"] = pattern.into();
-        }
-        schema
+            }),
+            lottopro_core::grammar::tickets(&self.game, max),
+        )
     }
 
     fn qr_url(&self) -> Value {
-        let mut schema = json!({
-            "type": "string",
-            "format": "lottopro-qr",
-            "description": "the URL in a ticket's QR code: https://m.dhlottery.co.kr/qr.do?method=winQr&v=<round, 4 digits><one to five games: a letter and six 2-digit numbers><ticket id>"
-        });
-        if let Some(pattern) = lottopro_core::grammar::qr(&self.game) {
-            schema["pattern"] = pattern.into();
-        }
-        schema
+        with_pattern(
+            json!({
+                "type": "string",
+                "format": "lottopro-qr",
+                "description": "the URL in a ticket's QR code: https://m.dhlottery.co.kr/qr.do?method=winQr&v=<round, 4 digits><one to five games: a letter and six 2-digit numbers><ticket id>"
+            }),
+            lottopro_core::grammar::qr(&self.game),
+        )
     }
 
     pub(super) fn game_id(&self) -> Value {
@@ -384,6 +381,15 @@ impl GameSchemas {
         set_schema(property(body, "amount"), Self::money());
         set_schema(property(body, "game"), or_null(&self.game_id()));
     }
+}
+
+/// `schema` with `pattern`, where the game has one (see
+/// `lottopro_core::grammar`).
+fn with_pattern(mut schema: Value, pattern: Option<String>) -> Value {
+    if let Some(pattern) = pattern {
+        schema["pattern"] = pattern.into();
+    }
+    schema
 }
 
 /// n choose k, saturating.
