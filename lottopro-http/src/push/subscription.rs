@@ -117,46 +117,38 @@ fn public_endpoint(endpoint: &str) -> bool {
 }
 
 fn check_endpoint(endpoint: &str, allow_local: bool) -> Result<()> {
-    let bad = |why: &str| Error::invalid("endpoint", why.to_owned());
     check_length(endpoint)?;
-    if !allow_local {
-        return if public_endpoint(endpoint) {
-            Ok(())
-        } else if endpoint
-            .split('/')
-            .nth(2)
-            .is_some_and(|authority| authority.contains('@'))
-        {
-            Err(bad("must not carry a user name or password"))
-        } else {
-            Err(bad(
-                "must be the https URL of a push service, by its host name (no port, no IP address)",
-            ))
-        };
+    if public_endpoint(endpoint) || (allow_local && local_stand_in(endpoint)) {
+        return Ok(());
     }
-    let uri: axum::http::Uri = endpoint
-        .parse()
-        .map_err(|_| bad("is not a URL (the PushSubscription's endpoint)"))?;
-    let authority = uri
-        .authority()
-        .ok_or_else(|| bad("has no host: give the push service's https URL"))?;
-    if authority.as_str().contains('@') {
-        return Err(bad("must not carry a user name or password"));
+    let bad = |why: &str| Err(Error::invalid("endpoint", why.to_owned()));
+    if endpoint
+        .split('/')
+        .nth(2)
+        .is_some_and(|authority| authority.contains('@'))
+    {
+        bad("must not carry a user name or password")
+    } else {
+        bad("must be the https URL of a push service, by its host name (no port, no IP address)")
     }
+}
+
+/// Whether `endpoint` is on a loopback or private host, over http or
+/// https: a push-service stand-in, allowed with `allow_local` only.
+fn local_stand_in(endpoint: &str) -> bool {
+    let Ok(uri) = endpoint.parse::<axum::http::Uri>() else {
+        return false;
+    };
+    let Some(authority) = uri.authority().filter(|a| !a.as_str().contains('@')) else {
+        return false;
+    };
     let host = authority
         .host()
         .trim_start_matches('[')
         .trim_end_matches(']');
     let local = host.eq_ignore_ascii_case("localhost")
         || host.parse::<IpAddr>().is_ok_and(|ip| !public(ip));
-    match uri.scheme_str() {
-        Some("https") if !local || allow_local => Ok(()),
-        Some("http") if local && allow_local => Ok(()),
-        Some("https") => Err(bad(
-            "names a loopback or private host; push services are public",
-        )),
-        _ => Err(bad("must be an https URL of a push service")),
-    }
+    local && matches!(uri.scheme_str(), Some("http" | "https"))
 }
 
 /// Whether `ip` is reachable on the public internet (not loopback, private,
